@@ -1,0 +1,80 @@
+# pbanalysis: `make report` builds everything; `make test` runs the tests; `make help` lists targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SOURCE ?= ../shared/data
+
+SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
+RAW := $(wildcard data/raw/*.csv) data/raw/datapackage.json
+PROCESSED := data/processed/council_year.csv data/processed/national_series.csv \
+             data/processed/england_reconciliation.csv
+NOTEBOOKS := $(basename $(notdir $(wildcard notebooks/*.ipynb)))
+# One run per notebook and named parameter set (top-level keys of notebooks/params/<nb>.yaml).
+RUNS := $(foreach nb,$(NOTEBOOKS),$(foreach s,$(shell sed -n 's/^\([A-Za-z0-9_]*\):.*/\1/p' notebooks/params/$(nb).yaml 2>/dev/null),$(nb)--$(s)))
+EXECUTED := $(RUNS:%=reports/notebooks/%.ipynb)
+HTML := $(RUNS:%=reports/html/%.html)
+
+.SECONDEXPANSION:
+.PHONY: help install raw data report lab test bench briefings chart clean lock
+
+help: ## Show this help: every target and what it does
+	@echo "pbanalysis - personal budgets in English adult social care"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: SOURCE=folder of official files for 'make raw' (default ../shared/data)"
+
+$(STAMP): pyproject.toml requirements.lock
+	@echo "Creating $(VENV) and installing pinned dependencies (about a minute)..."
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
+	$(PY) -m ipykernel install --prefix $(abspath $(VENV)) --name pbanalysis --display-name "Python (pbanalysis)" >/dev/null
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install pbanalysis with its pinned dependencies
+
+raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/data)
+	$(PY) -m pbanalysis raw --source $(SOURCE)
+
+data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
+
+$(PROCESSED) &: $(RAW) $(SRC) $(STAMP)
+	$(PY) -m pbanalysis data
+
+report: reports/index.html ## Build the whole report: data, every notebook run, HTML and reports/index.html
+
+reports/notebooks/%.ipynb: $(PROCESSED) $(SRC) $(STAMP) notebooks/params/$$(firstword $$(subst --, ,$$*)).yaml notebooks/$$(firstword $$(subst --, ,$$*)).ipynb
+	$(PY) -m pbanalysis run-notebook $(firstword $(subst --, ,$*)) $(lastword $(subst --, ,$*))
+
+reports/html/%.html: reports/notebooks/%.ipynb
+	$(PY) -m pbanalysis html $<
+
+reports/index.html: $(HTML) $(EXECUTED)
+	$(PY) -m pbanalysis index
+
+briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/briefings/
+	$(PY) -m pbanalysis briefings
+
+chart: $(PROCESSED) ## Regenerate one chart: make chart NAME=variance_rank [ARGS="--year 2010-11 --format png"]
+	$(PY) -m pbanalysis chart $(NAME) $(ARGS)
+
+lab: $(STAMP) $(PROCESSED) ## Open JupyterLab on notebooks/ with the project's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+test: $(STAMP) ## Run the test suite (unit, data, notebooks via nbval)
+	$(PY) -m pytest -p no:cacheprovider
+
+bench: $(STAMP) $(PROCESSED) ## Benchmark: batch vs naive briefings, cold and no-op report (prints ratios)
+	$(PY) scripts/bench.py
+
+lock: ## Regenerate requirements.lock from the current .venv
+	(echo "# Exact versions of every package in .venv, used as pip constraints (make install)."; \
+	 echo "# Regenerate: make lock"; $(VENV)/bin/pip freeze | grep -v -E "^(-e|pbanalysis)") > requirements.lock
+
+clean: ## Remove built outputs (data/processed, reports); keeps .venv and data/raw
+	rm -rf reports data/processed/*.csv
+
+

@@ -1,0 +1,5 @@
+import sys
+
+from pbanalysis.cli import main
+
+sys.exit(main())

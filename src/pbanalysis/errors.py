@@ -1,0 +1,61 @@
+"""The one error type users see for bad input.
+
+Every message names the file, the row and the column (where they apply) and
+says what was expected, so a user can open the file and fix it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class InputError(ValueError):
+    """Bad input: a file, a row, a column, and what was expected there.
+
+    ``row`` is 1-based as a spreadsheet shows it; ``column`` is a 0-based CSV
+    field index (shown with its letter) or a column name.
+    """
+
+    def __init__(self, path, expected: str, *, row: int | None = None,
+                 column: int | str | None = None, found: str | None = None):
+        self.path = Path(path) if path is not None else None
+        self.row = row
+        self.column = column
+        self.expected = expected
+        self.found = found
+        super().__init__(self._message())
+
+    def _message(self) -> str:
+        where = [str(self.path) if self.path is not None else "<input>"]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            if isinstance(self.column, int):
+                where.append(f"column {column_letter(self.column)} (field {self.column})")
+            else:
+                where.append(f"column {self.column!r}")
+        msg = ", ".join(where) + f": expected {self.expected}"
+        if self.found is not None:
+            msg += f"; found {self.found!r}"
+        return msg
+
+
+class ParameterError(ValueError):
+    """A notebook or CLI parameter outside its allowed values."""
+
+    def __init__(self, name: str, value, allowed):
+        self.name, self.value, self.allowed = name, value, allowed
+        if isinstance(allowed, (list, tuple, set, frozenset)):
+            shown = ", ".join(map(str, allowed))
+        else:
+            shown = str(allowed)
+        super().__init__(f"parameter {name}={value!r} is not allowed; allowed values: {shown}")

@@ -1,0 +1,67 @@
+"""Every path pbanalysis uses, in one place.
+
+Nothing else in the project builds a path by hand: notebooks, the CLI, the
+Makefile helpers and the tests all import from here.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: The project root (the folder holding ``pyproject.toml``).
+ROOT = Path(__file__).resolve().parents[2]
+
+DATA_DIR = ROOT / "data"
+#: Tidy extracts made by our code from the official files, plus the register
+#: of reported figures. Committed; never edited by hand.
+RAW_DIR = DATA_DIR / "raw"
+#: Analysis-ready tables built by ``make data``. Not committed.
+PROCESSED_DIR = DATA_DIR / "processed"
+
+NOTEBOOKS_DIR = ROOT / "notebooks"
+PARAMS_DIR = NOTEBOOKS_DIR / "params"
+
+REPORTS_DIR = ROOT / "reports"
+FIGURES_DIR = REPORTS_DIR / "figures"
+EXECUTED_DIR = REPORTS_DIR / "notebooks"
+HTML_DIR = REPORTS_DIR / "html"
+BRIEFINGS_DIR = REPORTS_DIR / "briefings"
+CLAIMS_CSV = REPORTS_DIR / "claims.csv"
+INDEX_HTML = REPORTS_DIR / "index.html"
+
+# --- data/raw ---------------------------------------------------------------
+PSSEX1_ACTIVITY_CSV = RAW_DIR / "pssex1_activity.csv"
+PSSEX1_UNITCOSTS_CSV = RAW_DIR / "pssex1_unitcosts.csv"
+COUNCILS_CSV = RAW_DIR / "councils.csv"
+REGISTER_CSV = RAW_DIR / "reported_figures.csv"
+REGISTER_SOURCES_CSV = RAW_DIR / "reported_sources.csv"
+DATAPACKAGE_JSON = RAW_DIR / "datapackage.json"
+
+# --- data/processed ---------------------------------------------------------
+COUNCIL_YEAR_CSV = PROCESSED_DIR / "council_year.csv"
+NATIONAL_SERIES_CSV = PROCESSED_DIR / "national_series.csv"
+RECONCILIATION_CSV = PROCESSED_DIR / "england_reconciliation.csv"
+
+#: Where the official files live: ``$PBANALYSIS_SOURCE`` or ``../shared/data``
+#: beside the project. Only ``make raw`` and the refresh test read it.
+DEFAULT_SOURCE_DIR = Path(os.environ.get("PBANALYSIS_SOURCE", ROOT.parent / "shared" / "data"))
+
+
+def pssex1_dir(source_dir: Path) -> Path:
+    """The PSS-EX1 folder inside a source folder."""
+    return Path(source_dir) / "pssex1"
+
+
+def lookup_csv(source_dir: Path) -> Path:
+    """The mySociety council lookup inside a source folder."""
+    return Path(source_dir) / "lookup" / "uk_local_authorities_mysociety.csv"
+
+
+def figure_path(name: str, ext: str, out_dir: Path | None = None) -> Path:
+    """Path of one chart file, e.g. ``figure_path("variance_rank", "svg")``."""
+    return Path(out_dir or FIGURES_DIR) / f"{name}.{ext}"
+
+
+def briefing_dir(slug: str, out_dir: Path | None = None) -> Path:
+    """Folder of one council's briefing pack."""
+    return Path(out_dir or BRIEFINGS_DIR) / slug

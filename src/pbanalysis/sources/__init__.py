@@ -1,0 +1,1 @@
+"""Official sources: one module per source."""

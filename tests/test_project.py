@@ -1,0 +1,68 @@
+"""The project's own promises: pinned environments agree, notebooks are clean, CI runs the tests."""
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+
+import yaml
+
+from pbanalysis import paths
+
+
+def _pins_pyproject():
+    deps = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    return {re.split(r"[=<>]", d)[0].lower(): d for d in deps}
+
+
+def _pins_conda():
+    env = yaml.safe_load((paths.ROOT / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    return {re.split(r"[=<>]", d)[0].lower(): d for d in pip if not d.startswith("-e")}
+
+
+def test_environment_yml_and_pyproject_pin_the_same_packages():
+    assert _pins_pyproject() == _pins_conda()
+
+
+def test_every_dependency_is_pinned_exactly():
+    assert all("==" in d for d in _pins_pyproject().values())
+
+
+def test_user_fixed_packages_are_present():
+    pins = _pins_pyproject()
+    for pkg in ("jupyter", "pandas", "matplotlib", "seaborn", "papermill", "nbval"):
+        assert pkg in pins
+
+
+def test_notebooks_are_committed_without_outputs():
+    nbs = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb"))
+    for nb in nbs:
+        cells = json.loads(nb.read_text())["cells"]
+        for c in cells:
+            if c["cell_type"] == "code":
+                assert not c.get("outputs") and c.get("execution_count") is None, nb.name
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (paths.ROOT / "README.md").read_text()
+    assert "make test" in readme
+    ci = [l for l in (paths.ROOT / ".ci" / "run").read_text().splitlines()
+          if l.strip() and not l.startswith("#") and not l.startswith("set ") and not l.startswith("cd ")]
+    assert ci == ["make test"]
+
+
+def test_make_help_documents_every_target():
+    mk = (paths.ROOT / "Makefile").read_text()
+    phony = re.search(r"^\.PHONY: (.+)$", mk, re.M).group(1).split()
+    documented = set(re.findall(r"^([a-zA-Z_-]+):.*## ", mk, re.M))
+    assert set(phony) <= documented, set(phony) - documented
+
+
+def test_no_module_outside_paths_builds_a_path_from_the_root():
+    for p in (paths.ROOT / "src" / "pbanalysis").rglob("*.py"):
+        if p.name == "paths.py":
+            continue
+        text = p.read_text()
+        assert "__file__" not in text, p
+        assert not re.search(r"""["'](data|reports|notebooks)/""", text), p
