@@ -17,7 +17,7 @@ def _progress(msg: str) -> None:
 
 def cmd_raw(args) -> None:
     from pbanalysis.raw import build_raw
-    build_raw(args.source, progress=_progress)
+    build_raw(args.source, raw_dir=args.out, progress=_progress)
 
 
 def cmd_data(args) -> None:
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("raw", help="extract tidy tables from the official files into data/raw/")
     s.add_argument("--source", default=None,
                    help="folder holding pssex1/ and lookup/ (default: ../shared/data)")
+    s.add_argument("--out", default=None, help="output folder (default data/raw)")
     s.set_defaults(func=cmd_raw)
 
     s = sub.add_parser("data", help="build the processed tables in data/processed/")
