@@ -60,12 +60,19 @@ _DTYPES = {"year": str, "council_code": str, "council_name": str, "area": str, "
            "flag": str, "flag_reason": str, "source_code": str, "definition": str}
 
 
-def _read(path, dtype=None) -> pd.DataFrame:
+def _read(path, dtype=None, numeric_blank_is_missing=False) -> pd.DataFrame:
+    """Read a project CSV; empty text stays "", empty numbers become missing."""
     path = Path(path)
     if not path.exists():
         hint = "run `make data`" if path.parent == paths.PROCESSED_DIR else "run `make raw`"
         raise InputError(path, f"the file to exist ({hint})", found="no such file")
-    return pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values={"value": [""]})
+    if not numeric_blank_is_missing:
+        return pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values={"value": [""]})
+    df = pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""])
+    for col in df.columns:
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            df[col] = df[col].fillna("").astype(str)
+    return df
 
 
 def load_extract(kind: str = "activity") -> pd.DataFrame:
@@ -233,14 +240,15 @@ def load_council_year() -> pd.DataFrame:
     """Council x year table (England rows have area == 'england')."""
     return _read(paths.COUNCIL_YEAR_CSV, dtype={"year": str, "council_code": str, "gss_code": str,
                                                  "dp_clients_31mar_flag": str,
-                                                 "dp_gross_cost_gbp000_flag": str})
+                                                 "dp_gross_cost_gbp000_flag": str},
+                 numeric_blank_is_missing=True)
 
 
 def load_national_series() -> pd.DataFrame:
     """England series, one row per year."""
-    return _read(paths.NATIONAL_SERIES_CSV, dtype={"year": str})
+    return _read(paths.NATIONAL_SERIES_CSV, dtype={"year": str}, numeric_blank_is_missing=True)
 
 
 def load_reconciliation() -> pd.DataFrame:
     """England row against council sums, with explanations."""
-    return _read(paths.RECONCILIATION_CSV, dtype={"year": str})
+    return _read(paths.RECONCILIATION_CSV, dtype={"year": str}, numeric_blank_is_missing=True)

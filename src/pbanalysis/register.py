@@ -44,7 +44,8 @@ wording; ``value`` a plain number; ``unit``; ``period``; ``producer``; ``kind``;
 
 Value conventions
 ~~~~~~~~~~~~~~~~~
-* Percentages as percent: 13% is ``13`` (not 0.13), unit ``percent``.
+* Percentages as percent: 13% is ``13`` (not 0.13), unit ``percent``; a
+  percent above 100 is refused (a share cannot exceed the whole; "all" is 100).
 * Money in millions of pounds: "almost 900m" is ``900``, unit ``GBP million``.
 * People and councils as counts: "1.5 million" is ``1500000``.
 * "One in N" is stored as ``N`` with unit ``one_in`` (one in seven -> ``7``).
@@ -398,6 +399,8 @@ def load_register(path=paths.REGISTER_CSV, sources_path=None) -> pd.DataFrame:
         unit = rec["unit"].strip()
         if unit not in UNITS:
             fail(line, "unit", "a unit, one of " + ", ".join(sorted(UNITS)), rec["unit"])
+        if unit == "percent" and value > 100:
+            fail(line, "value", "a percent of at most 100 (unit percent: 13% is 13)", rec["value"])
         try:
             parse_period(rec["period"])
         except ValueError:

@@ -65,7 +65,8 @@ def read_lookup(path) -> pd.DataFrame:
         raise InputError(path, "UTF-8 text", found=str(exc)) from None
     missing = [c for c in REQUIRED_LOOKUP_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(path, f"header columns {missing}", row=1, found=", ".join(df.columns[:8]))
+        raise InputError(path, f"header columns {missing}", row=1, column=missing[0],
+                         found=", ".join(df.columns[:8]))
     eng = df[(df["nation"] == "England") & (df["local-authority-type"] != "COMB")].copy()
     # Some councils abolished since 2019 have no region in the lookup: take their successor's.
     region_of = dict(zip(eng["local-authority-code"], eng["region"]))
@@ -87,11 +88,63 @@ def _index(lookup: pd.DataFrame) -> dict[str, set[str]]:
     return idx
 
 
-def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_path=None) -> pd.DataFrame:
+def _scan_sources(lookup_path, years) -> dict:
+    """Council locations in the PSS-EX1 files beside ``lookup_path`` (error path only).
+
+    Used when the caller gave no ``where``: the lookup lives at
+    ``<source>/lookup/...`` and the tables at ``<source>/pssex1/`` (see
+    :mod:`pbanalysis.paths`). Anything unreadable gives no locations.
+    """
+    from pbanalysis import paths
+    from pbanalysis.sources import pssex1
+
+    lookup_path = Path(lookup_path)
+    source_dir = lookup_path.parent.parent
+    if paths.lookup_csv(source_dir) != lookup_path:
+        return {}
+    tables = []
+    for (kind, year), p in pssex1.source_files(paths.pssex1_dir(source_dir)).items():
+        if year in years:
+            try:
+                tables.append(pssex1.read_table(p))
+            except InputError:
+                continue
+    return pssex1.council_locations(tables)
+
+
+def _unmatched(code, names, years, hits, idx, lookup_path, where) -> InputError:
+    """The error for a PSS-EX1 council the lookup cannot place, naming its file and row if known."""
+    found = ", ".join(sorted(hits)) if hits else "no match"
+    columns = "columns 'official-name', 'nice-name' or 'alt-names'"
+    lookup_name = str(lookup_path) if lookup_path is not None else "the lookup"
+    if where is None and lookup_path is not None:
+        where = _scan_sources(lookup_path, set(years))
+    spots = list((where or {}).get(code, []))
+    if spots:
+        # The odd one out: a name the lookup does not know, else the rarest name.
+        count = {}
+        for s in spots:
+            count[s.name] = count.get(s.name, 0) + 1
+        spot = min(spots, key=lambda s: (bool(idx.get(normalise(s.name))), count[s.name]))
+        own = ", ".join(sorted(idx.get(normalise(spot.name), set()))) or "no match"
+        return InputError(spot.path, f"a council named like exactly one English council in {lookup_name} "
+                          f"({columns})", row=spot.row, column=spot.column,
+                          found=f"{spot.label} (lookup: {own}; all names of council {code}: {found})")
+    return InputError(lookup_path, f"exactly one English council in the lookup named like {names} "
+                      f"(PSS-EX1 council {code}, {', '.join(sorted(set(years)))})",
+                      column="official-name", found=found)
+
+
+def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_path=None,
+                   where=None) -> pd.DataFrame:
     """One row per PSS-EX1 council code with its GSS code, region and type.
 
     ``pssex1_councils`` has columns council_code, council_name, year (one row per
-    name seen in a year). An unmatched or ambiguous name raises InputError.
+    name seen in a year). An unmatched or ambiguous name raises InputError naming
+    the PSS-EX1 file and row where the council appears: ``where`` maps council
+    code -> [:class:`~pbanalysis.sources.pssex1.Location`, ...] (see
+    :func:`pbanalysis.sources.pssex1.council_locations`); without it the files
+    beside ``lookup_path`` are searched.
     """
     idx = _index(lookup)
     by_code = lookup.set_index("local-authority-code")
@@ -113,8 +166,7 @@ def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_p
             continue
         hits = set().union(*(idx.get(normalise(n), set()) for n in names))
         if len(hits) != 1:
-            raise InputError(lookup_path, f"exactly one English council in the lookup named like {names}",
-                             column="official-name", found=", ".join(sorted(hits)) or "no match")
+            raise _unmatched(code, names, years, hits, idx, lookup_path, where)
         (lk,) = hits
         r = by_code.loc[lk]
         rows.append({**base, "gss_code": r["gss-code"], "lookup_code": lk, "lookup_name": r["official-name"],

@@ -40,6 +40,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -242,9 +243,11 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            row = data[: 3 + exc.start].count(b"\n") + 1
-            raise InputError(path, "UTF-8 text after the UTF-8 byte-order mark", row=row,
-                             found=f"byte 0x{data[3 + exc.start]:02x}") from None
+            pos = 3 + exc.start
+            row = data[:pos].count(b"\n") + 1
+            raise InputError(path, "UTF-8 text after the UTF-8 byte-order mark (or no mark and "
+                             "Windows-1252 text)", row=row, column=_field_at(data, pos),
+                             found=f"byte 0x{data[pos]:02x}") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -253,6 +256,17 @@ def decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+def _field_at(data: bytes, pos: int) -> int:
+    """The 0-based CSV field of the line holding byte ``pos`` (for an error message)."""
+    start = data.rfind(b"\n", 0, pos) + 1
+    prefix = data[start:pos].decode("utf-8", errors="replace")
+    if start <= 3 and prefix.startswith("\ufeff"):
+        prefix = prefix[1:]
+    if not prefix:
+        return 0
+    return len(next(csv.reader([prefix]))) - 1
 
 
 def _label(cells: list[str]) -> tuple[str, str, str] | None:
@@ -285,11 +299,12 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
         raise InputError(path, "a PSS-EX1 CSV table", row=1, found="no rows")
 
     # Title: the first non-empty cell of the first rows.
-    title, title_row = "", 0
+    title, title_row, title_col = "", 0, 0
     for i, r in enumerate(rows[:3]):
         cells = [c.strip() for c in r if c.strip()]
         if cells and re.search(r"Personal Social Services", cells[0], re.I):
             title, title_row = cells[0], i
+            title_col = next(j for j, c in enumerate(r) if c.strip())
             if len(rows) > i + 1 and rows[i + 1] and rows[i + 1][0].strip() == "Final Results":
                 title += " Final Results"
             break
@@ -298,17 +313,18 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
                          found=(rows[0][0] if rows[0] else ""))
     ym = _YEAR_IN_TITLE.search(title)
     if not ym:
-        raise InputError(path, "a financial year such as 2009-10 in the title", row=title_row + 1, found=title)
+        raise InputError(path, "a financial year such as 2009-10 in the title", row=title_row + 1,
+                         column=title_col, found=title)
     year = f"{ym.group(1)}-{ym.group(2)}"
     if expect_year and year != expect_year:
         raise InputError(path, f"a title for year {expect_year} (from the file name)",
-                         row=title_row + 1, column=0, found=title)
+                         row=title_row + 1, column=title_col, found=title)
     kind = "activity" if re.search(r"Activity", title, re.I) else (
         "unitcosts" if re.search(r"Unit Cost", title, re.I) else None)
     if kind is None or (expect_kind and kind != expect_kind):
-        raise InputError(path, f"a title saying 'Activity Data' or 'Unit Cost{'' if not expect_kind else ''}'"
-                         + (f" for a {expect_kind} table" if expect_kind else ""),
-                         row=title_row + 1, found=title)
+        raise InputError(path, "a title saying 'Activity Data' or 'Unit Cost'"
+                         + (f" for a {expect_kind} table (from the file name)" if expect_kind else ""),
+                         row=title_row + 1, column=title_col, found=title)
 
     # Data rows: council labels and the England row.
     first_data = None
@@ -434,6 +450,14 @@ def extract(table: Table) -> pd.DataFrame:
                              f"{table.header_last_row}", row=table.header_first_row,
                              found="no column with that header")
 
+    if table.england is None:
+        # Checked before any value, so a file cut short says so rather than
+        # failing on a half-written last row.
+        last = table.councils[-1][0] + 1 if table.councils else table.header_last_row
+        raise InputError(path, "an England total row labelled 'England' or 'TOTAL England' after "
+                         "the council rows (is the file truncated?)",
+                         row=last + 1, column=0, found="none")
+
     seen: dict[str, int] = {}
     out = []
     items = [(i, code, name, cells, "council") for i, code, name, cells in table.councils]
@@ -456,10 +480,31 @@ def extract(table: Table) -> pd.DataFrame:
                 "flag": flag, "flag_reason": reason, "source_code": col.code,
                 "source_field": col.index, "definition": col.header,
             })
-    if table.england is None:
-        raise InputError(path, "an England total row labelled 'England' or 'TOTAL England'",
-                         row=table.councils[-1][0] + 2, column=0, found="none")
     return pd.DataFrame(out, columns=EXTRACT_COLUMNS)
+
+
+class Location(NamedTuple):
+    """Where a council row is: file, row (1-based), label field, label as written, name."""
+
+    path: Path
+    row: int
+    column: int
+    label: str
+    name: str
+
+
+def council_locations(tables) -> dict[str, list[Location]]:
+    """Every row each council code appears on, by code (for error messages).
+
+    The label field is 1 for two-cell labels (the name is in field 1), else 0.
+    """
+    out: dict[str, list[Location]] = {}
+    for t in tables:
+        for i, code, name, cells in t.councils:
+            two = _name_fields(cells) == 2
+            label = f"{cells[0].strip()} {cells[1].strip()}" if two else cells[0].strip()
+            out.setdefault(code, []).append(Location(t.path, i + 1, 1 if two else 0, label, name))
+    return out
 
 
 def source_files(pssex1_dir) -> dict[tuple[str, str], Path]:

@@ -1,0 +1,273 @@
+"""One function per chart. Each takes data frames (never reads files) and returns
+``(fig, alt_text, numbers)``; :func:`pbanalysis.charts.style.save` writes them."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from pbanalysis.charts import style
+from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
+from pbanalysis.measures import BASIS_LABEL
+
+
+def _pct(x) -> str:
+    return f"{x:.1f}%"
+
+
+def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label: str,
+                    source: str, size="slide"):
+    """Reported take-up over time against the 30% and 100% targets."""
+    fig, ax = style.figure(size)
+    rep = timeline[timeline["kind"] == "reported"]
+    tgt = timeline[timeline["kind"] == "target"]
+    ax.scatter(rep["date"], rep["takeup_pct"], color=DARK_BLUE, s=40, zorder=3)
+    for _, r in rep.iterrows():
+        style.label_end(ax, r["date"], r["takeup_pct"], f"{r['takeup_pct']:.0f}%: {r['label']}", dx=6)
+    ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=3)
+    for _, r in tgt.iterrows():
+        style.label_end(ax, r["date"], r["takeup_pct"], r["label"], color=ORANGE, dx=-6, ha="right")
+    ax.axhline(target_pct, color=ORANGE, linestyle=":", linewidth=1)
+    ax.set_ylim(0, 105)
+    ax.set_ylabel("% of people")
+    end = pd.Timestamp("2013-06-30")
+    ax.set_xlim(pd.Timestamp("2008-10-01"), end)
+    below = rep[rep["takeup_pct"] < target_pct]
+    title = (f"Reported take-up stayed below the {target_pct:g}% target until the expected April 2011 figure"
+             if len(below) and len(rep) and rep.iloc[-1]["takeup_pct"] >= target_pct else
+             f"Reported take-up was below the {target_pct:g}% target in every figure up to the chosen date"
+             if len(below) == len(rep) else f"Reported take-up against the {target_pct:g}% target")
+    style.finish(fig, title, f"Counts of people shown as a % of: {denominator_label}. Percentages the "
+                 "articles state are shown as stated.", source)
+    alt = (f"Scatter chart of reported personal budget take-up from 2008-09 to 2011 against targets. "
+           + "; ".join(f"{r['label']}: {r['takeup_pct']:.1f}%" for _, r in rep.iterrows())
+           + f". Targets: {target_pct:g}% by April 2011 and 100% by 2012/13.")
+    numbers = {"points": rep[["figure_id", "takeup_pct", "basis"]].to_dict("records"),
+               "target_pct": target_pct}
+    return fig, alt, numbers
+
+
+def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, size="slide"):
+    """Each reported holder count as a % of each denominator, against the target."""
+    fig, ax = style.figure(size)
+    dens = list(dict.fromkeys(table["denominator"]))
+    holders = list(dict.fromkeys(table["holders"]))
+    h = 0.8 / len(dens)
+    colors = [DARK_BLUE, TURQUOISE, DARK_PINK]
+    for i, den in enumerate(dens):
+        sub = table[table["denominator"] == den].set_index("holders").loc[holders]
+        y = np.arange(len(holders)) + i * h
+        ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3])
+        for yy, v in zip(y, sub["takeup_pct"]):
+            ax.text(v + 0.5, yy, f"{v:.1f}% of {den}", va="center", fontsize=8, color=colors[i % 3])
+    ax.set_yticks(np.arange(len(holders)) + h * (len(dens) - 1) / 2, holders, fontsize=9)
+    ax.invert_yaxis()
+    ax.axvline(target_pct, color=ORANGE, linestyle="--")
+    ax.text(target_pct, 1.0, f" {target_pct:g}% target", color=ORANGE, transform=ax.get_xaxis_transform(),
+            va="bottom", fontsize=9)
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("% of the denominator")
+    ax.set_xlim(0, max(60, table["takeup_pct"].max() + 15))
+    met = table[table["meets_target"]]
+    title = ("Whether the target is met depends on the denominator: "
+             + (f"only {len(met)} of {len(table)} combinations reach {target_pct:g}%" if len(met) else
+                f"no combination reaches {target_pct:g}%"))
+    style.finish(fig, title, "Reported counts of personal-budget holders divided by three reported "
+                 "populations: NI 130 (1.5m), ongoing care (950,000), ADASS eligible (70% of NI 130).", source)
+    alt = "Horizontal bar chart. " + "; ".join(
+        f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows())
+    return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}
+
+
+def pb_spend_split(split: pd.DataFrame, source: str, size="slide"):
+    """The reported £900m through personal budgets, split 74% direct payments."""
+    fig, ax = style.figure(size)
+    left = 0.0
+    for color, (_, r) in zip([DARK_BLUE, TURQUOISE], split.iterrows()):
+        ax.barh([0], [r["gbp_million"]], left=left, color=color, height=0.5)
+        ax.text(left + r["gbp_million"] / 2, 0, f"{r['part']}\n£{r['gbp_million']:.0f}m ({r['share_pct']:.0f}%)",
+                ha="center", va="center", color="white", fontsize=10, fontweight="bold")
+        left += r["gbp_million"]
+    ax.set_yticks([])
+    ax.set_xlabel("£ million")
+    ax.grid(axis="x")
+    ax.grid(axis="y", visible=False)
+    dp = split.iloc[0]
+    style.finish(fig, f"About £{dp['gbp_million']:.0f}m of the reported £{split['gbp_million'].sum():.0f}m "
+                 f"went as direct payments", "Spending through personal budgets reported by the ADASS/LGA "
+                 "survey (2010), split by the reported 74% share delivered as direct payments.", source)
+    alt = (f"Stacked bar: £{split['gbp_million'].sum():.0f}m through personal budgets, of which "
+           f"£{dp['gbp_million']:.0f}m ({dp['share_pct']:.0f}%) as direct payments and "
+           f"£{split.iloc[1]['gbp_million']:.0f}m otherwise.")
+    return fig, alt, {"split": split.to_dict("records")}
+
+
+def dp_spend_series(spend: pd.DataFrame, reported_pb_total: float, reported_dp: float, source: str,
+                    size="slide"):
+    """Official England direct-payment spend by year, beside the reported figures."""
+    fig, ax = style.figure(size)
+    x = np.arange(len(spend))
+    vals = spend["dp_gross_cost_gbp_million"]
+    ax.bar(x, vals.fillna(0), color=DARK_BLUE, width=0.6)
+    for xi, v in zip(x, vals):
+        ax.text(xi, (0 if pd.isna(v) else v) + 15, "not available" if pd.isna(v) else f"£{v:,.0f}m",
+                ha="center", fontsize=9, color=DARK_GREY if pd.isna(v) else DARK_BLUE)
+    ax.axhline(reported_pb_total, color=ORANGE, linestyle="--", linewidth=1)
+    style.label_end(ax, -0.45, reported_pb_total, f"Reported: £{reported_pb_total:,.0f}m through personal "
+                    "budgets (survey, 2010)", color=ORANGE, dx=0, dy=7)
+    ax.axhline(reported_dp, color=DARK_PINK, linestyle=":", linewidth=1)
+    style.label_end(ax, -0.45, reported_dp, f"of which £{reported_dp:,.0f}m as direct payments", color=DARK_PINK,
+                    dx=0, dy=-7)
+    ax.set_xticks(x, spend["year"])
+    ax.set_ylabel("£ million a year")
+    first, last = spend.dropna(subset=["dp_gross_cost_gbp_million"]).iloc[[0, -1]]["dp_gross_cost_gbp_million"]
+    style.finish(fig, f"Official direct-payment spend rose from £{first:,.0f}m to £{last:,.0f}m a year",
+                 "England gross spend on direct payments to adults (PSS-EX1, £m). 2009-10 is not in the "
+                 "available tables.", source)
+    alt = "Bar chart of England direct-payment gross spend: " + "; ".join(
+        f"{y}: {'not available' if pd.isna(v) else f'£{v:,.0f}m'}" for y, v in zip(spend["year"], vals)) + (
+        f". Reference lines: reported £{reported_pb_total:,.0f}m through personal budgets and "
+        f"£{reported_dp:,.0f}m as direct payments.")
+    return fig, alt, {"series": spend.to_dict("records"), "reported_pb_total": reported_pb_total,
+                      "reported_dp": reported_dp}
+
+
+def ranked_councils(df: pd.DataFrame, measure: str, year: str, ylabel: str, title: str, subtitle: str,
+                    source: str, thresholds=(), highlight=(), size="slide", fmt_value=_pct):
+    """All councils ranked by a measure, thresholds drawn, chosen councils labelled."""
+    fig, ax = style.figure(size)
+    hl = {h.lower() for h in highlight}
+    colors = [DARK_PINK if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
+    ax.bar(df["rank"], df[measure], color=colors, width=0.85)
+    for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
+        ax.axhline(t, color=c, linestyle="--", linewidth=1)
+        ax.text(len(df) + 1, t, f" {t:g}%", color=c, va="center", fontsize=9)
+    for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
+        ax.annotate(f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})", (r["rank"], r[measure]),
+                    xytext=(0, 18 + 16 * (i % 3)), textcoords="offset points", ha="center", fontsize=9, color=DARK_PINK,
+                    arrowprops={"arrowstyle": "-", "color": DARK_PINK})
+    ax.set_xlim(0, len(df) + 6)
+    ax.set_xlabel(f"Councils ranked, highest first ({len(df)} with a value in {year})")
+    ax.set_ylabel(ylabel)
+    ax.grid(axis="x", visible=False)
+    style.finish(fig, title, subtitle, source)
+    top, bottom = df.iloc[0], df.iloc[-1]
+    alt = (f"Bar chart of {len(df)} councils ranked by {ylabel} in {year}. Highest {top['council_name']} "
+           f"{fmt_value(top[measure])}; lowest {bottom['council_name']} {fmt_value(bottom[measure])}; median "
+           f"{fmt_value(df[measure].median())}." + (f" Highlighted: " + ", ".join(
+               f"{r['council_name']} {fmt_value(r[measure])}" for _, r in df[df['council_name'].str.lower().isin(hl)]
+               .iterrows()) if hl else ""))
+    numbers = {"year": year, "measure": measure, "councils": len(df),
+               "median": float(df[measure].median()), "max": float(df[measure].max()),
+               "min": float(df[measure].min()),
+               "values": dict(zip(df["council_name"], df[measure].astype(float)))}
+    return fig, alt, numbers
+
+
+def by_group(df: pd.DataFrame, by: str, measure: str, year: str, ylabel: str, source: str, size="slide"):
+    """Each council as a dot, grouped by region or council type, with the group median."""
+    fig, ax = style.figure(size)
+    order = df.groupby(by)[measure].median().sort_values(ascending=False)
+    for i, (g, med) in enumerate(order.items()):
+        vals = df[df[by] == g][measure].sort_values()
+        jitter = np.linspace(-0.25, 0.25, len(vals)) if len(vals) > 1 else np.zeros(1)
+        ax.scatter(np.full(len(vals), i) + jitter, vals, s=14, color=TURQUOISE, alpha=0.8, zorder=2)
+        ax.plot([i - 0.35, i + 0.35], [med, med], color=DARK_BLUE, linewidth=2.5, zorder=3)
+        ax.text(i + 0.37, med, f"{med:.1f}", color=DARK_BLUE, fontsize=8, va="center")
+    overall = df[measure].median()
+    ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
+    ax.text(len(order) - 0.5, overall, f"all councils {overall:.1f}", color=DARK_GREY, fontsize=8,
+            va="bottom", ha="right")
+    ax.set_xticks(range(len(order)), [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index],
+                  rotation=30, ha="right", fontsize=8)
+    ax.set_ylabel(ylabel)
+    label = "region" if by == "region" else "council type"
+    style.finish(fig, f"Medians ranged from {order.min():.1f} ({order.index[-1]}) to {order.max():.1f} "
+                 f"({order.index[0]}) by {label} in {year}", f"Each dot is a council; bars are {label} medians. "
+                 f"{ylabel}.", source)
+    alt = (f"Dot plot of councils by {label}, {year}. Medians: "
+           + "; ".join(f"{g} {m:.1f}" for g, m in order.items()) + f". All councils {overall:.1f}.")
+    return fig, alt, {"year": year, "by": by, "medians": {str(k): float(v) for k, v in order.items()},
+                      "overall_median": float(overall)}
+
+
+def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, size="slide"):
+    """Share of councils below/above each threshold by year, definition changes marked."""
+    fig, ax = style.figure(size)
+    years = list(shares["year"])
+    x = np.arange(len(years))
+    t = list(thresholds)
+    series = [(f"below_{t[0]:g}_share_pct", f"below {t[0]:g}%", DARK_GREY)]
+    series += [(f"above_{v:g}_share_pct", f"above {v:g}%", TURQUOISE) for v in t[1:-1]]
+    series += [(f"at_or_above_{t[-1]:g}_share_pct", f"at or above {t[-1]:g}%", DARK_BLUE)]
+    for col, label, color in series:
+        ax.plot(x, shares[col], marker="o", color=color, linewidth=2)
+        style.label_end(ax, x[-1], shares[col].iloc[-1], f"{label}: {shares[col].iloc[-1]:.0f}%", color=color, dx=8)
+    short = {"dp_only": "count: DPs only", "dp_and_pb": "count: DPs + PBs"}
+    for y in changes:
+        basis = shares.set_index("year").loc[y, "definition_basis"]
+        style.mark_definition_change(ax, years.index(y) - 0.5, short.get(basis, "definition changes"))
+    ax.set_xticks(x, years)
+    ax.set_xlim(-0.3, len(years) + 0.8)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% of councils")
+    last = shares.iloc[-1]
+    style.finish(fig, f"By {last['year']}, {last[series[-1][0]]:.0f}% of councils were at or above {t[-1]:g}% "
+                 f"on the proxy, and {last[series[0][0]]:.0f}% below {t[0]:g}%",
+                 "Proxy take-up: direct payments as a share of community-service receipts at 31 March "
+                 "(not NI 130). Dashed lines: the count's definition changes.", source)
+    alt = "Line chart of the share of councils by proxy take-up band, by year. " + "; ".join(
+        f"{r['year']}: " + ", ".join(f"{lab} {r[c]:.0f}%" for c, lab, _ in series) for _, r in shares.iterrows()
+    ) + (". Definition changes in " + ", ".join(changes) + "." if changes else "")
+    return fig, alt, {"shares": shares.to_dict("records"), "definition_changes": list(changes)}
+
+
+def council_series(series: pd.DataFrame, council: str, changes, source: str, size="slide"):
+    """One council's proxy take-up by year beside England, its region and its type."""
+    fig, ax = style.figure(size)
+    years = list(series["year"])
+    x = np.arange(len(years))
+    lines = [("council", council, DARK_BLUE, 2.5), ("england", "England", DARK_GREY, 1.5),
+             ("region_median", "Region median", TURQUOISE, 1.5), ("type_median", "Type median", ORANGE, 1.5)]
+    for col, label, color, lw in lines:
+        ax.plot(x, series[col], marker="o", color=color, linewidth=lw)
+        last = series[col].dropna()
+        if len(last):
+            style.label_end(ax, x[last.index[-1]], last.iloc[-1], f"{label}: {last.iloc[-1]:.1f}%", color=color, dx=8)
+    for y in changes:
+        style.mark_definition_change(ax, years.index(y) - 0.5, "definition changes")
+    ax.set_xticks(x, years)
+    ax.set_xlim(-0.3, len(years) + 1.2)
+    ax.set_ylim(0, max(40, float(np.nanmax(series[[c for c, *_ in lines]].to_numpy())) + 5))
+    ax.set_ylabel("Proxy take-up, %")
+    first, last = series["council"].dropna().iloc[[0, -1]] if series["council"].notna().any() else (np.nan, np.nan)
+    title = (f"{council}: proxy take-up {'rose' if last > first else 'fell' if last < first else 'held'} from "
+             f"{first:.1f}% to {last:.1f}% between {years[0]} and {years[-1]}" if np.isfinite(first) else
+             f"{council}: no proxy take-up value available")
+    style.finish(fig, title, "Direct payments as a share of community-service receipts at 31 March (not NI 130); "
+                 "dashed lines mark definition changes.", source)
+    alt = f"Line chart of proxy take-up for {council}, England, region median and type median by year. " + "; ".join(
+        f"{r['year']}: {council} {r['council']:.1f}%, England {r['england']:.1f}%" for _, r in series.iterrows()
+        if pd.notna(r["council"]))
+    return fig, alt, {"council": council, "series": series.to_dict("records"), "definition_changes": list(changes)}
+
+
+def council_comparison(values: pd.DataFrame, council: str, year: str, source: str, size="slide"):
+    """A council's proxy take-up in one year beside England, region and type medians."""
+    fig, ax = style.figure(size)
+    colors = [DARK_BLUE] + [MID_GREY] * (len(values) - 1)
+    ax.barh(values["label"], values["value"], color=colors)
+    for i, v in enumerate(values["value"]):
+        ax.text((0 if pd.isna(v) else v) + 0.5, i, "n/a" if pd.isna(v) else f"{v:.1f}%", va="center", fontsize=10)
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x")
+    ax.set_xlabel("Proxy take-up, %")
+    c, e = values.iloc[0]["value"], values.iloc[1]["value"]
+    rel = "above" if c > e else "below" if c < e else "level with"
+    style.finish(fig, f"{council} was {rel} England on proxy take-up in {year} ({c:.1f}% against {e:.1f}%)"
+                 if pd.notna(c) else f"{council}: no proxy take-up value in {year}",
+                 "Direct payments as a share of community-service receipts at 31 March (not NI 130).", source)
+    alt = f"Bar chart, {year}: " + "; ".join(f"{l} {v:.1f}%" for l, v in zip(values["label"], values["value"])
+                                              if pd.notna(v))
+    return fig, alt, {"year": year, "values": values.to_dict("records")}
