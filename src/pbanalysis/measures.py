@@ -55,6 +55,18 @@ def check_year(name: str, value, available) -> str:
     return check_choice(name, value, sorted(available))
 
 
+def check_date(name: str, value) -> str:
+    """An ISO date 'YYYY-MM-DD'."""
+    try:
+        pd.Timestamp(value)
+        ok = isinstance(value, str) and len(value) == 10
+    except (ValueError, TypeError):
+        ok = False
+    if not ok:
+        raise ParameterError(name, value, "an ISO date such as '2011-04-01'")
+    return value
+
+
 def check_thresholds(name: str, value) -> list[float]:
     """A non-empty list of increasing percentages from 0 to 100."""
     ok = (isinstance(value, (list, tuple)) and value

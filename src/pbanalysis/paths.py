@@ -21,7 +21,8 @@ PROCESSED_DIR = DATA_DIR / "processed"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 PARAMS_DIR = NOTEBOOKS_DIR / "params"
 
-REPORTS_DIR = ROOT / "reports"
+#: Report outputs; ``$PBANALYSIS_REPORTS`` moves them (the tests use a temporary folder).
+REPORTS_DIR = Path(os.environ.get("PBANALYSIS_REPORTS", ROOT / "reports"))
 FIGURES_DIR = REPORTS_DIR / "figures"
 EXECUTED_DIR = REPORTS_DIR / "notebooks"
 HTML_DIR = REPORTS_DIR / "html"

@@ -68,6 +68,11 @@ class Chart:
     def save(self, out_dir=None, formats=style.FORMATS, name: str | None = None) -> list[Path]:
         return style.save(self.fig, name or self.name, self.alt_text, self.numbers, out_dir, formats)
 
+    def save_for_run(self, run_name: str = "default", out_dir=None) -> list[Path]:
+        """Save under the chart's name; runs other than 'default' add ``--<run_name>``."""
+        suffix = "" if run_name == "default" else f"--{run_name}"
+        return self.save(out_dir, name=self.name + suffix)
+
     def _repr_svg_(self):  # shows inline in Jupyter
         import io
         buf = io.StringIO()

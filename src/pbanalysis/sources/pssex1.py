@@ -44,7 +44,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pbanalysis.errors import InputError
+from pbanalysis.errors import InputError, column_letter
 
 PUBLISHER = "NHS Information Centre for health and social care (HSCIC from 2013; now NHS England)"
 PUBLICATION = "Personal Social Services: Expenditure and Unit Costs, England - council-level annex tables"
@@ -441,7 +441,10 @@ def extract(table: Table) -> pd.DataFrame:
                              column=col.index, found=col.code)
         if measure.key in found:
             other = found[measure.key][0]
-            raise InputError(path, f"one column for {measure.key}; it also appears in field {other.index}",
+            code = f", code {other.code}" if other.code else ""
+            raise InputError(path, f"one column for {measure.key}; the same header text also covers "
+                             f"column {column_letter(other.index)} (field {other.index}{code}): a header "
+                             "cell may be blank or the header and the data columns may have moved apart",
                              row=table.header_last_row, column=col.index, found=col.header)
         found[measure.key] = (col, measure)
     for key, header in REQUIRED[table.kind].items():

@@ -1,0 +1,119 @@
+"""The bad-input corpus: real official files, one changed at a time (see tests/corpus.py).
+
+Each refused case must raise InputError whose message names the file, the row
+and the column (where one applies) and says what was expected; a subset is
+also run through ``python -m pbanalysis raw``, which must exit non-zero with
+that message on stderr. Refused input writes nothing. Accepted cases must give
+the same extracts as the unmodified files. Nothing under the project's data/
+(or reports/) may change while the corpus runs.
+"""
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+
+import pytest
+
+from corpus import CASES, SOURCE, copy_register, copy_source, message_matches
+from pbanalysis import paths, register
+from pbanalysis.errors import InputError
+from pbanalysis.raw import build_raw
+
+pytestmark = pytest.mark.skipif(not (SOURCE / "pssex1").is_dir() or not (SOURCE / "lookup").is_dir(),
+                                reason=f"official files not present ({SOURCE})")
+
+WATCHED = [paths.DATA_DIR, paths.REPORTS_DIR]
+
+
+def project_checksums() -> dict[str, str]:
+    """sha256 of every file under the project's data/ (and reports/, if present)."""
+    out = {}
+    for top in WATCHED:
+        if top.is_dir():
+            for p in sorted(top.rglob("*")):
+                if p.is_file():
+                    out[str(p.relative_to(paths.ROOT))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+@pytest.fixture(scope="module", autouse=True)
+def project_files_before():
+    """Checksums of the project's data files before the corpus runs (compared by the last test)."""
+    return project_checksums()
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory):
+    """Extracts of the unmodified official files."""
+    out = tmp_path_factory.mktemp("baseline")
+    build_raw(copy_source(tmp_path_factory.mktemp("pristine")), raw_dir=out, progress=None)
+    return out
+
+
+def run_cli(source, out):
+    return subprocess.run([sys.executable, "-m", "pbanalysis", "raw", "--source", str(source), "--out", str(out)],
+                          capture_output=True, text=True, cwd=paths.ROOT, timeout=120)
+
+
+def assert_names_the_place(case, exc: InputError, target_name: str) -> None:
+    msg = str(exc)
+    assert exc.path is not None and exc.path.name == target_name, msg
+    assert not message_matches(case, msg), f"{msg}\n does not match {message_matches(case, msg)}"
+    assert "expected " in msg
+    if case.row is not None:
+        assert exc.row == case.row, msg
+    assert exc.row is not None, f"no row named: {msg}"
+    if case.column is not None:
+        assert exc.column == case.column, msg
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_corpus_case(case, tmp_path, baseline):
+    if case.is_register:
+        figures = copy_register(tmp_path / "raw")
+        case.mutate(figures)
+        if case.refused:
+            with pytest.raises(InputError) as info:
+                register.load_register(figures)
+            assert_names_the_place(case, info.value, figures.name)
+        else:
+            register.load_register(figures)
+        return
+
+    source, out = copy_source(tmp_path / "source"), tmp_path / "out"
+    target = source / case.target
+    before = target.read_bytes()
+    case.mutate(target)
+    assert target.read_bytes() != before, "the mutation changed nothing"
+
+    if not case.refused:
+        build_raw(source, raw_dir=out, progress=None)
+        case.check(out, baseline, source)
+        return
+
+    with pytest.raises(InputError) as info:
+        build_raw(source, raw_dir=out, progress=None)
+    assert_names_the_place(case, info.value, target.name)
+    assert not out.exists() or not any(out.iterdir()), "refused input must write nothing"
+
+    if case.cli:
+        res = run_cli(source, out)
+        assert res.returncode != 0, res.stderr
+        assert f"error: {info.value}" in res.stderr, res.stderr
+        assert "Traceback" not in res.stderr
+        assert not out.exists() or not any(out.iterdir()), "refused input must write nothing"
+
+
+def test_corpus_has_at_least_20_cases_and_covers_every_family():
+    ids = [c.id for c in CASES]
+    assert len(ids) >= 20
+    for family in ("encoding-", "layout-", "council-", "value-", "file-", "register-"):
+        assert any(i.startswith(family) for i in ids), family
+    assert sum(c.cli for c in CASES) >= 8
+    assert all(c.refused or c.check or c.is_register for c in CASES)
+
+
+def test_zz_project_data_unchanged_by_the_corpus(project_files_before):
+    """Runs last in this module: nothing in data/ or reports/ changed."""
+    assert project_checksums() == project_files_before
