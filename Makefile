@@ -41,7 +41,7 @@ raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/d
 
 data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
 
-$(PROCESSED) &: $(RAW) $(SRC) $(STAMP)
+$(PROCESSED) &: $(RAW) src/pbanalysis/data.py src/pbanalysis/paths.py src/pbanalysis/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
 report: reports/index.html ## Build the whole report: data, every notebook run, HTML and reports/index.html
