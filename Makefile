@@ -64,7 +64,7 @@ chart: $(PROCESSED) ## Regenerate one chart: make chart NAME=variance_rank [ARGS
 lab: $(STAMP) $(PROCESSED) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-test: $(STAMP) ## Run the test suite (unit, data, notebooks via nbval)
+test: $(STAMP) $(PROCESSED) ## Run the test suite (unit, data, notebooks via nbval)
 	$(PY) -m pytest -p no:cacheprovider
 
 bench: $(STAMP) $(PROCESSED) ## Benchmark: batch vs naive briefings, cold and no-op report (prints ratios)

@@ -134,10 +134,6 @@ def edit_register(fn: Callable[[pd.DataFrame], None]) -> Callable[[Path], None]:
     return mutate
 
 
-def register_row(frame: pd.DataFrame, figure_id: str) -> int:
-    return int(frame.index[frame["figure_id"] == figure_id][0])
-
-
 # --------------------------------------------------------------------------- the mutations
 
 def _utf16(data: bytes) -> bytes:
@@ -152,11 +148,14 @@ def _latin1_without_bom(data: bytes) -> bytes:
 DP_0910 = "Total all ages, Existing / new Direct payments"
 
 
-def _swap_dp_header_right(rows):
-    """Swap the DP leaf header with its right neighbour's (the data and codes stay)."""
-    j = col_index(rows, DP_0910)
-    i = next(i for i, r in enumerate(rows[:8]) if DP_0910 in r[j])
-    rows[i][j], rows[i][j + 1] = rows[i][j + 1], rows[i][j]
+def _swap_header_with_left(header: str):
+    """Swap a header cell with its left neighbour's: each header now sits over the other's
+    column code and data."""
+    def fn(rows):
+        j = col_index(rows, header)
+        i = next(i for i, r in enumerate(rows[:8]) if header in r[j])
+        rows[i][j - 1], rows[i][j] = rows[i][j], rows[i][j - 1]
+    return fn
 
 
 def _shift_dp_header_right(rows):
@@ -195,7 +194,7 @@ def _insert_after(label: str, *new_rows):
 
 def _insert_blank_rows(rows):
     width = len(rows[0])
-    for label in ("914 - Torbay", "312 - Trafford", "102 - Cumbria"):  # bottom up: indices stay valid
+    for label in ("914 - Torbay", "312 - Trafford", "102 - Cumbria"):
         i = row_index(rows, label)
         rows[i + 1:i + 1] = [[""] * width, [], [" "] + [""] * (width - 1)]
 
@@ -252,6 +251,14 @@ def same_extracts(out: Path, baseline: Path, source: Path) -> None:
         assert (out / name).read_bytes() == (baseline / name).read_bytes(), name
 
 
+def read_as(encoding: str, target: str):
+    """Same extracts, and the changed file was read with ``encoding``."""
+    def check(out: Path, baseline: Path, source: Path) -> None:
+        same_extracts(out, baseline, source)
+        assert pssex1.read_table(source / target).encoding == encoding
+    return check
+
+
 def note_kept(text: str, target: str):
     def check(out: Path, baseline: Path, source: Path) -> None:
         same_extracts(out, baseline, source)
@@ -285,7 +292,7 @@ class Case:
     target: str                      # the one file changed (relative to the source folder, or REGISTER)
     mutate: Callable[[Path], None]
     error: tuple[str, ...] = ()      # regexes the InputError message must match; () = accepted
-    check: Callable | None = None    # for accepted cases: check(out, baseline, source)
+    check: Callable | None = None    # accepted: check(out, baseline, source); register: check(frame) is true
     cli: bool = False                # also run `python -m pbanalysis raw` on it
     row: int | None = None           # the row the error must name (1-based)
     column: int | str | None = None  # the column it must name, where one applies
@@ -313,13 +320,23 @@ CASES = [
          edit_bytes(replace_bytes(b"204,Barnsley,", b"204,Barns\x9cley,")),
          (rf"{F0809}, row 9, column B \(field 1\): expected UTF-8 text after the UTF-8 byte-order mark",
           r"found 'byte 0x9c'"), cli=True, row=9, column=1),
-    Case("encoding-bom-accepted", ACT_0910, edit_bytes(lambda d: b"\xef\xbb\xbf" + d), check=same_extracts),
-    Case("encoding-latin1-accepted", ACT_0809, edit_bytes(_latin1_without_bom), check=same_extracts),
+    Case("encoding-bom-accepted", ACT_0910, edit_bytes(lambda d: b"\xef\xbb\xbf" + d),
+         check=read_as("utf-8-sig", ACT_0910)),
+    Case("encoding-latin1-accepted", ACT_0809, edit_bytes(_latin1_without_bom),
+         check=read_as("windows-1252", ACT_0809)),
     # --- layout -----------------------------------------------------------------------------
-    Case("layout-moved-column", ACT_0910, edit_rows(_swap_dp_header_right),
-         (rf"{F0910}, row 6, column AG \(field 32\): expected a column code matching \^A4\\\.\\d\+\$ "
-          r"under the header 'Total all ages, Existing / new Direct payments and Personal Budgets",
-          r"moved apart; found 'B1'"), cli=True, row=6, column=32),
+    Case("layout-moved-column", ACT_0910,
+         edit_rows(_swap_header_with_left("Carers receiving direct payments at 31 March")),
+         (rf"{F0910}, row 6, column DT \(field 123\): expected a column code matching \^H4\$ under the header "
+          r"'Carers receiving direct payments at 31 March 2010' \(carers receiving direct payments at "
+          r"31 March\): the header and the data columns seem to have moved apart; found 'H3\.5'",),
+         cli=True, row=6, column=123),
+    Case("layout-moved-column-unitcosts", UC_1314,
+         edit_rows(_swap_header_with_left("Gross total cost for direct payments to adults and older")),
+         (r"pssex1_unitcosts_2013-14\.csv, row 4, column CV \(field 99\): expected a column code matching "
+          r"\^2\\\.3\[0-4\]\$ under the header 'Gross total cost for direct payments to adults and older "
+          r"people during year ended 31 March \(£000's\)' \(gross cost of direct payments",
+          r"moved apart; found '2\.29'"), row=4, column=99),
     Case("layout-header-row-shifted", ACT_0910, edit_rows(_shift_dp_header_right),
          (rf"{F0910}, row 6, column AF \(field 31\): expected one column for \('meals_clients_31mar', 'all', "
           r"'all_ages'\); the same header text also covers column AE \(field 30, code A4\.19\): a header "
@@ -346,7 +363,7 @@ CASES = [
     Case("council-unknown", ACT_0910, edit_rows(_relabel("914-Torbay", "999-Atlantis")),
          (rf"{F0910}, row 158, column A \(field 0\): expected a council named like exactly one English "
           r"council in .*uk_local_authorities_mysociety\.csv \(columns 'official-name', 'nice-name' or "
-          r"'alt-names'\); found '999-Atlantis \(lookup: no match",), cli=True, row=158, column=0),
+          r"'alt-names'\); found '999-Atlantis \(lookup: no match\)'",), cli=True, row=158, column=0),
     Case("council-name-of-another-council", ACT_0809, edit_rows(_rename_two_cell("204", "Bolton")),
          (rf"{F0809}, row 9, column B \(field 1\): expected a council named like exactly one English council",
           r"found '204 Bolton \(lookup: BOL; all names of council 204: BNS, BOL\)'"), row=9, column=1),
@@ -396,7 +413,8 @@ CASES = [
          row=4, column="value"),
     Case("register-percent-100-accepted", REGISTER,
          edit_register(lambda f: f.__setitem__("value", f["value"].where(
-             f["figure_id"] != "takeup_eligible_nov2010_pct", "100")))),
+             f["figure_id"] != "takeup_eligible_nov2010_pct", "100"))),
+         check=lambda reg: reg.set_index("figure_id").loc["takeup_eligible_nov2010_pct", "value"] == 100),
 ]
 
 BY_ID = {c.id: c for c in CASES}

@@ -7,6 +7,7 @@ Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.data` and
 from __future__ import annotations
 
 import difflib
+import re
 import numbers
 
 import numpy as np
@@ -58,8 +59,8 @@ def check_year(name: str, value, available) -> str:
 def check_date(name: str, value) -> str:
     """An ISO date 'YYYY-MM-DD'."""
     try:
+        ok = isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
         pd.Timestamp(value)
-        ok = isinstance(value, str) and len(value) == 10
     except (ValueError, TypeError):
         ok = False
     if not ok:

@@ -32,7 +32,8 @@ def build_raw(source_dir=None, raw_dir=None, progress=print) -> list[Path]:
     lk_path = paths.lookup_csv(source_dir)
     if progress:
         progress(f"reading {lk_path.name}")
-    councils = lookup.match_councils(councils_seen, lookup.read_lookup(lk_path), lk_path)
+    councils = lookup.match_councils(councils_seen, lookup.read_lookup(lk_path), lk_path,
+                                     where=pssex1.council_locations(tables))
 
     written = []
     for kind in pssex1.KINDS:

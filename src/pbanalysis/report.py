@@ -148,7 +148,7 @@ def write_index() -> Path:
         nb_name, _, pset = h.stem.partition("--")
         parts.append(f'<li><a href="{h.relative_to(r)}">{html.escape(nb_name)}</a> '
                      f'(parameter set <code>{html.escape(pset)}</code>; '
-                     f'<a href="notebooks/{h.stem}.ipynb">executed notebook</a>)</li>')
+                     f'<a href="{paths.EXECUTED_DIR.relative_to(r)}/{h.stem}.ipynb">executed notebook</a>)</li>')
     parts.append("</ul>")
     if paths.CLAIMS_CSV.exists():
         claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False)
@@ -172,6 +172,7 @@ def write_index() -> Path:
                      f'{html.escape(svg.stem)} · <a href="{rel.with_suffix(".png")}">PNG</a> · '
                      f'<a href="{rel.with_suffix(".json")}">numbers</a></figcaption></figure>')
     if (paths.BRIEFINGS_DIR / "index.html").exists():
-        parts.append('<h2>Council briefings</h2><p><a href="briefings/index.html">All council packs</a></p>')
+        rel = (paths.BRIEFINGS_DIR / "index.html").relative_to(r)
+        parts.append(f'<h2>Council briefings</h2><p><a href="{rel}">All council packs</a></p>')
     parts.append("</body></html>\n")
     return write_text(paths.INDEX_HTML, "\n".join(parts))

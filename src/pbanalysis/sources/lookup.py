@@ -127,9 +127,10 @@ def _unmatched(code, names, years, hits, idx, lookup_path, where) -> InputError:
             count[s.name] = count.get(s.name, 0) + 1
         spot = min(spots, key=lambda s: (bool(idx.get(normalise(s.name))), count[s.name]))
         own = ", ".join(sorted(idx.get(normalise(spot.name), set()))) or "no match"
+        others = "" if set(count) == {spot.name} else f"; all names of council {code}: {found}"
         return InputError(spot.path, f"a council named like exactly one English council in {lookup_name} "
                           f"({columns})", row=spot.row, column=spot.column,
-                          found=f"{spot.label} (lookup: {own}; all names of council {code}: {found})")
+                          found=f"{spot.label} (lookup: {own}{others})")
     return InputError(lookup_path, f"exactly one English council in the lookup named like {names} "
                       f"(PSS-EX1 council {code}, {', '.join(sorted(set(years)))})",
                       column="official-name", found=found)

@@ -435,8 +435,10 @@ def extract(table: Table) -> pd.DataFrame:
             continue
         measure, rule = hit
         if col.code and not rule.codes.match(col.code):
+            parts = col.header.split(" | ")
+            shown = next((p for p in reversed(parts) if rule.pattern.search(p)), parts[-1])
             raise InputError(path, f"a column code matching {rule.codes.pattern} under the header "
-                             f"'{col.header.split(' | ')[-1]}' ({rule.describe}): the header and the data "
+                             f"'{shown}' ({rule.describe}): the header and the data "
                              "columns seem to have moved apart", row=table.code_row + 1,
                              column=col.index, found=col.code)
         if measure.key in found:

@@ -1,0 +1,144 @@
+"""The report's computations, as promises the report makes."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pbanalysis import claims, data, measures, register
+from pbanalysis.errors import ParameterError
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return register.load_register()
+
+
+@pytest.fixture(scope="module")
+def cy():
+    return data.load_council_year()
+
+
+@pytest.fixture(scope="module")
+def nat():
+    return data.load_national_series()
+
+
+def test_denominators_are_built_from_the_register(reg):
+    assert measures.denominator_value(reg, "ni130_all") == 1_500_000
+    assert measures.denominator_value(reg, "ongoing") == 950_000
+    assert measures.denominator_value(reg, "adass_eligible") == pytest.approx(1_050_000)
+
+
+def test_rebuilt_one_in_seven_matches_the_article_within_its_wording(reg):
+    t = measures.takeup_by_denominator(reg, 30).set_index(["holders_figure", "denominator"])
+    share = t.loc[("pb_holders_ongoing_mar2010", "ongoing"), "takeup_pct"]
+    assert 100 / 7.5 <= share <= 100 / 6.5
+
+
+def test_target_met_depends_on_the_denominator(reg):
+    t = measures.takeup_by_denominator(reg, 30)
+    expected = t[t["holders_figure"] == "pb_ongoing_expected_apr2011"].set_index("denominator")["meets_target"]
+    assert expected.to_dict() == {"ni130_all": False, "ongoing": True, "adass_eligible": True}
+
+
+def test_timeline_respects_as_of(reg):
+    early = measures.takeup_timeline(reg, "ongoing", "2010-06-30")
+    assert early["date"].max() <= pd.Timestamp("2010-06-30")
+    assert "takeup_sds_2008_09_pct" in set(early["figure_id"])
+
+
+def test_pb_spend_split_rebuilds_74_percent_of_900m(reg):
+    split = measures.pb_spend_split(reg).set_index("part")["gbp_million"]
+    assert split["Direct payments"] == 666.0 and split.sum() == 900.0
+
+
+def test_spend_cross_check_covers_every_year_the_extracts_have(reg, nat):
+    x = measures.spend_cross_check(reg, nat)
+    assert list(x["year"]) == ["2008-09", "2009-10", "2010-11", "2011-12", "2012-13", "2013-14"]
+    assert x.set_index("year").loc["2010-11", "dp_gross_cost_gbp_million"] == 992.8
+    assert pd.isna(x.set_index("year").loc["2009-10", "dp_gross_cost_gbp_million"])
+
+
+def test_councils_are_ranked_highest_first(cy):
+    r = measures.councils_in_year(cy, "2010-11")
+    assert r["rank"].tolist() == list(range(1, len(r) + 1))
+    assert r["proxy_takeup_pct"].is_monotonic_decreasing
+
+
+def test_threshold_shares_add_up(cy):
+    s = measures.threshold_shares(cy, [10, 20, 30]).set_index("year")
+    row = s.loc["2010-11"]
+    v = measures.councils_in_year(cy, "2010-11")["proxy_takeup_pct"]
+    assert row["below_10_n"] == (v < 10).sum() and row["at_or_above_30_n"] == (v >= 30).sum()
+    assert row["median_pct"] == round(v.median(), 2)
+
+
+def test_definition_changes_are_found(cy):
+    assert measures.definition_changes(cy) == ["2009-10", "2011-12"]
+
+
+def test_group_summary_by_region_has_nine_regions(cy):
+    g = measures.group_summary(cy, "2010-11", "region")
+    assert len(g) == 9 and g["councils"].sum() == 152
+
+
+@pytest.mark.parametrize("call,allowed", [
+    (lambda: measures.check_choice("denominator", "everyone", measures.DENOMINATORS), "ni130_all, ongoing, adass_eligible"),
+    (lambda: measures.check_year("year", "2015-16", ["2009-10", "2010-11"]), "2009-10, 2010-11"),
+    (lambda: measures.check_number("target", "30", 0, 100), "a number from 0 to 100"),
+    (lambda: measures.check_number("target", True, 0, 100), "a number from 0 to 100"),
+    (lambda: measures.check_thresholds("thresholds", [30, 10]), "increasing list"),
+    (lambda: measures.check_date("as_of", "April 2011"), "ISO date"),
+])
+def test_bad_parameters_fail_listing_the_allowed_values(call, allowed):
+    with pytest.raises(ParameterError, match=allowed):
+        call()
+
+
+def test_unknown_council_fails_with_the_closest_matches():
+    with pytest.raises(ParameterError, match="closest matches: Manchester"):
+        measures.find_council("Manchster", data.load_councils())
+
+
+@pytest.mark.parametrize("query", ["manchester", "MANCHESTER", "E08000003", " Manchester "])
+def test_council_found_by_name_or_gss_code_any_case(query):
+    assert measures.find_council(query, data.load_councils())["gss_code"] == "E08000003"
+
+
+# --- the claims check --------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def table(reg, cy, nat):
+    return claims.check(reg, cy, nat)
+
+
+def test_every_register_row_has_a_status(reg, table):
+    assert len(table) == len(reg)
+    assert table["status"].isin(claims.STATUSES).all()
+
+
+def test_derived_rows_are_judged_by_their_wording_not_tuned(table):
+    t = table.set_index("figure_id")
+    assert t.loc["ongoing_pb_one_in_n_mar2010", "status"] == "match"
+    assert t.loc["ni130_share_expected_apr2011_pct", "status"] == "differs"  # 376k / 1.5m is 25%, not 22%
+
+
+def test_council_ni130_figures_are_proxies_with_their_definition(table):
+    t = table.set_index("figure_id")
+    for fid in ("takeup_somerset_2009_10", "takeup_manchester_2009_10"):
+        assert t.loc[fid, "status"] == "proxy"
+        assert "NI 130 is not available" in t.loc[fid, "reason"]
+    assert t.loc["takeup_somerset_2009_10", "rebuilt"] == pytest.approx(14.48)
+
+
+def test_community_budget_bands_are_not_rebuildable_and_say_why(table):
+    t = table.set_index("figure_id")
+    for fid in ("councils_pb_over_10pct_community_budget", "councils_pb_20pct_or_more_community_budget"):
+        assert t.loc[fid, "status"] == "not_rebuildable"
+        assert "not published per council" in t.loc[fid, "reason"]
+
+
+def test_the_152_councils_of_the_survey_match_the_official_count(table):
+    t = table.set_index("figure_id")
+    assert t.loc["survey_councils_2010", "status"] == "match"
+    assert t.loc["survey_councils_2010", "rebuilt"] == 152
