@@ -6,6 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SOURCE ?= ../shared/data
+# Where report outputs go (the benchmark uses a scratch folder).
+REPORTS ?= reports
+export PBANALYSIS_REPORTS := $(abspath $(REPORTS))
 
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 RAW := $(wildcard data/raw/*.csv) data/raw/datapackage.json
@@ -14,8 +17,8 @@ PROCESSED := data/processed/council_year.csv data/processed/national_series.csv 
 NOTEBOOKS := $(basename $(notdir $(wildcard notebooks/*.ipynb)))
 # One run per notebook and named parameter set (top-level keys of notebooks/params/<nb>.yaml).
 RUNS := $(foreach nb,$(NOTEBOOKS),$(foreach s,$(shell sed -n 's/^\([A-Za-z0-9_]*\):.*/\1/p' notebooks/params/$(nb).yaml 2>/dev/null),$(nb)--$(s)))
-EXECUTED := $(RUNS:%=reports/notebooks/%.ipynb)
-HTML := $(RUNS:%=reports/html/%.html)
+EXECUTED := $(RUNS:%=$(REPORTS)/notebooks/%.ipynb)
+HTML := $(RUNS:%=$(REPORTS)/html/%.html)
 
 .SECONDEXPANSION:
 .PHONY: help install raw data report lab test bench briefings chart clean lock
@@ -44,15 +47,15 @@ data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
 $(PROCESSED) &: $(RAW) src/pbanalysis/data.py src/pbanalysis/paths.py src/pbanalysis/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
-report: reports/index.html ## Build the whole report: data, every notebook run, HTML and reports/index.html
+report: $(REPORTS)/index.html ## Build the whole report: data, every notebook run, HTML and reports/index.html
 
-reports/notebooks/%.ipynb: $(PROCESSED) $(SRC) $(STAMP) notebooks/params/$$(firstword $$(subst --, ,$$*)).yaml notebooks/$$(firstword $$(subst --, ,$$*)).ipynb
+$(REPORTS)/notebooks/%.ipynb: $(PROCESSED) $(SRC) $(STAMP) notebooks/params/$$(firstword $$(subst --, ,$$*)).yaml notebooks/$$(firstword $$(subst --, ,$$*)).ipynb
 	$(PY) -m pbanalysis run-notebook $(firstword $(subst --, ,$*)) $(lastword $(subst --, ,$*))
 
-reports/html/%.html: reports/notebooks/%.ipynb
+$(REPORTS)/html/%.html: $(REPORTS)/notebooks/%.ipynb
 	$(PY) -m pbanalysis html $<
 
-reports/index.html: $(HTML) $(EXECUTED)
+$(REPORTS)/index.html: $(HTML) $(EXECUTED)
 	$(PY) -m pbanalysis index
 
 briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/briefings/
@@ -75,6 +78,6 @@ lock: ## Regenerate requirements.lock from the current .venv
 	 echo "# Regenerate: make lock"; $(VENV)/bin/pip freeze | grep -v -E "^(-e|pbanalysis)") > requirements.lock
 
 clean: ## Remove built outputs (data/processed, reports); keeps .venv and data/raw
-	rm -rf reports data/processed/*.csv
+	rm -rf $(REPORTS) data/processed/*.csv
 
 
