@@ -22,7 +22,7 @@ def cmd_raw(args) -> None:
 
 def cmd_data(args) -> None:
     from pbanalysis.data import build_processed
-    build_processed(progress=_progress)
+    build_processed(out_dir=args.out, progress=_progress)
 
 
 def cmd_run_notebook(args) -> None:
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_raw)
 
     s = sub.add_parser("data", help="build the processed tables in data/processed/")
+    s.add_argument("--out", default=None, help="output folder (default data/processed)")
     s.set_defaults(func=cmd_data)
 
     s = sub.add_parser("run-notebook", help="execute one notebook with one named parameter set")

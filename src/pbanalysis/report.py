@@ -79,9 +79,10 @@ def executed_path(notebook: str, param_set: str) -> Path:
 def strip_volatile(nb: dict) -> dict:
     """Remove timings and paths that change from run to run."""
     nb["metadata"].pop("papermill", None)
-    nb["metadata"].get("widgets", None)
     for c in nb["cells"]:
         md = c.get("metadata", {})
+        if "injected-parameters" in md.get("tags", []):
+            c["id"] = "injected-parameters"  # papermill gives it a random id
         md.pop("execution", None)
         md.pop("papermill", None)
     return nb

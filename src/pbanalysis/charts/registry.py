@@ -74,10 +74,7 @@ class Chart:
         return self.save(out_dir, name=self.name + suffix)
 
     def _repr_svg_(self):  # shows inline in Jupyter
-        import io
-        buf = io.StringIO()
-        self.fig.savefig(buf, format="svg")
-        return buf.getvalue()
+        return style.svg_text(self.fig)
 
 
 def years_available() -> list[str]:

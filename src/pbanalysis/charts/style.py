@@ -130,6 +130,15 @@ def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FOR
     return written
 
 
+def svg_text(fig) -> str:
+    """The chart as SVG text, deterministic like the saved files (for inline display)."""
+    import io
+    buf = io.StringIO()
+    with plt.rc_context(RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "pbanalysis"})
+    return buf.getvalue()
+
+
 def _jsonable(x):
     try:
         import numpy as np
