@@ -142,3 +142,10 @@ def test_the_152_councils_of_the_survey_match_the_official_count(table):
     t = table.set_index("figure_id")
     assert t.loc["survey_councils_2010", "status"] == "match"
     assert t.loc["survey_councils_2010", "rebuilt"] == 152
+
+
+def test_council_spend_by_year_keeps_every_council_and_england(cy):
+    t = measures.council_spend_by_year(cy).set_index("council")
+    assert len(t) == 154 + 1  # 150 councils of 2008-09 and the four new of 2009, plus England
+    assert t.loc["England", "2010-11"] == 992849
+    assert t["2009-10"].isna().all(), "no council-level direct-payment spend for 2009-10: missing, never 0"

@@ -272,6 +272,17 @@ def spend_cross_check(register: pd.DataFrame, national: pd.DataFrame) -> pd.Data
               "councils_with_dp_spend"]]
 
 
+def council_spend_by_year(cy: pd.DataFrame) -> pd.DataFrame:
+    """Direct-payment gross spend (£000) by council (rows) and year (columns); England last."""
+    years = sorted(cy["year"].unique())
+    councils = cy[cy["area"] == "council"].pivot_table(
+        index="council_name", columns="year", values="dp_gross_cost_gbp000", aggfunc="first")
+    councils = councils.reindex(columns=years).dropna(how="all")
+    england = cy[cy["area"] == "england"].set_index("year")["dp_gross_cost_gbp000"].reindex(years)
+    out = pd.concat([councils, england.to_frame("England").T])
+    return out.rename_axis("council").rename_axis(None, axis=1).reset_index()
+
+
 def spend_per_recipient(cy: pd.DataFrame, year: str) -> pd.DataFrame:
     """Councils ranked by direct-payment gross spend per recipient in ``year``."""
     out = councils_in_year(cy, year, "dp_spend_per_recipient_gbp")
