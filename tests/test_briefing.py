@@ -28,7 +28,7 @@ def test_sentences_come_from_the_numbers():
 def test_time_series_covers_every_year_and_marks_definition_changes():
     b = briefing.council_numbers("E08000003")
     assert list(b.series["year"]) == ["2008-09", "2009-10", "2010-11", "2011-12", "2012-13", "2013-14"]
-    assert b.definition_changes == ["2009-10", "2011-12"]
+    assert b.definition_changes == ["2009-10", "2010-11"]
 
 
 def test_unknown_council_lists_closest_matches():
@@ -61,3 +61,34 @@ def test_pack_index_lists_every_council_written(tmp_path):
     assert "somerset/index.html" in text and "manchester/index.html" in text
     page = (tmp_path / "somerset" / "index.html").read_text()
     assert "Proxy take-up" in page and "council_trend.svg" in page
+
+
+# --- fixed answers for the hard cases ------------------------------------------------------------
+
+def test_no_same_definition_change_is_claimed_across_a_definition_change():
+    b = briefing.council_numbers("Manchester", year="2010-11")
+    assert not any("same count definition" in s for s in b.sentences)
+    latest = briefing.council_numbers("Manchester")
+    change = [s for s in latest.sentences if "same count definition" in s][0]
+    assert "between 2010-11 and 2013-14" in change
+
+
+def test_first_year_gives_no_change_sentence_and_its_own_council_type():
+    b = briefing.council_numbers("Northumberland", year="2008-09")
+    assert not any("between" in s for s in b.sentences)
+    assert b.council_type == "County" and "county councils" in b.sentences[2]
+
+
+def test_a_suppressed_count_is_worded_as_suppressed_not_missing():
+    b = briefing.council_numbers("Isles of Scilly", year="2009-10")
+    assert "more than 0 and at most 5" in b.sentences[0]
+    assert 3 <= len(b.sentences) <= 5
+
+
+def test_lincolnshire_is_in_the_east_midlands():
+    assert briefing.council_numbers("Lincolnshire").region == "East Midlands"
+
+
+def test_a_zero_spend_with_recipients_gives_no_spend_sentence():
+    b = briefing.council_numbers("Slough", year="2013-14")
+    assert not any("£0" in s for s in b.sentences)

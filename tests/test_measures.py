@@ -74,7 +74,32 @@ def test_threshold_shares_add_up(cy):
 
 
 def test_definition_changes_are_found(cy):
-    assert measures.definition_changes(cy) == ["2009-10", "2011-12"]
+    assert measures.definition_changes(cy) == ["2009-10", "2010-11"]
+
+
+def test_2010_11_counts_direct_payments_only_whatever_its_header_says(cy):
+    eng = cy[(cy["area"] == "england")].set_index("year")
+    assert eng.loc["2010-11", "definition_basis"] == "dp_only"
+    assert "equal their direct-payment recipients" in eng.loc["2010-11", "definition_note"]
+    assert eng.loc["2009-10", "definition_basis"] == "dp_and_pb"
+
+
+def test_councils_per_region_match_the_english_regions(cy):
+    n = cy[(cy["area"] == "council") & (cy["year"] == "2013-14")].groupby("region").size().to_dict()
+    assert n == {"East Midlands": 9, "East of England": 11, "London": 33, "North East": 12, "North West": 23,
+                 "South East": 19, "South West": 16, "West Midlands": 14, "Yorkshire and The Humber": 15}
+
+
+def test_five_councils_were_counties_in_2008_09(cy):
+    first = cy[(cy["year"] == "2008-09") & (cy["area"] == "council")].set_index("council_name")["council_type"]
+    for name in ("Northumberland", "Durham", "Cornwall", "Wiltshire", "Shropshire"):
+        assert first[name] == "County"
+
+
+def test_zero_spend_with_recipients_is_not_credible_not_a_value(cy):
+    slough = cy[(cy["council_name"] == "Slough") & (cy["year"] == "2013-14")].iloc[0]
+    assert slough["dp_gross_cost_gbp000"] == 0 and slough["dp_recipients_31mar"] > 0
+    assert pd.isna(slough["dp_spend_per_recipient_gbp"]) and "not credible" in slough["spend_note"]
 
 
 def test_group_summary_by_region_has_nine_regions(cy):
@@ -138,10 +163,16 @@ def test_community_budget_bands_are_not_rebuildable_and_say_why(table):
         assert "not published per council" in t.loc[fid, "reason"]
 
 
-def test_the_152_councils_of_the_survey_match_the_official_count(table):
+def test_the_152_councils_of_the_survey_are_a_proxy_not_a_match(table):
     t = table.set_index("figure_id")
-    assert t.loc["survey_councils_2010", "status"] == "match"
+    assert t.loc["survey_councils_2010", "status"] == "proxy"
     assert t.loc["survey_councils_2010", "rebuilt"] == 152
+
+
+def test_a_match_on_the_edge_of_its_interval_says_so(table):
+    t = table.set_index("figure_id")
+    assert t.loc["adass_expected_pb_people_2012", "status"] == "match"
+    assert "edge of that interval" in t.loc["adass_expected_pb_people_2012", "reason"]
 
 
 def test_council_spend_by_year_keeps_every_council_and_england(cy):

@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from pbanalysis import paths, report
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.errors import InputError, ParameterError, RunError
 
 NOTEBOOKS = report.notebooks()
 HERE = Path(__file__).parent
@@ -107,7 +107,7 @@ def test_a_bad_parameter_fails_at_once_listing_allowed_values(tmp_path, reports_
     orig = paths.PARAMS_DIR
     try:
         paths.PARAMS_DIR = tmp_path
-        with pytest.raises(ParameterError, match="ni130_all, ongoing, adass_eligible"):
+        with pytest.raises(RunError, match="ni130_all, ongoing, adass_eligible"):
             r.run_notebook("take_up", "bad", progress=False, out=reports_tmp / "bad.ipynb")
     finally:
         paths.PARAMS_DIR = orig

@@ -74,23 +74,28 @@ def council_numbers(council, year: str | None = None) -> Briefing:
     eng = cy[cy["area"] == "england"].set_index("year")
     mine = cc[cc["council_code"] == code].set_index("year")
     region_med = cc[cc["region"] == row["region"]].groupby("year")["proxy_takeup_pct"].median()
-    type_med = cc[cc["council_type"] == row["council_type"]].groupby("year")["proxy_takeup_pct"].median()
+    # Each year's type median uses the type the council had that year (five became unitary in 2009).
+    own_type = mine["council_type"]
+    type_med = pd.Series({y: cc[(cc["year"] == y) & (cc["council_type"] == t)]["proxy_takeup_pct"].median()
+                          for y, t in own_type.items()}, dtype=float)
     series = pd.DataFrame({"year": years})
     series["council"] = series["year"].map(mine["proxy_takeup_pct"])
     series["england"] = series["year"].map(eng["proxy_takeup_pct"])
     series["region_median"] = series["year"].map(region_med).round(2)
     series["type_median"] = series["year"].map(type_med).round(2)
     series["dp_clients_31mar"] = series["year"].map(mine["dp_clients_31mar"])
+    series["dp_clients_31mar_flag"] = series["year"].map(mine["dp_clients_31mar_flag"]).fillna("")
     series["dp_spend_per_recipient_gbp"] = series["year"].map(mine["dp_spend_per_recipient_gbp"])
     series["definition_basis"] = series["year"].map(eng["definition_basis"])
     ranked = measures.councils_in_year(cy, year)
     hit = ranked[ranked["council_code"] == code]
     rank = int(hit["rank"].iloc[0]) if len(hit) else None
     at = series.set_index("year").loc[year]
+    ctype = own_type.get(year, row["council_type"])
     comparison = pd.DataFrame({
-        "label": [row["council_name"], "England", f"{row['region']} median", f"{row['council_type']} median"],
+        "label": [row["council_name"], "England", f"{row['region']} median", f"{ctype} median"],
         "value": [at["council"], at["england"], at["region_median"], at["type_median"]]})
-    b = Briefing(row["council_name"], row["gss_code"], code, row["region"], row["council_type"], year,
+    b = Briefing(row["council_name"], row["gss_code"], code, row["region"], ctype, year,
                  series, comparison, rank, len(ranked), measures.definition_changes(cy))
     b.sentences = sentences(b)
     return b
@@ -100,34 +105,53 @@ def _fmt_pct(v) -> str:
     return f"{v:.1f}%"
 
 
+def same_definition_run(series: pd.DataFrame, year: str, column: str = "council") -> list[str]:
+    """The unbroken run of years ending at ``year`` that share its definition and have a value."""
+    s = series.set_index("year")
+    years = list(s.index[: list(s.index).index(year) + 1])
+    run = []
+    for y in reversed(years):
+        if s.loc[y, "definition_basis"] != s.loc[year, "definition_basis"] or pd.isna(s.loc[y, column]):
+            break
+        run.insert(0, y)
+    return run
+
+
 def sentences(b: Briefing) -> list[str]:
     """Three to five plain-English sentences, generated from the numbers only."""
+    from pbanalysis.sources.pssex1 import SUPPRESSION
+
     s = b.series.set_index("year")
     at = s.loc[b.year]
+    when = f"31 March {b.year[:2]}{b.year[-2:]}"
+    basis = measures.BASIS_LABEL.get(at["definition_basis"], "direct payments")
     out = []
     if pd.notna(at["dp_clients_31mar"]):
-        basis = measures.BASIS_LABEL.get(at["definition_basis"], "direct payments")
-        out.append(f"At 31 March {b.year[:2]}{b.year[-2:]}, {b.name} had {at['dp_clients_31mar']:,.0f} people "
-                   f"on {basis}.")
+        out.append(f"At {when}, {b.name} had {at['dp_clients_31mar']:,.0f} people on {basis}.")
+    elif at["dp_clients_31mar_flag"] in SUPPRESSION:
+        out.append(f"At {when}, {b.name}'s count of people on {basis} is not shown "
+                   f"({SUPPRESSION[at['dp_clients_31mar_flag']]}).")
     else:
-        out.append(f"{b.name} reported no count of people on direct payments for {b.year}.")
-    if pd.notna(at["council"]):
+        out.append(f"{b.name} reported no count of people on {basis} for {b.year}.")
+    if pd.isna(at["council"]):
+        out.append(f"Its proxy take-up cannot be computed for {b.year}: a service count is missing or suppressed.")
+        out.append(f"England's proxy take-up that year was {_fmt_pct(at['england'])}, and the median for "
+                   f"{b.region} {_fmt_pct(at['region_median'])}.")
+    else:
         rel = "above" if at["council"] > at["england"] else "below" if at["council"] < at["england"] else "level with"
         out.append(f"Its proxy take-up was {_fmt_pct(at['council'])}, {rel} England's "
                    f"{_fmt_pct(at['england'])}, ranking {b.rank} of {b.of} councils (1 = highest).")
         out.append(f"The median for {b.region} was {_fmt_pct(at['region_median'])}, and for "
                    f"{b.council_type.lower()} councils {_fmt_pct(at['type_median'])}.")
-    vals = s["council"].dropna()
-    comparable = [y for y in vals.index if s.loc[y, "definition_basis"] == at["definition_basis"]]
-    if len(comparable) >= 2:
-        first = comparable[0]
-        change = vals[b.year] - vals[first] if b.year in vals else np.nan
-        if np.isfinite(change):
-            word = "rose" if change > 0 else "fell" if change < 0 else "was unchanged"
-            out.append(f"On the same definition, its proxy take-up {word} by {abs(change):.1f} percentage points "
-                       f"between {first} and {b.year}.")
+    run = same_definition_run(b.series, b.year)
+    if len(run) >= 2:
+        change = s.loc[run[-1], "council"] - s.loc[run[0], "council"]
+        word = "rose" if change > 0 else "fell" if change < 0 else "was unchanged"
+        by = f" by {abs(change):.1f} percentage points" if change else ""
+        out.append(f"On the same count definition, its proxy take-up {word}{by} between {run[0]} and {run[-1]}.")
     if pd.notna(at["dp_spend_per_recipient_gbp"]):
-        out.append(f"It spent £{at['dp_spend_per_recipient_gbp']:,.0f} a year per direct-payment recipient.")
+        out.append(f"In {b.year} its gross spend on direct payments was £{at['dp_spend_per_recipient_gbp']:,.0f} "
+                   "per recipient.")
     return out[:5]
 
 
@@ -171,7 +195,8 @@ def build_pack(council, out_dir=None, year: str | None = None, formats=("svg", "
     table = b.series.rename(columns={
         "council": f"{b.name} proxy %", "england": "England proxy %", "region_median": "Region median %",
         "type_median": "Type median %", "dp_clients_31mar": "People on DPs at 31 March",
-        "dp_spend_per_recipient_gbp": "DP spend per recipient £", "definition_basis": "Count basis"})
+        "dp_spend_per_recipient_gbp": "DP spend per recipient £", "definition_basis": "Count basis",
+        "dp_clients_31mar_flag": "Source mark"})
     page = PAGE.format(
         title=html.escape(f"{b.name}: personal budgets and direct payments"),
         meta=html.escape(f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest year {b.year}"),

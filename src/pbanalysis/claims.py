@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis import measures, register
-from pbanalysis.data import PROXY_DEFINITION
 
 STATUSES = ("input", "match", "differs", "proxy", "not_rebuildable")
 
@@ -83,7 +82,7 @@ REBUILDS: dict[str, Rebuild] = {
         _P, lambda cy, nat: _one_in_above(cy, "2009-10", 20), "one in N councils with proxy take-up over 20%, 2009-10"),
     "jerome_councils_at_30pct_2011": Rebuild(
         _P, lambda cy, nat: _count_at_or_above(cy, "2010-11", 30),
-        "councils (of 152) with proxy take-up at or above 30%, 2010-11"),
+        "councils with proxy take-up at or above 30%, 2010-11 (of all councils with a value)"),
     "jerome_council_takeup_max_2011": Rebuild(
         _P, lambda cy, nat: _extreme(cy, "2010-11", "max"), "highest council proxy take-up, 2010-11"),
     "jerome_council_takeup_min_2011": Rebuild(
@@ -115,9 +114,10 @@ REBUILDS: dict[str, Rebuild] = {
         "England gross spend on direct payments 2010-11, £m (PSS-EX1; 2009-10 has no direct-payment "
         "spend in the available tables, and direct payments are only part of personal-budget spend)"),
     "survey_councils_2010": Rebuild(
-        "official", lambda cy, nat: float(cy[(cy["area"] == "council") & (cy["year"] == "2009-10")]
+        _P, lambda cy, nat: float(cy[(cy["area"] == "council") & (cy["year"] == "2009-10")]
                                           ["council_code"].nunique()),
-        "number of councils with adult social services responsibilities in PSS-EX1 2009-10"),
+        "number of councils with adult social services responsibilities in PSS-EX1 2009-10 (how many "
+        "the survey covered cannot be checked; this is the number it could have covered)"),
 }
 
 #: Figures nothing available supports: figure_id -> reason.
@@ -156,15 +156,16 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFram
         if r["kind"] == "derived":
             rebuilt = float(derived[fid])
             source = f"inputs: {r['derivation']}"
-            status = "match" if low <= rebuilt <= high else "differs"
+            status = "match" if register.within(rebuilt, low, high) else "differs"
             reason = (f"Rebuilt from the register's inputs; the wording '{r['stated_precision']}' allows "
-                      f"{low:g} to {high:g}.")
+                      f"{low:g} to {high:g}." + (" The rebuilt value sits on the edge of that interval."
+                                                 if register.at_boundary(rebuilt, low, high) else ""))
         elif fid in REBUILDS:
             rb = REBUILDS[fid]
             rebuilt = float(rb.func(cy, nat))
             source = rb.source
             if rb.status == "official":
-                status = "match" if low <= rebuilt <= high else "differs"
+                status = "match" if register.within(rebuilt, low, high) else "differs"
                 reason = f"Rebuilt from official data; the wording allows {low:g} to {high:g}."
             else:
                 status = "proxy"
@@ -185,10 +186,16 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFram
     return out
 
 
+def check_statuses(show_status) -> list[str]:
+    """A non-empty list of claim statuses, else ParameterError listing them."""
+    from pbanalysis.errors import ParameterError
+    if not isinstance(show_status, list) or not show_status or any(s not in STATUSES for s in show_status):
+        raise ParameterError("show_status", show_status, list(STATUSES))
+    return show_status
+
+
 def summary(claims: pd.DataFrame) -> pd.DataFrame:
     """Count of figures by status."""
     return (claims["status"].value_counts().reindex(list(STATUSES), fill_value=0)
             .rename_axis("status").reset_index(name="figures"))
 
-
-PROXY_NOTE = PROXY_DEFINITION

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.errors import InputError, ParameterError, RunError
 
 
 def _progress(msg: str) -> None:
@@ -110,7 +110,7 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (InputError, ParameterError) as exc:
+    except (InputError, ParameterError, RunError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

@@ -27,7 +27,7 @@ import pandas as pd
 
 from pbanalysis import paths
 from pbanalysis.atomic import write_csv
-from pbanalysis.errors import InputError
+from pbanalysis.errors import InputError, ParameterError
 
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
@@ -40,6 +40,10 @@ PROXY_DEFINITION = (
     "as a share of all community-based clients and carers), which is not published per council in "
     "the data available here."
 )
+
+DP_ONLY_IN_EFFECT = (
+    "The table's header says 'existing / new direct payments and personal budgets', but all {n} councils' "
+    "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only.")
 
 #: The community services whose 31 March counts make the proxy's denominator.
 COMMUNITY_MEASURES = ["home_care_clients_31mar", "day_care_clients_31mar", "meals_clients_31mar",
@@ -77,7 +81,10 @@ def _read(path, dtype=None, numeric_blank_is_missing=False) -> pd.DataFrame:
 
 def load_extract(kind: str = "activity") -> pd.DataFrame:
     """The tidy PSS-EX1 extract of one table kind ('activity' or 'unitcosts')."""
-    p = paths.PSSEX1_ACTIVITY_CSV if kind == "activity" else paths.PSSEX1_UNITCOSTS_CSV
+    files = {"activity": paths.PSSEX1_ACTIVITY_CSV, "unitcosts": paths.PSSEX1_UNITCOSTS_CSV}
+    if kind not in files:
+        raise ParameterError("kind", kind, list(files))
+    p = files[kind]
     df = _read(p, dtype=_DTYPES)
     df["value"] = pd.to_numeric(df["value"])
     return df
@@ -113,6 +120,15 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     })
     out = act.merge(uc, on=["year", "council_code", "area"], how="left")
     out["definition_basis"] = out["dp_clients_31mar_basis"]
+    out["definition_note"] = ""
+    # A year whose header says "direct payments and personal budgets" but whose counts equal the
+    # unit-cost table's direct-payment recipients for every council counts direct payments only.
+    for year, g in out[out["definition_basis"] == "dp_and_pb"].groupby("year"):
+        both = g.dropna(subset=["dp_clients_31mar", "dp_recipients_31mar_uc"])
+        if len(both) >= 100 and (both["dp_clients_31mar"] == both["dp_recipients_31mar_uc"]).all():
+            rows = out["year"] == year
+            out.loc[rows, "definition_basis"] = "dp_only"
+            out.loc[rows, "definition_note"] = DP_ONLY_IN_EFFECT.format(n=len(both))
     denom = out[COMMUNITY_MEASURES].sum(axis=1, min_count=len(COMMUNITY_MEASURES))
     denom = denom.where(out[COMMUNITY_MEASURES].notna().all(axis=1))
     out["community_receipts_31mar"] = denom
@@ -121,20 +137,24 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     recip = out["dp_recipients_31mar_uc"]
     use_activity = recip.isna() & out["dp_gross_cost_gbp000"].notna()
     out["dp_recipients_31mar"] = recip.where(~use_activity, out["dp_clients_31mar"])
+    has_pair = out["dp_gross_cost_gbp000"].notna() & out["dp_recipients_31mar"].notna()
     out["recipients_source"] = np.where(
-        out["dp_gross_cost_gbp000"].isna(), "",
-        np.where(use_activity, "activity table (RAP P2s) at 31 March", "unit-cost table denominator"))
-    out["dp_spend_per_recipient_gbp"] = (
-        1000 * out["dp_gross_cost_gbp000"] / out["dp_recipients_31mar"].replace(0, np.nan)).round(0)
-    meta = councils[["council_code", "council_name", "gss_code", "region", "council_type"]]
+        ~has_pair, "", np.where(use_activity, "activity table (RAP P2s) at 31 March", "unit-cost table denominator"))
+    spend = 1000 * out["dp_gross_cost_gbp000"] / out["dp_recipients_31mar"].replace(0, np.nan)
+    not_credible = (out["dp_gross_cost_gbp000"] == 0) & (out["dp_recipients_31mar"] > 0)
+    out["dp_spend_per_recipient_gbp"] = spend.where(~not_credible).round(0)
+    out["spend_note"] = np.where(not_credible, "not credible: gross cost 0 with recipients at 31 March", "")
+    meta = councils[["council_code", "council_name", "gss_code", "region", "council_type", "council_type_2008_09"]]
     out = out.merge(meta, on="council_code", how="left")
+    first = out["year"] == "2008-09"
+    out.loc[first, "council_type"] = out.loc[first, "council_type_2008_09"]
     eng = out["area"] == "england"
     out.loc[eng, ["council_name", "gss_code", "region", "council_type"]] = ["England", "E92000001", "", ""]
     cols = ["year", "area", "council_code", "council_name", "gss_code", "region", "council_type",
-            "definition_basis", "dp_clients_31mar", "dp_clients_31mar_flag", "home_care_clients_31mar",
+            "definition_basis", "definition_note", "dp_clients_31mar", "dp_clients_31mar_flag", "home_care_clients_31mar",
             "day_care_clients_31mar", "meals_clients_31mar", "community_receipts_31mar",
             "proxy_takeup_pct", "dp_gross_cost_gbp000", "dp_gross_cost_gbp000_flag",
-            "dp_recipients_31mar", "recipients_source", "dp_spend_per_recipient_gbp"]
+            "dp_recipients_31mar", "recipients_source", "dp_spend_per_recipient_gbp", "spend_note"]
     out = out[cols].sort_values(["year", "area", "council_code"], kind="mergesort").reset_index(drop=True)
     validate_council_year(out)
     return out
@@ -202,13 +222,14 @@ def build_reconciliation(activity: pd.DataFrame, unitcosts: pd.DataFrame) -> pd.
     return pd.concat(parts, ignore_index=True)
 
 
-def build_national_series(council_year: pd.DataFrame, reconciliation: pd.DataFrame) -> pd.DataFrame:
+def build_national_series(council_year: pd.DataFrame) -> pd.DataFrame:
     """One row per year: the England values the report uses, and how many councils reported."""
     eng = council_year[council_year["area"] == "england"].set_index("year")
     cy = council_year[council_year["area"] == "council"]
     out = pd.DataFrame(index=sorted(council_year["year"].unique()))
     out.index.name = "year"
     out["definition_basis"] = eng["definition_basis"]
+    out["definition_note"] = eng["definition_note"]
     out["councils"] = cy.groupby("year")["council_code"].nunique()
     for col in ["dp_clients_31mar", "home_care_clients_31mar", "day_care_clients_31mar",
                 "meals_clients_31mar", "community_receipts_31mar", "proxy_takeup_pct",
@@ -226,7 +247,7 @@ def build_processed(out_dir=None, progress=print) -> list[Path]:
     activity, unitcosts, councils = load_extract("activity"), load_extract("unitcosts"), load_councils()
     cy = build_council_year(activity, unitcosts, councils)
     rec = build_reconciliation(activity, unitcosts)
-    nat = build_national_series(cy, rec)
+    nat = build_national_series(cy)
     written = [write_csv(out_dir / paths.COUNCIL_YEAR_CSV.name, cy),
                write_csv(out_dir / paths.RECONCILIATION_CSV.name, rec),
                write_csv(out_dir / paths.NATIONAL_SERIES_CSV.name, nat)]
@@ -239,7 +260,8 @@ def build_processed(out_dir=None, progress=print) -> list[Path]:
 def load_council_year() -> pd.DataFrame:
     """Council x year table (England rows have area == 'england')."""
     return _read(paths.COUNCIL_YEAR_CSV, dtype={"year": str, "council_code": str, "gss_code": str,
-                                                 "dp_clients_31mar_flag": str,
+                                                 "dp_clients_31mar_flag": str, "definition_note": str,
+                                                 "spend_note": str,
                                                  "dp_gross_cost_gbp000_flag": str},
                  numeric_blank_is_missing=True)
 

@@ -59,3 +59,7 @@ class ParameterError(ValueError):
         else:
             shown = str(allowed)
         super().__init__(f"parameter {name}={value!r} is not allowed; allowed values: {shown}")
+
+
+class RunError(RuntimeError):
+    """A notebook run failed for a reason other than a bad parameter (names the cell and error)."""

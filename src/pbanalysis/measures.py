@@ -19,13 +19,11 @@ from pbanalysis.errors import ParameterError
 # Parameter checks: a wrong value fails at once and lists the allowed values
 # --------------------------------------------------------------------------
 
-#: Take-up denominators, each defined by register figures.
+#: Take-up denominators, each defined by register figures: (description, people figure, share figure).
 DENOMINATORS = {
-    "ni130_all": ("NI 130 population (about 1.5m people, incl. one-off services)",
-                  "ni130_eligible_mar2010", None),
-    "ongoing": ("People on ongoing, weekly council-funded care (about 950,000)",
-                "ongoing_care_users_mar2010", None),
-    "adass_eligible": ("ADASS view of the eligible: 70% of the NI 130 population",
+    "ni130_all": ("NI 130 population, including one-off services", "ni130_eligible_mar2010", None),
+    "ongoing": ("People on ongoing, weekly council-funded care", "ongoing_care_users_mar2010", None),
+    "adass_eligible": ("ADASS view of the eligible: a share of the NI 130 population",
                        "ni130_eligible_mar2010", "adass_eligible_share_of_ni130_pct"),
 }
 
@@ -126,6 +124,15 @@ HOLDER_FIGURES = [
 ]
 
 
+def denominator_label(register: pd.DataFrame, denominator: str) -> str:
+    """A denominator's description with its size, both from the register."""
+    desc, _, share = DENOMINATORS[denominator]
+    people = denominator_value(register, denominator)
+    if share:
+        desc = desc.replace("a share", f"{_reg(register)[share]:g}%")
+    return f"{desc} ({people:,.0f} people)"
+
+
 def takeup_by_denominator(register: pd.DataFrame, target_pct: float) -> pd.DataFrame:
     """Each reported holder count as a share of each denominator, and whether it meets the target."""
     v = _reg(register)
@@ -135,22 +142,23 @@ def takeup_by_denominator(register: pd.DataFrame, target_pct: float) -> pd.DataF
             people = denominator_value(register, den)
             pct = 100 * v[fid] / people
             rows.append({"holders_figure": fid, "holders": label, "holders_count": v[fid],
-                         "denominator": den, "denominator_label": desc, "denominator_people": people,
+                         "denominator": den, "denominator_label": denominator_label(register, den),
+                         "denominator_people": people,
                          "takeup_pct": round(pct, 1), "target_pct": target_pct,
                          "meets_target": bool(pct >= target_pct)})
     return pd.DataFrame(rows)
 
 
-#: The take-up timeline: (figure_id, date for the chart, label).
+#: The take-up timeline: (figure_id, date for the chart, what it is). Labels add the register's value.
 TIMELINE = [
-    ("takeup_sds_2008_09_pct", "2009-03-31", "7% on self-directed support, 2008-09"),
-    ("takeup_eligible_nov2010_pct", "2010-11-30", "13% of eligible people (as dated by the article)"),
-    ("pb_holders_ongoing_mar2010", "2010-03-31", "140,000 holders on ongoing care"),
-    ("pb_ongoing_expected_apr2011", "2011-04-01", "376,000 expected on ongoing care"),
+    ("takeup_sds_2008_09_pct", "2009-03-31", "on self-directed support, 2008-09"),
+    ("takeup_eligible_nov2010_pct", "2010-11-30", "of eligible people (as dated by the article)"),
+    ("pb_holders_ongoing_mar2010", "2010-03-31", "holders on ongoing care, March 2010"),
+    ("pb_ongoing_expected_apr2011", "2011-04-01", "expected on ongoing care by April 2011"),
 ]
 TARGETS = [
-    ("target_30pct_apr2011_s2", "2011-04-01", "Target: 30% by April 2011"),
-    ("target_all_eligible_pb_2012", "2013-03-31", "Target: all eligible by 2012/13"),
+    ("target_30pct_apr2011_s2", "2011-04-01", "by April 2011"),
+    ("target_all_eligible_pb_2012", "2013-03-31", "by 2012/13"),
 ]
 
 
@@ -168,11 +176,14 @@ def takeup_timeline(register: pd.DataFrame, denominator: str, as_of: str) -> pd.
     for fid, when, label in TIMELINE:
         if units[fid] == "percent":
             pct, basis = v[fid], "as stated in the article"
+            label = f"{v[fid]:g}% {label}"
         else:
             pct, basis = 100 * v[fid] / people, f"{int(v[fid]):,} / {int(people):,} ({denominator})"
+            label = f"{v[fid]:,.0f} {label}"
         rows.append({"figure_id": fid, "date": when, "label": label, "kind": "reported",
                      "takeup_pct": round(float(pct), 1), "basis": basis})
     for fid, when, label in TARGETS:
+        label = f"Target: {v[fid]:g}% {label}" if v[fid] < 100 else f"Target: all eligible {label}"
         rows.append({"figure_id": fid, "date": when, "label": label, "kind": "target",
                      "takeup_pct": float(v[fid]), "basis": "target"})
     df = pd.DataFrame(rows)
@@ -229,6 +240,19 @@ def definition_changes(cy_or_series: pd.DataFrame) -> list[str]:
              if "area" in cy_or_series else cy_or_series.set_index("year")["definition_basis"])
     years = sorted(basis.index)
     return [y for prev, y in zip(years, years[1:]) if basis[y] != basis[prev]]
+
+
+#: Register figures the variance notebook shows beside the proxy, as reported reference values.
+NI130_REFERENCE_FIGURES = [
+    "takeup_somerset_2009_10", "takeup_manchester_2009_10", "councils_takeup_under_10pct_share_2009_10",
+    "councils_takeup_over_20pct_one_in_n_2009_10", "jerome_councils_at_30pct_2011",
+    "jerome_council_takeup_min_2011", "jerome_council_takeup_max_2011",
+]
+
+
+def reference_figures(register: pd.DataFrame, ids=NI130_REFERENCE_FIGURES) -> pd.DataFrame:
+    """Register rows shown as reported reference values (not data)."""
+    return register.set_index("figure_id").loc[list(ids), ["statement", "value", "unit", "period", "source_id"]]
 
 
 BASIS_LABEL = {"dp_only": "direct payments only",

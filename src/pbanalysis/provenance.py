@@ -43,7 +43,8 @@ _COUNCIL_FIELDS = [
     ("lookup_code", "string", "mySociety local-authority-code matched by name.", None),
     ("lookup_name", "string", "Official name in the lookup.", None),
     ("region", "string", "English region.", None),
-    ("council_type", "string", "Council type (county, unitary, metropolitan district, London borough...).", None),
+    ("council_type", "string", "Council type from 2009-10 (county, unitary, metropolitan district, London borough...).", None),
+    ("council_type_2008_09", "string", "Council type in 2008-09 (County for the five that became unitary in 2009).", None),
     ("first_year", "string", "First financial year the council appears in the extracts.", None),
     ("last_year", "string", "Last financial year the council appears in the extracts.", None),
     ("match", "string", "How it was joined: name, or abolished_2009 (explicit mapping).", None),
@@ -119,7 +120,7 @@ def _resource(path: Path, title: str, description: str, fields, sources, made_by
     }
 
 
-def official_source(table, licence: str, publisher: str, publication: str) -> dict:
+def official_source(table, licence: str, publisher: str, publication: str, retrieved: str = "") -> dict:
     """One official file read, as a data-package source entry."""
     return {
         "title": f"{publication}, {table.year}: {'Activity Data' if table.kind == 'activity' else 'Unit Costs'} by council",
@@ -127,6 +128,7 @@ def official_source(table, licence: str, publisher: str, publication: str) -> di
         "publication": publication,
         "year": table.year,
         "licence": licence,
+        "retrieved": retrieved,
         "file": table.path.name,
         "table_title": table.title,
         "encoding": table.encoding,
@@ -195,4 +197,6 @@ def source_line(resource: str = "pssex1-activity", years: list[str] | None = Non
     first = srcs[0]
     pub = first.get("publisher", "")
     short_pub = pub.split(" (")[0]
-    return f"Source: {short_pub}, {first.get('publication', first['title'])}{span}. Licence: {first.get('licence', '')}."
+    got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
+    return (f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{got}. "
+            f"Licence: {first.get('licence', '')}.")

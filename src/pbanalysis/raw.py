@@ -36,18 +36,19 @@ def build_raw(source_dir=None, raw_dir=None, progress=print) -> list[Path]:
                                      where=pssex1.council_locations(tables))
 
     written = []
-    for kind in pssex1.KINDS:
-        written.append(write_csv(raw_dir / f"pssex1_{kind}.csv", frames[kind]))
-    written.append(write_csv(raw_dir / "councils.csv", councils))
+    written.append(write_csv(raw_dir / paths.PSSEX1_ACTIVITY_CSV.name, frames["activity"]))
+    written.append(write_csv(raw_dir / paths.PSSEX1_UNITCOSTS_CSV.name, frames["unitcosts"]))
+    written.append(write_csv(raw_dir / paths.COUNCILS_CSV.name, councils))
 
-    sources = {kind: [provenance.official_source(t, pssex1.LICENCE, pssex1.PUBLISHER, pssex1.PUBLICATION)
+    sources = {kind: [provenance.official_source(t, pssex1.LICENCE, pssex1.PUBLISHER, pssex1.PUBLICATION,
+                                                  pssex1.RETRIEVED)
                       for t in sorted(tables, key=lambda t: t.year) if t.kind == kind]
                for kind in pssex1.KINDS}
     lookup_source = {"title": lookup.PUBLICATION, "publisher": lookup.PUBLISHER,
                      "publication": lookup.PUBLICATION, "year": "2025", "licence": lookup.LICENCE,
                      "file": lk_path.name, "sha256": provenance.sha256(lk_path)}
     descriptor = provenance.build_package(sources, lookup_source, raw_dir)
-    written.append(provenance.write_package(descriptor, raw_dir / "datapackage.json"))
+    written.append(provenance.write_package(descriptor, raw_dir / paths.DATAPACKAGE_JSON.name))
     if progress:
         for p in written:
             progress(f"wrote {p}")

@@ -498,10 +498,21 @@ def check_derived(register: pd.DataFrame) -> pd.DataFrame:
     bounds = [implied_tolerance(p, v) for p, v in zip(out["stated_precision"], out["reported"])]
     out["low"] = [b[0] for b in bounds]
     out["high"] = [b[1] for b in bounds]
-    # A rebuilt value equal to a boundary up to float noise counts as within.
-    slack = out["rebuilt"].abs() * 1e-12
-    out["within"] = (out["rebuilt"] >= out["low"] - slack) & (out["rebuilt"] <= out["high"] + slack)
+    out["within"] = [within(r, lo, hi) for r, lo, hi in zip(out["rebuilt"], out["low"], out["high"])]
+    out["at_boundary"] = [at_boundary(r, lo, hi) for r, lo, hi in zip(out["rebuilt"], out["low"], out["high"])]
     return out
+
+
+def within(rebuilt: float, low: float, high: float) -> bool:
+    """Whether a rebuilt value lies in the wording's interval (a boundary, up to float noise, counts)."""
+    slack = abs(rebuilt) * 1e-9
+    return bool(low - slack <= rebuilt <= high + slack)
+
+
+def at_boundary(rebuilt: float, low: float, high: float) -> bool:
+    """Whether a rebuilt value sits on an edge of the interval (to 1 part in a million)."""
+    eps = max(abs(rebuilt), 1.0) * 1e-6
+    return bool(abs(rebuilt - low) <= eps or abs(rebuilt - high) <= eps)
 
 
 # --------------------------------------------------------------------------- tolerance

@@ -18,7 +18,7 @@ import yaml
 
 from pbanalysis import paths
 from pbanalysis.atomic import atomic_path, write_text
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.errors import InputError, ParameterError, RunError
 
 KERNEL = "python3"
 DEFAULT_SET = "default"
@@ -108,8 +108,10 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
             nb = strip_volatile(json.loads(tmp_nb.read_text(encoding="utf-8")))
             tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         except pm.PapermillExecutionError as exc:
-            raise ParameterError(f"{notebook}[{param_set}]", params,
-                                 f"values the notebook accepts; it failed with {exc.ename}: {exc.evalue}") from None
+            if exc.ename in ("ParameterError", "InputError"):
+                raise RunError(f"{notebook} [{param_set}]: {exc.evalue}") from None
+            raise RunError(f"{notebook} [{param_set}] failed in cell {exc.exec_count}: "
+                           f"{exc.ename}: {exc.evalue}") from None
         finally:
             tmp_nb.unlink(missing_ok=True)
     return target

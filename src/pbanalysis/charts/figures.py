@@ -32,10 +32,13 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
     end = pd.Timestamp("2013-06-30")
     ax.set_xlim(pd.Timestamp("2008-10-01"), end)
     below = rep[rep["takeup_pct"] < target_pct]
-    title = (f"Reported take-up stayed below the {target_pct:g}% target until the expected April 2011 figure"
-             if len(below) and len(rep) and rep.iloc[-1]["takeup_pct"] >= target_pct else
-             f"Reported take-up was below the {target_pct:g}% target in every figure up to the chosen date"
-             if len(below) == len(rep) else f"Reported take-up against the {target_pct:g}% target")
+    if len(rep) and len(below) == len(rep):
+        title = f"Every reported take-up figure up to the chosen date was below the {target_pct:g}% target"
+    elif len(rep) and len(below) == len(rep) - 1 and rep.iloc[-1]["takeup_pct"] >= target_pct:
+        title = (f"Reported take-up stayed below the {target_pct:g}% target until the last figure: "
+                 f"{rep.iloc[-1]['label']} ({rep.iloc[-1]['takeup_pct']:.0f}%)")
+    else:
+        title = f"{len(rep) - len(below)} of {len(rep)} reported take-up figures reach the {target_pct:g}% target"
     style.finish(fig, title, f"Counts of people shown as a % of: {denominator_label}. Percentages the "
                  "articles state are shown as stated.", source)
     alt = (f"Scatter chart of reported personal budget take-up from 2008-09 to 2011 against targets. "
@@ -72,8 +75,9 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
     title = ("Whether the target is met depends on the denominator: "
              + (f"only {len(met)} of {len(table)} combinations reach {target_pct:g}%" if len(met) else
                 f"no combination reaches {target_pct:g}%"))
-    style.finish(fig, title, "Reported counts of personal-budget holders divided by three reported "
-                 "populations: NI 130 (1.5m), ongoing care (950,000), ADASS eligible (70% of NI 130).", source)
+    labels = table.drop_duplicates("denominator").set_index("denominator")["denominator_label"]
+    style.finish(fig, title, "Reported counts of personal-budget holders divided by reported populations: "
+                 + "; ".join(f"{k} = {v}" for k, v in labels.items()) + ".", source)
     alt = "Horizontal bar chart. " + "; ".join(
         f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows())
     return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}
@@ -95,7 +99,7 @@ def pb_spend_split(split: pd.DataFrame, source: str, size="slide"):
     dp = split.iloc[0]
     style.finish(fig, f"About £{dp['gbp_million']:.0f}m of the reported £{split['gbp_million'].sum():.0f}m "
                  f"went as direct payments", "Spending through personal budgets reported by the ADASS/LGA "
-                 "survey (2010), split by the reported 74% share delivered as direct payments.", source)
+                 f"survey, split by the reported {dp['share_pct']:g}% share delivered as direct payments.", source)
     alt = (f"Stacked bar: £{split['gbp_million'].sum():.0f}m through personal budgets, of which "
            f"£{dp['gbp_million']:.0f}m ({dp['share_pct']:.0f}%) as direct payments and "
            f"£{split.iloc[1]['gbp_million']:.0f}m otherwise.")
@@ -120,8 +124,10 @@ def dp_spend_series(spend: pd.DataFrame, reported_pb_total: float, reported_dp: 
                     dx=0, dy=-7)
     ax.set_xticks(x, spend["year"])
     ax.set_ylabel("£ million a year")
-    first, last = spend.dropna(subset=["dp_gross_cost_gbp_million"]).iloc[[0, -1]]["dp_gross_cost_gbp_million"]
-    style.finish(fig, f"Official direct-payment spend rose from £{first:,.0f}m to £{last:,.0f}m a year",
+    have = spend.dropna(subset=["dp_gross_cost_gbp_million"])
+    (y0, first), (y1, last) = have.iloc[[0, -1]][["year", "dp_gross_cost_gbp_million"]].itertuples(index=False)
+    word = "rose" if last > first else "fell" if last < first else "held"
+    style.finish(fig, f"Official direct-payment spend {word} from £{first:,.0f}m in {y0} to £{last:,.0f}m in {y1}",
                  "England gross spend on direct payments to adults (PSS-EX1, £m). 2009-10 is not in the "
                  "available tables.", source)
     alt = "Bar chart of England direct-payment gross spend: " + "; ".join(
@@ -240,10 +246,21 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
     ax.set_xlim(-0.3, len(years) + 1.2)
     ax.set_ylim(0, max(40, float(np.nanmax(series[[c for c, *_ in lines]].to_numpy())) + 5))
     ax.set_ylabel("Proxy take-up, %")
-    first, last = series["council"].dropna().iloc[[0, -1]] if series["council"].notna().any() else (np.nan, np.nan)
-    title = (f"{council}: proxy take-up {'rose' if last > first else 'fell' if last < first else 'held'} from "
-             f"{first:.1f}% to {last:.1f}% between {years[0]} and {years[-1]}" if np.isfinite(first) else
-             f"{council}: no proxy take-up value available")
+    from pbanalysis.briefing import same_definition_run
+
+    have = series.dropna(subset=["council"])
+    if have.empty:
+        title = f"{council}: no proxy take-up value available"
+    else:
+        run = same_definition_run(series, have["year"].iloc[-1])
+        v = series.set_index("year")["council"]
+        if len(run) >= 2:
+            a, z = v[run[0]], v[run[-1]]
+            word = "rose" if z > a else "fell" if z < a else "held"
+            title = (f"{council}: proxy take-up {word} from {a:.1f}% to {z:.1f}% between {run[0]} and {run[-1]}, "
+                     "on one count definition")
+        else:
+            title = f"{council}: proxy take-up {v[run[-1]]:.1f}% in {run[-1]}"
     style.finish(fig, title, "Direct payments as a share of community-service receipts at 31 March (not NI 130); "
                  "dashed lines mark definition changes.", source)
     alt = f"Line chart of proxy take-up for {council}, England, region median and type median by year. " + "; ".join(

@@ -102,7 +102,7 @@ def takeup_timeline(denominator="ongoing", target=30, as_of="2013-03-31", size="
     reg = _reg()
     measures.check_number("target", target, 0, 100)
     tl = measures.takeup_timeline(reg, denominator, as_of)
-    return figures.takeup_timeline(tl, target, measures.DENOMINATORS[denominator][0], source_register(), size)
+    return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source_register(), size)
 
 
 def takeup_denominators(target=30, size="slide", **_):
@@ -123,7 +123,7 @@ def dp_spend_series(size="slide", **_):
                                    source_unitcosts(), size)
 
 
-def spend_per_recipient_rank(year="2010-11", highlight=None, size="slide", **_):
+def spend_per_recipient_rank(year=DEFAULT_YEAR, highlight=None, size="slide", **_):
     year = _year(year)
     df = measures.councils_in_year(_cy(), year, "dp_spend_per_recipient_gbp")
     if df.empty:
@@ -156,9 +156,18 @@ def variance_rank(year=DEFAULT_YEAR, measure="proxy_takeup_pct", thresholds=DEFA
     else:
         title = f"{label.split(' (')[0]}: councils ranged from {df[measure].min():,.0f} to {df[measure].max():,.0f} in {year}"
         fmt = (lambda v: f"{v:,.0f}")
-    sub = (f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. "
-           "A proxy, not NI 130.")
-    return figures.ranked_councils(df, measure, year, label.split(":")[0], title, sub, source_pssex1([year]),
+    if measure == "dp_spend_per_recipient_gbp":
+        fmt = (lambda v: f"£{v:,.0f}")
+        title = f"Direct-payment spend per recipient ranged from £{df[measure].min():,.0f} to £{df[measure].max():,.0f} in {year}"
+        sub, source = f"{label}. Gross spend divided by recipients at 31 March.", source_unitcosts([year])
+    elif measure == "proxy_takeup_pct":
+        sub = (f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. "
+               "A proxy, not NI 130.")
+        source = source_pssex1([year])
+    else:
+        sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
+        source = source_pssex1([year])
+    return figures.ranked_councils(df, measure, year, label.split(":")[0], title, sub, source,
                                    thresholds, _highlight(highlight), size, fmt)
 
 
@@ -199,7 +208,7 @@ def council_comparison(council="Manchester", year=None, size="slide", **_):
 CHARTS: dict[str, tuple[Callable, str]] = {
     "takeup_timeline": (takeup_timeline, "reported take-up over time against the 30% and 100% targets"),
     "takeup_denominators": (takeup_denominators, "reported holders as % of each denominator vs the target"),
-    "pb_spend_split": (pb_spend_split, "the reported £900m through personal budgets, 74% direct payments"),
+    "pb_spend_split": (pb_spend_split, "reported spend through personal budgets and its direct-payment share"),
     "dp_spend_series": (dp_spend_series, "official England direct-payment spend by year vs reported spend"),
     "spend_per_recipient_rank": (spend_per_recipient_rank, "councils ranked by direct-payment spend per recipient [--year]"),
     "variance_rank": (variance_rank, "all councils ranked by proxy take-up, thresholds marked [--year]"),

@@ -38,9 +38,17 @@ ABOLISHED_2009 = {
     "610": ("Bedfordshire", "County", ("BDF", "CBF")),
 }
 
+#: Regions the lookup gets wrong, corrected explicitly (tested): lookup code -> (region, why).
+REGION_CORRECTIONS = {
+    "LIN": ("East Midlands", "lookup gives Yorkshire and The Humber; Lincolnshire (E10000019) is in the "
+                             "East Midlands region (E12000004)"),
+    "DBY": ("East Midlands", "lookup gives West Midlands; Derbyshire (E10000007) is in the East Midlands "
+                             "region (E12000004)"),
+}
+
 COUNCIL_COLUMNS = ["council_code", "council_name", "pssex1_names", "gss_code", "lookup_code",
-                   "lookup_name", "region", "council_type", "first_year", "last_year",
-                   "match", "note"]
+                   "lookup_name", "region", "council_type", "council_type_2008_09", "first_year",
+                   "last_year", "match", "note"]
 
 
 def normalise(name: str) -> str:
@@ -161,6 +169,7 @@ def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_p
             regions = sorted({by_code.loc[s, "region"] for s in successors})
             rows.append({**base, "council_name": name, "gss_code": "", "lookup_code": "",
                          "lookup_name": "", "region": regions[0], "council_type": ctype,
+                         "council_type_2008_09": ctype,
                          "match": "abolished_2009",
                          "note": ("abolished 1 April 2009; not in the lookup; region from successors "
                                   + ", ".join(by_code.loc[s, "nice-name"] for s in successors))})
@@ -170,9 +179,20 @@ def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_p
             raise _unmatched(code, names, years, hits, idx, lookup_path, where)
         (lk,) = hits
         r = by_code.loc[lk]
+        region, notes = r["region"], [r["region_note"]] if r["region_note"] else []
+        if lk in REGION_CORRECTIONS:
+            region, why = REGION_CORRECTIONS[lk]
+            notes.append("region corrected: " + why)
+        ctype = r["local-authority-type-name"]
+        # A council in the 2008-09 tables whose lookup entry starts on 1 April 2009 became unitary
+        # then: in 2008-09 it was a county council.
+        type_0809 = ctype
+        if years[0] == "2008-09" and r["start-date"] == "2009-04-01":
+            type_0809 = "County"
+            notes.append("a county council until the 2009 reorganisation (lookup start-date 2009-04-01)")
         rows.append({**base, "gss_code": r["gss-code"], "lookup_code": lk, "lookup_name": r["official-name"],
-                     "region": r["region"], "council_type": r["local-authority-type-name"],
-                     "match": "name", "note": r["region_note"]})
+                     "region": region, "council_type": ctype, "council_type_2008_09": type_0809,
+                     "match": "name", "note": "; ".join(notes)})
     out = pd.DataFrame(rows, columns=COUNCIL_COLUMNS)
     dup = out[(out["gss_code"] != "") & out["gss_code"].duplicated(keep=False)]
     if len(dup):
