@@ -21,11 +21,13 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
     rep = timeline[timeline["kind"] == "reported"]
     tgt = timeline[timeline["kind"] == "target"]
     ax.scatter(rep["date"], rep["takeup_pct"], color=DARK_BLUE, s=40, zorder=3)
-    for _, r in rep.iterrows():
-        style.label_end(ax, r["date"], r["takeup_pct"], f"{r['takeup_pct']:.0f}%: {r['label']}", dx=6)
+    for i, (_, r) in enumerate(rep.iterrows()):
+        stated = r["basis"] == "as stated in the article"
+        text = r["label"] if stated else f"{r['takeup_pct']:.0f}%: {r['label']}"
+        style.label_end(ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7)
     ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=3)
     for _, r in tgt.iterrows():
-        style.label_end(ax, r["date"], r["takeup_pct"], r["label"], color=ORANGE, dx=-6, ha="right")
+        style.label_end(ax, r["date"], r["takeup_pct"], r["label"], color=ORANGE, dx=-6, dy=8, ha="right")
     ax.axhline(target_pct, color=ORANGE, linestyle=":", linewidth=1)
     ax.set_ylim(0, 105)
     ax.set_ylabel("% of people")
@@ -62,7 +64,9 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3])
         for yy, v in zip(y, sub["takeup_pct"]):
             ax.text(v + 0.5, yy, f"{v:.1f}% of {den}", va="center", fontsize=8, color=colors[i % 3])
-    ax.set_yticks(np.arange(len(holders)) + h * (len(dens) - 1) / 2, holders, fontsize=9)
+    import textwrap
+    ax.set_yticks(np.arange(len(holders)) + h * (len(dens) - 1) / 2,
+                  ["\n".join(textwrap.wrap(x, 24)) for x in holders], fontsize=9)
     ax.invert_yaxis()
     ax.axvline(target_pct, color=ORANGE, linestyle="--")
     ax.text(target_pct, 1.0, f" {target_pct:g}% target", color=ORANGE, transform=ax.get_xaxis_transform(),
@@ -77,7 +81,7 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
                 f"no combination reaches {target_pct:g}%"))
     labels = table.drop_duplicates("denominator").set_index("denominator")["denominator_label"]
     style.finish(fig, title, "Reported counts of personal-budget holders divided by reported populations: "
-                 + "; ".join(f"{k} = {v}" for k, v in labels.items()) + ".", source)
+                 + "; ".join(f"{k} = {v}" for k, v in labels.items()) + ".", source, left=0.2)
     alt = "Horizontal bar chart. " + "; ".join(
         f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows())
     return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}

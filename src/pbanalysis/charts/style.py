@@ -77,7 +77,7 @@ def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw):
     return fig, ax
 
 
-def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = "") -> None:
+def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = "", left: float = 0.09) -> None:
     """Title (the finding), subtitle (the measure), and source line at the foot."""
     width = 80 if getattr(fig, "_pb_size", "slide") == "slide" else 66
     fig.suptitle("\n".join(textwrap.wrap(title, width)), x=0.02, y=0.985, ha="left", va="top",
@@ -91,7 +91,7 @@ def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = ""
     fig.text(0.02, 0.015, foot, ha="left", va="bottom", fontsize=8, color=DARK_GREY)
     bottom = 0.06 + 0.03 * foot.count("\n") + 0.06
     with plt.rc_context(RC):
-        fig.subplots_adjust(left=0.09, right=0.97, top=top - 0.02, bottom=bottom)
+        fig.subplots_adjust(left=left, right=0.97, top=top - 0.02, bottom=bottom)
 
 
 def label_end(ax, x, y, text, color=DARK_BLUE, dx=4, dy=0, **kw):
