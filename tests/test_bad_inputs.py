@@ -133,6 +133,15 @@ def test_unknown_council_named_by_its_file_and_row_when_locations_are_given(tmp_
         lookup.match_councils(seen, lk, tmp_path / "elsewhere.csv")
 
 
+def test_make_raw_with_bad_input_exits_non_zero_and_names_the_file(tmp_path):
+    source = copy_source(tmp_path / "source")
+    (source / "pssex1" / "pssex1_activity_2010-11.csv").write_bytes(b"")
+    run = subprocess.run(["make", "-s", "raw", f"SOURCE={source}"], cwd=paths.ROOT, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode != 0
+    assert "pssex1_activity_2010-11.csv, row 1" in run.stderr and "empty file" in run.stderr
+
+
 def test_zz_project_data_unchanged_by_the_corpus(project_files_before):
     """Runs last in this module: nothing in data/ or reports/ changed."""
     after = project_checksums()
