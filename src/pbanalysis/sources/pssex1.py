@@ -232,6 +232,9 @@ class Table:
     councils: list[tuple[int, str, str, list[str]]]  # (row index, code, name, cells)
     england: tuple[int, list[str]] | None
     notes: list[str] = field(default_factory=list)
+    code_row: int | None = None  # 0-based row of the column codes, if the table has one
+    header_first_row: int = 0  # 1-based first header row (for messages)
+    header_last_row: int = 0  # 1-based last header row (for messages)
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -386,16 +389,10 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
             england = (i, r)
         else:
             councils.append((i, lab[1], lab[2], r))
-    if code_idx is None:
-        code_row = None
-    else:
-        code_row = title_row + 1 + code_idx
-    tbl = Table(path, kind, year, encoding, title, hashlib.sha256(data).hexdigest(), columns,
-                councils, england, notes)
-    tbl.code_row = code_row  # type: ignore[attr-defined]
-    tbl.header_first_row = title_row + 2  # type: ignore[attr-defined]
-    tbl.header_last_row = first_data  # type: ignore[attr-defined]
-    return tbl
+    return Table(path, kind, year, encoding, title, hashlib.sha256(data).hexdigest(), columns,
+                 councils, england, notes,
+                 code_row=None if code_idx is None else title_row + 1 + code_idx,
+                 header_first_row=title_row + 2, header_last_row=first_data)
 
 
 def parse_value(path, raw: str, row: int, column: int, *, allow_negative: bool = False):
