@@ -5,6 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 SOURCE ?= ../shared/data
 # Where report outputs go (the benchmark uses a scratch folder).
 REPORTS ?= reports
@@ -21,7 +22,7 @@ EXECUTED := $(RUNS:%=$(REPORTS)/notebooks/%.ipynb)
 HTML := $(RUNS:%=$(REPORTS)/html/%.html)
 
 .SECONDEXPANSION:
-.PHONY: help install raw data report lab test bench briefings chart clean lock
+.PHONY: help install raw data report lab lint test bench briefings chart clean lock
 
 help: ## Show this help: every target and what it does
 	@echo "pbanalysis - personal budgets in English adult social care"
@@ -35,6 +36,11 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e .
 	$(PY) -m ipykernel install --prefix $(abspath $(VENV)) --name pbanalysis --display-name "Python (pbanalysis)" >/dev/null
+	@touch $@
+
+$(TEST_STAMP): $(STAMP)
+	@echo "Installing the test tools (pytest, nbval, ruff, ...)..."
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
 	@touch $@
 
 install: $(STAMP) ## Create .venv and install pbanalysis with its pinned dependencies
@@ -67,7 +73,11 @@ chart: $(PROCESSED) ## Regenerate one chart: make chart NAME=variance_rank [ARGS
 lab: $(STAMP) $(PROCESSED) ## Open JupyterLab on notebooks/ with the project's kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
 
-test: $(STAMP) $(PROCESSED) ## Run the test suite (unit, data, notebooks via nbval)
+lint: $(TEST_STAMP) ## Check the coding standard (ruff lint and format)
+	$(VENV)/bin/ruff check src tests scripts notebooks
+	$(VENV)/bin/ruff format --check src tests scripts notebooks
+
+test: $(TEST_STAMP) $(PROCESSED) lint ## Run the lint, then the test suite (unit, data, notebooks via nbval)
 	$(PY) -m pytest -p no:cacheprovider
 
 bench: $(STAMP) $(PROCESSED) ## Benchmark: batch vs naive briefings, cold and no-op report (prints ratios)

@@ -11,17 +11,16 @@
 Peak memory is the largest resident set of any process in each run. This is a
 benchmark, not a test: nothing here fails on a time.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,11 +64,13 @@ for nb in report.notebooks():
 
 def measure(cmd, env=None, cwd=ROOT):
     """(seconds, peak RSS in MiB of any process) of one command, run in a fresh wrapper."""
-    wrapper = ("import resource, subprocess, sys, time, json\n"
-               "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
-               "stderr=subprocess.DEVNULL)\n"
-               "print(json.dumps([time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
-               " r.returncode]))")
+    wrapper = (
+        "import resource, subprocess, sys, time, json\n"
+        "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+        "stderr=subprocess.DEVNULL)\n"
+        "print(json.dumps([time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,"
+        " r.returncode]))"
+    )
     out = subprocess.run([PY, "-c", wrapper, *cmd], capture_output=True, text=True, env=env, cwd=cwd, check=True)
     secs, kib, rc = json.loads(out.stdout)
     if rc != 0:
@@ -103,21 +104,37 @@ def main():
     env = dict(os.environ, PBANALYSIS_REPORTS=str(scratch / "naive"))
     for c in sample:
         import papermill  # noqa: F401  (fail early if missing)
-        cmd = [PY, "-m", "papermill", "--no-progress-bar", "-k", "python3", "--cwd", str(ROOT / "notebooks"),
-               "-p", "council", c, str(ROOT / "notebooks" / "council_briefing.ipynb"),
-               str(scratch / f"naive-{briefing.slugify(c)}.ipynb")]
+
+        cmd = [
+            PY,
+            "-m",
+            "papermill",
+            "--no-progress-bar",
+            "-k",
+            "python3",
+            "--cwd",
+            str(ROOT / "notebooks"),
+            "-p",
+            "council",
+            c,
+            str(ROOT / "notebooks" / "council_briefing.ipynb"),
+            str(scratch / f"naive-{briefing.slugify(c)}.ipynb"),
+        ]
         s, m = measure(cmd, env)
         naive_secs, naive_mib = naive_secs + s, max(naive_mib, m)
     naive_all = naive_secs * len(councils) / len(sample)
     row(f"naive: papermill per council ({len(sample)} councils)", naive_secs, naive_mib)
     row(f"naive, scaled to {len(councils)} councils", naive_all, naive_mib)
     env = dict(os.environ, PBANALYSIS_REPORTS=str(scratch / "batch"))
-    batch_secs, batch_mib = measure([PY, "-m", "pbanalysis", "briefings", "--quiet",
-                                     "--out", str(scratch / "batch" / "briefings")], env)
+    batch_secs, batch_mib = measure(
+        [PY, "-m", "pbanalysis", "briefings", "--quiet", "--out", str(scratch / "batch" / "briefings")], env
+    )
     row(f"batch: make briefings ({len(councils)} councils)", batch_secs, batch_mib)
-    same = all(json.loads((scratch / "naive" / "briefings" / briefing.slugify(c) / "numbers.json").read_text())
-               == json.loads((scratch / "batch" / "briefings" / briefing.slugify(c) / "numbers.json").read_text())
-               for c in sample)
+    same = all(
+        json.loads((scratch / "naive" / "briefings" / briefing.slugify(c) / "numbers.json").read_text())
+        == json.loads((scratch / "batch" / "briefings" / briefing.slugify(c) / "numbers.json").read_text())
+        for c in sample
+    )
     print(f"  ratio naive/batch: {naive_all / batch_secs:.1f}x   identical numbers on the sample: {same}\n")
 
     # 2. cold report vs one process ------------------------------------------------------

@@ -1,4 +1,5 @@
 """Shared test helpers: the official source folder, and small hand-made PSS-EX1 tables."""
+
 from __future__ import annotations
 
 import csv
@@ -10,18 +11,24 @@ import pytest
 from pbanalysis import paths
 
 SOURCE = paths.DEFAULT_SOURCE_DIR
-has_source = pytest.mark.skipif(not (SOURCE / "pssex1").is_dir(),
-                                reason="official files not present (../shared/data)")
+has_source = pytest.mark.skipif(not (SOURCE / "pssex1").is_dir(), reason="official files not present (../shared/data)")
 
 # The columns of a minimal 2009-10-style activity table, in file order:
 # (group header, leaf header, code).
 ACTIVITY_COLUMNS = [
-    ("People receiving services at 31 March 2010",
-     "Total all ages, Home care (sum of RAP P2s Pages 1, 3 and 5, column 2, row 11)", "A4.17"),
+    (
+        "People receiving services at 31 March 2010",
+        "Total all ages, Home care (sum of RAP P2s Pages 1, 3 and 5, column 2, row 11)",
+        "A4.17",
+    ),
     ("", "Total all ages, Day care (sum of RAP P2s Pages 1, 3 and 5, column 3, row 11)", "A4.18"),
     ("", "Total all ages, Meals (sum of RAP P2s Pages 1, 3 and 5, column 4, row 11)", "A4.19"),
-    ("", "Total all ages, Existing / new Direct payments and Personal Budgets "
-         "(sum of RAP P2s Pages 2, 4 and 6, column 1, row 11)", "A4.20"),
+    (
+        "",
+        "Total all ages, Existing / new Direct payments and Personal Budgets "
+        "(sum of RAP P2s Pages 2, 4 and 6, column 1, row 11)",
+        "A4.20",
+    ),
 ]
 COUNCIL_ROWS = [
     ["306-Manchester", "1,200", "300", "50", "2,500"],
@@ -33,18 +40,26 @@ ENGLAND_ROW = ["TOTAL England", "3,200", "700", "55", "2,505"]
 def activity_rows(columns=None, councils=None, england=None, title_year="2009-10", notes=True):
     """Rows of a small activity table laid out like the real 2009-10 file."""
     columns = ACTIVITY_COLUMNS if columns is None else columns
-    title = ("Personal Social Services Expenditure and Unit Cost - England and Councils with Adult "
-             f"Social Services Responsibilites tables, {title_year}: Activity Data (Final)")
-    rows = [[title] + [""] * len(columns),
-            ["", "ASSESSMENTS, REVIEWS AND SERVICES"] + [""] * (len(columns) - 1),
-            [""] + [c[0] for c in columns],
-            [""] + [c[1] for c in columns],
-            [""] + [c[2] for c in columns]]
+    title = (
+        "Personal Social Services Expenditure and Unit Cost - England and Councils with Adult "
+        f"Social Services Responsibilites tables, {title_year}: Activity Data (Final)"
+    )
+    rows = [
+        [title] + [""] * len(columns),
+        ["", "ASSESSMENTS, REVIEWS AND SERVICES"] + [""] * (len(columns) - 1),
+        [""] + [c[0] for c in columns],
+        [""] + [c[1] for c in columns],
+        [""] + [c[2] for c in columns],
+    ]
     rows += [list(r) for r in (COUNCIL_ROWS if councils is None else councils)]
     rows.append(list(ENGLAND_ROW if england is None else england))
     if notes:
-        rows += [[""] * (len(columns) + 1), ["Note"], ["- means greater than 0 and less than or equal to 5"],
-                 [".. means data is missing"]]
+        rows += [
+            [""] * (len(columns) + 1),
+            ["Note"],
+            ["- means greater than 0 and less than or equal to 5"],
+            [".. means data is missing"],
+        ]
     return rows
 
 
@@ -61,6 +76,8 @@ def write_table(path: Path, rows, encoding="utf-8", bom=False) -> Path:
 @pytest.fixture
 def activity_file(tmp_path):
     """A factory: write a small activity table with optional changes, return its path."""
+
     def make(name="pssex1_activity_2009-10.csv", encoding="utf-8", bom=False, **kw):
         return write_table(tmp_path / name, activity_rows(**kw), encoding=encoding, bom=bom)
+
     return make

@@ -21,15 +21,16 @@ The real files used, and the quirk each one brings:
 Row numbers in the expected messages are the files' own (1-based, as a
 spreadsheet shows them); the official copies are fixed, so they are too.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -49,6 +50,7 @@ EXTRACTS = ("pssex1_activity.csv", "pssex1_unitcosts.csv", "councils.csv")
 
 
 # --------------------------------------------------------------------------- copying and editing
+
 
 def copy_source(dst: Path) -> Path:
     """A writable copy of the official source folder (pssex1/ and lookup/) in ``dst``."""
@@ -82,16 +84,19 @@ def write_rows(path: Path, rows, encoding: str) -> None:
 
 def edit_rows(fn: Callable[[list[list[str]]], None]) -> Callable[[Path], None]:
     """A mutation that edits the CSV rows of a file in place."""
+
     def mutate(path: Path) -> None:
         rows, encoding = read_rows(path)
         fn(rows)
         write_rows(path, rows, encoding)
+
     return mutate
 
 
 def edit_bytes(fn: Callable[[bytes], bytes]) -> Callable[[Path], None]:
     def mutate(path: Path) -> None:
         path.write_bytes(fn(path.read_bytes()))
+
     return mutate
 
 
@@ -114,8 +119,10 @@ def col_index(rows, header: str) -> int:
 
 def set_cell(label: str, header: str, value: str):
     """Set the cell of council ``label`` under ``header``."""
+
     def fn(rows):
         rows[row_index(rows, label)][col_index(rows, header)] = value
+
     return fn
 
 
@@ -123,6 +130,7 @@ def replace_bytes(old: bytes, new: bytes, count: int = 1):
     def fn(data: bytes) -> bytes:
         assert old in data, old
         return data.replace(old, new, count)
+
     return fn
 
 
@@ -131,10 +139,12 @@ def edit_register(fn: Callable[[pd.DataFrame], None]) -> Callable[[Path], None]:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         fn(frame)
         frame.to_csv(path, index=False)
+
     return mutate
 
 
 # --------------------------------------------------------------------------- the mutations
+
 
 def _utf16(data: bytes) -> bytes:
     return pssex1.decode("f", data)[0].encode("utf-16")
@@ -151,10 +161,12 @@ DP_0910 = "Total all ages, Existing / new Direct payments"
 def _swap_header_with_left(header: str):
     """Swap a header cell with its left neighbour's: each header now sits over the other's
     column code and data."""
+
     def fn(rows):
         j = col_index(rows, header)
         i = next(i for i, r in enumerate(rows[:8]) if header in r[j])
         rows[i][j - 1], rows[i][j] = rows[i][j], rows[i][j - 1]
+
     return fn
 
 
@@ -172,6 +184,7 @@ def _rename_header(old: str, new: str):
         for r in rows[:8]:
             if old in r[j]:
                 r[j] = r[j].replace(old, new)
+
     return fn
 
 
@@ -181,6 +194,7 @@ def _delete_column(header: str):
         for r in rows:
             if len(r) > j:
                 del r[j]
+
     return fn
 
 
@@ -188,7 +202,8 @@ def _insert_after(label: str, *new_rows):
     def fn(rows):
         i = row_index(rows, label)
         width = len(rows[i])
-        rows[i + 1:i + 1] = [list(r) + [""] * (width - len(r)) for r in new_rows]
+        rows[i + 1 : i + 1] = [list(r) + [""] * (width - len(r)) for r in new_rows]
+
     return fn
 
 
@@ -196,19 +211,21 @@ def _insert_blank_rows(rows):
     width = len(rows[0])
     for label in ("914 - Torbay", "312 - Trafford", "102 - Cumbria"):
         i = row_index(rows, label)
-        rows[i + 1:i + 1] = [[""] * width, [], [" "] + [""] * (width - 1)]
+        rows[i + 1 : i + 1] = [[""] * width, [], [" "] + [""] * (width - 1)]
 
 
 def _duplicate_row(label: str):
     def fn(rows):
         i = row_index(rows, label)
         rows.insert(i + 1, list(rows[i]))
+
     return fn
 
 
 def _relabel(old: str, new: str):
     def fn(rows):
         rows[row_index(rows, old)][0] = new
+
     return fn
 
 
@@ -217,6 +234,7 @@ def _rename_two_cell(code: str, name: str):
         r = rows[row_index(rows, code + " ")]
         assert r[0] == code
         r[1] = name
+
     return fn
 
 
@@ -233,6 +251,7 @@ def _retitle(old: str, new: str):
     def fn(rows):
         rows[0][0] = rows[0][0].replace(old, new)
         assert new in rows[0][0]
+
     return fn
 
 
@@ -240,10 +259,12 @@ def _drop_lookup_column(name: str):
     def fn(data: bytes) -> bytes:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
         return frame.drop(columns=[name]).to_csv(index=False).encode("utf-8")
+
     return fn
 
 
 # --------------------------------------------------------------------------- checks for accepted cases
+
 
 def same_extracts(out: Path, baseline: Path, source: Path) -> None:
     """Extracts (and councils) byte-identical to an unmodified run."""
@@ -253,9 +274,11 @@ def same_extracts(out: Path, baseline: Path, source: Path) -> None:
 
 def read_as(encoding: str, target: str):
     """Same extracts, and the changed file was read with ``encoding``."""
+
     def check(out: Path, baseline: Path, source: Path) -> None:
         same_extracts(out, baseline, source)
         assert pssex1.read_table(source / target).encoding == encoding
+
     return check
 
 
@@ -263,17 +286,23 @@ def note_kept(text: str, target: str):
     def check(out: Path, baseline: Path, source: Path) -> None:
         same_extracts(out, baseline, source)
         assert text in pssex1.read_table(source / target).notes
+
     return check
 
 
 def only_cell_suppressed(mark: str, year: str, council: str, measure: str, client_group: str):
     """Identical extracts except one cell: empty value, the mark as flag, and its reason."""
+
     def check(out: Path, baseline: Path, source: Path) -> None:
         name = "pssex1_unitcosts.csv"
         got = pd.read_csv(out / name, dtype=str, keep_default_na=False)
         want = pd.read_csv(baseline / name, dtype=str, keep_default_na=False)
-        key = ((got["year"] == year) & (got["council_code"] == council) & (got["measure"] == measure)
-               & (got["client_group"] == client_group))
+        key = (
+            (got["year"] == year)
+            & (got["council_code"] == council)
+            & (got["measure"] == measure)
+            & (got["client_group"] == client_group)
+        )
         assert key.sum() == 1
         cell = got[key].iloc[0]
         assert want[key].iloc[0]["value"] not in ("", "0")
@@ -281,20 +310,22 @@ def only_cell_suppressed(mark: str, year: str, council: str, measure: str, clien
         pd.testing.assert_frame_equal(got[~key], want[~key])
         for other in ("pssex1_activity.csv", "councils.csv"):
             assert (out / other).read_bytes() == (baseline / other).read_bytes()
+
     return check
 
 
 # --------------------------------------------------------------------------- the corpus
 
+
 @dataclass(frozen=True)
 class Case:
     id: str
-    target: str                      # the one file changed (relative to the source folder, or REGISTER)
+    target: str  # the one file changed (relative to the source folder, or REGISTER)
     mutate: Callable[[Path], None]
-    error: tuple[str, ...] = ()      # regexes the InputError message must match; () = accepted
-    check: Callable | None = None    # accepted: check(out, baseline, source); register: check(frame) is true
-    cli: bool = False                # also run `python -m pbanalysis raw` on it
-    row: int | None = None           # the row the error must name (1-based)
+    error: tuple[str, ...] = ()  # regexes the InputError message must match; () = accepted
+    check: Callable | None = None  # accepted: check(out, baseline, source); register: check(frame) is true
+    cli: bool = False  # also run `python -m pbanalysis raw` on it
+    row: int | None = None  # the row the error must name (1-based)
     column: int | str | None = None  # the column it must name, where one applies
 
     @property
@@ -313,108 +344,276 @@ NUMBER = r"expected a number such as 1,234 or 12\.5, or a suppression mark"
 
 CASES = [
     # --- encoding ---------------------------------------------------------------------------
-    Case("encoding-utf16", ACT_0910, edit_bytes(_utf16),
-         (rf"{F0910}, row 1: expected UTF-8 or Windows-1252 \(latin-1\) text; found 'UTF-16",),
-         cli=True, row=1),
-    Case("encoding-bom-then-invalid-utf8", ACT_0809,
-         edit_bytes(replace_bytes(b"204,Barnsley,", b"204,Barns\x9cley,")),
-         (rf"{F0809}, row 9, column B \(field 1\): expected UTF-8 text after the UTF-8 byte-order mark",
-          r"found 'byte 0x9c'"), cli=True, row=9, column=1),
-    Case("encoding-bom-accepted", ACT_0910, edit_bytes(lambda d: b"\xef\xbb\xbf" + d),
-         check=read_as("utf-8-sig", ACT_0910)),
-    Case("encoding-latin1-accepted", ACT_0809, edit_bytes(_latin1_without_bom),
-         check=read_as("windows-1252", ACT_0809)),
+    Case(
+        "encoding-utf16",
+        ACT_0910,
+        edit_bytes(_utf16),
+        (rf"{F0910}, row 1: expected UTF-8 or Windows-1252 \(latin-1\) text; found 'UTF-16",),
+        cli=True,
+        row=1,
+    ),
+    Case(
+        "encoding-bom-then-invalid-utf8",
+        ACT_0809,
+        edit_bytes(replace_bytes(b"204,Barnsley,", b"204,Barns\x9cley,")),
+        (
+            rf"{F0809}, row 9, column B \(field 1\): expected UTF-8 text after the UTF-8 byte-order mark",
+            r"found 'byte 0x9c'",
+        ),
+        cli=True,
+        row=9,
+        column=1,
+    ),
+    Case(
+        "encoding-bom-accepted",
+        ACT_0910,
+        edit_bytes(lambda d: b"\xef\xbb\xbf" + d),
+        check=read_as("utf-8-sig", ACT_0910),
+    ),
+    Case(
+        "encoding-latin1-accepted", ACT_0809, edit_bytes(_latin1_without_bom), check=read_as("windows-1252", ACT_0809)
+    ),
     # --- layout -----------------------------------------------------------------------------
-    Case("layout-moved-column", ACT_0910,
-         edit_rows(_swap_header_with_left("Carers receiving direct payments at 31 March")),
-         (rf"{F0910}, row 6, column DT \(field 123\): expected a column code matching \^H4\$ under the header "
-          r"'Carers receiving direct payments at 31 March 2010' \(carers receiving direct payments at "
-          r"31 March\): the header and the data columns seem to have moved apart; found 'H3\.5'",),
-         cli=True, row=6, column=123),
-    Case("layout-moved-column-unitcosts", UC_1314,
-         edit_rows(_swap_header_with_left("Gross total cost for direct payments to adults and older")),
-         (r"pssex1_unitcosts_2013-14\.csv, row 4, column CV \(field 99\): expected a column code matching "
-          r"\^2\\\.3\[0-4\]\$ under the header 'Gross total cost for direct payments to adults and older "
-          r"people during year ended 31 March \(£000's\)' \(gross cost of direct payments",
-          r"moved apart; found '2\.29'"), row=4, column=99),
-    Case("layout-header-row-shifted", ACT_0910, edit_rows(_shift_dp_header_right),
-         (rf"{F0910}, row 6, column AF \(field 31\): expected one column for \('meals_clients_31mar', 'all', "
-          r"'all_ages'\); the same header text also covers column AE \(field 30, code A4\.19\): a header "
-          r"cell may be blank or the header and the data columns may have moved apart",), row=6, column=31),
-    Case("layout-renamed-header", ACT_1213,
-         edit_rows(_rename_header("Total all ages, Direct payments", "Total all ages, Cash payments")),
-         (rf"{F1213}, row 2: expected a header 'Total all ages, Direct payments \(RAP P2s, people at "
-          r"31 March\)' in rows 2-6; found 'no column with that header'",), cli=True, row=2),
-    Case("layout-missing-column", ACT_0910, edit_rows(_delete_column("Total all ages, Home care")),
-         (rf"{F0910}, row 2: expected a header 'Total all ages, Home care \(RAP P2s, people at 31 March\)' "
-          r"in rows 2-6",), row=2),
+    Case(
+        "layout-moved-column",
+        ACT_0910,
+        edit_rows(_swap_header_with_left("Carers receiving direct payments at 31 March")),
+        (
+            rf"{F0910}, row 6, column DT \(field 123\): expected a column code matching \^H4\$ under the header "
+            r"'Carers receiving direct payments at 31 March 2010' \(carers receiving direct payments at "
+            r"31 March\): the header and the data columns seem to have moved apart; found 'H3\.5'",
+        ),
+        cli=True,
+        row=6,
+        column=123,
+    ),
+    Case(
+        "layout-moved-column-unitcosts",
+        UC_1314,
+        edit_rows(_swap_header_with_left("Gross total cost for direct payments to adults and older")),
+        (
+            r"pssex1_unitcosts_2013-14\.csv, row 4, column CV \(field 99\): expected a column code matching "
+            r"\^2\\\.3\[0-4\]\$ under the header 'Gross total cost for direct payments to adults and older "
+            r"people during year ended 31 March \(£000's\)' \(gross cost of direct payments",
+            r"moved apart; found '2\.29'",
+        ),
+        row=4,
+        column=99,
+    ),
+    Case(
+        "layout-header-row-shifted",
+        ACT_0910,
+        edit_rows(_shift_dp_header_right),
+        (
+            rf"{F0910}, row 6, column AF \(field 31\): expected one column for \('meals_clients_31mar', 'all', "
+            r"'all_ages'\); the same header text also covers column AE \(field 30, code A4\.19\): a header "
+            r"cell may be blank or the header and the data columns may have moved apart",
+        ),
+        row=6,
+        column=31,
+    ),
+    Case(
+        "layout-renamed-header",
+        ACT_1213,
+        edit_rows(_rename_header("Total all ages, Direct payments", "Total all ages, Cash payments")),
+        (
+            rf"{F1213}, row 2: expected a header 'Total all ages, Direct payments \(RAP P2s, people at "
+            r"31 March\)' in rows 2-6; found 'no column with that header'",
+        ),
+        cli=True,
+        row=2,
+    ),
+    Case(
+        "layout-missing-column",
+        ACT_0910,
+        edit_rows(_delete_column("Total all ages, Home care")),
+        (
+            rf"{F0910}, row 2: expected a header 'Total all ages, Home care \(RAP P2s, people at 31 March\)' "
+            r"in rows 2-6",
+        ),
+        row=2,
+    ),
     Case("layout-blank-rows-inside-data", ACT_1213, edit_rows(_insert_blank_rows), check=same_extracts),
-    Case("layout-footnote-text-row", ACT_0910,
-         edit_rows(_insert_after("107-Newcastle", ["* Figures for Newcastle upon Tyne are provisional"])),
-         check=note_kept("* Figures for Newcastle upon Tyne are provisional", ACT_0910)),
-    Case("layout-footnote-row-with-numbers", ACT_0910,
-         edit_rows(_insert_after("102-Cumbria", ["North East subtotal", "12,345", "6,789"])),
-         (rf"{F0910}, row 8, column A \(field 0\): expected a council label like '306-Manchester' "
-          r"\(or 'England'\) in the first column; found 'North East subtotal'",), row=8, column=0),
+    Case(
+        "layout-footnote-text-row",
+        ACT_0910,
+        edit_rows(_insert_after("107-Newcastle", ["* Figures for Newcastle upon Tyne are provisional"])),
+        check=note_kept("* Figures for Newcastle upon Tyne are provisional", ACT_0910),
+    ),
+    Case(
+        "layout-footnote-row-with-numbers",
+        ACT_0910,
+        edit_rows(_insert_after("102-Cumbria", ["North East subtotal", "12,345", "6,789"])),
+        (
+            rf"{F0910}, row 8, column A \(field 0\): expected a council label like '306-Manchester' "
+            r"\(or 'England'\) in the first column; found 'North East subtotal'",
+        ),
+        row=8,
+        column=0,
+    ),
     # --- council rows -----------------------------------------------------------------------
-    Case("council-duplicate", ACT_1213, edit_rows(_duplicate_row("102 - Cumbria")),
-         (rf"{F1213}, row 8, column A \(field 0\): expected each council once; council 102 already "
-          r"appears on row 7; found '102 Cumbria'",), cli=True, row=8, column=0),
-    Case("council-unknown", ACT_0910, edit_rows(_relabel("914-Torbay", "999-Atlantis")),
-         (rf"{F0910}, row 158, column A \(field 0\): expected a council named like exactly one English "
-          r"council in .*uk_local_authorities_mysociety\.csv \(columns 'official-name', 'nice-name' or "
-          r"'alt-names'\); found '999-Atlantis \(lookup: no match\)'",), cli=True, row=158, column=0),
-    Case("council-name-of-another-council", ACT_0809, edit_rows(_rename_two_cell("204", "Bolton")),
-         (rf"{F0809}, row 9, column B \(field 1\): expected a council named like exactly one English council",
-          r"found '204 Bolton \(lookup: BOL; all names of council 204: BNS, BOL\)'"), row=9, column=1),
+    Case(
+        "council-duplicate",
+        ACT_1213,
+        edit_rows(_duplicate_row("102 - Cumbria")),
+        (
+            rf"{F1213}, row 8, column A \(field 0\): expected each council once; council 102 already "
+            r"appears on row 7; found '102 Cumbria'",
+        ),
+        cli=True,
+        row=8,
+        column=0,
+    ),
+    Case(
+        "council-unknown",
+        ACT_0910,
+        edit_rows(_relabel("914-Torbay", "999-Atlantis")),
+        (
+            rf"{F0910}, row 158, column A \(field 0\): expected a council named like exactly one English "
+            r"council in .*uk_local_authorities_mysociety\.csv \(columns 'official-name', 'nice-name' or "
+            r"'alt-names'\); found '999-Atlantis \(lookup: no match\)'",
+        ),
+        cli=True,
+        row=158,
+        column=0,
+    ),
+    Case(
+        "council-name-of-another-council",
+        ACT_0809,
+        edit_rows(_rename_two_cell("204", "Bolton")),
+        (
+            rf"{F0809}, row 9, column B \(field 1\): expected a council named like exactly one English council",
+            r"found '204 Bolton \(lookup: BOL; all names of council 204: BNS, BOL\)'",
+        ),
+        row=9,
+        column=1,
+    ),
     # --- values -----------------------------------------------------------------------------
-    Case("value-odd-thousands-separator", ACT_0910,
-         edit_rows(set_cell("102-Cumbria", "Total all ages, Existing / new Direct payments", "1,23,4")),
-         (rf"{F0910}, row 7, column AF \(field 31\): {NUMBER}.*; found '1,23,4'",), cli=True, row=7, column=31),
-    *[Case(f"value-suppression-{name}-accepted", UC_1314,
-           edit_rows(set_cell("102 - Cumbria", "Gross total cost for direct payments to adults and older", mark)),
-           check=only_cell_suppressed(mark, "2013-14", "102", "dp_gross_cost", "all_adults"))
-      for name, mark in (("dash", "-"), ("dotdot", ".."), ("dot", "."))],
-    Case("value-negative-count", UC_1112,
-         edit_rows(set_cell("102-Cumbria", "Number of adults and older people receiving direct payments", "-12")),
-         (r"pssex1_unitcosts_2011-12\.csv, row 4, column CX \(field 101\): expected a count of 0 or more; "
-          r"found '-12'",), cli=True, row=4, column=101),
-    Case("value-non-numeric-text", ACT_1213,
-         edit_rows(set_cell("102 - Cumbria", "Total all ages, Direct payments", "n/a")),
-         (rf"{F1213}, row 7, column AD \(field 29\): {NUMBER}.*; found 'n/a'",), row=7, column=29),
+    Case(
+        "value-odd-thousands-separator",
+        ACT_0910,
+        edit_rows(set_cell("102-Cumbria", "Total all ages, Existing / new Direct payments", "1,23,4")),
+        (rf"{F0910}, row 7, column AF \(field 31\): {NUMBER}.*; found '1,23,4'",),
+        cli=True,
+        row=7,
+        column=31,
+    ),
+    *[
+        Case(
+            f"value-suppression-{name}-accepted",
+            UC_1314,
+            edit_rows(set_cell("102 - Cumbria", "Gross total cost for direct payments to adults and older", mark)),
+            check=only_cell_suppressed(mark, "2013-14", "102", "dp_gross_cost", "all_adults"),
+        )
+        for name, mark in (("dash", "-"), ("dotdot", ".."), ("dot", "."))
+    ],
+    Case(
+        "value-negative-count",
+        UC_1112,
+        edit_rows(set_cell("102-Cumbria", "Number of adults and older people receiving direct payments", "-12")),
+        (
+            r"pssex1_unitcosts_2011-12\.csv, row 4, column CX \(field 101\): expected a count of 0 or more; "
+            r"found '-12'",
+        ),
+        cli=True,
+        row=4,
+        column=101,
+    ),
+    Case(
+        "value-non-numeric-text",
+        ACT_1213,
+        edit_rows(set_cell("102 - Cumbria", "Total all ages, Direct payments", "n/a")),
+        (rf"{F1213}, row 7, column AD \(field 29\): {NUMBER}.*; found 'n/a'",),
+        row=7,
+        column=29,
+    ),
     # --- whole files ------------------------------------------------------------------------
-    Case("file-empty", UC_1112, edit_bytes(lambda d: b""),
-         (r"pssex1_unitcosts_2011-12\.csv, row 1: expected a PSS-EX1 CSV table .*found 'an empty file'",),
-         cli=True, row=1),
-    Case("file-truncated", ACT_1213, edit_bytes(_truncate_half_way),
-         (rf"{F1213}, row 83, column A \(field 0\): expected an England total row labelled 'England' or "
-          r"'TOTAL England' after the council rows \(is the file truncated\?\); found 'none'",),
-         cli=True, row=83, column=0),
-    Case("file-wrong-year-in-title", ACT_0910, edit_rows(_retitle("2009-10", "2010-11")),
-         (rf"{F0910}, row 1, column A \(field 0\): expected a title for year 2009-10 \(from the file name\); "
-          r"found 'Personal Social Services .*2010-11",), cli=True, row=1, column=0),
-    Case("lookup-missing-column", LOOKUP, edit_bytes(_drop_lookup_column("official-name")),
-         (r"uk_local_authorities_mysociety\.csv, row 1, column 'official-name': expected header columns "
-          r"\['official-name'\]",), row=1, column="official-name"),
+    Case(
+        "file-empty",
+        UC_1112,
+        edit_bytes(lambda d: b""),
+        (r"pssex1_unitcosts_2011-12\.csv, row 1: expected a PSS-EX1 CSV table .*found 'an empty file'",),
+        cli=True,
+        row=1,
+    ),
+    Case(
+        "file-truncated",
+        ACT_1213,
+        edit_bytes(_truncate_half_way),
+        (
+            rf"{F1213}, row 83, column A \(field 0\): expected an England total row labelled 'England' or "
+            r"'TOTAL England' after the council rows \(is the file truncated\?\); found 'none'",
+        ),
+        cli=True,
+        row=83,
+        column=0,
+    ),
+    Case(
+        "file-wrong-year-in-title",
+        ACT_0910,
+        edit_rows(_retitle("2009-10", "2010-11")),
+        (
+            rf"{F0910}, row 1, column A \(field 0\): expected a title for year 2009-10 \(from the file name\); "
+            r"found 'Personal Social Services .*2010-11",
+        ),
+        cli=True,
+        row=1,
+        column=0,
+    ),
+    Case(
+        "lookup-missing-column",
+        LOOKUP,
+        edit_bytes(_drop_lookup_column("official-name")),
+        (
+            r"uk_local_authorities_mysociety\.csv, row 1, column 'official-name': expected header columns "
+            r"\['official-name'\]",
+        ),
+        row=1,
+        column="official-name",
+    ),
     # --- the register -----------------------------------------------------------------------
-    Case("register-no-unit", REGISTER,
-         edit_register(lambda f: f.__setitem__("unit", f["unit"].where(f["figure_id"] != "target_set_nov2009", ""))),
-         (r"reported_figures\.csv, row 3, column 'unit': expected a unit, one of .*; found ''",),
-         row=3, column="unit"),
-    Case("register-derivation-unknown-figure", REGISTER,
-         edit_register(lambda f: f.__setitem__("derivation", f["derivation"].str.replace(
-             "pb_ongoing_expected_apr2011", "pb_ongoing_expected_apr2099", regex=False))),
-         (r"reported_figures\.csv, row 20, column 'derivation': expected only figure_ids that exist in the "
-          r"register; found 'pb_ongoing_expected_apr2099'",), row=20, column="derivation"),
-    Case("register-percent-over-100", REGISTER,
-         edit_register(lambda f: f.__setitem__("value", f["value"].where(
-             f["figure_id"] != "takeup_eligible_nov2010_pct", "130"))),
-         (r"reported_figures\.csv, row 4, column 'value': expected a percent of at most 100.*; found '130'",),
-         row=4, column="value"),
-    Case("register-percent-100-accepted", REGISTER,
-         edit_register(lambda f: f.__setitem__("value", f["value"].where(
-             f["figure_id"] != "takeup_eligible_nov2010_pct", "100"))),
-         check=lambda reg: reg.set_index("figure_id").loc["takeup_eligible_nov2010_pct", "value"] == 100),
+    Case(
+        "register-no-unit",
+        REGISTER,
+        edit_register(lambda f: f.__setitem__("unit", f["unit"].where(f["figure_id"] != "target_set_nov2009", ""))),
+        (r"reported_figures\.csv, row 3, column 'unit': expected a unit, one of .*; found ''",),
+        row=3,
+        column="unit",
+    ),
+    Case(
+        "register-derivation-unknown-figure",
+        REGISTER,
+        edit_register(
+            lambda f: f.__setitem__(
+                "derivation",
+                f["derivation"].str.replace("pb_ongoing_expected_apr2011", "pb_ongoing_expected_apr2099", regex=False),
+            )
+        ),
+        (
+            r"reported_figures\.csv, row 20, column 'derivation': expected only figure_ids that exist in the "
+            r"register; found 'pb_ongoing_expected_apr2099'",
+        ),
+        row=20,
+        column="derivation",
+    ),
+    Case(
+        "register-percent-over-100",
+        REGISTER,
+        edit_register(
+            lambda f: f.__setitem__("value", f["value"].where(f["figure_id"] != "takeup_eligible_nov2010_pct", "130"))
+        ),
+        (r"reported_figures\.csv, row 4, column 'value': expected a percent of at most 100.*; found '130'",),
+        row=4,
+        column="value",
+    ),
+    Case(
+        "register-percent-100-accepted",
+        REGISTER,
+        edit_register(
+            lambda f: f.__setitem__("value", f["value"].where(f["figure_id"] != "takeup_eligible_nov2010_pct", "100"))
+        ),
+        check=lambda reg: reg.set_index("figure_id").loc["takeup_eligible_nov2010_pct", "value"] == 100,
+    ),
 ]
 
 BY_ID = {c.id: c for c in CASES}

@@ -7,6 +7,7 @@ that message on stderr. Refused input writes nothing. Accepted cases must give
 the same extracts as the unmodified files. Nothing under the project's data/
 (or reports/) may change while the corpus runs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,14 +15,16 @@ import subprocess
 import sys
 
 import pytest
-
 from corpus import CASES, SOURCE, copy_register, copy_source, message_matches
+
 from pbanalysis import paths, register
 from pbanalysis.errors import InputError
 from pbanalysis.raw import build_raw
 
-pytestmark = pytest.mark.skipif(not (SOURCE / "pssex1").is_dir() or not (SOURCE / "lookup").is_dir(),
-                                reason=f"official files not present ({SOURCE})")
+pytestmark = pytest.mark.skipif(
+    not (SOURCE / "pssex1").is_dir() or not (SOURCE / "lookup").is_dir(),
+    reason=f"official files not present ({SOURCE})",
+)
 
 #: The project's own folders (paths.REPORTS_DIR may point elsewhere under tests).
 WATCHED = [paths.ROOT / "data", paths.ROOT / "reports"]
@@ -53,8 +56,13 @@ def baseline(tmp_path_factory):
 
 
 def run_cli(source, out):
-    return subprocess.run([sys.executable, "-m", "pbanalysis", "raw", "--source", str(source), "--out", str(out)],
-                          capture_output=True, text=True, cwd=paths.ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pbanalysis", "raw", "--source", str(source), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=120,
+    )
 
 
 def assert_names_the_place(case, exc: InputError, target_name: str) -> None:
@@ -120,24 +128,33 @@ def test_unknown_council_named_by_its_file_and_row_when_locations_are_given(tmp_
     import pandas as pd
 
     from pbanalysis.sources import lookup, pssex1
+
     lk = lookup.read_lookup(paths.lookup_csv(SOURCE))
-    seen = pd.DataFrame({"council_code": ["306", "999"], "council_name": ["Manchester", "Atlantis"],
-                         "year": ["2009-10", "2009-10"]})
+    seen = pd.DataFrame(
+        {"council_code": ["306", "999"], "council_name": ["Manchester", "Atlantis"], "year": ["2009-10", "2009-10"]}
+    )
     where = {"999": [pssex1.Location(tmp_path / "t.csv", 42, 0, "999-Atlantis", "Atlantis")]}
-    with pytest.raises(InputError, match=r"t\.csv, row 42, column A \(field 0\): expected a council named like "
-                                         r"exactly one English council .*found '999-Atlantis \(lookup: no match\)'"):
+    with pytest.raises(
+        InputError,
+        match=r"t\.csv, row 42, column A \(field 0\): expected a council named like "
+        r"exactly one English council .*found '999-Atlantis \(lookup: no match\)'",
+    ):
         lookup.match_councils(seen, lk, paths.lookup_csv(SOURCE), where=where)
     # Without locations and with a lookup that is not beside the tables, the lookup is named.
-    with pytest.raises(InputError, match=r"column 'official-name': expected exactly one English council in the "
-                                         r"lookup named like \['Atlantis'\] \(PSS-EX1 council 999, 2009-10\)"):
+    with pytest.raises(
+        InputError,
+        match=r"column 'official-name': expected exactly one English council in the "
+        r"lookup named like \['Atlantis'\] \(PSS-EX1 council 999, 2009-10\)",
+    ):
         lookup.match_councils(seen, lk, tmp_path / "elsewhere.csv")
 
 
 def test_make_raw_with_bad_input_exits_non_zero_and_names_the_file(tmp_path):
     source = copy_source(tmp_path / "source")
     (source / "pssex1" / "pssex1_activity_2010-11.csv").write_bytes(b"")
-    run = subprocess.run(["make", "-s", "raw", f"SOURCE={source}"], cwd=paths.ROOT, capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run(
+        ["make", "-s", "raw", f"SOURCE={source}"], cwd=paths.ROOT, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode != 0
     assert "pssex1_activity_2010-11.csv, row 1" in run.stderr and "empty file" in run.stderr
 
@@ -145,6 +162,5 @@ def test_make_raw_with_bad_input_exits_non_zero_and_names_the_file(tmp_path):
 def test_zz_project_data_unchanged_by_the_corpus(project_files_before):
     """Runs last in this module: nothing in data/ or reports/ changed."""
     after = project_checksums()
-    changed = sorted(k for k in set(after) | set(project_files_before)
-                     if after.get(k) != project_files_before.get(k))
+    changed = sorted(k for k in set(after) | set(project_files_before) if after.get(k) != project_files_before.get(k))
     assert not changed, f"project files changed while the corpus ran: {changed}"

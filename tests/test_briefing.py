@@ -1,4 +1,5 @@
 """Council briefings: numbers, sentences, and the batch against the notebook."""
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,8 @@ def test_batch_and_notebook_give_identical_numbers_and_sentences(tmp_path, monke
         params = tmp_path / "params"
         params.mkdir(exist_ok=True)
         import pbanalysis.paths as paths
-        (params / "council_briefing.yaml").write_text(f"one:\n  council: \"{council}\"\n")
+
+        (params / "council_briefing.yaml").write_text(f'one:\n  council: "{council}"\n')
         monkeypatch.setattr(paths, "PARAMS_DIR", params)
         report.run_notebook("council_briefing", "one", progress=False, out=tmp_path / f"{b.slug}.ipynb")
         batch = json.loads((tmp_path / "batch" / b.slug / "numbers.json").read_text())
@@ -64,6 +66,7 @@ def test_pack_index_lists_every_council_written(tmp_path):
 
 
 # --- fixed answers for the hard cases ------------------------------------------------------------
+
 
 def test_no_same_definition_change_is_claimed_across_a_definition_change():
     b = briefing.council_numbers("Manchester", year="2010-11")

@@ -1,4 +1,5 @@
 """Charts: house style, provenance source lines, alt text, determinism and image hashes (pytest-mpl)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -7,7 +8,7 @@ import sys
 import pytest
 
 from pbanalysis import provenance
-from pbanalysis.charts import registry, style
+from pbanalysis.charts import registry
 from pbanalysis.errors import ParameterError
 
 HASHES = "mpl_hashes.json"
@@ -46,6 +47,7 @@ def test_svg_has_no_date_metadata(tmp_path):
 
 def test_sizes_slide_and_a4half(tmp_path):
     from PIL import Image
+
     registry.render("pb_spend_split", fmt="png", size="slide", out_dir=tmp_path / "s")
     registry.render("pb_spend_split", fmt="png", size="a4half", out_dir=tmp_path / "a")
     w, h = Image.open(tmp_path / "s" / "pb_spend_split.png").size
@@ -54,8 +56,14 @@ def test_sizes_slide_and_a4half(tmp_path):
     assert w == round(8.27 * 300)
 
 
-@pytest.mark.parametrize("kw,allowed", [({"fmt": "jpg"}, "svg, png"), ({"size": "poster"}, "slide, a4half"),
-                                        ({"council": "Atlantis"}, "council name or GSS code")])
+@pytest.mark.parametrize(
+    "kw,allowed",
+    [
+        ({"fmt": "jpg"}, "svg, png"),
+        ({"size": "poster"}, "slide, a4half"),
+        ({"council": "Atlantis"}, "council name or GSS code"),
+    ],
+)
 def test_bad_chart_options_fail_clearly(kw, allowed, tmp_path):
     name = "council_trend" if "council" in kw else "pb_spend_split"
     with pytest.raises(ParameterError, match=allowed):
@@ -66,12 +74,30 @@ def test_cli_lists_charts_and_draws_one_in_each_format(tmp_path):
     out = subprocess.run([sys.executable, "-m", "pbanalysis", "chart", "--list"], capture_output=True, text=True)
     assert out.returncode == 0 and "variance_rank" in out.stdout
     for fmt in ("svg", "png"):
-        run = subprocess.run([sys.executable, "-m", "pbanalysis", "chart", "variance_rank", "--year", "2010-11",
-                              "--format", fmt, "--out", str(tmp_path)], capture_output=True, text=True)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pbanalysis",
+                "chart",
+                "variance_rank",
+                "--year",
+                "2010-11",
+                "--format",
+                fmt,
+                "--out",
+                str(tmp_path),
+            ],
+            capture_output=True,
+            text=True,
+        )
         assert run.returncode == 0, run.stderr
         assert (tmp_path / f"variance_rank.{fmt}").exists()
-    bad = subprocess.run([sys.executable, "-m", "pbanalysis", "chart", "variance_rank", "--year", "1999-00",
-                          "--out", str(tmp_path)], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "pbanalysis", "chart", "variance_rank", "--year", "1999-00", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode != 0 and "allowed values: 2008-09" in bad.stderr
 
 
@@ -82,6 +108,7 @@ def test_help_explains_every_command():
 
 
 # --- image tests (pytest-mpl, hash library) -----------------------------------------------------
+
 
 @pytest.mark.mpl_image_compare(hash_library=HASHES, deterministic=True)
 def test_image_variance_rank():

@@ -1,4 +1,5 @@
 """The report's computations, as promises the report makes."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -86,8 +87,17 @@ def test_2010_11_counts_direct_payments_only_whatever_its_header_says(cy):
 
 def test_councils_per_region_match_the_english_regions(cy):
     n = cy[(cy["area"] == "council") & (cy["year"] == "2013-14")].groupby("region").size().to_dict()
-    assert n == {"East Midlands": 9, "East of England": 11, "London": 33, "North East": 12, "North West": 23,
-                 "South East": 19, "South West": 16, "West Midlands": 14, "Yorkshire and The Humber": 15}
+    assert n == {
+        "East Midlands": 9,
+        "East of England": 11,
+        "London": 33,
+        "North East": 12,
+        "North West": 23,
+        "South East": 19,
+        "South West": 16,
+        "West Midlands": 14,
+        "Yorkshire and The Humber": 15,
+    }
 
 
 def test_five_councils_were_counties_in_2008_09(cy):
@@ -107,14 +117,20 @@ def test_group_summary_by_region_has_nine_regions(cy):
     assert len(g) == 9 and g["councils"].sum() == 152
 
 
-@pytest.mark.parametrize("call,allowed", [
-    (lambda: measures.check_choice("denominator", "everyone", measures.DENOMINATORS), "ni130_all, ongoing, adass_eligible"),
-    (lambda: measures.check_year("year", "2015-16", ["2009-10", "2010-11"]), "2009-10, 2010-11"),
-    (lambda: measures.check_number("target", "30", 0, 100), "a number from 0 to 100"),
-    (lambda: measures.check_number("target", True, 0, 100), "a number from 0 to 100"),
-    (lambda: measures.check_thresholds("thresholds", [30, 10]), "increasing list"),
-    (lambda: measures.check_date("as_of", "April 2011"), "ISO date"),
-])
+@pytest.mark.parametrize(
+    "call,allowed",
+    [
+        (
+            lambda: measures.check_choice("denominator", "everyone", measures.DENOMINATORS),
+            "ni130_all, ongoing, adass_eligible",
+        ),
+        (lambda: measures.check_year("year", "2015-16", ["2009-10", "2010-11"]), "2009-10, 2010-11"),
+        (lambda: measures.check_number("target", "30", 0, 100), "a number from 0 to 100"),
+        (lambda: measures.check_number("target", True, 0, 100), "a number from 0 to 100"),
+        (lambda: measures.check_thresholds("thresholds", [30, 10]), "increasing list"),
+        (lambda: measures.check_date("as_of", "April 2011"), "ISO date"),
+    ],
+)
 def test_bad_parameters_fail_listing_the_allowed_values(call, allowed):
     with pytest.raises(ParameterError, match=allowed):
         call()
@@ -131,6 +147,7 @@ def test_council_found_by_name_or_gss_code_any_case(query):
 
 
 # --- the claims check --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def table(reg, cy, nat):

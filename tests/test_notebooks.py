@@ -6,11 +6,11 @@ reference text in ``tests/nbval_expected/<notebook>.json`` (the notebooks
 themselves are committed without outputs). Volatile text is sanitised by
 ``tests/nbval_sanitize.cfg``.
 """
+
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -44,8 +44,8 @@ def test_each_notebook_has_one_commented_parameters_cell(name):
     nb = nbformat.read(paths.NOTEBOOKS_DIR / f"{name}.ipynb", as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1
-    lines = [l for l in cells[0].source.splitlines() if l.strip()]
-    assert all("#" in l for l in lines), "every parameter is commented"
+    lines = [line for line in cells[0].source.splitlines() if line.strip()]
+    assert all("#" in line for line in lines), "every parameter is commented"
     assert "run_name" in report.notebook_parameters(name)
 
 
@@ -78,9 +78,26 @@ def test_nbval_runs_every_notebook_and_checks_chosen_cells(tmp_path, reports_tmp
     assert checked >= 4
     env = dict(os.environ, PBANALYSIS_REPORTS=str(reports_tmp))
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval-lax", "--nbval-current-env",
-         "--nbval-sanitize-with", str(HERE / "nbval_sanitize.cfg"), "--rootdir", str(tmp_path), str(tmp_path)],
-        capture_output=True, text=True, env=env, cwd=tmp_path)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(HERE / "nbval_sanitize.cfg"),
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     (tmp_path / "nbval.log").write_text(run.stdout + run.stderr)
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert f"{sum(1 for _ in NOTEBOOKS)}" and " passed" in run.stdout
@@ -92,8 +109,9 @@ RUNS = [(nb, s) for nb in NOTEBOOKS for s in report.load_param_sets(nb)]
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook,param_set", [r for r in RUNS if r[1] != "default"])
 def test_each_named_parameter_set_runs(notebook, param_set, reports_tmp):
-    out = report.run_notebook(notebook, param_set, progress=False,
-                              out=reports_tmp / "notebooks" / f"{notebook}--{param_set}.ipynb")
+    out = report.run_notebook(
+        notebook, param_set, progress=False, out=reports_tmp / "notebooks" / f"{notebook}--{param_set}.ipynb"
+    )
     nb = json.loads(out.read_text())
     errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
@@ -104,6 +122,7 @@ def test_each_named_parameter_set_runs(notebook, param_set, reports_tmp):
 def test_a_bad_parameter_fails_at_once_listing_allowed_values(tmp_path, reports_tmp):
     (tmp_path / "take_up.yaml").write_text("bad:\n  denominator: everyone\n")
     import pbanalysis.report as r
+
     orig = paths.PARAMS_DIR
     try:
         paths.PARAMS_DIR = tmp_path

@@ -1,4 +1,5 @@
 """make data: the processed tables are built from data/raw, validated and deterministic."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """The project's own promises: pinned environments agree, notebooks are clean, CI runs the tests."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,13 @@ import yaml
 from pbanalysis import paths
 
 
+def _project():
+    return tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+
+
 def _pins_pyproject():
-    deps = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    """Runtime and test pins together, by package name."""
+    deps = _project()["dependencies"] + _project()["optional-dependencies"]["test"]
     return {re.split(r"[=<>]", d)[0].lower(): d for d in deps}
 
 
@@ -27,6 +33,11 @@ def test_environment_yml_and_pyproject_pin_the_same_packages():
 
 def test_every_dependency_is_pinned_exactly():
     assert all("==" in d for d in _pins_pyproject().values())
+
+
+def test_test_tools_are_not_runtime_requirements():
+    runtime = {re.split(r"[=<>]", d)[0].lower() for d in _project()["dependencies"]}
+    assert not runtime & {"pytest", "nbval", "hypothesis", "pytest-mpl", "ruff", "frictionless"}
 
 
 def test_user_fixed_packages_are_present():
@@ -47,8 +58,11 @@ def test_notebooks_are_committed_without_outputs():
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (paths.ROOT / "README.md").read_text()
     assert "make test" in readme
-    ci = [l for l in (paths.ROOT / ".ci" / "run").read_text().splitlines()
-          if l.strip() and not l.startswith("#") and not l.startswith("set ") and not l.startswith("cd ")]
+    ci = [
+        line
+        for line in (paths.ROOT / ".ci" / "run").read_text().splitlines()
+        if line.strip() and not line.startswith("#") and not line.startswith("set ") and not line.startswith("cd ")
+    ]
     assert ci == ["make test"]
 
 

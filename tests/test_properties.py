@@ -6,6 +6,7 @@
 * a random small table with random counts and suppressed cells extracts exactly what was written;
 * badly placed thousands separators are refused with an InputError naming row and column.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from conftest import ACTIVITY_COLUMNS, activity_rows, write_table
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import ACTIVITY_COLUMNS, activity_rows, write_table
 from pbanalysis.errors import InputError
 from pbanalysis.sources import pssex1
 
@@ -35,6 +36,7 @@ def grouped(n: int) -> str:
 
 # --------------------------------------------------------------------------- single cells
 
+
 @SETTINGS
 @given(n=st.integers(min_value=0, max_value=10**15), sep=st.booleans(), left=padding, right=padding)
 def test_non_negative_integers_with_correct_separators_parse_to_their_value(n, sep, left, right):
@@ -44,9 +46,13 @@ def test_non_negative_integers_with_correct_separators_parse_to_their_value(n, s
 
 
 @SETTINGS
-@given(d=st.one_of(st.decimals(min_value=0, max_value=10**7, places=1, allow_nan=False, allow_infinity=False),
-                   st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)),
-       negative=st.booleans())
+@given(
+    d=st.one_of(
+        st.decimals(min_value=0, max_value=10**7, places=1, allow_nan=False, allow_infinity=False),
+        st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False),
+    ),
+    negative=st.booleans(),
+)
 def test_plain_decimals_with_one_or_two_places_parse_to_their_value(d, negative):
     raw = ("-" if negative else "") + format(d, "f")
     assert re.fullmatch(r"-?\d+\.\d{1,2}", raw), raw
@@ -72,6 +78,7 @@ def test_blank_and_whitespace_cells_are_missing_with_a_reason_never_zero(raw):
 
 
 # --------------------------------------------------------------------------- badly placed separators
+
 
 @st.composite
 def badly_grouped(draw):
@@ -123,8 +130,12 @@ def tables(draw):
 def test_random_tables_extract_exactly_what_was_written(table):
     councils, england, encoding, bom = table
     with tempfile.TemporaryDirectory() as tmp:
-        path = write_table(Path(tmp) / "pssex1_activity_2009-10.csv",
-                           activity_rows(councils=councils, england=england), encoding=encoding, bom=bom)
+        path = write_table(
+            Path(tmp) / "pssex1_activity_2009-10.csv",
+            activity_rows(councils=councils, england=england),
+            encoding=encoding,
+            bom=bom,
+        )
         df = pssex1.extract(pssex1.read_table(path))
     written = {row[0].split("-", 1)[0]: row for row in councils}
     written["ENG"] = england

@@ -1,9 +1,10 @@
 """The PSS-EX1 reader: one test per quirk of the official files, and clear errors for bad input."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import ACTIVITY_COLUMNS, activity_rows, write_table
+
 from pbanalysis.errors import InputError
 from pbanalysis.sources import pssex1
 
@@ -28,8 +29,10 @@ def test_utf8_bom_is_read(activity_file):
 
 
 def test_latin1_pound_sign_is_read(tmp_path):
-    cols = [(g, leaf.replace("Meals", "Meals") + (" (£000's)" if i == 0 else ""), c)
-            for i, (g, leaf, c) in enumerate(ACTIVITY_COLUMNS)]
+    cols = [
+        (g, leaf.replace("Meals", "Meals") + (" (£000's)" if i == 0 else ""), c)
+        for i, (g, leaf, c) in enumerate(ACTIVITY_COLUMNS)
+    ]
     p = write_table(tmp_path / "pssex1_activity_2009-10.csv", activity_rows(columns=cols), encoding="latin-1")
     t = pssex1.read_table(p)
     assert t.encoding == "windows-1252"
@@ -63,15 +66,15 @@ def test_columns_are_found_by_header_not_position(tmp_path):
     cols[0], cols[-1] = (ACTIVITY_COLUMNS[0][0], cols[0][1], cols[0][2]), ("", cols[-1][1], cols[-1][2])
     councils = [[r[0]] + list(reversed(r[1:])) for r in activity_rows()[5:7]]
     england = ["TOTAL England", "2,505", "55", "700", "3,200"]
-    p = write_table(tmp_path / "pssex1_activity_2009-10.csv",
-                    activity_rows(columns=cols, councils=councils, england=england))
+    p = write_table(
+        tmp_path / "pssex1_activity_2009-10.csv", activity_rows(columns=cols, councils=councils, england=england)
+    )
     assert values(p)["306"][0] == "2500"
     assert values(p, "home_care_clients_31mar")["306"][0] == "1200"
 
 
 def test_two_cell_council_labels_2008_09_style(activity_file):
-    councils = [["306", "Manchester", "1,200", "300", "50", "2,500"],
-                ["905", "Somerset", "2,000", "400", "..", "-"]]
+    councils = [["306", "Manchester", "1,200", "300", "50", "2,500"], ["905", "Somerset", "2,000", "400", "..", "-"]]
     rows = activity_rows(councils=councils, england=["", "England", "3,200", "700", "55", "2,505"])
     rows = [r if i >= 5 else [""] + r for i, r in enumerate(rows)]
     p = write_table(activity_file().parent / "two_cell.csv", rows)
@@ -99,12 +102,16 @@ def test_dp_and_pb_definition_is_carried(activity_file):
 
 # --- bad input: file, row, column and what was expected --------------------------------------
 
+
 def test_missing_header_names_the_header(activity_file):
     cols = [c for c in ACTIVITY_COLUMNS if "Direct payments" not in c[1]]
-    rows = activity_rows(columns=cols, councils=[r[:4] for r in activity_rows()[5:7]],
-                         england=["TOTAL England", "1", "2", "3"])
+    rows = activity_rows(
+        columns=cols, councils=[r[:4] for r in activity_rows()[5:7]], england=["TOTAL England", "1", "2", "3"]
+    )
     p = write_table(activity_file().parent / "pssex1_activity_2009-10.csv", rows)
-    with pytest.raises(InputError, match=r"pssex1_activity_2009-10.csv, row 2: expected a header 'Total all ages, Direct payments"):
+    with pytest.raises(
+        InputError, match=r"pssex1_activity_2009-10.csv, row 2: expected a header 'Total all ages, Direct payments"
+    ):
         pssex1.extract(pssex1.read_table(p))
 
 
@@ -131,7 +138,10 @@ def test_empty_file_is_refused(tmp_path):
 
 def test_duplicate_council_is_refused(activity_file):
     councils = [["306-Manchester", "1", "2", "3", "4"], ["306-Manchester", "1", "2", "3", "4"]]
-    with pytest.raises(InputError, match=r"row 7, column A \(field 0\): expected each council once; council 306 already appears on row 6"):
+    with pytest.raises(
+        InputError,
+        match=r"row 7, column A \(field 0\): expected each council once; council 306 already appears on row 6",
+    ):
         pssex1.extract(pssex1.read_table(activity_file(councils=councils)))
 
 

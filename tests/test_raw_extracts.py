@@ -1,14 +1,14 @@
 """The committed extracts in data/raw: coverage, reconciliation, refresh and provenance."""
+
 from __future__ import annotations
 
 import json
 import shutil
 
-import pandas as pd
 import pytest
+from conftest import SOURCE, has_source
 from frictionless import validate
 
-from conftest import SOURCE, has_source
 from pbanalysis import data, paths
 from pbanalysis.raw import build_raw
 
@@ -25,8 +25,14 @@ def unitcosts():
 
 def test_extracts_cover_150_councils_in_2008_09_and_152_after(activity):
     n = activity[activity["area"] == "council"].groupby("year")["council_code"].nunique()
-    assert n.to_dict() == {"2008-09": 150, "2009-10": 152, "2010-11": 152, "2011-12": 152,
-                           "2012-13": 152, "2013-14": 152}
+    assert n.to_dict() == {
+        "2008-09": 150,
+        "2009-10": 152,
+        "2010-11": 152,
+        "2011-12": 152,
+        "2012-13": 152,
+        "2013-14": 152,
+    }
 
 
 def test_every_year_keeps_its_england_row(activity, unitcosts):
@@ -38,8 +44,7 @@ def test_dp_spend_and_recipients_for_every_year_that_has_them(unitcosts):
     years = set(unitcosts[unitcosts["measure"] == "dp_gross_cost"]["year"])
     assert years == {"2008-09", "2010-11", "2011-12", "2012-13", "2013-14"}
     groups = set(unitcosts[unitcosts["measure"] == "dp_gross_cost"]["client_group"])
-    assert groups == {"all_adults", "older_people", "learning_disability", "mental_health",
-                      "physical_disability"}
+    assert groups == {"all_adults", "older_people", "learning_disability", "mental_health", "physical_disability"}
 
 
 def test_no_suppressed_cell_becomes_zero(activity, unitcosts):
@@ -126,6 +131,7 @@ def test_refresh_from_official_files_is_byte_identical(tmp_path):
 def test_no_official_file_is_committed():
     import hashlib
     import subprocess
+
     official = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SOURCE.rglob("*.csv")}
     tracked = subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True).stdout.split()
     for f in tracked:

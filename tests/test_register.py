@@ -1,4 +1,5 @@
 """Promises the register of reported figures keeps."""
+
 from __future__ import annotations
 
 import csv
@@ -39,7 +40,7 @@ def edit_csv(path, key, **changes):
     with open(path, newline="", encoding="utf-8") as f:
         rows = list(csv.reader(f))
     header = rows[0]
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in enumerate(rows[1:], start=2):  # noqa: B007 (returned after the loop)
         if row[0] == key:
             for name, new in changes.items():
                 row[header.index(name)] = new
@@ -58,6 +59,7 @@ def row_of(reg, figure_id):
 
 
 # --------------------------------------------------------------------------- contents
+
 
 def test_register_loads_and_has_at_least_35_rows(reg):
     assert len(reg) >= 35
@@ -134,6 +136,7 @@ def test_council_level_rows_name_somerset_and_manchester(reg):
 
 # --------------------------------------------------------------------------- derivations
 
+
 def test_derived_rows_have_derivations_and_others_do_not(reg):
     derived = reg["kind"] == "derived"
     assert (reg.loc[derived, "derivation"] != "").all()
@@ -177,6 +180,7 @@ def test_the_22pct_claim_is_kept_and_its_mismatch_shows(reg):
 
 # --------------------------------------------------------------------------- bad input
 
+
 def test_a_row_with_no_unit_raises_naming_file_row_and_column(copies):
     figures, _ = copies
     line = edit_csv(figures, "pb_holders_mar2010", unit="")
@@ -198,8 +202,7 @@ def test_an_unknown_unit_raises(copies):
 
 def test_a_derivation_naming_an_unknown_figure_raises_naming_it(copies):
     figures, _ = copies
-    line = edit_csv(figures, "ongoing_pb_one_in_n_mar2010",
-                    derivation="ongoing_care_users_mar2010 / no_such_figure")
+    line = edit_csv(figures, "ongoing_pb_one_in_n_mar2010", derivation="ongoing_care_users_mar2010 / no_such_figure")
     with pytest.raises(InputError) as err:
         register.load_register(figures)
     assert (err.value.row, err.value.column) == (line, "derivation")
@@ -233,22 +236,29 @@ def test_an_input_row_with_a_derivation_raises(copies):
 
 def test_circular_derivations_raise(copies):
     figures, _ = copies
-    edit_csv(figures, "pb_holders_ongoing_mar2010", kind="derived",
-             derivation="ongoing_care_users_mar2010 / ongoing_pb_one_in_n_mar2010")
+    edit_csv(
+        figures,
+        "pb_holders_ongoing_mar2010",
+        kind="derived",
+        derivation="ongoing_care_users_mar2010 / ongoing_pb_one_in_n_mar2010",
+    )
     with pytest.raises(InputError) as err:
         register.load_register(figures)
     assert err.value.column == "derivation"
 
 
-@pytest.mark.parametrize("column, bad", [
-    ("value", "about 170k"),
-    ("value", ""),
-    ("kind", "guess"),
-    ("stated_precision", "roughly"),
-    ("source_id", "S9"),
-    ("period", "2010-13"),
-    ("figure_id", "Bad Id"),
-])
+@pytest.mark.parametrize(
+    "column, bad",
+    [
+        ("value", "about 170k"),
+        ("value", ""),
+        ("kind", "guess"),
+        ("stated_precision", "roughly"),
+        ("source_id", "S9"),
+        ("period", "2010-13"),
+        ("figure_id", "Bad Id"),
+    ],
+)
 def test_bad_cells_raise_naming_their_column(copies, column, bad):
     figures, _ = copies
     line = edit_csv(figures, "pb_holders_mar2010", **{column: bad})
@@ -285,25 +295,29 @@ def test_a_source_without_publication_raises(copies):
 
 # --------------------------------------------------------------------------- tolerance
 
-@pytest.mark.parametrize("precision, value, expected", [
-    ("one_decimal", 3.3, (3.25, 3.35)),
-    ("whole_percent", 13, (12.5, 13.5)),
-    ("rounded_thousand", 170000, (169500, 170500)),
-    ("rounded_hundred_thousand", 1500000, (1450000, 1550000)),
-    ("about", 22, (20.9, 23.1)),                 # 5% beats half a unit (0.5)
-    ("about", 1500000, (1425000, 1575000)),
-    ("about", 3.3, (3.135, 3.465)),
-    ("about", 5, (4.5, 5.5)),                    # half a unit beats 5% (0.25)
-    ("almost", 900, (855, 900)),
-    ("one_in", 7, (6.5, 7.5)),
-    ("fraction_word", 50, (45, 55)),
-    ("fraction_word", 33.3333, (30, 110 / 3)),
-    ("exact", 83, (83, 83)),
-    ("date", 2011, (2011, 2011)),
-    ("more_than", 30, (30, math.inf)),
-    ("or_more", 20, (20, math.inf)),
-    ("at_most", 2, (-math.inf, 2)),
-])
+
+@pytest.mark.parametrize(
+    "precision, value, expected",
+    [
+        ("one_decimal", 3.3, (3.25, 3.35)),
+        ("whole_percent", 13, (12.5, 13.5)),
+        ("rounded_thousand", 170000, (169500, 170500)),
+        ("rounded_hundred_thousand", 1500000, (1450000, 1550000)),
+        ("about", 22, (20.9, 23.1)),  # 5% beats half a unit (0.5)
+        ("about", 1500000, (1425000, 1575000)),
+        ("about", 3.3, (3.135, 3.465)),
+        ("about", 5, (4.5, 5.5)),  # half a unit beats 5% (0.25)
+        ("almost", 900, (855, 900)),
+        ("one_in", 7, (6.5, 7.5)),
+        ("fraction_word", 50, (45, 55)),
+        ("fraction_word", 33.3333, (30, 110 / 3)),
+        ("exact", 83, (83, 83)),
+        ("date", 2011, (2011, 2011)),
+        ("more_than", 30, (30, math.inf)),
+        ("or_more", 20, (20, math.inf)),
+        ("at_most", 2, (-math.inf, 2)),
+    ],
+)
 def test_implied_tolerance_follows_the_wording(precision, value, expected):
     low, high = register.implied_tolerance(precision, value)
     assert low == pytest.approx(expected[0]) and high == pytest.approx(expected[1])
@@ -330,6 +344,7 @@ def test_an_unknown_precision_term_is_refused():
 
 # --------------------------------------------------------------------------- evaluate
 
+
 def test_evaluate_does_arithmetic_with_precedence_and_names():
     values = {"a": 950000, "b": 140000}
     assert register.evaluate("a / b", values) == pytest.approx(6.7857142857)
@@ -338,22 +353,25 @@ def test_evaluate_does_arithmetic_with_precedence_and_names():
     assert register.evaluate("1.5e6 / 3", {}) == 500000
 
 
-@pytest.mark.parametrize("expression", [
-    "__import__('os')",
-    "a.__class__",
-    "a.real",
-    "values['a']",
-    "a ** 2",
-    "a // 2",
-    "a if a else 1",
-    "a < 1",
-    "'text'",
-    "lambda: 1",
-    "[a]",
-    "True + 1",
-    "a; a",
-    "",
-])
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "__import__('os')",
+        "a.__class__",
+        "a.real",
+        "values['a']",
+        "a ** 2",
+        "a // 2",
+        "a if a else 1",
+        "a < 1",
+        "'text'",
+        "lambda: 1",
+        "[a]",
+        "True + 1",
+        "a; a",
+        "",
+    ],
+)
 def test_evaluate_refuses_anything_but_arithmetic(expression):
     with pytest.raises(register.ExpressionError):
         register.evaluate(expression, {"a": 1.0})
@@ -367,13 +385,17 @@ def test_evaluate_names_an_unknown_figure():
 
 # --------------------------------------------------------------------------- periods
 
-@pytest.mark.parametrize("text, start, end", [
-    ("2012", "2012-01-01", "2012-12-31"),
-    ("2010-11", "2010-11-01", "2010-11-30"),
-    ("2011-04-01", "2011-04-01", "2011-04-01"),
-    ("FY2009-10", "2009-04-01", "2010-03-31"),
-    ("2008-04/2011-03", "2008-04-01", "2011-03-31"),
-])
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2012", "2012-01-01", "2012-12-31"),
+        ("2010-11", "2010-11-01", "2010-11-30"),
+        ("2011-04-01", "2011-04-01", "2011-04-01"),
+        ("FY2009-10", "2009-04-01", "2010-03-31"),
+        ("2008-04/2011-03", "2008-04-01", "2011-03-31"),
+    ],
+)
 def test_periods_parse(text, start, end):
     a, b = register.parse_period(text)
     assert (a.isoformat(), b.isoformat()) == (start, end)
@@ -387,12 +409,13 @@ def test_bad_periods_are_refused(text):
 
 # --------------------------------------------------------------------------- own words
 
+
 def _words(text):
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
 def _ten_word_runs(words):
-    return {" ".join(words[i:i + 10]) for i in range(len(words) - 9)}
+    return {" ".join(words[i : i + 10]) for i in range(len(words) - 9)}
 
 
 def test_the_ten_word_check_catches_a_copied_sentence(tmp_path):

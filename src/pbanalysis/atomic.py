@@ -2,6 +2,7 @@
 
 A run that fails or is killed half-way leaves the earlier output intact.
 """
+
 from __future__ import annotations
 
 import contextlib

@@ -16,10 +16,11 @@ with the reason, the difference, and a status:
 ``not_rebuildable``
     nothing available supports it; the reason says why.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -28,8 +29,10 @@ from pbanalysis import measures, register
 
 STATUSES = ("input", "match", "differs", "proxy", "not_rebuildable")
 
-NI130_MISSING = ("Council-level NI 130 is not available; the proxy is direct payments as a share of "
-                 "community-service receipts at 31 March (PSS-EX1).")
+NI130_MISSING = (
+    "Council-level NI 130 is not available; the proxy is direct payments as a share of "
+    "community-service receipts at 31 March (PSS-EX1)."
+)
 
 
 @dataclass(frozen=True)
@@ -72,52 +75,76 @@ def _extreme(cy, year, fn):
 _P = "proxy"
 #: Figures with an official rebuild or proxy: figure_id -> Rebuild.
 REBUILDS: dict[str, Rebuild] = {
-    "takeup_somerset_2009_10": Rebuild(_P, lambda cy, nat: _council(cy, "Somerset", "2009-10"),
-                                       "proxy take-up, Somerset, 2009-10 (PSS-EX1)"),
-    "takeup_manchester_2009_10": Rebuild(_P, lambda cy, nat: _council(cy, "Manchester", "2009-10"),
-                                         "proxy take-up, Manchester, 2009-10 (PSS-EX1)"),
+    "takeup_somerset_2009_10": Rebuild(
+        _P, lambda cy, nat: _council(cy, "Somerset", "2009-10"), "proxy take-up, Somerset, 2009-10 (PSS-EX1)"
+    ),
+    "takeup_manchester_2009_10": Rebuild(
+        _P, lambda cy, nat: _council(cy, "Manchester", "2009-10"), "proxy take-up, Manchester, 2009-10 (PSS-EX1)"
+    ),
     "councils_takeup_under_10pct_share_2009_10": Rebuild(
-        _P, lambda cy, nat: _share_below(cy, "2009-10", 10), "% of councils with proxy take-up under 10%, 2009-10"),
+        _P, lambda cy, nat: _share_below(cy, "2009-10", 10), "% of councils with proxy take-up under 10%, 2009-10"
+    ),
     "councils_takeup_over_20pct_one_in_n_2009_10": Rebuild(
-        _P, lambda cy, nat: _one_in_above(cy, "2009-10", 20), "one in N councils with proxy take-up over 20%, 2009-10"),
+        _P, lambda cy, nat: _one_in_above(cy, "2009-10", 20), "one in N councils with proxy take-up over 20%, 2009-10"
+    ),
     "jerome_councils_at_30pct_2011": Rebuild(
-        _P, lambda cy, nat: _count_at_or_above(cy, "2010-11", 30),
-        "councils with proxy take-up at or above 30%, 2010-11 (of all councils with a value)"),
+        _P,
+        lambda cy, nat: _count_at_or_above(cy, "2010-11", 30),
+        "councils with proxy take-up at or above 30%, 2010-11 (of all councils with a value)",
+    ),
     "jerome_council_takeup_max_2011": Rebuild(
-        _P, lambda cy, nat: _extreme(cy, "2010-11", "max"), "highest council proxy take-up, 2010-11"),
+        _P, lambda cy, nat: _extreme(cy, "2010-11", "max"), "highest council proxy take-up, 2010-11"
+    ),
     "jerome_council_takeup_min_2011": Rebuild(
-        _P, lambda cy, nat: _extreme(cy, "2010-11", "min"), "lowest council proxy take-up, 2010-11"),
+        _P, lambda cy, nat: _extreme(cy, "2010-11", "min"), "lowest council proxy take-up, 2010-11"
+    ),
     "jerome_national_takeup_over_30pct_2011": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2010-11"), "England proxy take-up, 2010-11"),
+        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2010-11"), "England proxy take-up, 2010-11"
+    ),
     "takeup_eligible_nov2010_pct": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2009-10"), "England proxy take-up, 2009-10"),
+        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2009-10"), "England proxy take-up, 2009-10"
+    ),
     "takeup_sds_2008_09_pct": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2008-09"), "England proxy take-up, 2008-09"),
+        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2008-09"), "England proxy take-up, 2008-09"
+    ),
     "pb_holders_mar2010": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
-        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)"),
+        _P,
+        lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
+        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)",
+    ),
     "pb_holders_mar2010_s4": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
-        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)"),
+        _P,
+        lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
+        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)",
+    ),
     "pb_holders_ongoing_mar2010": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
-        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)"),
+        _P,
+        lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
+        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)",
+    ),
     "ongoing_care_users_mar2010": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_community_receipts_31mar", "2009-10"),
+        _P,
+        lambda cy, nat: _england(nat, "england_community_receipts_31mar", "2009-10"),
         "England community-service receipts at 31 March 2010 (home care + day care + meals + direct "
-        "payments; a person with two services counts twice)"),
+        "payments; a person with two services counts twice)",
+    ),
     "jerome_regular_service_users_2011": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_community_receipts_31mar", "2010-11"),
-        "England community-service receipts at 31 March 2011 (home care + day care + meals + direct payments)"),
+        _P,
+        lambda cy, nat: _england(nat, "england_community_receipts_31mar", "2010-11"),
+        "England community-service receipts at 31 March 2011 (home care + day care + meals + direct payments)",
+    ),
     "pb_spend_mar2010": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_dp_gross_cost_gbp000", "2010-11") / 1000,
+        _P,
+        lambda cy, nat: _england(nat, "england_dp_gross_cost_gbp000", "2010-11") / 1000,
         "England gross spend on direct payments 2010-11, £m (PSS-EX1; 2009-10 has no direct-payment "
-        "spend in the available tables, and direct payments are only part of personal-budget spend)"),
+        "spend in the available tables, and direct payments are only part of personal-budget spend)",
+    ),
     "survey_councils_2010": Rebuild(
-        _P, lambda cy, nat: float(cy[(cy["area"] == "council") & (cy["year"] == "2009-10")]
-                                          ["council_code"].nunique()),
+        _P,
+        lambda cy, nat: float(cy[(cy["area"] == "council") & (cy["year"] == "2009-10")]["council_code"].nunique()),
         "number of councils with adult social services responsibilities in PSS-EX1 2009-10 (how many "
-        "the survey covered cannot be checked; this is the number it could have covered)"),
+        "the survey covered cannot be checked; this is the number it could have covered)",
+    ),
 }
 
 #: Figures nothing available supports: figure_id -> reason.
@@ -126,23 +153,40 @@ NOT_REBUILDABLE = {
     "councils_pb_20pct_or_more_community_budget": measures.SPEND_BANDS_REASON,
     "pb_spend_direct_payment_share_pct": (
         "Needs spending through personal budgets split by how it was delivered (ADASS/LGA survey); "
-        "PSS-EX1 records direct-payment spend but not the other personal-budget spend."),
+        "PSS-EX1 records direct-payment spend but not the other personal-budget spend."
+    ),
     "takeup_unnamed_council_2010": "The council is not named, so it cannot be found in the official tables.",
     "jerome_responding_councils_2011": "A count of survey responses; the survey is not published per council.",
     "ni130_eligible_mar2010": (
         "The NI 130 denominator (community-based clients and carers during the year) is not in the "
-        "available tables; PSS-EX1 counts people at 31 March."),
+        "available tables; PSS-EX1 counts people at 31 March."
+    ),
     "potential_pb_users_mar2010_s4": (
         "The NI 130 denominator (community-based clients and carers during the year) is not in the "
-        "available tables; PSS-EX1 counts people at 31 March."),
+        "available tables; PSS-EX1 counts people at 31 March."
+    ),
     "pb_holders_increase_year_to_mar2010": (
         "The year-earlier survey count is not available, and the official 2008-09 and 2009-10 counts "
-        "use different definitions (direct payments only, then direct payments and personal budgets)."),
+        "use different definitions (direct payments only, then direct payments and personal budgets)."
+    ),
 }
 
-CLAIMS_COLUMNS = ["figure_id", "source_id", "kind", "statement", "reported", "unit", "stated_precision",
-                  "tolerance_low", "tolerance_high", "rebuilt", "rebuilt_from", "difference", "status",
-                  "reason"]
+CLAIMS_COLUMNS = [
+    "figure_id",
+    "source_id",
+    "kind",
+    "statement",
+    "reported",
+    "unit",
+    "stated_precision",
+    "tolerance_low",
+    "tolerance_high",
+    "rebuilt",
+    "rebuilt_from",
+    "difference",
+    "status",
+    "reason",
+]
 
 
 def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFrame:
@@ -157,9 +201,15 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFram
             rebuilt = float(derived[fid])
             source = f"inputs: {r['derivation']}"
             status = "match" if register.within(rebuilt, low, high) else "differs"
-            reason = (f"Rebuilt from the register's inputs; the wording '{r['stated_precision']}' allows "
-                      f"{low:g} to {high:g}." + (" The rebuilt value sits on the edge of that interval."
-                                                 if register.at_boundary(rebuilt, low, high) else ""))
+            reason = (
+                f"Rebuilt from the register's inputs; the wording '{r['stated_precision']}' allows "
+                f"{low:g} to {high:g}."
+                + (
+                    " The rebuilt value sits on the edge of that interval."
+                    if register.at_boundary(rebuilt, low, high)
+                    else ""
+                )
+            )
         elif fid in REBUILDS:
             rb = REBUILDS[fid]
             rebuilt = float(rb.func(cy, nat))
@@ -169,18 +219,32 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFram
                 reason = f"Rebuilt from official data; the wording allows {low:g} to {high:g}."
             else:
                 status = "proxy"
-                reason = ("The reported measure is not available. Nearest official proxy: " + rb.source
-                          + ". " + (NI130_MISSING if "take-up" in rb.source else "")).strip()
+                reason = (
+                    "The reported measure is not available. Nearest official proxy: "
+                    + rb.source
+                    + ". "
+                    + (NI130_MISSING if "take-up" in rb.source else "")
+                ).strip()
         elif fid in NOT_REBUILDABLE:
             status, reason = "not_rebuildable", NOT_REBUILDABLE[fid]
-        rows.append({
-            "figure_id": fid, "source_id": r["source_id"], "kind": r["kind"], "statement": r["statement"],
-            "reported": reported, "unit": r["unit"], "stated_precision": r["stated_precision"],
-            "tolerance_low": round(low, 4), "tolerance_high": round(high, 4),
-            "rebuilt": round(rebuilt, 2) if np.isfinite(rebuilt) else rebuilt,
-            "rebuilt_from": source,
-            "difference": round(rebuilt - reported, 2) if np.isfinite(rebuilt) else np.nan,
-            "status": status, "reason": reason})
+        rows.append(
+            {
+                "figure_id": fid,
+                "source_id": r["source_id"],
+                "kind": r["kind"],
+                "statement": r["statement"],
+                "reported": reported,
+                "unit": r["unit"],
+                "stated_precision": r["stated_precision"],
+                "tolerance_low": round(low, 4),
+                "tolerance_high": round(high, 4),
+                "rebuilt": round(rebuilt, 2) if np.isfinite(rebuilt) else rebuilt,
+                "rebuilt_from": source,
+                "difference": round(rebuilt - reported, 2) if np.isfinite(rebuilt) else np.nan,
+                "status": status,
+                "reason": reason,
+            }
+        )
     out = pd.DataFrame(rows, columns=CLAIMS_COLUMNS)
     assert out["status"].isin(STATUSES).all()
     return out
@@ -189,6 +253,7 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFram
 def check_statuses(show_status) -> list[str]:
     """A non-empty list of claim statuses, else ParameterError listing them."""
     from pbanalysis.errors import ParameterError
+
     if not isinstance(show_status, list) or not show_status or any(s not in STATUSES for s in show_status):
         raise ParameterError("show_status", show_status, list(STATUSES))
     return show_status
@@ -196,6 +261,10 @@ def check_statuses(show_status) -> list[str]:
 
 def summary(claims: pd.DataFrame) -> pd.DataFrame:
     """Count of figures by status."""
-    return (claims["status"].value_counts().reindex(list(STATUSES), fill_value=0)
-            .rename_axis("status").reset_index(name="figures"))
-
+    return (
+        claims["status"]
+        .value_counts()
+        .reindex(list(STATUSES), fill_value=0)
+        .rename_axis("status")
+        .reset_index(name="figures")
+    )

@@ -3,6 +3,7 @@
 Every command exits non-zero with a one-line message naming the file, row and
 column when its input is bad. The Makefile calls these commands; users can too.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,42 +18,50 @@ def _progress(msg: str) -> None:
 
 def cmd_raw(args) -> None:
     from pbanalysis.raw import build_raw
+
     build_raw(args.source, raw_dir=args.out, progress=_progress)
 
 
 def cmd_data(args) -> None:
     from pbanalysis.data import build_processed
+
     build_processed(out_dir=args.out, progress=_progress)
 
 
 def cmd_run_notebook(args) -> None:
     from pbanalysis import report
+
     report.run_notebook(args.notebook, args.param_set, progress=not args.quiet)
 
 
 def cmd_html(args) -> None:
     from pbanalysis import report
+
     report.to_html(args.executed)
 
 
 def cmd_index(args) -> None:
-    from pbanalysis import report
-    report.write_index()
+    from pbanalysis import index_page
+
+    index_page.write_index()
 
 
 def cmd_chart(args) -> None:
     from pbanalysis.charts import registry
+
     if args.list or not args.name:
         for name, desc in registry.describe():
             print(f"{name:28s} {desc}")
         return
-    for p in registry.render(args.name, year=args.year, council=args.council, fmt=args.format,
-                             size=args.size, out_dir=args.out):
+    for p in registry.render(
+        args.name, year=args.year, council=args.council, fmt=args.format, size=args.size, out_dir=args.out
+    ):
         print(p)
 
 
 def cmd_briefings(args) -> None:
     from pbanalysis import briefing
+
     briefing.build_all(out_dir=args.out, councils=args.council or None, progress=not args.quiet)
 
 
@@ -60,14 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m pbanalysis",
         description="pbanalysis: personal budgets in English adult social care, rebuilt from official "
-                    "PSS-EX1 tables and checked against the figures reported in 2010-2011.",
+        "PSS-EX1 tables and checked against the figures reported in 2010-2011.",
         epilog="Typical use: `make report` (everything), `python -m pbanalysis chart --list`, "
-               "`python -m pbanalysis chart variance_rank --year 2010-11 --format png`.")
+        "`python -m pbanalysis chart variance_rank --year 2010-11 --format png`.",
+    )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("raw", help="extract tidy tables from the official files into data/raw/")
-    s.add_argument("--source", default=None,
-                   help="folder holding pssex1/ and lookup/ (default: ../shared/data)")
+    s.add_argument("--source", default=None, help="folder holding pssex1/ and lookup/ (default: ../shared/data)")
     s.add_argument("--out", default=None, help="output folder (default data/raw)")
     s.set_defaults(func=cmd_raw)
 

@@ -18,6 +18,7 @@ Loaders: :func:`load_council_year`, :func:`load_national_series`,
 :func:`load_reconciliation`, plus :func:`load_extract` and
 :func:`load_councils` for the raw extracts.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,11 +45,11 @@ PROXY_DEFINITION = (
 
 DP_ONLY_IN_EFFECT = (
     "The table's header says 'existing / new direct payments and personal budgets', but all {n} councils' "
-    "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only.")
+    "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only."
+)
 
 #: The community services whose 31 March counts make the proxy's denominator.
-COMMUNITY_MEASURES = ["home_care_clients_31mar", "day_care_clients_31mar", "meals_clients_31mar",
-                      "dp_clients_31mar"]
+COMMUNITY_MEASURES = ["home_care_clients_31mar", "day_care_clients_31mar", "meals_clients_31mar", "dp_clients_31mar"]
 
 #: Measures reconciled against the England row.
 RECONCILED = [
@@ -60,9 +61,21 @@ RECONCILED = [
     ("unitcosts", "dp_recipients_31mar", "all_adults", "18+"),
 ]
 
-_DTYPES = {"year": str, "council_code": str, "council_name": str, "area": str, "measure": str,
-           "client_group": str, "age_band": str, "definition_basis": str, "unit": str,
-           "flag": str, "flag_reason": str, "source_code": str, "definition": str}
+_DTYPES = {
+    "year": str,
+    "council_code": str,
+    "council_name": str,
+    "area": str,
+    "measure": str,
+    "client_group": str,
+    "age_band": str,
+    "definition_basis": str,
+    "unit": str,
+    "flag": str,
+    "flag_reason": str,
+    "source_code": str,
+    "definition": str,
+}
 
 
 def _read(path, dtype=None, numeric_blank_is_missing=False) -> pd.DataFrame:
@@ -102,23 +115,30 @@ def _wide(df: pd.DataFrame, measures: dict[tuple[str, str, str], str]) -> pd.Dat
     for (measure, group, age), col in measures.items():
         sub = df[(df["measure"] == measure) & (df["client_group"] == group) & (df["age_band"] == age)]
         sub = sub[keys + ["value", "flag", "definition_basis"]].rename(
-            columns={"value": col, "flag": f"{col}_flag", "definition_basis": f"{col}_basis"})
+            columns={"value": col, "flag": f"{col}_flag", "definition_basis": f"{col}_basis"}
+        )
         parts.append(sub.set_index(keys))
     return pd.concat(parts, axis=1).reset_index()
 
 
 def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils: pd.DataFrame) -> pd.DataFrame:
     """One row per council and year (England rows kept, area='england')."""
-    act = _wide(activity, {
-        ("dp_clients_31mar", "all", "all_ages"): "dp_clients_31mar",
-        ("home_care_clients_31mar", "all", "all_ages"): "home_care_clients_31mar",
-        ("day_care_clients_31mar", "all", "all_ages"): "day_care_clients_31mar",
-        ("meals_clients_31mar", "all", "all_ages"): "meals_clients_31mar",
-    })
-    uc = _wide(unitcosts[unitcosts["measure"].isin(["dp_gross_cost", "dp_recipients_31mar"])], {
-        ("dp_gross_cost", "all_adults", "18+"): "dp_gross_cost_gbp000",
-        ("dp_recipients_31mar", "all_adults", "18+"): "dp_recipients_31mar_uc",
-    })
+    act = _wide(
+        activity,
+        {
+            ("dp_clients_31mar", "all", "all_ages"): "dp_clients_31mar",
+            ("home_care_clients_31mar", "all", "all_ages"): "home_care_clients_31mar",
+            ("day_care_clients_31mar", "all", "all_ages"): "day_care_clients_31mar",
+            ("meals_clients_31mar", "all", "all_ages"): "meals_clients_31mar",
+        },
+    )
+    uc = _wide(
+        unitcosts[unitcosts["measure"].isin(["dp_gross_cost", "dp_recipients_31mar"])],
+        {
+            ("dp_gross_cost", "all_adults", "18+"): "dp_gross_cost_gbp000",
+            ("dp_recipients_31mar", "all_adults", "18+"): "dp_recipients_31mar_uc",
+        },
+    )
     out = act.merge(uc, on=["year", "council_code", "area"], how="left")
     out["definition_basis"] = out["dp_clients_31mar_basis"]
     out["definition_note"] = ""
@@ -140,7 +160,8 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     out["dp_recipients_31mar"] = recip.where(~use_activity, out["dp_clients_31mar"])
     has_pair = out["dp_gross_cost_gbp000"].notna() & out["dp_recipients_31mar"].notna()
     out["recipients_source"] = np.where(
-        ~has_pair, "", np.where(use_activity, "activity table (RAP P2s) at 31 March", "unit-cost table denominator"))
+        ~has_pair, "", np.where(use_activity, "activity table (RAP P2s) at 31 March", "unit-cost table denominator")
+    )
     spend = 1000 * out["dp_gross_cost_gbp000"] / out["dp_recipients_31mar"].replace(0, np.nan)
     not_credible = (out["dp_gross_cost_gbp000"] == 0) & (out["dp_recipients_31mar"] > 0)
     out["dp_spend_per_recipient_gbp"] = spend.where(~not_credible).round(0)
@@ -151,11 +172,30 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     out.loc[first, "council_type"] = out.loc[first, "council_type_2008_09"]
     eng = out["area"] == "england"
     out.loc[eng, ["council_name", "gss_code", "region", "council_type"]] = ["England", "E92000001", "", ""]
-    cols = ["year", "area", "council_code", "council_name", "gss_code", "region", "council_type",
-            "definition_basis", "definition_note", "dp_clients_31mar", "dp_clients_31mar_flag", "home_care_clients_31mar",
-            "day_care_clients_31mar", "meals_clients_31mar", "community_receipts_31mar",
-            "proxy_takeup_pct", "dp_gross_cost_gbp000", "dp_gross_cost_gbp000_flag",
-            "dp_recipients_31mar", "recipients_source", "dp_spend_per_recipient_gbp", "spend_note"]
+    cols = [
+        "year",
+        "area",
+        "council_code",
+        "council_name",
+        "gss_code",
+        "region",
+        "council_type",
+        "definition_basis",
+        "definition_note",
+        "dp_clients_31mar",
+        "dp_clients_31mar_flag",
+        "home_care_clients_31mar",
+        "day_care_clients_31mar",
+        "meals_clients_31mar",
+        "community_receipts_31mar",
+        "proxy_takeup_pct",
+        "dp_gross_cost_gbp000",
+        "dp_gross_cost_gbp000_flag",
+        "dp_recipients_31mar",
+        "recipients_source",
+        "dp_spend_per_recipient_gbp",
+        "spend_note",
+    ]
     out = out[cols].sort_values(["year", "area", "council_code"], kind="mergesort").reset_index(drop=True)
     validate_council_year(out)
     return out
@@ -166,25 +206,35 @@ def validate_council_year(df: pd.DataFrame, path=None) -> None:
     dup = df.duplicated(["year", "council_code"])
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
-        raise InputError(path or paths.COUNCIL_YEAR_CSV, "one row per year and council",
-                         row=i + 2, column="council_code", found=df.loc[i, "council_code"])
+        raise InputError(
+            path or paths.COUNCIL_YEAR_CSV,
+            "one row per year and council",
+            row=i + 2,
+            column="council_code",
+            found=df.loc[i, "council_code"],
+        )
     bad = df["proxy_takeup_pct"].notna() & ~df["proxy_takeup_pct"].between(0, 100)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(path or paths.COUNCIL_YEAR_CSV, "a percentage from 0 to 100", row=i + 2,
-                         column="proxy_takeup_pct", found=str(df.loc[i, "proxy_takeup_pct"]))
+        raise InputError(
+            path or paths.COUNCIL_YEAR_CSV,
+            "a percentage from 0 to 100",
+            row=i + 2,
+            column="proxy_takeup_pct",
+            found=str(df.loc[i, "proxy_takeup_pct"]),
+        )
     counts = df[df["area"] == "council"].groupby("year")["council_code"].nunique()
     for year, n in counts.items():
         expected = 150 if year == "2008-09" else 152
         if n != expected:
-            raise InputError(path or paths.COUNCIL_YEAR_CSV, f"{expected} councils in {year}",
-                             column="council_code", found=str(n))
+            raise InputError(
+                path or paths.COUNCIL_YEAR_CSV, f"{expected} councils in {year}", column="council_code", found=str(n)
+            )
 
 
 def reconcile(extract: pd.DataFrame, table: str, measure: str, group: str, age: str) -> pd.DataFrame:
     """England row against the council sum for one measure, each year, with the gap explained."""
-    sub = extract[(extract["measure"] == measure) & (extract["client_group"] == group)
-                  & (extract["age_band"] == age)]
+    sub = extract[(extract["measure"] == measure) & (extract["client_group"] == group) & (extract["age_band"] == age)]
     rows = []
     for year, g in sub.groupby("year"):
         eng = g[g["area"] == "england"]["value"]
@@ -201,20 +251,30 @@ def reconcile(extract: pd.DataFrame, table: str, measure: str, group: str, age: 
         elif abs(diff) < 1e-9:
             why = "exact"
         elif n_missing and diff > 0:
-            why = (f"England total includes estimates for {n_missing} council(s) with no return "
-                   f"('..'), plus rounding")
+            why = f"England total includes estimates for {n_missing} council(s) with no return ('..'), plus rounding"
         elif n_small and 0 < diff <= 5 * n_small + rounding:
             why = f"{n_small} suppressed cell(s) ('-', 1 to 5 each) plus rounding"
         elif abs(diff) <= rounding:
             why = "rounding: each council figure is rounded (to the nearest 5 people or £1,000)"
         else:
             why = "unexplained"
-        rows.append({"year": year, "table": table, "measure": measure, "client_group": group,
-                     "age_band": age, "england_value": england, "council_sum": total,
-                     "councils_with_value": n, "councils_suppressed": n_small,
-                     "councils_missing": n_missing, "difference": round(diff, 2),
-                     "difference_pct": round(100 * diff / england, 3) if england else np.nan,
-                     "explanation": why})
+        rows.append(
+            {
+                "year": year,
+                "table": table,
+                "measure": measure,
+                "client_group": group,
+                "age_band": age,
+                "england_value": england,
+                "council_sum": total,
+                "councils_with_value": n,
+                "councils_suppressed": n_small,
+                "councils_missing": n_missing,
+                "difference": round(diff, 2),
+                "difference_pct": round(100 * diff / england, 3) if england else np.nan,
+                "explanation": why,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -232,9 +292,17 @@ def build_national_series(council_year: pd.DataFrame) -> pd.DataFrame:
     out["definition_basis"] = eng["definition_basis"]
     out["definition_note"] = eng["definition_note"]
     out["councils"] = cy.groupby("year")["council_code"].nunique()
-    for col in ["dp_clients_31mar", "home_care_clients_31mar", "day_care_clients_31mar",
-                "meals_clients_31mar", "community_receipts_31mar", "proxy_takeup_pct",
-                "dp_gross_cost_gbp000", "dp_recipients_31mar", "dp_spend_per_recipient_gbp"]:
+    for col in [
+        "dp_clients_31mar",
+        "home_care_clients_31mar",
+        "day_care_clients_31mar",
+        "meals_clients_31mar",
+        "community_receipts_31mar",
+        "proxy_takeup_pct",
+        "dp_gross_cost_gbp000",
+        "dp_recipients_31mar",
+        "dp_spend_per_recipient_gbp",
+    ]:
         out[f"england_{col}"] = eng[col]
     out["councils_with_proxy"] = cy.groupby("year")["proxy_takeup_pct"].count()
     out["council_median_proxy_takeup_pct"] = cy.groupby("year")["proxy_takeup_pct"].median().round(2)
@@ -249,9 +317,11 @@ def build_processed(out_dir=None, progress=print) -> list[Path]:
     cy = build_council_year(activity, unitcosts, councils)
     rec = build_reconciliation(activity, unitcosts)
     nat = build_national_series(cy)
-    written = [write_csv(out_dir / paths.COUNCIL_YEAR_CSV.name, cy),
-               write_csv(out_dir / paths.RECONCILIATION_CSV.name, rec),
-               write_csv(out_dir / paths.NATIONAL_SERIES_CSV.name, nat)]
+    written = [
+        write_csv(out_dir / paths.COUNCIL_YEAR_CSV.name, cy),
+        write_csv(out_dir / paths.RECONCILIATION_CSV.name, rec),
+        write_csv(out_dir / paths.NATIONAL_SERIES_CSV.name, nat),
+    ]
     if progress:
         for p in written:
             progress(f"wrote {p}")
@@ -260,11 +330,19 @@ def build_processed(out_dir=None, progress=print) -> list[Path]:
 
 def load_council_year() -> pd.DataFrame:
     """Council x year table (England rows have area == 'england')."""
-    return _read(paths.COUNCIL_YEAR_CSV, dtype={"year": str, "council_code": str, "gss_code": str,
-                                                 "dp_clients_31mar_flag": str, "definition_note": str,
-                                                 "spend_note": str,
-                                                 "dp_gross_cost_gbp000_flag": str},
-                 numeric_blank_is_missing=True)
+    return _read(
+        paths.COUNCIL_YEAR_CSV,
+        dtype={
+            "year": str,
+            "council_code": str,
+            "gss_code": str,
+            "dp_clients_31mar_flag": str,
+            "definition_note": str,
+            "spend_note": str,
+            "dp_gross_cost_gbp000_flag": str,
+        },
+        numeric_blank_is_missing=True,
+    )
 
 
 def load_national_series() -> pd.DataFrame:

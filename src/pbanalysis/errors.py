@@ -3,6 +3,7 @@
 Every message names the file, the row and the column (where they apply) and
 says what was expected, so a user can open the file and fix it.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,8 +26,9 @@ class InputError(ValueError):
     field index (shown with its letter) or a column name.
     """
 
-    def __init__(self, path, expected: str, *, row: int | None = None,
-                 column: int | str | None = None, found: str | None = None):
+    def __init__(
+        self, path, expected: str, *, row: int | None = None, column: int | str | None = None, found: str | None = None
+    ):
         self.path = Path(path) if path is not None else None
         self.row = row
         self.column = column

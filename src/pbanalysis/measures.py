@@ -4,11 +4,12 @@ spend per recipient, council distributions, and parameter checks.
 Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.data` and
 :mod:`pbanalysis.register`, and no plotting.
 """
+
 from __future__ import annotations
 
 import difflib
-import re
 import numbers
+import re
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,11 @@ from pbanalysis.errors import ParameterError
 DENOMINATORS = {
     "ni130_all": ("NI 130 population, including one-off services", "ni130_eligible_mar2010", None),
     "ongoing": ("People on ongoing, weekly council-funded care", "ongoing_care_users_mar2010", None),
-    "adass_eligible": ("ADASS view of the eligible: a share of the NI 130 population",
-                       "ni130_eligible_mar2010", "adass_eligible_share_of_ni130_pct"),
+    "adass_eligible": (
+        "ADASS view of the eligible: a share of the NI 130 population",
+        "ni130_eligible_mar2010",
+        "adass_eligible_share_of_ni130_pct",
+    ),
 }
 
 #: Council-level measures the variance notebook can rank.
@@ -68,9 +72,12 @@ def check_date(name: str, value) -> str:
 
 def check_thresholds(name: str, value) -> list[float]:
     """A non-empty list of increasing percentages from 0 to 100."""
-    ok = (isinstance(value, (list, tuple)) and value
-          and all(isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)
-          and list(value) == sorted(value))
+    ok = (
+        isinstance(value, (list, tuple))
+        and value
+        and all(isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 100 for v in value)
+        and list(value) == sorted(value)
+    )
     if not ok:
         raise ParameterError(name, value, "an increasing list of percentages from 0 to 100, e.g. [10, 20, 30]")
     return [float(v) for v in value]
@@ -90,10 +97,16 @@ def find_council(query, councils: pd.DataFrame) -> pd.Series:
         if len(hit) == 1:
             return hit.iloc[0]
     names = list(current["council_name"])
-    close = difflib.get_close_matches(query, names, n=5, cutoff=0.5) or \
-        [n for n in names if q in n.lower()][:5]
-    raise ParameterError("council", query, (f"a council name or GSS code; closest matches: {', '.join(close)}"
-                                            if close else "a council name or GSS code (see data/raw/councils.csv)"))
+    close = difflib.get_close_matches(query, names, n=5, cutoff=0.5) or [n for n in names if q in n.lower()][:5]
+    raise ParameterError(
+        "council",
+        query,
+        (
+            f"a council name or GSS code; closest matches: {', '.join(close)}"
+            if close
+            else "a council name or GSS code (see data/raw/councils.csv)"
+        ),
+    )
 
 
 def list_councils(councils: pd.DataFrame) -> list[str]:
@@ -103,6 +116,7 @@ def list_councils(councils: pd.DataFrame) -> list[str]:
 # --------------------------------------------------------------------------
 # Take-up (national, from the register)
 # --------------------------------------------------------------------------
+
 
 def _reg(register: pd.DataFrame) -> pd.Series:
     return register.set_index("figure_id")["value"].astype(float)
@@ -138,14 +152,22 @@ def takeup_by_denominator(register: pd.DataFrame, target_pct: float) -> pd.DataF
     v = _reg(register)
     rows = []
     for fid, label in HOLDER_FIGURES:
-        for den, (desc, _, _) in DENOMINATORS.items():
+        for den in DENOMINATORS:
             people = denominator_value(register, den)
             pct = 100 * v[fid] / people
-            rows.append({"holders_figure": fid, "holders": label, "holders_count": v[fid],
-                         "denominator": den, "denominator_label": denominator_label(register, den),
-                         "denominator_people": people,
-                         "takeup_pct": round(pct, 1), "target_pct": target_pct,
-                         "meets_target": bool(pct >= target_pct)})
+            rows.append(
+                {
+                    "holders_figure": fid,
+                    "holders": label,
+                    "holders_count": v[fid],
+                    "denominator": den,
+                    "denominator_label": denominator_label(register, den),
+                    "denominator_people": people,
+                    "takeup_pct": round(pct, 1),
+                    "target_pct": target_pct,
+                    "meets_target": bool(pct >= target_pct),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -180,12 +202,28 @@ def takeup_timeline(register: pd.DataFrame, denominator: str, as_of: str) -> pd.
         else:
             pct, basis = 100 * v[fid] / people, f"{int(v[fid]):,} / {int(people):,} ({denominator})"
             label = f"{v[fid]:,.0f} {label}"
-        rows.append({"figure_id": fid, "date": when, "label": label, "kind": "reported",
-                     "takeup_pct": round(float(pct), 1), "basis": basis})
+        rows.append(
+            {
+                "figure_id": fid,
+                "date": when,
+                "label": label,
+                "kind": "reported",
+                "takeup_pct": round(float(pct), 1),
+                "basis": basis,
+            }
+        )
     for fid, when, label in TARGETS:
         label = f"Target: {v[fid]:g}% {label}" if v[fid] < 100 else f"Target: all eligible {label}"
-        rows.append({"figure_id": fid, "date": when, "label": label, "kind": "target",
-                     "takeup_pct": float(v[fid]), "basis": "target"})
+        rows.append(
+            {
+                "figure_id": fid,
+                "date": when,
+                "label": label,
+                "kind": "target",
+                "takeup_pct": float(v[fid]),
+                "basis": "target",
+            }
+        )
     df = pd.DataFrame(rows)
     df["date"] = pd.to_datetime(df["date"])
     return df[df["date"] <= pd.Timestamp(as_of)].sort_values("date").reset_index(drop=True)
@@ -194,6 +232,7 @@ def takeup_timeline(register: pd.DataFrame, denominator: str, as_of: str) -> pd.
 # --------------------------------------------------------------------------
 # Council variance (official data, proxy measure)
 # --------------------------------------------------------------------------
+
 
 def councils_in_year(cy: pd.DataFrame, year: str, measure: str = "proxy_takeup_pct") -> pd.DataFrame:
     """Councils with a value of ``measure`` in ``year``, ranked (1 = highest)."""
@@ -211,10 +250,13 @@ def threshold_shares(cy: pd.DataFrame, thresholds=(10, 20, 30), measure="proxy_t
     for year, g in cy[cy["area"] == "council"].groupby("year"):
         vals = g[measure].dropna()
         n = len(vals)
-        row = {"year": year, "councils_with_value": n,
-               "definition_basis": g["definition_basis"].mode().iloc[0],
-               "median_pct": round(float(vals.median()), 2) if n else np.nan,
-               f"below_{t[0]:g}_n": int((vals < t[0]).sum())}
+        row = {
+            "year": year,
+            "councils_with_value": n,
+            "definition_basis": g["definition_basis"].mode().iloc[0],
+            "median_pct": round(float(vals.median()), 2) if n else np.nan,
+            f"below_{t[0]:g}_n": int((vals < t[0]).sum()),
+        }
         for x in t[1:-1]:
             row[f"above_{x:g}_n"] = int((vals > x).sum())
         row[f"at_or_above_{t[-1]:g}_n"] = int((vals >= t[-1]).sum())
@@ -228,25 +270,39 @@ def group_summary(cy: pd.DataFrame, year: str, by: str, measure: str = "proxy_ta
     """Median, quartiles and count of ``measure`` by region or council type in one year."""
     sub = councils_in_year(cy, year, measure)
     g = sub.groupby(by)[measure]
-    out = pd.DataFrame({"councils": g.count(), "median": g.median().round(2),
-                        "q1": g.quantile(0.25).round(2), "q3": g.quantile(0.75).round(2),
-                        "min": g.min(), "max": g.max()})
+    out = pd.DataFrame(
+        {
+            "councils": g.count(),
+            "median": g.median().round(2),
+            "q1": g.quantile(0.25).round(2),
+            "q3": g.quantile(0.75).round(2),
+            "min": g.min(),
+            "max": g.max(),
+        }
+    )
     return out.sort_values("median", ascending=False).reset_index()
 
 
 def definition_changes(cy_or_series: pd.DataFrame) -> list[str]:
     """Years whose direct-payment definition differs from the year before (to mark on charts)."""
-    basis = (cy_or_series.groupby("year")["definition_basis"].agg(lambda s: s.mode().iloc[0])
-             if "area" in cy_or_series else cy_or_series.set_index("year")["definition_basis"])
+    basis = (
+        cy_or_series.groupby("year")["definition_basis"].agg(lambda s: s.mode().iloc[0])
+        if "area" in cy_or_series
+        else cy_or_series.set_index("year")["definition_basis"]
+    )
     years = sorted(basis.index)
     return [y for prev, y in zip(years, years[1:]) if basis[y] != basis[prev]]
 
 
 #: Register figures the variance notebook shows beside the proxy, as reported reference values.
 NI130_REFERENCE_FIGURES = [
-    "takeup_somerset_2009_10", "takeup_manchester_2009_10", "councils_takeup_under_10pct_share_2009_10",
-    "councils_takeup_over_20pct_one_in_n_2009_10", "jerome_councils_at_30pct_2011",
-    "jerome_council_takeup_min_2011", "jerome_council_takeup_max_2011",
+    "takeup_somerset_2009_10",
+    "takeup_manchester_2009_10",
+    "councils_takeup_under_10pct_share_2009_10",
+    "councils_takeup_over_20pct_one_in_n_2009_10",
+    "jerome_councils_at_30pct_2011",
+    "jerome_council_takeup_min_2011",
+    "jerome_council_takeup_max_2011",
 ]
 
 
@@ -255,30 +311,42 @@ def reference_figures(register: pd.DataFrame, ids=NI130_REFERENCE_FIGURES) -> pd
     return register.set_index("figure_id").loc[list(ids), ["statement", "value", "unit", "period", "source_id"]]
 
 
-BASIS_LABEL = {"dp_only": "direct payments only",
-               "dp_and_pb": "direct payments and personal budgets (existing/new)"}
+BASIS_LABEL = {"dp_only": "direct payments only", "dp_and_pb": "direct payments and personal budgets (existing/new)"}
 
 
 # --------------------------------------------------------------------------
 # Spending
 # --------------------------------------------------------------------------
 
+
 def pb_spend_split(register: pd.DataFrame) -> pd.DataFrame:
     """The reported £900m through personal budgets split into direct payments (74%) and the rest."""
     v = _reg(register)
     total, share = v["pb_spend_mar2010"], v["pb_spend_direct_payment_share_pct"]
     dp = total * share / 100
-    return pd.DataFrame([
-        {"part": "Direct payments", "gbp_million": round(dp, 1), "share_pct": share},
-        {"part": "Other personal-budget arrangements", "gbp_million": round(total - dp, 1),
-         "share_pct": 100 - share},
-    ])
+    return pd.DataFrame(
+        [
+            {"part": "Direct payments", "gbp_million": round(dp, 1), "share_pct": share},
+            {
+                "part": "Other personal-budget arrangements",
+                "gbp_million": round(total - dp, 1),
+                "share_pct": 100 - share,
+            },
+        ]
+    )
 
 
 def spend_series(national: pd.DataFrame) -> pd.DataFrame:
     """Official England direct-payment gross spend (£m), recipients and spend per recipient by year."""
-    out = national[["year", "england_dp_gross_cost_gbp000", "england_dp_recipients_31mar",
-                    "england_dp_spend_per_recipient_gbp", "councils_with_dp_spend"]].copy()
+    out = national[
+        [
+            "year",
+            "england_dp_gross_cost_gbp000",
+            "england_dp_recipients_31mar",
+            "england_dp_spend_per_recipient_gbp",
+            "councils_with_dp_spend",
+        ]
+    ].copy()
     out["dp_gross_cost_gbp_million"] = (out["england_dp_gross_cost_gbp000"] / 1000).round(1)
     return out
 
@@ -289,18 +357,27 @@ def spend_cross_check(register: pd.DataFrame, national: pd.DataFrame) -> pd.Data
     s = spend_series(national)
     s["reported_pb_total_gbp_million"] = float(_reg(register)["pb_spend_mar2010"])
     s["reported_pb_as_dp_gbp_million"] = float(split["Direct payments"])
-    s["official_minus_reported_dp_gbp_million"] = (s["dp_gross_cost_gbp_million"]
-                                                   - s["reported_pb_as_dp_gbp_million"]).round(1)
-    return s[["year", "dp_gross_cost_gbp_million", "reported_pb_total_gbp_million",
-              "reported_pb_as_dp_gbp_million", "official_minus_reported_dp_gbp_million",
-              "councils_with_dp_spend"]]
+    s["official_minus_reported_dp_gbp_million"] = (
+        s["dp_gross_cost_gbp_million"] - s["reported_pb_as_dp_gbp_million"]
+    ).round(1)
+    return s[
+        [
+            "year",
+            "dp_gross_cost_gbp_million",
+            "reported_pb_total_gbp_million",
+            "reported_pb_as_dp_gbp_million",
+            "official_minus_reported_dp_gbp_million",
+            "councils_with_dp_spend",
+        ]
+    ]
 
 
 def council_spend_by_year(cy: pd.DataFrame) -> pd.DataFrame:
     """Direct-payment gross spend (£000) by council (rows) and year (columns); England last."""
     years = sorted(cy["year"].unique())
     councils = cy[cy["area"] == "council"].pivot_table(
-        index="council_name", columns="year", values="dp_gross_cost_gbp000", aggfunc="first")
+        index="council_name", columns="year", values="dp_gross_cost_gbp000", aggfunc="first"
+    )
     councils = councils.reindex(columns=years).dropna(how="all")
     england = cy[cy["area"] == "england"].set_index("year")["dp_gross_cost_gbp000"].reindex(years)
     out = pd.concat([councils, england.to_frame("England").T])
@@ -310,8 +387,19 @@ def council_spend_by_year(cy: pd.DataFrame) -> pd.DataFrame:
 def spend_per_recipient(cy: pd.DataFrame, year: str) -> pd.DataFrame:
     """Councils ranked by direct-payment gross spend per recipient in ``year``."""
     out = councils_in_year(cy, year, "dp_spend_per_recipient_gbp")
-    return out[["rank", "of", "council_name", "region", "council_type", "dp_gross_cost_gbp000",
-                "dp_recipients_31mar", "recipients_source", "dp_spend_per_recipient_gbp"]]
+    return out[
+        [
+            "rank",
+            "of",
+            "council_name",
+            "region",
+            "council_type",
+            "dp_gross_cost_gbp000",
+            "dp_recipients_31mar",
+            "recipients_source",
+            "dp_spend_per_recipient_gbp",
+        ]
+    ]
 
 
 #: Reported council bands that no official measure available here supports.
@@ -319,4 +407,5 @@ SPEND_BANDS_REASON = (
     "Not rebuildable: the bands need each council's spending through personal budgets and its total "
     "community-services budget. Personal-budget spend per council came from the ADASS/LGA survey, which "
     "is not published per council; PSS-EX1 gives direct-payment spend only, and the full PSS-EX1 "
-    "expenditure files (community budgets by council) are not among the data available here.")
+    "expenditure files (community budgets by council) are not among the data available here."
+)

@@ -3,6 +3,7 @@
 Nothing else in the project builds a path by hand: notebooks, the CLI, the
 Makefile helpers and the tests all import from here.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ year, licence and the sha256 of each official file read), the code that made
 it, its own sha256 and size, and a schema with types and units. Charts build
 their source line from it (:func:`source_line`), so no credit is typed by hand.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,11 +22,21 @@ _EXTRACT_FIELDS = [
     ("council_name", "string", "Council name exactly as that year's table prints it.", None),
     ("area", "string", "council or england (the table's own England total).", None),
     ("measure", "string", "What the value counts (see the measure notes in the README).", None),
-    ("client_group", "string", "Client group: all, physical_disability, mental_health, "
-     "learning_disability, older_people, all_adults or carers.", None),
+    (
+        "client_group",
+        "string",
+        "Client group: all, physical_disability, mental_health, "
+        "learning_disability, older_people, all_adults or carers.",
+        None,
+    ),
     ("age_band", "string", "Age band: 18-64, 65+, 65-74, 75-84, 85+, 16-17, 18+ or all_ages.", None),
-    ("definition_basis", "string", "dp_only (direct payments), dp_and_pb (existing/new direct payments "
-     "and personal budgets, 2009-10 and 2010-11 headers) or as_stated.", None),
+    (
+        "definition_basis",
+        "string",
+        "dp_only (direct payments), dp_and_pb (existing/new direct payments "
+        "and personal budgets, 2009-10 and 2010-11 headers) or as_stated.",
+        None,
+    ),
     ("unit", "string", "Unit of value: people, GBP thousand, GBP per week or client-weeks.", None),
     ("value", "number", "The figure; empty when the source suppressed or lacked it.", "see unit"),
     ("flag", "string", "Source mark for a missing value: '-', '..', '.', or 'blank'; empty when present.", None),
@@ -43,8 +54,18 @@ _COUNCIL_FIELDS = [
     ("lookup_code", "string", "mySociety local-authority-code matched by name.", None),
     ("lookup_name", "string", "Official name in the lookup.", None),
     ("region", "string", "English region.", None),
-    ("council_type", "string", "Council type from 2009-10 (county, unitary, metropolitan district, London borough...).", None),
-    ("council_type_2008_09", "string", "Council type in 2008-09 (County for the five that became unitary in 2009).", None),
+    (
+        "council_type",
+        "string",
+        "Council type from 2009-10 (county, unitary, metropolitan district, London borough...).",
+        None,
+    ),
+    (
+        "council_type_2008_09",
+        "string",
+        "Council type in 2008-09 (County for the five that became unitary in 2009).",
+        None,
+    ),
     ("first_year", "string", "First financial year the council appears in the extracts.", None),
     ("last_year", "string", "Last financial year the council appears in the extracts.", None),
     ("match", "string", "How it was joined: name, or abolished_2009 (explicit mapping).", None),
@@ -91,7 +112,8 @@ def _schema(fields, header: list[str] | None = None):
     if header is not None:
         known = {f["name"] for f in out}
         out = [f for f in out if f["name"] in header] + [
-            {"name": h, "type": "string", "description": ""} for h in header if h not in known]
+            {"name": h, "type": "string", "description": ""} for h in header if h not in known
+        ]
         order = {h: i for i, h in enumerate(header)}
         out.sort(key=lambda f: order[f["name"]])
     return {"fields": out, "missingValues": [""]}
@@ -99,6 +121,7 @@ def _schema(fields, header: list[str] | None = None):
 
 def _header(path: Path) -> list[str]:
     import csv
+
     with open(path, encoding="utf-8", newline="") as fh:
         return next(csv.reader(fh))
 
@@ -140,43 +163,78 @@ def build_package(pssex1_sources: dict[str, list[dict]], lookup_source: dict, ra
     """The descriptor for every file in ``raw_dir`` (default ``data/raw``)."""
     raw = Path(raw_dir or paths.RAW_DIR)
     resources = []
-    for kind, title in (("activity", "PSS-EX1 activity: people receiving services at 31 March, by council"),
-                        ("unitcosts", "PSS-EX1 unit costs: direct-payment spend and recipients, by council")):
+    for kind, title in (
+        ("activity", "PSS-EX1 activity: people receiving services at 31 March, by council"),
+        ("unitcosts", "PSS-EX1 unit costs: direct-payment spend and recipients, by council"),
+    ):
         p = raw / f"pssex1_{kind}.csv"
-        resources.append(_resource(
-            p, title, "Tidy long extract, one row per year x council x measure x client group x age band. "
-            "Suppressed values are empty with a flag and its reason, never 0.",
-            _EXTRACT_FIELDS, pssex1_sources[kind], "pbanalysis.sources.pssex1 (make raw)"))
-    resources.append(_resource(
-        raw / "councils.csv", "Councils: PSS-EX1 codes joined to GSS code, region and type",
-        "One row per PSS-EX1 council code, 2008-09 to 2013-14, joined by name.", _COUNCIL_FIELDS,
-        [lookup_source], "pbanalysis.sources.lookup (make raw)"))
-    article_source = {"title": "Five news articles, 2010-2011 (see reported_sources.csv)",
-                      "licence": "Figures only; no article text is reproduced"}
+        resources.append(
+            _resource(
+                p,
+                title,
+                "Tidy long extract, one row per year x council x measure x client group x age band. "
+                "Suppressed values are empty with a flag and its reason, never 0.",
+                _EXTRACT_FIELDS,
+                pssex1_sources[kind],
+                "pbanalysis.sources.pssex1 (make raw)",
+            )
+        )
+    resources.append(
+        _resource(
+            raw / "councils.csv",
+            "Councils: PSS-EX1 codes joined to GSS code, region and type",
+            "One row per PSS-EX1 council code, 2008-09 to 2013-14, joined by name.",
+            _COUNCIL_FIELDS,
+            [lookup_source],
+            "pbanalysis.sources.lookup (make raw)",
+        )
+    )
+    article_source = {
+        "title": "Five news articles, 2010-2011 (see reported_sources.csv)",
+        "licence": "Figures only; no article text is reproduced",
+    }
     if (raw / "reported_figures.csv").exists():
-        resources.append(_resource(
-            raw / "reported_figures.csv", "Register of reported figures",
-            "Every figure stated in the five articles, restated in our own words.",
-            _REGISTER_FIELDS, [article_source], "hand-curated register, checked by pbanalysis.register"))
+        resources.append(
+            _resource(
+                raw / "reported_figures.csv",
+                "Register of reported figures",
+                "Every figure stated in the five articles, restated in our own words.",
+                _REGISTER_FIELDS,
+                [article_source],
+                "hand-curated register, checked by pbanalysis.register",
+            )
+        )
     if (raw / "reported_sources.csv").exists():
-        resources.append(_resource(
-            raw / "reported_sources.csv", "Articles the register cites",
-            "Publication, headline and date of each article.", _SOURCES_FIELDS, [article_source],
-            "hand-curated, checked by pbanalysis.register"))
+        resources.append(
+            _resource(
+                raw / "reported_sources.csv",
+                "Articles the register cites",
+                "Publication, headline and date of each article.",
+                _SOURCES_FIELDS,
+                [article_source],
+                "hand-curated, checked by pbanalysis.register",
+            )
+        )
     return {
         "name": PACKAGE_NAME,
         "title": "pbanalysis raw data: official PSS-EX1 extracts, council lookup and reported figures",
         "description": "Tidy extracts made by pbanalysis from official council-level tables, with the "
-                       "provenance of every official file read. The official files are not redistributed.",
-        "licenses": [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0 (presumed for PSS-EX1)",
-                      "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"},
-                     {"name": "MIT", "title": "MIT (mySociety council lookup)"}],
+        "provenance of every official file read. The official files are not redistributed.",
+        "licenses": [
+            {
+                "name": "OGL-UK-3.0",
+                "title": "Open Government Licence v3.0 (presumed for PSS-EX1)",
+                "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+            },
+            {"name": "MIT", "title": "MIT (mySociety council lookup)"},
+        ],
         "resources": resources,
     }
 
 
 def write_package(descriptor: dict, path=None) -> Path:
     from pbanalysis.atomic import write_text
+
     text = json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_text(path or paths.DATAPACKAGE_JSON, text)
 
@@ -198,5 +256,7 @@ def source_line(resource: str = "pssex1-activity", years: list[str] | None = Non
     pub = first.get("publisher", "")
     short_pub = pub.split(" (")[0]
     got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
-    return (f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{got}. "
-            f"Licence: {first.get('licence', '')}.")
+    return (
+        f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{got}. "
+        f"Licence: {first.get('licence', '')}."
+    )

@@ -123,6 +123,7 @@ significant: 170,000 -> 5,000; 22 -> 0.5; 1.5m -> 50,000. So "about 22%" is
 
 Only pandas and the standard library are used.
 """
+
 from __future__ import annotations
 
 import ast
@@ -141,18 +142,45 @@ from pbanalysis import paths
 from pbanalysis.errors import InputError, ParameterError
 
 __all__ = [
-    "REGISTER_COLUMNS", "SOURCE_COLUMNS", "UNITS", "KINDS", "PRECISIONS", "DATE_BASES",
-    "ExpressionError", "UnknownFigureError",
-    "load_register", "load_sources", "evaluate", "expression_names", "parse_period",
-    "rebuild_derived", "check_derived", "implied_tolerance",
+    "REGISTER_COLUMNS",
+    "SOURCE_COLUMNS",
+    "UNITS",
+    "KINDS",
+    "PRECISIONS",
+    "DATE_BASES",
+    "ExpressionError",
+    "UnknownFigureError",
+    "load_register",
+    "load_sources",
+    "evaluate",
+    "expression_names",
+    "parse_period",
+    "rebuild_derived",
+    "check_derived",
+    "implied_tolerance",
 ]
 
 REGISTER_COLUMNS = (
-    "figure_id", "source_id", "statement", "value", "unit", "period", "producer",
-    "kind", "derivation", "stated_precision", "council", "notes",
+    "figure_id",
+    "source_id",
+    "statement",
+    "value",
+    "unit",
+    "period",
+    "producer",
+    "kind",
+    "derivation",
+    "stated_precision",
+    "council",
+    "notes",
 )
 SOURCE_COLUMNS = (
-    "source_id", "seed_file", "publication", "headline", "published", "date_basis",
+    "source_id",
+    "seed_file",
+    "publication",
+    "headline",
+    "published",
+    "date_basis",
     "date_reasoning",
 )
 
@@ -183,6 +211,7 @@ _PUBLISHED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 
 # --------------------------------------------------------------------------- periods
+
 
 def _month_bounds(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
@@ -230,6 +259,7 @@ def parse_period(text: str) -> tuple[date, date]:
 
 # --------------------------------------------------------------------------- expressions
 
+
 class ExpressionError(ValueError):
     """A derivation that is not plain arithmetic over figure_ids."""
 
@@ -272,7 +302,8 @@ def _parse(expression: str) -> ast.Expression:
             continue
         raise ExpressionError(
             f"{expression!r} uses {type(node).__name__}; only numbers, figure_ids, "
-            "+ - * /, unary minus and parentheses are allowed")
+            "+ - * /, unary minus and parentheses are allowed"
+        )
     return tree
 
 
@@ -313,6 +344,7 @@ def evaluate(expression: str, values: dict) -> float:
 
 # --------------------------------------------------------------------------- loading
 
+
 def _read(path: Path, columns) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(path, "an existing CSV file", found="no such file")
@@ -322,8 +354,9 @@ def _read(path: Path, columns) -> pd.DataFrame:
         raise InputError(path, "a UTF-8 CSV file with a header row", found=str(exc).strip()) from None
     for name in columns:
         if name not in frame.columns:
-            raise InputError(path, f"a header column named {name!r}", row=1, column=name,
-                             found=", ".join(map(str, frame.columns)))
+            raise InputError(
+                path, f"a header column named {name!r}", row=1, column=name, found=", ".join(map(str, frame.columns))
+            )
     return frame
 
 
@@ -350,11 +383,13 @@ def load_sources(path=paths.REGISTER_SOURCES_CSV) -> pd.DataFrame:
                 raise InputError(path, f"a non-empty {name}", row=line, column=name, found=rec[name])
         published = rec["published"].strip()
         if not _PUBLISHED.fullmatch(published) or _point_bounds(published) is None:
-            raise InputError(path, "a date YYYY-MM-DD or month YYYY-MM", row=line, column="published",
-                             found=rec["published"])
+            raise InputError(
+                path, "a date YYYY-MM-DD or month YYYY-MM", row=line, column="published", found=rec["published"]
+            )
         if rec["date_basis"].strip() not in DATE_BASES:
-            raise InputError(path, "one of " + ", ".join(sorted(DATE_BASES)), row=line,
-                             column="date_basis", found=rec["date_basis"])
+            raise InputError(
+                path, "one of " + ", ".join(sorted(DATE_BASES)), row=line, column="date_basis", found=rec["date_basis"]
+            )
     return frame
 
 
@@ -366,8 +401,7 @@ def load_register(path=paths.REGISTER_CSV, sources_path=None) -> pd.DataFrame:
     the row (the header is row 1, so data row i is row i + 2) and the column.
     """
     path = Path(path)
-    sources_path = Path(sources_path) if sources_path is not None else path.with_name(
-        paths.REGISTER_SOURCES_CSV.name)
+    sources_path = Path(sources_path) if sources_path is not None else path.with_name(paths.REGISTER_SOURCES_CSV.name)
     frame = _read(path, REGISTER_COLUMNS)
     source_ids = set(load_sources(sources_path)["source_id"].str.strip())
 
@@ -468,6 +502,7 @@ def load_register(path=paths.REGISTER_CSV, sources_path=None) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- rebuilding
 
+
 def _values(register: pd.DataFrame) -> dict[str, float]:
     return {fid: float(v) for fid, v in zip(register["figure_id"], register["value"])}
 
@@ -517,12 +552,13 @@ def at_boundary(rebuilt: float, low: float, high: float) -> bool:
 
 # --------------------------------------------------------------------------- tolerance
 
+
 def _half_last_digit(value: float) -> float:
     """Half a unit of the last significant digit; trailing zeros are not significant."""
     if value == 0:
         return 0.0
     exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
-    return 0.5 * 10.0 ** exponent
+    return 0.5 * 10.0**exponent
 
 
 def _snap_fraction(percent: float) -> float:
@@ -565,5 +601,4 @@ def implied_tolerance(stated_precision: str, value) -> tuple[float, float]:
         low, high = v, math.inf
     else:  # at_most
         low, high = -math.inf, v
-    return (round(low, 9) if math.isfinite(low) else low,
-            round(high, 9) if math.isfinite(high) else high)
+    return (round(low, 9) if math.isfinite(low) else low, round(high, 9) if math.isfinite(high) else high)

@@ -2,14 +2,14 @@
 
 ``make report`` calls, for each notebook and each named parameter set in
 ``notebooks/params/<notebook>.yaml``, :func:`run_notebook`, then
-:func:`to_html`, and finally :func:`write_index`. Every output is written to
+:func:`to_html`, and finally :func:`pbanalysis.index_page.write_index`. Every output is written to
 a temporary file and renamed into place, so a failed or killed run leaves the
 earlier outputs intact. Volatile metadata (timings) is stripped so two runs
 give the same executed notebooks.
 """
+
 from __future__ import annotations
 
-import html
 import json
 import sys
 from pathlib import Path
@@ -37,24 +37,34 @@ def load_param_sets(notebook: str) -> dict[str, dict]:
         sets = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise InputError(path, "valid YAML: set name, then 'parameter: value' lines",
-                         row=mark.line + 1 if mark else None, column=mark.column if mark else None,
-                         found=str(getattr(exc, "problem", exc))) from None
+        raise InputError(
+            path,
+            "valid YAML: set name, then 'parameter: value' lines",
+            row=mark.line + 1 if mark else None,
+            column=mark.column if mark else None,
+            found=str(getattr(exc, "problem", exc)),
+        ) from None
     if not isinstance(sets, dict) or not sets:
-        raise InputError(path, "a mapping of set names to parameter mappings, e.g. 'default: {}'", row=1,
-                         found=type(sets).__name__)
+        raise InputError(
+            path, "a mapping of set names to parameter mappings, e.g. 'default: {}'", row=1, found=type(sets).__name__
+        )
     declared = notebook_parameters(notebook)
     lines = path.read_text(encoding="utf-8").splitlines()
     for name, params in sets.items():
-        row = next((i + 1 for i, l in enumerate(lines) if l.startswith(f"{name}:")), None)
+        row = next((i + 1 for i, line in enumerate(lines) if line.startswith(f"{name}:")), None)
         if params is None:
             sets[name] = params = {}
         if not isinstance(params, dict):
             raise InputError(path, f"a mapping of parameters under set '{name}'", row=row, found=repr(params))
         unknown = sorted(set(params) - set(declared))
         if unknown:
-            raise InputError(path, f"parameters of {notebook}.ipynb ({', '.join(declared)})", row=row,
-                             column=unknown[0], found=", ".join(unknown))
+            raise InputError(
+                path,
+                f"parameters of {notebook}.ipynb ({', '.join(declared)})",
+                row=row,
+                column=unknown[0],
+                found=", ".join(unknown),
+            )
     return sets
 
 
@@ -68,8 +78,13 @@ def notebook_parameters(notebook: str) -> list[str]:
     if len(cells) != 1:
         raise InputError(path, "exactly one cell tagged 'parameters'", found=f"{len(cells)} cells")
     src = "".join(cells[0]["source"])
-    return [t.id for node in ast.parse(src).body if isinstance(node, ast.Assign) for t in node.targets
-            if isinstance(t, ast.Name)]
+    return [
+        t.id
+        for node in ast.parse(src).body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    ]
 
 
 def executed_path(notebook: str, param_set: str) -> Path:
@@ -103,15 +118,22 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     with atomic_path(target) as tmp:
         tmp_nb = tmp.with_suffix(".ipynb")
         try:
-            pm.execute_notebook(str(paths.NOTEBOOKS_DIR / f"{notebook}.ipynb"), str(tmp_nb), parameters=params,
-                                kernel_name=KERNEL, progress_bar=progress, cwd=str(paths.NOTEBOOKS_DIR))
+            pm.execute_notebook(
+                str(paths.NOTEBOOKS_DIR / f"{notebook}.ipynb"),
+                str(tmp_nb),
+                parameters=params,
+                kernel_name=KERNEL,
+                progress_bar=progress,
+                cwd=str(paths.NOTEBOOKS_DIR),
+            )
             nb = strip_volatile(json.loads(tmp_nb.read_text(encoding="utf-8")))
             tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
         except pm.PapermillExecutionError as exc:
             if exc.ename in ("ParameterError", "InputError"):
                 raise RunError(f"{notebook} [{param_set}]: {exc.evalue}") from None
-            raise RunError(f"{notebook} [{param_set}] failed in cell {exc.exec_count}: "
-                           f"{exc.ename}: {exc.evalue}") from None
+            raise RunError(
+                f"{notebook} [{param_set}] failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue}"
+            ) from None
         finally:
             tmp_nb.unlink(missing_ok=True)
     return target
@@ -127,55 +149,3 @@ def to_html(executed) -> Path:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
     return write_text(paths.HTML_DIR / f"{executed.stem}.html", body)
-
-
-STATUS_COLOURS = {"input": "#E5E5E5", "match": "#CCE8E5", "differs": "#F9D3C0", "proxy": "#E3D9F3",
-                  "not_rebuildable": "#E8CCD8"}
-
-
-def write_index() -> Path:
-    """``reports/index.html``: every notebook, chart and the claims table."""
-    import pandas as pd
-
-    r = paths.REPORTS_DIR
-    parts = ["<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-             "<title>pbanalysis report</title><style>body{font-family:Arial,sans-serif;max-width:1100px;"
-             "margin:2em auto;color:#0B0C0C}h1,h2{color:#12436D}table{border-collapse:collapse;font-size:90%}"
-             "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}figure{display:inline-block;"
-             "width:320px;margin:6px}img{width:100%}figcaption{font-size:80%}</style></head><body>",
-             "<h1>Personal budgets in English adult social care: the report</h1>",
-             "<p>Built by pbanalysis from official PSS-EX1 council tables and a register of figures "
-             "reported in 2010-2011. Read the notebooks for the narrative; the claims table checks "
-             "every reported figure.</p>", "<h2>Notebooks</h2><ul>"]
-    for h in sorted(paths.HTML_DIR.glob("*.html")):
-        nb_name, _, pset = h.stem.partition("--")
-        parts.append(f'<li><a href="{h.relative_to(r)}">{html.escape(nb_name)}</a> '
-                     f'(parameter set <code>{html.escape(pset)}</code>; '
-                     f'<a href="{paths.EXECUTED_DIR.relative_to(r)}/{h.stem}.ipynb">executed notebook</a>)</li>')
-    parts.append("</ul>")
-    if paths.CLAIMS_CSV.exists():
-        claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False)
-        counts = claims["status"].value_counts()
-        parts.append(f'<h2>Claims check</h2><p><a href="{paths.CLAIMS_CSV.name}">claims.csv</a>: '
-                     + ", ".join(f"{k} {v}" for k, v in counts.items()) + "</p><table><tr>"
-                     + "".join(f"<th>{c}</th>" for c in ["figure_id", "statement", "reported", "unit", "rebuilt",
-                                                         "difference", "status", "reason"]) + "</tr>")
-        for _, c in claims.iterrows():
-            parts.append(f'<tr style="background:{STATUS_COLOURS.get(c["status"], "#fff")}">' + "".join(
-                f"<td>{html.escape(str(c[k]))}</td>" for k in ["figure_id", "statement", "reported", "unit",
-                                                               "rebuilt", "difference", "status", "reason"])
-                + "</tr>")
-        parts.append("</table>")
-    parts.append("<h2>Charts</h2>")
-    for svg in sorted(paths.FIGURES_DIR.glob("*.svg")):
-        alt_p = svg.with_suffix(".alt.txt")
-        alt = alt_p.read_text(encoding="utf-8").strip() if alt_p.exists() else ""
-        rel = svg.relative_to(r)
-        parts.append(f'<figure><a href="{rel}"><img src="{rel}" alt="{html.escape(alt)}"></a><figcaption>'
-                     f'{html.escape(svg.stem)} · <a href="{rel.with_suffix(".png")}">PNG</a> · '
-                     f'<a href="{rel.with_suffix(".json")}">numbers</a></figcaption></figure>')
-    if (paths.BRIEFINGS_DIR / "index.html").exists():
-        rel = (paths.BRIEFINGS_DIR / "index.html").relative_to(r)
-        parts.append(f'<h2>Council briefings</h2><p><a href="{rel}">All council packs</a></p>')
-    parts.append("</body></html>\n")
-    return write_text(paths.INDEX_HTML, "\n".join(parts))

@@ -4,6 +4,7 @@ Refuses, and records in $PBANALYSIS_NET_LOG, any network connection or name
 lookup that is not to this machine (loopback or a Unix socket: Jupyter kernels
 talk to papermill over loopback).
 """
+
 import os
 import socket
 
@@ -23,8 +24,11 @@ _getaddrinfo = socket.getaddrinfo
 
 
 def connect(self, address):
-    if self.family in (socket.AF_INET, socket.AF_INET6) and address[0] not in _LOCAL \
-            and not str(address[0]).startswith("127."):
+    if (
+        self.family in (socket.AF_INET, socket.AF_INET6)
+        and address[0] not in _LOCAL
+        and not str(address[0]).startswith("127.")
+    ):
         _refuse(f"connect {address!r}")
     return _connect(self, address)
 

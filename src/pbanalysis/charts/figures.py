@@ -1,5 +1,6 @@
 """One function per chart. Each takes data frames (never reads files) and returns
 ``(fig, alt_text, numbers)``; :func:`pbanalysis.charts.style.save` writes them."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,15 +8,13 @@ import pandas as pd
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
-from pbanalysis.measures import BASIS_LABEL
 
 
 def _pct(x) -> str:
     return f"{x:.1f}%"
 
 
-def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label: str,
-                    source: str, size="slide"):
+def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label: str, source: str, size="slide"):
     """Reported take-up over time against the 30% and 100% targets."""
     fig, ax = style.figure(size)
     rep = timeline[timeline["kind"] == "reported"]
@@ -37,17 +36,24 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
     if len(rep) and len(below) == len(rep):
         title = f"Every reported take-up figure up to the chosen date was below the {target_pct:g}% target"
     elif len(rep) and len(below) == len(rep) - 1 and rep.iloc[-1]["takeup_pct"] >= target_pct:
-        title = (f"Reported take-up stayed below the {target_pct:g}% target until the last figure: "
-                 f"{rep.iloc[-1]['label']} ({rep.iloc[-1]['takeup_pct']:.0f}%)")
+        title = (
+            f"Reported take-up stayed below the {target_pct:g}% target until the last figure: "
+            f"{rep.iloc[-1]['label']} ({rep.iloc[-1]['takeup_pct']:.0f}%)"
+        )
     else:
         title = f"{len(rep) - len(below)} of {len(rep)} reported take-up figures reach the {target_pct:g}% target"
-    style.finish(fig, title, f"Counts of people shown as a % of: {denominator_label}. Percentages the "
-                 "articles state are shown as stated.", source)
-    alt = (f"Scatter chart of reported personal budget take-up from 2008-09 to 2011 against targets. "
-           + "; ".join(f"{r['label']}: {r['takeup_pct']:.1f}%" for _, r in rep.iterrows())
-           + f". Targets: {target_pct:g}% by April 2011 and 100% by 2012/13.")
-    numbers = {"points": rep[["figure_id", "takeup_pct", "basis"]].to_dict("records"),
-               "target_pct": target_pct}
+    style.finish(
+        fig,
+        title,
+        f"Counts of people shown as a % of: {denominator_label}. Percentages the articles state are shown as stated.",
+        source,
+    )
+    alt = (
+        "Scatter chart of reported personal budget take-up from 2008-09 to 2011 against targets. "
+        + "; ".join(f"{r['label']}: {r['takeup_pct']:.1f}%" for _, r in rep.iterrows())
+        + f". Targets: {target_pct:g}% by April 2011 and 100% by 2012/13."
+    )
+    numbers = {"points": rep[["figure_id", "takeup_pct", "basis"]].to_dict("records"), "target_pct": target_pct}
     return fig, alt, numbers
 
 
@@ -65,25 +71,46 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         for yy, v in zip(y, sub["takeup_pct"]):
             ax.text(v + 0.5, yy, f"{v:.1f}% of {den}", va="center", fontsize=8, color=colors[i % 3])
     import textwrap
-    ax.set_yticks(np.arange(len(holders)) + h * (len(dens) - 1) / 2,
-                  ["\n".join(textwrap.wrap(x, 24)) for x in holders], fontsize=9)
+
+    ax.set_yticks(
+        np.arange(len(holders)) + h * (len(dens) - 1) / 2,
+        ["\n".join(textwrap.wrap(x, 24)) for x in holders],
+        fontsize=9,
+    )
     ax.invert_yaxis()
     ax.axvline(target_pct, color=ORANGE, linestyle="--")
-    ax.text(target_pct, 1.0, f" {target_pct:g}% target", color=ORANGE, transform=ax.get_xaxis_transform(),
-            va="bottom", fontsize=9)
+    ax.text(
+        target_pct,
+        1.0,
+        f" {target_pct:g}% target",
+        color=ORANGE,
+        transform=ax.get_xaxis_transform(),
+        va="bottom",
+        fontsize=9,
+    )
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("% of the denominator")
     ax.set_xlim(0, max(60, table["takeup_pct"].max() + 15))
     met = table[table["meets_target"]]
-    title = ("Whether the target is met depends on the denominator: "
-             + (f"only {len(met)} of {len(table)} combinations reach {target_pct:g}%" if len(met) else
-                f"no combination reaches {target_pct:g}%"))
+    title = "Whether the target is met depends on the denominator: " + (
+        f"only {len(met)} of {len(table)} combinations reach {target_pct:g}%"
+        if len(met)
+        else f"no combination reaches {target_pct:g}%"
+    )
     labels = table.drop_duplicates("denominator").set_index("denominator")["denominator_label"]
-    style.finish(fig, title, "Reported counts of personal-budget holders divided by reported populations: "
-                 + "; ".join(f"{k} = {v}" for k, v in labels.items()) + ".", source, left=0.2)
+    style.finish(
+        fig,
+        title,
+        "Reported counts of personal-budget holders divided by reported populations: "
+        + "; ".join(f"{k} = {v}" for k, v in labels.items())
+        + ".",
+        source,
+        left=0.2,
+    )
     alt = "Horizontal bar chart. " + "; ".join(
-        f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows())
+        f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows()
+    )
     return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}
 
 
@@ -93,57 +120,105 @@ def pb_spend_split(split: pd.DataFrame, source: str, size="slide"):
     left = 0.0
     for color, (_, r) in zip([DARK_BLUE, TURQUOISE], split.iterrows()):
         ax.barh([0], [r["gbp_million"]], left=left, color=color, height=0.5)
-        ax.text(left + r["gbp_million"] / 2, 0, f"{r['part']}\n£{r['gbp_million']:.0f}m ({r['share_pct']:.0f}%)",
-                ha="center", va="center", color="white", fontsize=10, fontweight="bold")
+        ax.text(
+            left + r["gbp_million"] / 2,
+            0,
+            f"{r['part']}\n£{r['gbp_million']:.0f}m ({r['share_pct']:.0f}%)",
+            ha="center",
+            va="center",
+            color="white",
+            fontsize=10,
+            fontweight="bold",
+        )
         left += r["gbp_million"]
     ax.set_yticks([])
     ax.set_xlabel("£ million")
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     dp = split.iloc[0]
-    style.finish(fig, f"About £{dp['gbp_million']:.0f}m of the reported £{split['gbp_million'].sum():.0f}m "
-                 f"went as direct payments", "Spending through personal budgets reported by the ADASS/LGA "
-                 f"survey, split by the reported {dp['share_pct']:g}% share delivered as direct payments.", source)
-    alt = (f"Stacked bar: £{split['gbp_million'].sum():.0f}m through personal budgets, of which "
-           f"£{dp['gbp_million']:.0f}m ({dp['share_pct']:.0f}%) as direct payments and "
-           f"£{split.iloc[1]['gbp_million']:.0f}m otherwise.")
+    style.finish(
+        fig,
+        f"About £{dp['gbp_million']:.0f}m of the reported £{split['gbp_million'].sum():.0f}m went as direct payments",
+        "Spending through personal budgets reported by the ADASS/LGA "
+        f"survey, split by the reported {dp['share_pct']:g}% share delivered as direct payments.",
+        source,
+    )
+    alt = (
+        f"Stacked bar: £{split['gbp_million'].sum():.0f}m through personal budgets, of which "
+        f"£{dp['gbp_million']:.0f}m ({dp['share_pct']:.0f}%) as direct payments and "
+        f"£{split.iloc[1]['gbp_million']:.0f}m otherwise."
+    )
     return fig, alt, {"split": split.to_dict("records")}
 
 
-def dp_spend_series(spend: pd.DataFrame, reported_pb_total: float, reported_dp: float, source: str,
-                    size="slide"):
+def dp_spend_series(spend: pd.DataFrame, reported_pb_total: float, reported_dp: float, source: str, size="slide"):
     """Official England direct-payment spend by year, beside the reported figures."""
     fig, ax = style.figure(size)
     x = np.arange(len(spend))
     vals = spend["dp_gross_cost_gbp_million"]
     ax.bar(x, vals.fillna(0), color=DARK_BLUE, width=0.6)
     for xi, v in zip(x, vals):
-        ax.text(xi, (0 if pd.isna(v) else v) + 15, "not available" if pd.isna(v) else f"£{v:,.0f}m",
-                ha="center", fontsize=9, color=DARK_GREY if pd.isna(v) else DARK_BLUE)
+        ax.text(
+            xi,
+            (0 if pd.isna(v) else v) + 15,
+            "not available" if pd.isna(v) else f"£{v:,.0f}m",
+            ha="center",
+            fontsize=9,
+            color=DARK_GREY if pd.isna(v) else DARK_BLUE,
+        )
     ax.axhline(reported_pb_total, color=ORANGE, linestyle="--", linewidth=1)
-    style.label_end(ax, -0.45, reported_pb_total, f"Reported: £{reported_pb_total:,.0f}m through personal "
-                    "budgets (survey, 2010)", color=ORANGE, dx=0, dy=7)
+    style.label_end(
+        ax,
+        -0.45,
+        reported_pb_total,
+        f"Reported: £{reported_pb_total:,.0f}m through personal budgets (survey, 2010)",
+        color=ORANGE,
+        dx=0,
+        dy=7,
+    )
     ax.axhline(reported_dp, color=DARK_PINK, linestyle=":", linewidth=1)
-    style.label_end(ax, -0.45, reported_dp, f"of which £{reported_dp:,.0f}m as direct payments", color=DARK_PINK,
-                    dx=0, dy=-7)
+    style.label_end(
+        ax, -0.45, reported_dp, f"of which £{reported_dp:,.0f}m as direct payments", color=DARK_PINK, dx=0, dy=-7
+    )
     ax.set_xticks(x, spend["year"])
     ax.set_ylabel("£ million a year")
     have = spend.dropna(subset=["dp_gross_cost_gbp_million"])
     (y0, first), (y1, last) = have.iloc[[0, -1]][["year", "dp_gross_cost_gbp_million"]].itertuples(index=False)
     word = "rose" if last > first else "fell" if last < first else "held"
-    style.finish(fig, f"Official direct-payment spend {word} from £{first:,.0f}m in {y0} to £{last:,.0f}m in {y1}",
-                 "England gross spend on direct payments to adults (PSS-EX1, £m). 2009-10 is not in the "
-                 "available tables.", source)
-    alt = "Bar chart of England direct-payment gross spend: " + "; ".join(
-        f"{y}: {'not available' if pd.isna(v) else f'£{v:,.0f}m'}" for y, v in zip(spend["year"], vals)) + (
-        f". Reference lines: reported £{reported_pb_total:,.0f}m through personal budgets and "
-        f"£{reported_dp:,.0f}m as direct payments.")
-    return fig, alt, {"series": spend.to_dict("records"), "reported_pb_total": reported_pb_total,
-                      "reported_dp": reported_dp}
+    style.finish(
+        fig,
+        f"Official direct-payment spend {word} from £{first:,.0f}m in {y0} to £{last:,.0f}m in {y1}",
+        "England gross spend on direct payments to adults (PSS-EX1, £m). 2009-10 is not in the available tables.",
+        source,
+    )
+    alt = (
+        "Bar chart of England direct-payment gross spend: "
+        + "; ".join(f"{y}: {'not available' if pd.isna(v) else f'£{v:,.0f}m'}" for y, v in zip(spend["year"], vals))
+        + (
+            f". Reference lines: reported £{reported_pb_total:,.0f}m through personal budgets and "
+            f"£{reported_dp:,.0f}m as direct payments."
+        )
+    )
+    return (
+        fig,
+        alt,
+        {"series": spend.to_dict("records"), "reported_pb_total": reported_pb_total, "reported_dp": reported_dp},
+    )
 
 
-def ranked_councils(df: pd.DataFrame, measure: str, year: str, ylabel: str, title: str, subtitle: str,
-                    source: str, thresholds=(), highlight=(), size="slide", fmt_value=_pct):
+def ranked_councils(
+    df: pd.DataFrame,
+    measure: str,
+    year: str,
+    ylabel: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    thresholds=(),
+    highlight=(),
+    size="slide",
+    fmt_value=_pct,
+):
     """All councils ranked by a measure, thresholds drawn, chosen councils labelled."""
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
@@ -153,24 +228,45 @@ def ranked_councils(df: pd.DataFrame, measure: str, year: str, ylabel: str, titl
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
         ax.text(len(df) + 1, t, f" {t:g}%", color=c, va="center", fontsize=9)
     for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
-        ax.annotate(f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})", (r["rank"], r[measure]),
-                    xytext=(0, 18 + 16 * (i % 3)), textcoords="offset points", ha="center", fontsize=9, color=DARK_PINK,
-                    arrowprops={"arrowstyle": "-", "color": DARK_PINK})
+        ax.annotate(
+            f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})",
+            (r["rank"], r[measure]),
+            xytext=(0, 18 + 16 * (i % 3)),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+            color=DARK_PINK,
+            arrowprops={"arrowstyle": "-", "color": DARK_PINK},
+        )
     ax.set_xlim(0, len(df) + 6)
     ax.set_xlabel(f"Councils ranked, highest first ({len(df)} with a value in {year})")
     ax.set_ylabel(ylabel)
     ax.grid(axis="x", visible=False)
     style.finish(fig, title, subtitle, source)
     top, bottom = df.iloc[0], df.iloc[-1]
-    alt = (f"Bar chart of {len(df)} councils ranked by {ylabel} in {year}. Highest {top['council_name']} "
-           f"{fmt_value(top[measure])}; lowest {bottom['council_name']} {fmt_value(bottom[measure])}; median "
-           f"{fmt_value(df[measure].median())}." + (f" Highlighted: " + ", ".join(
-               f"{r['council_name']} {fmt_value(r[measure])}" for _, r in df[df['council_name'].str.lower().isin(hl)]
-               .iterrows()) if hl else ""))
-    numbers = {"year": year, "measure": measure, "councils": len(df),
-               "median": float(df[measure].median()), "max": float(df[measure].max()),
-               "min": float(df[measure].min()),
-               "values": dict(zip(df["council_name"], df[measure].astype(float)))}
+    alt = (
+        f"Bar chart of {len(df)} councils ranked by {ylabel} in {year}. Highest {top['council_name']} "
+        f"{fmt_value(top[measure])}; lowest {bottom['council_name']} {fmt_value(bottom[measure])}; median "
+        f"{fmt_value(df[measure].median())}."
+        + (
+            " Highlighted: "
+            + ", ".join(
+                f"{r['council_name']} {fmt_value(r[measure])}"
+                for _, r in df[df["council_name"].str.lower().isin(hl)].iterrows()
+            )
+            if hl
+            else ""
+        )
+    )
+    numbers = {
+        "year": year,
+        "measure": measure,
+        "councils": len(df),
+        "median": float(df[measure].median()),
+        "max": float(df[measure].max()),
+        "min": float(df[measure].min()),
+        "values": dict(zip(df["council_name"], df[measure].astype(float))),
+    }
     return fig, alt, numbers
 
 
@@ -186,19 +282,40 @@ def by_group(df: pd.DataFrame, by: str, measure: str, year: str, ylabel: str, so
         ax.text(i + 0.37, med, f"{med:.1f}", color=DARK_BLUE, fontsize=8, va="center")
     overall = df[measure].median()
     ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
-    ax.text(len(order) - 0.5, overall, f"all councils {overall:.1f}", color=DARK_GREY, fontsize=8,
-            va="bottom", ha="right")
-    ax.set_xticks(range(len(order)), [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index],
-                  rotation=30, ha="right", fontsize=8)
+    ax.text(
+        len(order) - 0.5, overall, f"all councils {overall:.1f}", color=DARK_GREY, fontsize=8, va="bottom", ha="right"
+    )
+    ax.set_xticks(
+        range(len(order)),
+        [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index],
+        rotation=30,
+        ha="right",
+        fontsize=8,
+    )
     ax.set_ylabel(ylabel)
     label = "region" if by == "region" else "council type"
-    style.finish(fig, f"Medians ranged from {order.min():.1f} ({order.index[-1]}) to {order.max():.1f} "
-                 f"({order.index[0]}) by {label} in {year}", f"Each dot is a council; bars are {label} medians. "
-                 f"{ylabel}.", source)
-    alt = (f"Dot plot of councils by {label}, {year}. Medians: "
-           + "; ".join(f"{g} {m:.1f}" for g, m in order.items()) + f". All councils {overall:.1f}.")
-    return fig, alt, {"year": year, "by": by, "medians": {str(k): float(v) for k, v in order.items()},
-                      "overall_median": float(overall)}
+    style.finish(
+        fig,
+        f"Medians ranged from {order.min():.1f} ({order.index[-1]}) to {order.max():.1f} "
+        f"({order.index[0]}) by {label} in {year}",
+        f"Each dot is a council; bars are {label} medians. {ylabel}.",
+        source,
+    )
+    alt = (
+        f"Dot plot of councils by {label}, {year}. Medians: "
+        + "; ".join(f"{g} {m:.1f}" for g, m in order.items())
+        + f". All councils {overall:.1f}."
+    )
+    return (
+        fig,
+        alt,
+        {
+            "year": year,
+            "by": by,
+            "medians": {str(k): float(v) for k, v in order.items()},
+            "overall_median": float(overall),
+        },
+    )
 
 
 def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, size="slide"):
@@ -222,13 +339,21 @@ def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, siz
     ax.set_ylim(0, 100)
     ax.set_ylabel("% of councils")
     last = shares.iloc[-1]
-    style.finish(fig, f"By {last['year']}, {last[series[-1][0]]:.0f}% of councils were at or above {t[-1]:g}% "
-                 f"on the proxy, and {last[series[0][0]]:.0f}% below {t[0]:g}%",
-                 "Proxy take-up: direct payments as a share of community-service receipts at 31 March "
-                 "(not NI 130). Dashed lines: the count's definition changes.", source)
-    alt = "Line chart of the share of councils by proxy take-up band, by year. " + "; ".join(
-        f"{r['year']}: " + ", ".join(f"{lab} {r[c]:.0f}%" for c, lab, _ in series) for _, r in shares.iterrows()
-    ) + (". Definition changes in " + ", ".join(changes) + "." if changes else "")
+    style.finish(
+        fig,
+        f"By {last['year']}, {last[series[-1][0]]:.0f}% of councils were at or above {t[-1]:g}% "
+        f"on the proxy, and {last[series[0][0]]:.0f}% below {t[0]:g}%",
+        "Proxy take-up: direct payments as a share of community-service receipts at 31 March "
+        "(not NI 130). Dashed lines: the count's definition changes.",
+        source,
+    )
+    alt = (
+        "Line chart of the share of councils by proxy take-up band, by year. "
+        + "; ".join(
+            f"{r['year']}: " + ", ".join(f"{lab} {r[c]:.0f}%" for c, lab, _ in series) for _, r in shares.iterrows()
+        )
+        + (". Definition changes in " + ", ".join(changes) + "." if changes else "")
+    )
     return fig, alt, {"shares": shares.to_dict("records"), "definition_changes": list(changes)}
 
 
@@ -237,8 +362,12 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
     fig, ax = style.figure(size)
     years = list(series["year"])
     x = np.arange(len(years))
-    lines = [("council", council, DARK_BLUE, 2.5), ("england", "England", DARK_GREY, 1.5),
-             ("region_median", "Region median", TURQUOISE, 1.5), ("type_median", "Type median", ORANGE, 1.5)]
+    lines = [
+        ("council", council, DARK_BLUE, 2.5),
+        ("england", "England", DARK_GREY, 1.5),
+        ("region_median", "Region median", TURQUOISE, 1.5),
+        ("type_median", "Type median", ORANGE, 1.5),
+    ]
     for col, label, color, lw in lines:
         ax.plot(x, series[col], marker="o", color=color, linewidth=lw)
         last = series[col].dropna()
@@ -261,15 +390,24 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
         if len(run) >= 2:
             a, z = v[run[0]], v[run[-1]]
             word = "rose" if z > a else "fell" if z < a else "held"
-            title = (f"{council}: proxy take-up {word} from {a:.1f}% to {z:.1f}% between {run[0]} and {run[-1]}, "
-                     "on one count definition")
+            title = (
+                f"{council}: proxy take-up {word} from {a:.1f}% to {z:.1f}% between {run[0]} and {run[-1]}, "
+                "on one count definition"
+            )
         else:
             title = f"{council}: proxy take-up {v[run[-1]]:.1f}% in {run[-1]}"
-    style.finish(fig, title, "Direct payments as a share of community-service receipts at 31 March (not NI 130); "
-                 "dashed lines mark definition changes.", source)
+    style.finish(
+        fig,
+        title,
+        "Direct payments as a share of community-service receipts at 31 March (not NI 130); "
+        "dashed lines mark definition changes.",
+        source,
+    )
     alt = f"Line chart of proxy take-up for {council}, England, region median and type median by year. " + "; ".join(
-        f"{r['year']}: {council} {r['council']:.1f}%, England {r['england']:.1f}%" for _, r in series.iterrows()
-        if pd.notna(r["council"]))
+        f"{r['year']}: {council} {r['council']:.1f}%, England {r['england']:.1f}%"
+        for _, r in series.iterrows()
+        if pd.notna(r["council"])
+    )
     return fig, alt, {"council": council, "series": series.to_dict("records"), "definition_changes": list(changes)}
 
 
@@ -286,9 +424,15 @@ def council_comparison(values: pd.DataFrame, council: str, year: str, source: st
     ax.set_xlabel("Proxy take-up, %")
     c, e = values.iloc[0]["value"], values.iloc[1]["value"]
     rel = "above" if c > e else "below" if c < e else "level with"
-    style.finish(fig, f"{council} was {rel} England on proxy take-up in {year} ({c:.1f}% against {e:.1f}%)"
-                 if pd.notna(c) else f"{council}: no proxy take-up value in {year}",
-                 "Direct payments as a share of community-service receipts at 31 March (not NI 130).", source)
-    alt = f"Bar chart, {year}: " + "; ".join(f"{l} {v:.1f}%" for l, v in zip(values["label"], values["value"])
-                                              if pd.notna(v))
+    style.finish(
+        fig,
+        f"{council} was {rel} England on proxy take-up in {year} ({c:.1f}% against {e:.1f}%)"
+        if pd.notna(c)
+        else f"{council}: no proxy take-up value in {year}",
+        "Direct payments as a share of community-service receipts at 31 March (not NI 130).",
+        source,
+    )
+    alt = f"Bar chart, {year}: " + "; ".join(
+        f"{lab} {v:.1f}%" for lab, v in zip(values["label"], values["value"]) if pd.notna(v)
+    )
     return fig, alt, {"year": year, "values": values.to_dict("records")}

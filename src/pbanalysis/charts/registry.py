@@ -5,12 +5,13 @@ and :mod:`pbanalysis.register`), computes through :mod:`pbanalysis.measures`
 and returns a :class:`Chart`; ``render`` also saves it. The notebooks and the
 CLI (``python -m pbanalysis chart NAME``) both come through here.
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -54,8 +55,10 @@ def source_register() -> str:
     srcs = register.load_sources()
     pubs = sorted(set(srcs["publication"].str.split(" -").str[0].str.split(" \\(").str[0]))
     dates = sorted(srcs["published"])
-    return (f"Source: reported figures from {', '.join(pubs)} articles, {dates[0][:7]} to {dates[-1][:7]} "
-            "(pbanalysis register of reported figures).")
+    return (
+        f"Source: reported figures from {', '.join(pubs)} articles, {dates[0][:7]} to {dates[-1][:7]} "
+        "(pbanalysis register of reported figures)."
+    )
 
 
 @dataclass
@@ -98,6 +101,7 @@ def _highlight(highlight) -> list[str]:
 
 # --- the charts -------------------------------------------------------------
 
+
 def takeup_timeline(denominator="ongoing", target=30, as_of="2013-03-31", size="slide", **_):
     reg = _reg()
     measures.check_number("target", target, 0, 100)
@@ -119,8 +123,7 @@ def dp_spend_series(size="slide", **_):
     reg = _reg()
     split = measures.pb_spend_split(reg).set_index("part")["gbp_million"]
     spend = measures.spend_series(_nat())
-    return figures.dp_spend_series(spend, float(split.sum()), float(split["Direct payments"]),
-                                   source_unitcosts(), size)
+    return figures.dp_spend_series(spend, float(split.sum()), float(split["Direct payments"]), source_unitcosts(), size)
 
 
 def spend_per_recipient_rank(year=DEFAULT_YEAR, highlight=None, size="slide", **_):
@@ -131,16 +134,28 @@ def spend_per_recipient_rank(year=DEFAULT_YEAR, highlight=None, size="slide", **
     med = df["dp_spend_per_recipient_gbp"].median()
     top, bottom = df.iloc[0], df.iloc[-1]
     return figures.ranked_councils(
-        df, "dp_spend_per_recipient_gbp", year, "£ per recipient a year",
+        df,
+        "dp_spend_per_recipient_gbp",
+        year,
+        "£ per recipient a year",
         f"Direct-payment spend per recipient ranged from £{bottom['dp_spend_per_recipient_gbp']:,.0f} to "
         f"£{top['dp_spend_per_recipient_gbp']:,.0f} a year in {year} (median £{med:,.0f})",
         "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1).",
-        source_unitcosts([year]), highlight=_highlight(highlight), size=size,
-        fmt_value=lambda v: f"£{v:,.0f}")
+        source_unitcosts([year]),
+        highlight=_highlight(highlight),
+        size=size,
+        fmt_value=lambda v: f"£{v:,.0f}",
+    )
 
 
-def variance_rank(year=DEFAULT_YEAR, measure="proxy_takeup_pct", thresholds=DEFAULT_THRESHOLDS,
-                  highlight=("Manchester", "Somerset"), size="slide", **_):
+def variance_rank(
+    year=DEFAULT_YEAR,
+    measure="proxy_takeup_pct",
+    thresholds=DEFAULT_THRESHOLDS,
+    highlight=("Manchester", "Somerset"),
+    size="slide",
+    **_,
+):
     year = _year(year)
     measures.check_choice("measure", measure, measures.VARIANCE_MEASURES)
     thresholds = measures.check_thresholds("thresholds", thresholds) if measure == "proxy_takeup_pct" else []
@@ -150,39 +165,55 @@ def variance_rank(year=DEFAULT_YEAR, measure="proxy_takeup_pct", thresholds=DEFA
     if measure == "proxy_takeup_pct":
         t0 = thresholds[0]
         below = (df[measure] < t0).mean() * 100
-        title = (f"Proxy take-up ranged from {df[measure].min():.1f}% to {df[measure].max():.1f}% across "
-                 f"councils in {year}; {below:.0f}% of councils were below {t0:g}%")
+        title = (
+            f"Proxy take-up ranged from {df[measure].min():.1f}% to {df[measure].max():.1f}% across "
+            f"councils in {year}; {below:.0f}% of councils were below {t0:g}%"
+        )
         fmt = figures._pct
     else:
         title = f"{label.split(' (')[0]}: councils ranged from {df[measure].min():,.0f} to {df[measure].max():,.0f} in {year}"
-        fmt = (lambda v: f"{v:,.0f}")
+
+        def fmt(v):
+            return f"{v:,.0f}"
+
     if measure == "dp_spend_per_recipient_gbp":
-        fmt = (lambda v: f"£{v:,.0f}")
+
+        def fmt(v):
+            return f"£{v:,.0f}"
+
         title = f"Direct-payment spend per recipient ranged from £{df[measure].min():,.0f} to £{df[measure].max():,.0f} in {year}"
         sub, source = f"{label}. Gross spend divided by recipients at 31 March.", source_unitcosts([year])
     elif measure == "proxy_takeup_pct":
-        sub = (f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. "
-               "A proxy, not NI 130.")
+        sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. A proxy, not NI 130."
         source = source_pssex1([year])
     else:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
         source = source_pssex1([year])
-    return figures.ranked_councils(df, measure, year, label.split(":")[0], title, sub, source,
-                                   thresholds, _highlight(highlight), size, fmt)
+    return figures.ranked_councils(
+        df, measure, year, label.split(":")[0], title, sub, source, thresholds, _highlight(highlight), size, fmt
+    )
 
 
 def variance_by_region(year=DEFAULT_YEAR, measure="proxy_takeup_pct", size="slide", **_):
     year = _year(year)
     df = measures.councils_in_year(_cy(), year, measure)
-    return figures.by_group(df, "region", measure, year, measures.VARIANCE_MEASURES[measure].split(":")[0],
-                            source_pssex1([year]), size)
+    return figures.by_group(
+        df, "region", measure, year, measures.VARIANCE_MEASURES[measure].split(":")[0], source_pssex1([year]), size
+    )
 
 
 def variance_by_type(year=DEFAULT_YEAR, measure="proxy_takeup_pct", size="slide", **_):
     year = _year(year)
     df = measures.councils_in_year(_cy(), year, measure)
-    return figures.by_group(df, "council_type", measure, year, measures.VARIANCE_MEASURES[measure].split(":")[0],
-                            source_pssex1([year]), size)
+    return figures.by_group(
+        df,
+        "council_type",
+        measure,
+        year,
+        measures.VARIANCE_MEASURES[measure].split(":")[0],
+        source_pssex1([year]),
+        size,
+    )
 
 
 def variance_thresholds(thresholds=DEFAULT_THRESHOLDS, size="slide", **_):
@@ -194,12 +225,14 @@ def variance_thresholds(thresholds=DEFAULT_THRESHOLDS, size="slide", **_):
 
 def council_trend(council="Manchester", size="slide", **_):
     from pbanalysis import briefing
+
     b = briefing.council_numbers(council)
     return figures.council_series(b.series, b.name, b.definition_changes, source_pssex1(), size)
 
 
 def council_comparison(council="Manchester", year=None, size="slide", **_):
     from pbanalysis import briefing
+
     b = briefing.council_numbers(council, year=year)
     return figures.council_comparison(b.comparison, b.name, b.year, source_pssex1([b.year]), size)
 
@@ -210,7 +243,10 @@ CHARTS: dict[str, tuple[Callable, str]] = {
     "takeup_denominators": (takeup_denominators, "reported holders as % of each denominator vs the target"),
     "pb_spend_split": (pb_spend_split, "reported spend through personal budgets and its direct-payment share"),
     "dp_spend_series": (dp_spend_series, "official England direct-payment spend by year vs reported spend"),
-    "spend_per_recipient_rank": (spend_per_recipient_rank, "councils ranked by direct-payment spend per recipient [--year]"),
+    "spend_per_recipient_rank": (
+        spend_per_recipient_rank,
+        "councils ranked by direct-payment spend per recipient [--year]",
+    ),
     "variance_rank": (variance_rank, "all councils ranked by proxy take-up, thresholds marked [--year]"),
     "variance_by_region": (variance_by_region, "proxy take-up by region, councils and medians [--year]"),
     "variance_by_type": (variance_by_type, "proxy take-up by council type, councils and medians [--year]"),

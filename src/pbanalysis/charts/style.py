@@ -11,6 +11,7 @@
 
 Charts take data frames and never read files; :func:`save` writes them.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,13 @@ from pbanalysis.atomic import atomic_path, write_text  # noqa: E402
 from pbanalysis.errors import ParameterError  # noqa: E402
 
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = (
-    "#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+    "#12436D",
+    "#28A197",
+    "#801650",
+    "#F46A25",
+    "#3D3D3D",
+    "#A285D1",
+)
 PALETTE = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
 MID_GREY = "#BFBFBF"
 
@@ -80,12 +87,21 @@ def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw):
 def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = "", left: float = 0.09) -> None:
     """Title (the finding), subtitle (the measure), and source line at the foot."""
     width = 80 if getattr(fig, "_pb_size", "slide") == "slide" else 66
-    fig.suptitle("\n".join(textwrap.wrap(title, width)), x=0.02, y=0.985, ha="left", va="top",
-                 fontsize=14, fontweight="bold", color="#0B0C0C")
+    fig.suptitle(
+        "\n".join(textwrap.wrap(title, width)),
+        x=0.02,
+        y=0.985,
+        ha="left",
+        va="top",
+        fontsize=14,
+        fontweight="bold",
+        color="#0B0C0C",
+    )
     top = 0.90 - 0.04 * (len(textwrap.wrap(title, width)) - 1)
     if subtitle:
-        fig.text(0.02, top, "\n".join(textwrap.wrap(subtitle, width + 20)), ha="left", va="top",
-                 fontsize=10, color=DARK_GREY)
+        fig.text(
+            0.02, top, "\n".join(textwrap.wrap(subtitle, width + 20)), ha="left", va="top", fontsize=10, color=DARK_GREY
+        )
         top -= 0.045 * len(textwrap.wrap(subtitle, width + 20)) + 0.02
     foot = "\n".join(textwrap.wrap(" ".join(x for x in (note, source) if x), width + 35))
     fig.text(0.02, 0.015, foot, ha="left", va="bottom", fontsize=8, color=DARK_GREY)
@@ -96,15 +112,23 @@ def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = ""
 
 def label_end(ax, x, y, text, color=DARK_BLUE, dx=4, dy=0, **kw):
     """A direct label at a point (instead of a legend)."""
-    ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", color=color,
-                fontsize=9, va="center", **kw)
+    ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", color=color, fontsize=9, va="center", **kw)
 
 
 def mark_definition_change(ax, x, label="Definition changes", color=DARK_PINK):
     """A dashed vertical line with a label where a measure's definition changes."""
     ax.axvline(x, color=color, linestyle="--", linewidth=1)
-    ax.annotate(label, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                textcoords="offset points", color=color, fontsize=8, va="top", rotation=0)
+    ax.annotate(
+        label,
+        (x, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, -2),
+        textcoords="offset points",
+        color=color,
+        fontsize=8,
+        va="top",
+        rotation=0,
+    )
 
 
 def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FORMATS) -> list[Path]:
@@ -124,8 +148,12 @@ def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FOR
             fig.savefig(tmp, **kw)
         written.append(target)
     written.append(write_text(paths.figure_path(name, "alt.txt", out_dir), alt_text.strip() + "\n"))
-    written.append(write_text(paths.figure_path(name, "json", out_dir),
-                              json.dumps(numbers, indent=2, sort_keys=True, default=_jsonable) + "\n"))
+    written.append(
+        write_text(
+            paths.figure_path(name, "json", out_dir),
+            json.dumps(numbers, indent=2, sort_keys=True, default=_jsonable) + "\n",
+        )
+    )
     plt.close(fig)
     return written
 
@@ -133,6 +161,7 @@ def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FOR
 def svg_text(fig) -> str:
     """The chart as SVG text, deterministic like the saved files (for inline display)."""
     import io
+
     buf = io.StringIO()
     with plt.rc_context(RC):
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "pbanalysis"})
@@ -142,6 +171,7 @@ def svg_text(fig) -> str:
 def _jsonable(x):
     try:
         import numpy as np
+
         if isinstance(x, np.generic):
             return x.item()
     except ImportError:  # pragma: no cover

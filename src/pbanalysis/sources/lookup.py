@@ -15,6 +15,7 @@ is taken. Councils abolished on 1 April 2009 (Bedfordshire, Cheshire), which
 the lookup does not list, get the explicit entries in :data:`ABOLISHED_2009`;
 their region comes from their successors in the lookup.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,15 +41,31 @@ ABOLISHED_2009 = {
 
 #: Regions the lookup gets wrong, corrected explicitly (tested): lookup code -> (region, why).
 REGION_CORRECTIONS = {
-    "LIN": ("East Midlands", "lookup gives Yorkshire and The Humber; Lincolnshire (E10000019) is in the "
-                             "East Midlands region (E12000004)"),
-    "DBY": ("East Midlands", "lookup gives West Midlands; Derbyshire (E10000007) is in the East Midlands "
-                             "region (E12000004)"),
+    "LIN": (
+        "East Midlands",
+        "lookup gives Yorkshire and The Humber; Lincolnshire (E10000019) is in the East Midlands region (E12000004)",
+    ),
+    "DBY": (
+        "East Midlands",
+        "lookup gives West Midlands; Derbyshire (E10000007) is in the East Midlands region (E12000004)",
+    ),
 }
 
-COUNCIL_COLUMNS = ["council_code", "council_name", "pssex1_names", "gss_code", "lookup_code",
-                   "lookup_name", "region", "council_type", "council_type_2008_09", "first_year",
-                   "last_year", "match", "note"]
+COUNCIL_COLUMNS = [
+    "council_code",
+    "council_name",
+    "pssex1_names",
+    "gss_code",
+    "lookup_code",
+    "lookup_name",
+    "region",
+    "council_type",
+    "council_type_2008_09",
+    "first_year",
+    "last_year",
+    "match",
+    "note",
+]
 
 
 def normalise(name: str) -> str:
@@ -59,9 +76,20 @@ def normalise(name: str) -> str:
     return " ".join(s.split())
 
 
-REQUIRED_LOOKUP_COLUMNS = ["local-authority-code", "official-name", "nice-name", "gss-code",
-                           "start-date", "end-date", "nation", "region", "local-authority-type",
-                           "local-authority-type-name", "alt-names", "replaced-by"]
+REQUIRED_LOOKUP_COLUMNS = [
+    "local-authority-code",
+    "official-name",
+    "nice-name",
+    "gss-code",
+    "start-date",
+    "end-date",
+    "nation",
+    "region",
+    "local-authority-type",
+    "local-authority-type-name",
+    "alt-names",
+    "replaced-by",
+]
 
 
 def read_lookup(path) -> pd.DataFrame:
@@ -73,8 +101,7 @@ def read_lookup(path) -> pd.DataFrame:
         raise InputError(path, "UTF-8 text", found=str(exc)) from None
     missing = [c for c in REQUIRED_LOOKUP_COLUMNS if c not in df.columns]
     if missing:
-        raise InputError(path, f"header columns {missing}", row=1, column=missing[0],
-                         found=", ".join(df.columns[:8]))
+        raise InputError(path, f"header columns {missing}", row=1, column=missing[0], found=", ".join(df.columns[:8]))
     eng = df[(df["nation"] == "England") & (df["local-authority-type"] != "COMB")].copy()
     # Some councils abolished since 2019 have no region in the lookup: take their successor's.
     region_of = dict(zip(eng["local-authority-code"], eng["region"]))
@@ -82,8 +109,7 @@ def read_lookup(path) -> pd.DataFrame:
     blank = (eng["region"] == "") & (eng["replaced-by"] != "")
     eng.loc[blank, "region"] = eng.loc[blank, "replaced-by"].map(region_of).fillna("")
     eng.loc[blank, "region_note"] = "region from successor " + eng.loc[blank, "replaced-by"]
-    alive = (eng["start-date"].fillna("") <= PERIOD_END) & (
-        (eng["end-date"] == "") | (eng["end-date"] > PERIOD_START))
+    alive = (eng["start-date"].fillna("") <= PERIOD_END) & ((eng["end-date"] == "") | (eng["end-date"] > PERIOD_START))
     return eng[alive].reset_index(drop=True)
 
 
@@ -111,7 +137,7 @@ def _scan_sources(lookup_path, years) -> dict:
     if paths.lookup_csv(source_dir) != lookup_path:
         return {}
     tables = []
-    for (kind, year), p in pssex1.source_files(paths.pssex1_dir(source_dir)).items():
+    for (_kind, year), p in pssex1.source_files(paths.pssex1_dir(source_dir)).items():
         if year in years:
             try:
                 tables.append(pssex1.read_table(p))
@@ -136,16 +162,23 @@ def _unmatched(code, names, years, hits, idx, lookup_path, where) -> InputError:
         spot = min(spots, key=lambda s: (bool(idx.get(normalise(s.name))), count[s.name]))
         own = ", ".join(sorted(idx.get(normalise(spot.name), set()))) or "no match"
         others = "" if set(count) == {spot.name} else f"; all names of council {code}: {found}"
-        return InputError(spot.path, f"a council named like exactly one English council in {lookup_name} "
-                          f"({columns})", row=spot.row, column=spot.column,
-                          found=f"{spot.label} (lookup: {own}{others})")
-    return InputError(lookup_path, f"exactly one English council in the lookup named like {names} "
-                      f"(PSS-EX1 council {code}, {', '.join(sorted(set(years)))})",
-                      column="official-name", found=found)
+        return InputError(
+            spot.path,
+            f"a council named like exactly one English council in {lookup_name} ({columns})",
+            row=spot.row,
+            column=spot.column,
+            found=f"{spot.label} (lookup: {own}{others})",
+        )
+    return InputError(
+        lookup_path,
+        f"exactly one English council in the lookup named like {names} "
+        f"(PSS-EX1 council {code}, {', '.join(sorted(set(years)))})",
+        column="official-name",
+        found=found,
+    )
 
 
-def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_path=None,
-                   where=None) -> pd.DataFrame:
+def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_path=None, where=None) -> pd.DataFrame:
     """One row per PSS-EX1 council code with its GSS code, region and type.
 
     ``pssex1_councils`` has columns council_code, council_name, year (one row per
@@ -162,17 +195,33 @@ def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_p
         names = sorted(set(grp["council_name"]))
         latest = grp.sort_values("year")["council_name"].iloc[-1]
         years = sorted(grp["year"])
-        base = {"council_code": code, "council_name": normalise_display(latest),
-                "pssex1_names": "; ".join(names), "first_year": years[0], "last_year": years[-1]}
+        base = {
+            "council_code": code,
+            "council_name": normalise_display(latest),
+            "pssex1_names": "; ".join(names),
+            "first_year": years[0],
+            "last_year": years[-1],
+        }
         if code in ABOLISHED_2009:
             name, ctype, successors = ABOLISHED_2009[code]
             regions = sorted({by_code.loc[s, "region"] for s in successors})
-            rows.append({**base, "council_name": name, "gss_code": "", "lookup_code": "",
-                         "lookup_name": "", "region": regions[0], "council_type": ctype,
-                         "council_type_2008_09": ctype,
-                         "match": "abolished_2009",
-                         "note": ("abolished 1 April 2009; not in the lookup; region from successors "
-                                  + ", ".join(by_code.loc[s, "nice-name"] for s in successors))})
+            rows.append(
+                {
+                    **base,
+                    "council_name": name,
+                    "gss_code": "",
+                    "lookup_code": "",
+                    "lookup_name": "",
+                    "region": regions[0],
+                    "council_type": ctype,
+                    "council_type_2008_09": ctype,
+                    "match": "abolished_2009",
+                    "note": (
+                        "abolished 1 April 2009; not in the lookup; region from successors "
+                        + ", ".join(by_code.loc[s, "nice-name"] for s in successors)
+                    ),
+                }
+            )
             continue
         hits = set().union(*(idx.get(normalise(n), set()) for n in names))
         if len(hits) != 1:
@@ -190,14 +239,28 @@ def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_p
         if years[0] == "2008-09" and r["start-date"] == "2009-04-01":
             type_0809 = "County"
             notes.append("a county council until the 2009 reorganisation (lookup start-date 2009-04-01)")
-        rows.append({**base, "gss_code": r["gss-code"], "lookup_code": lk, "lookup_name": r["official-name"],
-                     "region": region, "council_type": ctype, "council_type_2008_09": type_0809,
-                     "match": "name", "note": "; ".join(notes)})
+        rows.append(
+            {
+                **base,
+                "gss_code": r["gss-code"],
+                "lookup_code": lk,
+                "lookup_name": r["official-name"],
+                "region": region,
+                "council_type": ctype,
+                "council_type_2008_09": type_0809,
+                "match": "name",
+                "note": "; ".join(notes),
+            }
+        )
     out = pd.DataFrame(rows, columns=COUNCIL_COLUMNS)
     dup = out[(out["gss_code"] != "") & out["gss_code"].duplicated(keep=False)]
     if len(dup):
-        raise InputError(lookup_path, "one PSS-EX1 council per GSS code", column="gss-code",
-                         found="; ".join(f"{c} {n}" for c, n in zip(dup.council_code, dup.council_name)))
+        raise InputError(
+            lookup_path,
+            "one PSS-EX1 council per GSS code",
+            column="gss-code",
+            found="; ".join(f"{c} {n}" for c, n in zip(dup.council_code, dup.council_name)),
+        )
     return out
 
 

@@ -32,6 +32,7 @@ Every quirk of these files is handled here and nowhere else:
 Bad input raises :class:`pbanalysis.errors.InputError` naming the file, row
 (1-based, as a spreadsheet shows it), column and what was expected.
 """
+
 from __future__ import annotations
 
 import csv
@@ -65,9 +66,21 @@ KINDS = ("activity", "unitcosts")
 
 #: Output columns of the tidy extracts, in order.
 EXTRACT_COLUMNS = [
-    "year", "council_code", "council_name", "area", "measure", "client_group",
-    "age_band", "definition_basis", "unit", "value", "flag", "flag_reason",
-    "source_code", "source_field", "definition",
+    "year",
+    "council_code",
+    "council_name",
+    "area",
+    "measure",
+    "client_group",
+    "age_band",
+    "definition_basis",
+    "unit",
+    "value",
+    "flag",
+    "flag_reason",
+    "source_code",
+    "source_field",
+    "definition",
 ]
 
 _CODE_CELL = re.compile(r"^[A-Z]{0,2}\d+(\.\d+)*[A-Z]?$")
@@ -83,14 +96,24 @@ _YEAR_IN_TITLE = re.compile(r"(20\d\d)\s*-\s*(\d\d)")
 # --------------------------------------------------------------------------
 
 GROUPS = {
-    "physical disability": "physical_disability", "pd": "physical_disability",
-    "mental health": "mental_health", "mh": "mental_health",
-    "learning disability": "learning_disability", "ld": "learning_disability",
-    "total": "all", "": "all",
+    "physical disability": "physical_disability",
+    "pd": "physical_disability",
+    "mental health": "mental_health",
+    "mh": "mental_health",
+    "learning disability": "learning_disability",
+    "ld": "learning_disability",
+    "total": "all",
+    "": "all",
 }
 AGES = {
-    "18-64": "18-64", "65 and over": "65+", "65+": "65+", "65-74": "65-74",
-    "75-84": "75-84", "85 and over": "85+", "85+": "85+", "all ages": "all_ages",
+    "18-64": "18-64",
+    "65 and over": "65+",
+    "65+": "65+",
+    "65-74": "65-74",
+    "75-84": "75-84",
+    "85 and over": "85+",
+    "85+": "85+",
+    "all ages": "all_ages",
     "16-17": "16-17",
 }
 SERVICES = {
@@ -114,16 +137,24 @@ _SERVICE_2009 = re.compile(
     r"receiving services at 31 March.*\|\s*(?P<group>Physical disability|Mental health|"
     r"Learning disability|Total)\s*,?\s*(?P<age>18-64|65 and over|65-74|75-84|85 and over|all ages)\s*,\s*"
     r"(?P<service>Home care|Day care|Meals|Existing / new Direct payments and Personal Budgets|"
-    r"Direct payments|Number of clients receiving Direct payments)\b", re.I)
+    r"Direct payments|Number of clients receiving Direct payments)\b",
+    re.I,
+)
 _SERVICE_2008 = re.compile(
     r"receiving services at 31 March.*\((?P<age>18-64|65\+|65-74|75-84|85\+|all ages)"
-    r"(?: (?P<group>pd|ld|mh|total))? (?P<service>home care|day care|meals|direct payments)\)", re.I)
+    r"(?: (?P<group>pd|ld|mh|total))? (?P<service>home care|day care|meals|direct payments)\)",
+    re.I,
+)
 _CARERS_YEAR = re.compile(
     r"Carers receiving direct payments during year.*\|\s*(?:Young carers|Carers)\s*\(?aged\s+"
-    r"(?P<age>16-17|18-64|65-74|75-84|85 and over)\)?\s*$", re.I)
+    r"(?P<age>16-17|18-64|65-74|75-84|85 and over)\)?\s*$",
+    re.I,
+)
 _CARERS_31MAR = re.compile(r"\|\s*Carers receiving direct payments at 31 March(?P<when>[^|]*)$", re.I)
-_WHO = (r"(?P<who>adults? and older (?:people|person)|older (?:people|person)|adults? aged under 65 with "
-        r"(?:a )?(?:Learning disability|mental health needs|Physical disability))")
+_WHO = (
+    r"(?P<who>adults? and older (?:people|person)|older (?:people|person)|adults? aged under 65 with "
+    r"(?:a )?(?:Learning disability|mental health needs|Physical disability))"
+)
 _DP_COST = re.compile(r"Gross total cost for direct payments to " + _WHO + r" during year.*\(£000'?s\)", re.I)
 _DP_COUNT = re.compile(r"^(?!.*Average)(?:.*\|\s*)?Number of " + _WHO + r" receiving direct payments at 31 March", re.I)
 _DP_WEEKLY = re.compile(r"Average gross weekly expenditure on direct payments per " + _WHO + r" receiving", re.I)
@@ -147,7 +178,11 @@ REQUIRED = {
         ("meals_clients_31mar", "all", "all_ages"): "Total all ages, Meals (RAP P2s, people at 31 March)",
     },
     "unitcosts": {
-        ("dp_gross_cost", "all_adults", "18+"): "Gross total cost for direct payments to adults and older people (£000's)",
+        (
+            "dp_gross_cost",
+            "all_adults",
+            "18+",
+        ): "Gross total cost for direct payments to adults and older people (£000's)",
     },
 }
 
@@ -158,8 +193,11 @@ def _who(text: str) -> tuple[str, str]:
         return "all_adults", "18+"
     if t.startswith("older"):
         return "older_people", "65+"
-    for key, group in (("learning", "learning_disability"), ("mental", "mental_health"),
-                       ("physical", "physical_disability")):
+    for key, group in (
+        ("learning", "learning_disability"),
+        ("mental", "mental_health"),
+        ("physical", "physical_disability"),
+    ):
         if key in t:
             return group, "18-64"
     raise ValueError(text)
@@ -213,6 +251,7 @@ def classify(kind: str, header: str, annualised_denominators: bool = False) -> t
 # Reading one file
 # --------------------------------------------------------------------------
 
+
 @dataclass
 class Column:
     index: int
@@ -240,20 +279,26 @@ class Table:
 def decode(path: Path, data: bytes) -> tuple[str, str]:
     """Text and encoding name of a file: UTF-8 with or without BOM, else Windows-1252."""
     if not data.strip():
-        raise InputError(path, "a PSS-EX1 CSV table with a title row, headers and council rows",
-                         row=1, found="an empty file")
+        raise InputError(
+            path, "a PSS-EX1 CSV table with a title row, headers and council rows", row=1, found="an empty file"
+        )
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff") or b"\x00" in data[:4096]:
-        raise InputError(path, "UTF-8 or Windows-1252 (latin-1) text", row=1,
-                         found="UTF-16 or binary bytes (NUL bytes)")
+        raise InputError(
+            path, "UTF-8 or Windows-1252 (latin-1) text", row=1, found="UTF-16 or binary bytes (NUL bytes)"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         try:
             return data[3:].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             pos = 3 + exc.start
             row = data[:pos].count(b"\n") + 1
-            raise InputError(path, "UTF-8 text after the UTF-8 byte-order mark (or no mark and "
-                             "Windows-1252 text)", row=row, column=_field_at(data, pos),
-                             found=f"byte 0x{data[pos]:02x}") from None
+            raise InputError(
+                path,
+                "UTF-8 text after the UTF-8 byte-order mark (or no mark and Windows-1252 text)",
+                row=row,
+                column=_field_at(data, pos),
+                found=f"byte 0x{data[pos]:02x}",
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -315,22 +360,40 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
                 title += " Final Results"
             break
     if not title:
-        raise InputError(path, "a title row naming 'Personal Social Services' and the year", row=1,
-                         found=(rows[0][0] if rows[0] else ""))
+        raise InputError(
+            path,
+            "a title row naming 'Personal Social Services' and the year",
+            row=1,
+            found=(rows[0][0] if rows[0] else ""),
+        )
     ym = _YEAR_IN_TITLE.search(title)
     if not ym:
-        raise InputError(path, "a financial year such as 2009-10 in the title", row=title_row + 1,
-                         column=title_col, found=title)
+        raise InputError(
+            path, "a financial year such as 2009-10 in the title", row=title_row + 1, column=title_col, found=title
+        )
     year = f"{ym.group(1)}-{ym.group(2)}"
     if expect_year and year != expect_year:
-        raise InputError(path, f"a title for year {expect_year} (from the file name)",
-                         row=title_row + 1, column=title_col, found=title)
-    kind = "activity" if re.search(r"Activity", title, re.I) else (
-        "unitcosts" if re.search(r"Unit Cost", title, re.I) else None)
+        raise InputError(
+            path,
+            f"a title for year {expect_year} (from the file name)",
+            row=title_row + 1,
+            column=title_col,
+            found=title,
+        )
+    kind = (
+        "activity"
+        if re.search(r"Activity", title, re.I)
+        else ("unitcosts" if re.search(r"Unit Cost", title, re.I) else None)
+    )
     if kind is None or (expect_kind and kind != expect_kind):
-        raise InputError(path, "a title saying 'Activity Data' or 'Unit Cost'"
-                         + (f" for a {expect_kind} table (from the file name)" if expect_kind else ""),
-                         row=title_row + 1, column=title_col, found=title)
+        raise InputError(
+            path,
+            "a title saying 'Activity Data' or 'Unit Cost'"
+            + (f" for a {expect_kind} table (from the file name)" if expect_kind else ""),
+            row=title_row + 1,
+            column=title_col,
+            found=title,
+        )
 
     # Data rows: council labels and the England row.
     first_data = None
@@ -339,14 +402,20 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
             first_data = i
             break
     if first_data is None:
-        raise InputError(path, "council rows labelled like '306-Manchester' or '306','Manchester'",
-                         row=title_row + 2, column=0, found="no council rows")
+        raise InputError(
+            path,
+            "council rows labelled like '306-Manchester' or '306','Manchester'",
+            row=title_row + 2,
+            column=0,
+            found="no council rows",
+        )
     nf = _name_fields(rows[first_data])
     width = max(len(r) for r in rows)
-    header_rows = [r + [""] * (width - len(r)) for r in rows[title_row + 1:first_data]]
+    header_rows = [r + [""] * (width - len(r)) for r in rows[title_row + 1 : first_data]]
     if not header_rows:
-        raise InputError(path, "header rows between the title and the first council row",
-                         row=first_data + 1, found="none")
+        raise InputError(
+            path, "header rows between the title and the first council row", row=first_data + 1, found="none"
+        )
     code_idx = None
     for hi, r in enumerate(header_rows):
         vals = [c.strip() for c in r[nf:] if c.strip()]
@@ -381,18 +450,34 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
             if not text_cells:
                 continue
             if any(_NUMBER.match(v.replace(" ", "")) for v in values if v) and england is None:
-                raise InputError(path, "a council label like '306-Manchester' (or 'England') in the first column",
-                                 row=i + 1, column=0, found=" ".join(r[:nf]).strip())
+                raise InputError(
+                    path,
+                    "a council label like '306-Manchester' (or 'England') in the first column",
+                    row=i + 1,
+                    column=0,
+                    found=" ".join(r[:nf]).strip(),
+                )
             notes.append(" ".join(text_cells))
             continue
         if lab[0] == "england":
             england = (i, r)
         else:
             councils.append((i, lab[1], lab[2], r))
-    return Table(path, kind, year, encoding, title, hashlib.sha256(data).hexdigest(), columns,
-                 councils, england, notes,
-                 code_row=None if code_idx is None else title_row + 1 + code_idx,
-                 header_first_row=title_row + 2, header_last_row=first_data)
+    return Table(
+        path,
+        kind,
+        year,
+        encoding,
+        title,
+        hashlib.sha256(data).hexdigest(),
+        columns,
+        councils,
+        england,
+        notes,
+        code_row=None if code_idx is None else title_row + 1 + code_idx,
+        header_first_row=title_row + 2,
+        header_last_row=first_data,
+    )
 
 
 def parse_value(path, raw: str, row: int, column: int, *, allow_negative: bool = False):
@@ -408,8 +493,9 @@ def parse_value(path, raw: str, row: int, column: int, *, allow_negative: bool =
         return None, "blank", "blank in source"
     compact = s.replace(" ", "")
     if not _NUMBER.match(compact):
-        raise InputError(path, "a number such as 1,234 or 12.5, or a suppression mark (-, .., .)",
-                         row=row, column=column, found=raw)
+        raise InputError(
+            path, "a number such as 1,234 or 12.5, or a suppression mark (-, .., .)", row=row, column=column, found=raw
+        )
     if compact.startswith("-") and not allow_negative:
         raise InputError(path, "a count of 0 or more", row=row, column=column, found=raw)
     value = float(compact.replace(",", ""))
@@ -437,31 +523,49 @@ def extract(table: Table) -> pd.DataFrame:
         if col.code and not rule.codes.match(col.code):
             parts = col.header.split(" | ")
             shown = next((p for p in reversed(parts) if rule.pattern.search(p)), parts[-1])
-            raise InputError(path, f"a column code matching {rule.codes.pattern} under the header "
-                             f"'{shown}' ({rule.describe}): the header and the data "
-                             "columns seem to have moved apart", row=table.code_row + 1,
-                             column=col.index, found=col.code)
+            raise InputError(
+                path,
+                f"a column code matching {rule.codes.pattern} under the header "
+                f"'{shown}' ({rule.describe}): the header and the data "
+                "columns seem to have moved apart",
+                row=table.code_row + 1,
+                column=col.index,
+                found=col.code,
+            )
         if measure.key in found:
             other = found[measure.key][0]
             code = f", code {other.code}" if other.code else ""
-            raise InputError(path, f"one column for {measure.key}; the same header text also covers "
-                             f"column {column_letter(other.index)} (field {other.index}{code}): a header "
-                             "cell may be blank or the header and the data columns may have moved apart",
-                             row=table.header_last_row, column=col.index, found=col.header)
+            raise InputError(
+                path,
+                f"one column for {measure.key}; the same header text also covers "
+                f"column {column_letter(other.index)} (field {other.index}{code}): a header "
+                "cell may be blank or the header and the data columns may have moved apart",
+                row=table.header_last_row,
+                column=col.index,
+                found=col.header,
+            )
         found[measure.key] = (col, measure)
     for key, header in REQUIRED[table.kind].items():
         if key not in found:
-            raise InputError(path, f"a header '{header}' in rows {table.header_first_row}-"
-                             f"{table.header_last_row}", row=table.header_first_row,
-                             found="no column with that header")
+            raise InputError(
+                path,
+                f"a header '{header}' in rows {table.header_first_row}-{table.header_last_row}",
+                row=table.header_first_row,
+                found="no column with that header",
+            )
 
     if table.england is None:
         # Checked before any value, so a file cut short says so rather than
         # failing on a half-written last row.
         last = table.councils[-1][0] + 1 if table.councils else table.header_last_row
-        raise InputError(path, "an England total row labelled 'England' or 'TOTAL England' after "
-                         "the council rows (is the file truncated?)",
-                         row=last + 1, column=0, found="none")
+        raise InputError(
+            path,
+            "an England total row labelled 'England' or 'TOTAL England' after "
+            "the council rows (is the file truncated?)",
+            row=last + 1,
+            column=0,
+            found="none",
+        )
 
     seen: dict[str, int] = {}
     out = []
@@ -471,20 +575,37 @@ def extract(table: Table) -> pd.DataFrame:
     for i, code, name, cells, area in items:
         if area == "council":
             if code in seen:
-                raise InputError(path, f"each council once; council {code} already appears on row {seen[code]}",
-                                 row=i + 1, column=0, found=f"{code} {name}")
+                raise InputError(
+                    path,
+                    f"each council once; council {code} already appears on row {seen[code]}",
+                    row=i + 1,
+                    column=0,
+                    found=f"{code} {name}",
+                )
             seen[code] = i + 1
         for key in sorted(found, key=lambda k: found[k][0].index):
             col, m = found[key]
             raw = cells[col.index] if col.index < len(cells) else ""
             value, flag, reason = parse_value(path, raw, i + 1, col.index)
-            out.append({
-                "year": table.year, "council_code": code, "council_name": name, "area": area,
-                "measure": m.measure, "client_group": m.client_group, "age_band": m.age_band,
-                "definition_basis": m.definition_basis, "unit": m.unit, "value": _format(value),
-                "flag": flag, "flag_reason": reason, "source_code": col.code,
-                "source_field": col.index, "definition": col.header,
-            })
+            out.append(
+                {
+                    "year": table.year,
+                    "council_code": code,
+                    "council_name": name,
+                    "area": area,
+                    "measure": m.measure,
+                    "client_group": m.client_group,
+                    "age_band": m.age_band,
+                    "definition_basis": m.definition_basis,
+                    "unit": m.unit,
+                    "value": _format(value),
+                    "flag": flag,
+                    "flag_reason": reason,
+                    "source_code": col.code,
+                    "source_field": col.index,
+                    "definition": col.header,
+                }
+            )
     return pd.DataFrame(out, columns=EXTRACT_COLUMNS)
 
 
@@ -538,6 +659,7 @@ def extract_all(pssex1_dir, progress=None) -> tuple[dict[str, pd.DataFrame], lis
     out = {}
     for kind, parts in frames.items():
         df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=EXTRACT_COLUMNS)
-        out[kind] = df.sort_values(["year", "area", "council_code", "measure", "client_group",
-                                    "age_band"], kind="mergesort").reset_index(drop=True)
+        out[kind] = df.sort_values(
+            ["year", "area", "council_code", "measure", "client_group", "age_band"], kind="mergesort"
+        ).reset_index(drop=True)
     return out, tables
