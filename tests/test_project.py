@@ -80,3 +80,24 @@ def test_no_module_outside_paths_builds_a_path_from_the_root():
         text = p.read_text()
         assert "__file__" not in text, p
         assert not re.search(r"""["'](data|reports|notebooks)/""", text), p
+
+
+def _changelog_versions() -> list[str]:
+    text = (paths.ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    return re.findall(r"^## \[(\d+\.\d+\.\d+)\]", text, flags=re.MULTILINE)
+
+
+def test_changelog_pyproject_citation_and_package_agree_on_the_version():
+    import pbanalysis
+
+    version = _project()["version"]
+    citation = yaml.safe_load((paths.ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert _changelog_versions()[0] == version, "the newest CHANGELOG.md entry is this release"
+    assert str(citation["version"]) == version
+    assert pbanalysis.__version__ == version
+
+
+def test_licences_citation_and_changelog_exist():
+    for name in ("LICENSE", "DATA_LICENCE.md", "CITATION.cff", "CHANGELOG.md"):
+        assert (paths.ROOT / name).stat().st_size > 200, name
+    assert "Open Government Licence v3.0" in (paths.ROOT / "DATA_LICENCE.md").read_text(encoding="utf-8")

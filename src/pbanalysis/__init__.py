@@ -5,4 +5,9 @@ extracts) -> ``data`` (processed tables and loaders) -> ``measures`` ->
 ``claims``, ``charts``, ``briefing`` -> ``cli`` and the notebooks.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("pbanalysis")
+except PackageNotFoundError:  # running from a source tree without installing
+    __version__ = "unknown"
