@@ -8,11 +8,16 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @contextlib.contextmanager
-def atomic_path(target):
+def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it into place on success."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -28,18 +33,19 @@ def atomic_path(target):
         raise
 
 
-def write_bytes(target, data: bytes) -> Path:
+def write_bytes(target: str | os.PathLike, data: bytes) -> Path:
+    """Write bytes to ``target`` atomically; returns the target's path."""
     with atomic_path(target) as tmp:
         Path(tmp).write_bytes(data)
     return Path(target)
 
 
-def write_text(target, text: str) -> Path:
-    """Write UTF-8 text with Unix newlines, atomically."""
+def write_text(target: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 text with Unix newlines, atomically; returns the target's path."""
     return write_bytes(target, text.encode("utf-8"))
 
 
-def write_csv(target, frame) -> Path:
-    """Write a data frame as CSV (UTF-8, ``\\n`` line ends, no index), atomically."""
+def write_csv(target: str | os.PathLike, frame: pd.DataFrame) -> Path:
+    """Write a data frame as CSV (UTF-8, ``\\n`` line ends, no index), atomically; returns the target's path."""
     text = frame.to_csv(index=False, lineterminator="\n")
     return write_text(target, text)
