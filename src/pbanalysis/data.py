@@ -21,6 +21,7 @@ Loaders: :func:`load_council_year`, :func:`load_national_series`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -192,7 +193,7 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     return out
 
 
-def validate_council_year(df: pd.DataFrame, path=None) -> None:
+def validate_council_year(df: pd.DataFrame, path: Path | str | None = None) -> None:
     """Checks a processed council x year table must pass; raises InputError otherwise."""
     dup = df.duplicated(["year", "council_code"])
     if dup.any():
@@ -270,6 +271,7 @@ def reconcile(extract: pd.DataFrame, table: str, measure: str, group: str, age: 
 
 
 def build_reconciliation(activity: pd.DataFrame, unitcosts: pd.DataFrame) -> pd.DataFrame:
+    """Every measure of :data:`RECONCILED`: England row against the council sum, one row per year."""
     parts = [reconcile(activity if t == "activity" else unitcosts, t, m, g, a) for t, m, g, a in RECONCILED]
     return pd.concat(parts, ignore_index=True)
 
@@ -301,7 +303,7 @@ def build_national_series(council_year: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
-def build_processed(out_dir=None, progress=print) -> list[Path]:
+def build_processed(out_dir: Path | str | None = None, progress: Callable[[str], object] | None = print) -> list[Path]:
     """``make data``: build every processed table from ``data/raw``; returns the files written."""
     out_dir = Path(out_dir or paths.PROCESSED_DIR)
     activity, unitcosts, councils = load_extract("activity"), load_extract("unitcosts"), load_councils()

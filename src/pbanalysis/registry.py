@@ -23,6 +23,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,6 +31,12 @@ from pbanalysis import briefing, data, measures, provenance, register, report
 from pbanalysis import keys as k
 from pbanalysis.charts import figures, style
 from pbanalysis.errors import ParameterError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: What a chart builder returns: the figure, its alt text and the numbers behind it.
+Drawn = tuple["Figure", str, dict]
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,12 +89,14 @@ class Chart:
     alt_text: str
     numbers: dict = field(default_factory=dict)
 
-    def save(self, out_dir=None, formats=style.FORMATS, name: str | None = None) -> list[Path]:
+    def save(
+        self, out_dir: Path | str | None = None, formats: tuple[str, ...] = style.FORMATS, name: str | None = None
+    ) -> list[Path]:
         """Save as each format plus ``.alt.txt`` and ``.json`` into ``out_dir``; returns the files written."""
         return style.save(self.fig, name or self.name, self.alt_text, self.numbers, out_dir, formats)
 
-    def save_for_run(self, run_name: str = "default", out_dir=None) -> list[Path]:
-        """Save under the chart's name; runs other than 'default' add ``--<run_name>``."""
+    def save_for_run(self, run_name: str = "default", out_dir: Path | str | None = None) -> list[Path]:
+        """Save under the chart's name; runs other than 'default' add ``--<run_name>``. Returns the files."""
         suffix = "" if run_name == "default" else f"--{run_name}"
         return self.save(out_dir, name=self.name + suffix)
 
@@ -118,31 +127,36 @@ def _highlight(highlight) -> list[str]:
 # --- the charts -------------------------------------------------------------
 
 
-def takeup_timeline(denominator, target, as_of, size="slide"):
+def takeup_timeline(denominator: str, target: float, as_of: str, size: str = "slide") -> Drawn:
+    """Reported take-up (% of the chosen denominator) dated up to ``as_of``, against the ``target`` %. Returns (figure, alt text, numbers)."""
     reg = _reg()
     measures.check_number("target", target, 0, 100)
     tl = measures.takeup_timeline(reg, denominator, as_of)
     return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source_register(), size)
 
 
-def takeup_denominators(target, size="slide"):
+def takeup_denominators(target: float, size: str = "slide") -> Drawn:
+    """Reported holders as % of each denominator, against the ``target`` %. Returns (figure, alt text, numbers)."""
     measures.check_number("target", target, 0, 100)
     table = measures.takeup_by_denominator(_reg(), target)
     return figures.takeup_denominators(table, target, source_register(), size)
 
 
-def pb_spend_split(size="slide"):
+def pb_spend_split(size: str = "slide") -> Drawn:
+    """Reported spend through personal budgets (GBP million) and its direct-payment part. Returns (figure, alt text, numbers)."""
     return figures.pb_spend_split(measures.pb_spend_split(_reg()), source_register(), size)
 
 
-def dp_spend_series(size="slide"):
+def dp_spend_series(size: str = "slide") -> Drawn:
+    """Official England direct-payment gross spend by year (GBP million) against the reported spend. Returns (figure, alt text, numbers)."""
     reg = _reg()
     split = measures.pb_spend_split(reg).set_index("part")["gbp_million"]
     spend = measures.spend_series(_nat())
     return figures.dp_spend_series(spend, float(split.sum()), float(split["Direct payments"]), source_unitcosts(), size)
 
 
-def spend_per_recipient_rank(year, highlight, size="slide"):
+def spend_per_recipient_rank(year: str, highlight: list[str] | str | None, size: str = "slide") -> Drawn:
+    """Councils ranked by direct-payment spend per recipient (GBP a year) in ``year``, ``highlight`` labelled. Returns (figure, alt text, numbers)."""
     year = _year(year)
     spend = k.DP_SPEND_PER_RECIPIENT_GBP
     df = measures.councils_in_year(_cy(), year, spend)
@@ -165,7 +179,10 @@ def spend_per_recipient_rank(year, highlight, size="slide"):
     )
 
 
-def variance_rank(year, measure, thresholds, highlight, size="slide"):
+def variance_rank(
+    year: str, measure: str, thresholds: list[float], highlight: list[str] | str | None, size: str = "slide"
+) -> Drawn:
+    """Every council ranked by ``measure`` in ``year``; for proxy take-up (%) the ``thresholds`` are drawn. Returns (figure, alt text, numbers)."""
     year = _year(year)
     measures.check_choice("measure", measure, measures.VARIANCE_MEASURES)
     thresholds = measures.check_thresholds("thresholds", thresholds) if measure == k.PROXY_TAKEUP_PCT else []
@@ -204,7 +221,8 @@ def variance_rank(year, measure, thresholds, highlight, size="slide"):
     )
 
 
-def variance_by_region(year, measure, size="slide"):
+def variance_by_region(year: str, measure: str, size: str = "slide") -> Drawn:
+    """Councils and regional medians of ``measure`` in ``year``. Returns (figure, alt text, numbers)."""
     year = _year(year)
     df = measures.councils_in_year(_cy(), year, measure)
     return figures.by_group(
@@ -212,7 +230,8 @@ def variance_by_region(year, measure, size="slide"):
     )
 
 
-def variance_by_type(year, measure, size="slide"):
+def variance_by_type(year: str, measure: str, size: str = "slide") -> Drawn:
+    """Councils and council-type medians of ``measure`` in ``year``. Returns (figure, alt text, numbers)."""
     year = _year(year)
     df = measures.councils_in_year(_cy(), year, measure)
     return figures.by_group(
@@ -226,19 +245,22 @@ def variance_by_type(year, measure, size="slide"):
     )
 
 
-def variance_thresholds(thresholds, size="slide"):
+def variance_thresholds(thresholds: list[float], size: str = "slide") -> Drawn:
+    """Share of councils (%) in each proxy take-up band, by year, definition changes marked. Returns (figure, alt text, numbers)."""
     thresholds = measures.check_thresholds("thresholds", thresholds)
     cy = _cy()
     shares = measures.threshold_shares(cy, thresholds)
     return figures.threshold_shares(shares, thresholds, measures.definition_changes(cy), source_pssex1(), size)
 
 
-def council_trend(council, size="slide"):
+def council_trend(council: str, size: str = "slide") -> Drawn:
+    """One council's proxy take-up (%) by year against England, its region and its type. Returns (figure, alt text, numbers)."""
     b = briefing.council_numbers(council)
     return figures.council_series(b.series, b.name, b.definition_changes, source_pssex1(), size)
 
 
-def council_comparison(council, year, size="slide"):
+def council_comparison(council: str, year: str, size: str = "slide") -> Drawn:
+    """One council against England, its region and its type in ``year``. Returns (figure, alt text, numbers)."""
     b = briefing.council_numbers(council, year=year)
     return figures.council_comparison(b.comparison, b.name, b.year, source_pssex1([b.year]), size)
 
@@ -351,7 +373,7 @@ def describe() -> list[tuple[str, str]]:
     return out
 
 
-def draw(name: str, **params) -> Chart:
+def draw(name: str, **params: object) -> Chart:
     """Build one chart by name (no files written).
 
     ``params`` are the chart's notebook parameters plus ``size``; a parameter
@@ -369,7 +391,15 @@ def draw(name: str, **params) -> Chart:
     return Chart(name, fig, alt, numbers)
 
 
-def render(name: str, year=None, council=None, fmt="svg", size="slide", out_dir=None, suffix="") -> list[Path]:
+def render(
+    name: str,
+    year: str | None = None,
+    council: str | None = None,
+    fmt: str = "svg",
+    size: str = "slide",
+    out_dir: Path | str | None = None,
+    suffix: str = "",
+) -> list[Path]:
     """Build and save one chart (``fmt`` 'svg', 'png' or 'both'); returns the files written."""
     formats = style.FORMATS if fmt == "both" else (style.check_format(fmt),)
     style.check_size(size)

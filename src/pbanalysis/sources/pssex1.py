@@ -48,6 +48,7 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -215,6 +216,8 @@ def _who(text: str) -> tuple[str, str]:
 
 @dataclass
 class Measure:
+    """What one column holds: measure key, client group, age band, unit and definition basis."""
+
     measure: str
     client_group: str
     age_band: str
@@ -222,7 +225,8 @@ class Measure:
     definition_basis: str
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str, str]:
+        """(measure, client group, age band): a column's identity within one table."""
         return (self.measure, self.client_group, self.age_band)
 
 
@@ -265,6 +269,8 @@ def classify(kind: str, header: str, annualised_denominators: bool = False) -> t
 
 @dataclass
 class Column:
+    """One data column: its 0-based field, its header text (rows joined by " | ") and its code."""
+
     index: int
     header: str  # all header rows joined with " | ", group headers spanned
     code: str
@@ -272,6 +278,8 @@ class Column:
 
 @dataclass
 class Table:
+    """One official file read: where it is, what it is, its columns, council rows and England row."""
+
     path: Path
     kind: str
     year: str
@@ -351,7 +359,7 @@ def _name_fields(cells: list[str]) -> int:
     return 2 if _CODE_ONLY.match(cells[0] if cells else "") else 1
 
 
-def read_table(path, expect_year: str | None = None, expect_kind: str | None = None) -> Table:
+def read_table(path: Path | str, expect_year: str | None = None, expect_kind: str | None = None) -> Table:
     """Read one PSS-EX1 annex CSV into a :class:`Table` (headers located, rows classified)."""
     path = Path(path)
     data = path.read_bytes()
@@ -491,7 +499,9 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
     )
 
 
-def parse_value(path, raw: str, row: int, column: int, *, allow_negative: bool = False):
+def parse_value(
+    path: Path | str, raw: str, row: int, column: int, *, allow_negative: bool = False
+) -> tuple[float | None, str, str]:
     """(value, flag, reason) of one cell: a number, or a missing value with a reason.
 
     Suppression marks never become 0. A blank cell is missing with reason
@@ -630,7 +640,7 @@ class Location(NamedTuple):
     name: str
 
 
-def council_locations(tables) -> dict[str, list[Location]]:
+def council_locations(tables: list[Table]) -> dict[str, list[Location]]:
     """Every row each council code appears on, by code (for error messages).
 
     The label field is 1 for two-cell labels (the name is in field 1), else 0.
@@ -644,7 +654,7 @@ def council_locations(tables) -> dict[str, list[Location]]:
     return out
 
 
-def source_files(pssex1_dir) -> dict[tuple[str, str], Path]:
+def source_files(pssex1_dir: Path | str) -> dict[tuple[str, str], Path]:
     """The official files in a folder, keyed by (kind, year), from their names."""
     found = {}
     for p in sorted(Path(pssex1_dir).glob("pssex1_*_*.csv")):
@@ -654,7 +664,9 @@ def source_files(pssex1_dir) -> dict[tuple[str, str], Path]:
     return found
 
 
-def extract_all(pssex1_dir, progress=None) -> tuple[dict[str, pd.DataFrame], list[Table]]:
+def extract_all(
+    pssex1_dir: Path | str, progress: Callable[[str], object] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Table]]:
     """Extract every official file in a folder: {kind: long frame}, plus the tables read."""
     files = source_files(pssex1_dir)
     if not files:
