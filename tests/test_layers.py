@@ -140,11 +140,9 @@ def _where(src: str, dst: str, line: int) -> str:
 
 
 def test_the_graph_sees_imports_inside_functions():
-    # report.notebook_defaults imports papermill inside the function; cli imports every command's
-    # module inside its function: the graph must see the latter.
-    assert "pbanalysis.registry" in GRAPH["pbanalysis.cli"]
-    assert "pbanalysis.report" in GRAPH["pbanalysis.cli"]
-    assert "pbanalysis.briefing" in GRAPH["pbanalysis.charts.figures"], "the known exception is in a function body"
+    # cli imports each command's module inside the command's function, and nothing else at the top
+    # but errors: the graph must see them.
+    assert {"pbanalysis.registry", "pbanalysis.report", "pbanalysis.briefing"} <= set(GRAPH["pbanalysis.cli"])
 
 
 def test_every_module_has_a_layer():
