@@ -243,7 +243,9 @@ def test_a_cycle_inside_a_function_would_be_caught(monkeypatch):
 
 # --- each measure key spelled once ---------------------------------------------------------------
 
-KEY_VALUES = {v for name, v in vars(keys).items() if name.isupper() and isinstance(v, str) and not name.startswith("_")}
+_KEYS = {v for name, v in vars(keys).items() if name.isupper() and isinstance(v, str) and not name.startswith("_")}
+#: Every key, and the names derived from one (``<key>_flag``, ``england_<key>``).
+KEY_VALUES = _KEYS | {keys.flag(v) for v in _KEYS} | {keys.england(v) for v in _KEYS}
 
 #: Modules owned by other changes that still spell keys as strings (issue 8 rewrites measures and
 #: claims; issue 12 rewrites briefing and charts). Listed so the test fails on any NEW spelling;
@@ -260,11 +262,21 @@ KNOWN_SPELLINGS: dict[str, set[str]] = {
         "dp_recipients_31mar",
         "councils_with_dp_spend",
         "recipients_source",
+        "england_dp_gross_cost_gbp000",
+        "england_dp_recipients_31mar",
+        "england_dp_spend_per_recipient_gbp",
     },
-    "src/pbanalysis/claims.py": {"proxy_takeup_pct"},
+    "src/pbanalysis/claims.py": {
+        "proxy_takeup_pct",
+        "england_community_receipts_31mar",
+        "england_dp_clients_31mar",
+        "england_dp_gross_cost_gbp000",
+        "england_proxy_takeup_pct",
+    },
     "src/pbanalysis/briefing.py": {
         "proxy_takeup_pct",
         "dp_clients_31mar",
+        "dp_clients_31mar_flag",
         "dp_spend_per_recipient_gbp",
         "definition_basis",
     },

@@ -36,9 +36,7 @@ from pbanalysis.sources import lookup, pssex1
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
 PROXY_DEFINITION = (
-    "People on direct payments at 31 March (in 2009-10 the table counts 'existing / new direct payments "
-    "and personal budgets'; 2010-11 carries the same header but its counts equal the direct-payment "
-    "recipients of the unit-cost table, so it is treated as direct payments only) divided by the sum of people receiving "
+    pssex1.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
     "home care, day care, meals and direct payments at 31 March, all ages (PSS-EX1 / RAP P2s). "
     "A person receiving two services counts twice in the denominator, so this understates the share "
     "of people. It is NOT NI 130 (clients and carers receiving self-directed support during the year "

@@ -705,6 +705,13 @@ DP_ONLY_IN_EFFECT = (
     "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only."
 )
 
+#: What the direct-payment count at 31 March counts, year by year (the proxy's numerator).
+DP_COUNT_DEFINITION = (
+    "People on direct payments at 31 March (in 2009-10 the table counts 'existing / new direct payments "
+    "and personal budgets'; 2010-11 carries the same header but its counts equal the direct-payment "
+    "recipients of the unit-cost table, so it is treated as direct payments only)"
+)
+
 #: The reason spend per recipient is withheld when the gross cost is 0 but people had direct payments.
 NOT_CREDIBLE_SPEND = "not credible: gross cost 0 with recipients at 31 March"
 
