@@ -50,7 +50,7 @@ raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/d
 
 data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
 
-$(PROCESSED) &: $(RAW) src/pbanalysis/data.py src/pbanalysis/paths.py src/pbanalysis/atomic.py $(STAMP)
+$(PROCESSED) &: $(RAW) src/pbanalysis/data.py src/pbanalysis/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/lookup.py src/pbanalysis/paths.py src/pbanalysis/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
 report: $(REPORTS)/index.html ## Build the whole report: data, every notebook run, HTML and reports/index.html

@@ -31,7 +31,7 @@ REPORT_SCRIPT = r"""
 import sys, yaml
 from pbanalysis import claims, data, paths, register, report
 from pbanalysis.atomic import write_csv
-from pbanalysis.charts import registry
+from pbanalysis import registry
 NOTEBOOK_CHARTS = {
     "take_up": [("takeup_timeline", ["denominator", "target", "as_of"]), ("takeup_denominators", ["target"])],
     "spending": [("pb_spend_split", []), ("dp_spend_series", []), ("spend_per_recipient_rank", ["year", "highlight"])],

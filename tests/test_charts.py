@@ -7,8 +7,7 @@ import sys
 
 import pytest
 
-from pbanalysis import provenance
-from pbanalysis.charts import registry
+from pbanalysis import provenance, registry
 from pbanalysis.errors import ParameterError
 
 HASHES = "mpl_hashes.json"

@@ -214,20 +214,21 @@ th:first-child,td:first-child{{text-align:left}} .note{{color:#3D3D3D;font-size:
 
 def build_pack(council, out_dir=None, year: str | None = None, formats=("svg", "png")) -> Briefing:
     """Write one council's pack to ``reports/briefings/<slug>/``: page, charts, numbers."""
-    from pbanalysis.charts import figures, registry
+    from pbanalysis import provenance
+    from pbanalysis.charts import figures, style
 
     b = council_numbers(council, year)
     folder = paths.briefing_dir(b.slug, out_dir)
-    src = registry.source_pssex1()
+    src = provenance.source_line("pssex1-activity")
     charts = {
         "council_trend": figures.council_series(b.series, b.name, b.definition_changes, src),
         "council_comparison": figures.council_comparison(
-            b.comparison, b.name, b.year, registry.source_pssex1([b.year])
+            b.comparison, b.name, b.year, provenance.source_line("pssex1-activity", [b.year])
         ),
     }
     blocks = []
     for name, (fig, alt, numbers) in charts.items():
-        registry.Chart(name, fig, alt, numbers).save(folder, formats)
+        style.save(fig, name, alt, numbers, folder, formats)
         blocks.append(
             f'<figure><img src="{name}.svg" alt="{html.escape(alt)}"><figcaption class="note">'
             f'<a href="{name}.png">PNG (300 dpi)</a></figcaption></figure>'

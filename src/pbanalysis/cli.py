@@ -47,7 +47,7 @@ def cmd_index(args) -> None:
 
 
 def cmd_chart(args) -> None:
-    from pbanalysis.charts import registry
+    from pbanalysis import registry
 
     if args.list or not args.name:
         for name, desc in registry.describe():

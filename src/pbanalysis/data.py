@@ -21,21 +21,22 @@ Loaders: :func:`load_council_year`, :func:`load_national_series`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from pbanalysis import keys as k
 from pbanalysis import paths
 from pbanalysis.atomic import write_csv
 from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.sources import lookup, pssex1
 
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
 PROXY_DEFINITION = (
-    "People on direct payments at 31 March (in 2009-10 the table counts 'existing / new direct payments "
-    "and personal budgets'; 2010-11 carries the same header but its counts equal the direct-payment "
-    "recipients of the unit-cost table, so it is treated as direct payments only) divided by the sum of people receiving "
+    pssex1.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
     "home care, day care, meals and direct payments at 31 March, all ages (PSS-EX1 / RAP P2s). "
     "A person receiving two services counts twice in the denominator, so this understates the share "
     "of people. It is NOT NI 130 (clients and carers receiving self-directed support during the year "
@@ -43,23 +44,21 @@ PROXY_DEFINITION = (
     "the data available here."
 )
 
-DP_ONLY_IN_EFFECT = (
-    "The table's header says 'existing / new direct payments and personal budgets', but all {n} councils' "
-    "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only."
-)
-
 #: The community services whose 31 March counts make the proxy's denominator.
-COMMUNITY_MEASURES = ["home_care_clients_31mar", "day_care_clients_31mar", "meals_clients_31mar", "dp_clients_31mar"]
+COMMUNITY_MEASURES = list(k.COMMUNITY_MEASURES)
 
 #: Measures reconciled against the England row.
 RECONCILED = [
-    ("activity", "dp_clients_31mar", "all", "all_ages"),
-    ("activity", "home_care_clients_31mar", "all", "all_ages"),
-    ("activity", "day_care_clients_31mar", "all", "all_ages"),
-    ("activity", "meals_clients_31mar", "all", "all_ages"),
-    ("unitcosts", "dp_gross_cost", "all_adults", "18+"),
-    ("unitcosts", "dp_recipients_31mar", "all_adults", "18+"),
+    ("activity", k.DP_CLIENTS_31MAR, "all", "all_ages"),
+    ("activity", k.HOME_CARE_CLIENTS_31MAR, "all", "all_ages"),
+    ("activity", k.DAY_CARE_CLIENTS_31MAR, "all", "all_ages"),
+    ("activity", k.MEALS_CLIENTS_31MAR, "all", "all_ages"),
+    ("unitcosts", k.DP_GROSS_COST, "all_adults", "18+"),
+    ("unitcosts", k.DP_RECIPIENTS_31MAR, "all_adults", "18+"),
 ]
+
+#: The unit-cost table's recipients, before :func:`pbanalysis.sources.pssex1.spend_recipients` picks the count.
+_UC_RECIPIENTS = k.DP_RECIPIENTS_31MAR + "_uc"
 
 _DTYPES = {
     "year": str,
@@ -69,7 +68,7 @@ _DTYPES = {
     "measure": str,
     "client_group": str,
     "age_band": str,
-    "definition_basis": str,
+    k.DEFINITION_BASIS: str,
     "unit": str,
     "flag": str,
     "flag_reason": str,
@@ -114,8 +113,8 @@ def _wide(df: pd.DataFrame, measures: dict[tuple[str, str, str], str]) -> pd.Dat
     parts = []
     for (measure, group, age), col in measures.items():
         sub = df[(df["measure"] == measure) & (df["client_group"] == group) & (df["age_band"] == age)]
-        sub = sub[keys + ["value", "flag", "definition_basis"]].rename(
-            columns={"value": col, "flag": f"{col}_flag", "definition_basis": f"{col}_basis"}
+        sub = sub[keys + ["value", "flag", k.DEFINITION_BASIS]].rename(
+            columns={"value": col, "flag": k.flag(col), k.DEFINITION_BASIS: f"{col}_basis"}
         )
         parts.append(sub.set_index(keys))
     return pd.concat(parts, axis=1).reset_index()
@@ -126,50 +125,41 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     act = _wide(
         activity,
         {
-            ("dp_clients_31mar", "all", "all_ages"): "dp_clients_31mar",
-            ("home_care_clients_31mar", "all", "all_ages"): "home_care_clients_31mar",
-            ("day_care_clients_31mar", "all", "all_ages"): "day_care_clients_31mar",
-            ("meals_clients_31mar", "all", "all_ages"): "meals_clients_31mar",
+            (m, "all", "all_ages"): m
+            for m in (k.DP_CLIENTS_31MAR, k.HOME_CARE_CLIENTS_31MAR, k.DAY_CARE_CLIENTS_31MAR, k.MEALS_CLIENTS_31MAR)
         },
     )
     uc = _wide(
-        unitcosts[unitcosts["measure"].isin(["dp_gross_cost", "dp_recipients_31mar"])],
+        unitcosts[unitcosts["measure"].isin([k.DP_GROSS_COST, k.DP_RECIPIENTS_31MAR])],
         {
-            ("dp_gross_cost", "all_adults", "18+"): "dp_gross_cost_gbp000",
-            ("dp_recipients_31mar", "all_adults", "18+"): "dp_recipients_31mar_uc",
+            (k.DP_GROSS_COST, "all_adults", "18+"): k.DP_GROSS_COST_GBP000,
+            (k.DP_RECIPIENTS_31MAR, "all_adults", "18+"): _UC_RECIPIENTS,
         },
     )
     out = act.merge(uc, on=["year", "council_code", "area"], how="left")
-    out["definition_basis"] = out["dp_clients_31mar_basis"]
-    out["definition_note"] = ""
-    # A year whose header says "direct payments and personal budgets" but whose counts equal the
-    # unit-cost table's direct-payment recipients for every council counts direct payments only.
-    for year, g in out[out["definition_basis"] == "dp_and_pb"].groupby("year"):
-        both = g.dropna(subset=["dp_clients_31mar", "dp_recipients_31mar_uc"])
-        if len(both) >= 100 and (both["dp_clients_31mar"] == both["dp_recipients_31mar_uc"]).all():
-            rows = out["year"] == year
-            out.loc[rows, "definition_basis"] = "dp_only"
-            out.loc[rows, "definition_note"] = DP_ONLY_IN_EFFECT.format(n=len(both))
-    denom = out[COMMUNITY_MEASURES].sum(axis=1, min_count=len(COMMUNITY_MEASURES))
-    denom = denom.where(out[COMMUNITY_MEASURES].notna().all(axis=1))
-    out["community_receipts_31mar"] = denom
-    out["proxy_takeup_pct"] = (100 * out["dp_clients_31mar"] / denom.replace(0, np.nan)).round(2)
-    # Spend per recipient: unit-cost recipients where the table has them; else the activity count.
-    recip = out["dp_recipients_31mar_uc"]
-    use_activity = recip.isna() & out["dp_gross_cost_gbp000"].notna()
-    out["dp_recipients_31mar"] = recip.where(~use_activity, out["dp_clients_31mar"])
-    has_pair = out["dp_gross_cost_gbp000"].notna() & out["dp_recipients_31mar"].notna()
-    out["recipients_source"] = np.where(
-        ~has_pair, "", np.where(use_activity, "activity table (RAP P2s) at 31 March", "unit-cost table denominator")
+    out[k.DEFINITION_BASIS] = out[f"{k.DP_CLIENTS_31MAR}_basis"]
+    out[k.DEFINITION_NOTE] = ""
+    # Where the table's header and its counts disagree, the source module says what the count is.
+    for year, note in pssex1.dp_only_in_effect(activity, unitcosts).items():
+        rows = out["year"] == year
+        out.loc[rows, k.DEFINITION_BASIS] = k.BASIS_DP_ONLY
+        out.loc[rows, k.DEFINITION_NOTE] = note
+    community = list(k.COMMUNITY_MEASURES)
+    denom = out[community].sum(axis=1, min_count=len(community))
+    denom = denom.where(out[community].notna().all(axis=1))
+    out[k.COMMUNITY_RECEIPTS_31MAR] = denom
+    out[k.PROXY_TAKEUP_PCT] = (100 * out[k.DP_CLIENTS_31MAR] / denom.replace(0, np.nan)).round(2)
+    gross = out[k.DP_GROSS_COST_GBP000]
+    out[k.DP_RECIPIENTS_31MAR], out[k.RECIPIENTS_SOURCE] = pssex1.spend_recipients(
+        out[_UC_RECIPIENTS], out[k.DP_CLIENTS_31MAR], gross
     )
-    spend = 1000 * out["dp_gross_cost_gbp000"] / out["dp_recipients_31mar"].replace(0, np.nan)
-    not_credible = (out["dp_gross_cost_gbp000"] == 0) & (out["dp_recipients_31mar"] > 0)
-    out["dp_spend_per_recipient_gbp"] = spend.where(~not_credible).round(0)
-    out["spend_note"] = np.where(not_credible, "not credible: gross cost 0 with recipients at 31 March", "")
+    spend = 1000 * gross / out[k.DP_RECIPIENTS_31MAR].replace(0, np.nan)
+    not_credible = pssex1.spend_not_credible(gross, out[k.DP_RECIPIENTS_31MAR])
+    out[k.DP_SPEND_PER_RECIPIENT_GBP] = spend.where(~not_credible).round(0)
+    out[k.SPEND_NOTE] = np.where(not_credible, pssex1.NOT_CREDIBLE_SPEND, "")
     meta = councils[["council_code", "council_name", "gss_code", "region", "council_type", "council_type_2008_09"]]
     out = out.merge(meta, on="council_code", how="left")
-    first = out["year"] == "2008-09"
-    out.loc[first, "council_type"] = out.loc[first, "council_type_2008_09"]
+    out["council_type"] = lookup.council_type_in_year(out["year"], out["council_type"], out["council_type_2008_09"])
     eng = out["area"] == "england"
     out.loc[eng, ["council_name", "gss_code", "region", "council_type"]] = ["England", "E92000001", "", ""]
     cols = [
@@ -180,28 +170,28 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
         "gss_code",
         "region",
         "council_type",
-        "definition_basis",
-        "definition_note",
-        "dp_clients_31mar",
-        "dp_clients_31mar_flag",
-        "home_care_clients_31mar",
-        "day_care_clients_31mar",
-        "meals_clients_31mar",
-        "community_receipts_31mar",
-        "proxy_takeup_pct",
-        "dp_gross_cost_gbp000",
-        "dp_gross_cost_gbp000_flag",
-        "dp_recipients_31mar",
-        "recipients_source",
-        "dp_spend_per_recipient_gbp",
-        "spend_note",
+        k.DEFINITION_BASIS,
+        k.DEFINITION_NOTE,
+        k.DP_CLIENTS_31MAR,
+        k.flag(k.DP_CLIENTS_31MAR),
+        k.HOME_CARE_CLIENTS_31MAR,
+        k.DAY_CARE_CLIENTS_31MAR,
+        k.MEALS_CLIENTS_31MAR,
+        k.COMMUNITY_RECEIPTS_31MAR,
+        k.PROXY_TAKEUP_PCT,
+        k.DP_GROSS_COST_GBP000,
+        k.flag(k.DP_GROSS_COST_GBP000),
+        k.DP_RECIPIENTS_31MAR,
+        k.RECIPIENTS_SOURCE,
+        k.DP_SPEND_PER_RECIPIENT_GBP,
+        k.SPEND_NOTE,
     ]
     out = out[cols].sort_values(["year", "area", "council_code"], kind="mergesort").reset_index(drop=True)
     validate_council_year(out)
     return out
 
 
-def validate_council_year(df: pd.DataFrame, path=None) -> None:
+def validate_council_year(df: pd.DataFrame, path: Path | str | None = None) -> None:
     """Checks a processed council x year table must pass; raises InputError otherwise."""
     dup = df.duplicated(["year", "council_code"])
     if dup.any():
@@ -213,19 +203,19 @@ def validate_council_year(df: pd.DataFrame, path=None) -> None:
             column="council_code",
             found=df.loc[i, "council_code"],
         )
-    bad = df["proxy_takeup_pct"].notna() & ~df["proxy_takeup_pct"].between(0, 100)
+    bad = df[k.PROXY_TAKEUP_PCT].notna() & ~df[k.PROXY_TAKEUP_PCT].between(0, 100)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise InputError(
             path or paths.COUNCIL_YEAR_CSV,
             "a percentage from 0 to 100",
             row=i + 2,
-            column="proxy_takeup_pct",
-            found=str(df.loc[i, "proxy_takeup_pct"]),
+            column=k.PROXY_TAKEUP_PCT,
+            found=str(df.loc[i, k.PROXY_TAKEUP_PCT]),
         )
     counts = df[df["area"] == "council"].groupby("year")["council_code"].nunique()
     for year, n in counts.items():
-        expected = 150 if year == "2008-09" else 152
+        expected = pssex1.expected_councils(year)
         if n != expected:
             raise InputError(
                 path or paths.COUNCIL_YEAR_CSV, f"{expected} councils in {year}", column="council_code", found=str(n)
@@ -245,7 +235,7 @@ def reconcile(extract: pd.DataFrame, table: str, measure: str, group: str, age: 
         n_missing = int(c["flag"].isin(["..", ".", "blank"]).sum())
         n = int(c["value"].notna().sum())
         diff = england - total
-        rounding = 2.5 * n if measure != "dp_gross_cost" else 0.5 * n
+        rounding = 2.5 * n if measure != k.DP_GROSS_COST else 0.5 * n
         if np.isnan(diff):
             why = "no England value"
         elif abs(diff) < 1e-9:
@@ -279,6 +269,7 @@ def reconcile(extract: pd.DataFrame, table: str, measure: str, group: str, age: 
 
 
 def build_reconciliation(activity: pd.DataFrame, unitcosts: pd.DataFrame) -> pd.DataFrame:
+    """Every measure of :data:`RECONCILED`: England row against the council sum, one row per year."""
     parts = [reconcile(activity if t == "activity" else unitcosts, t, m, g, a) for t, m, g, a in RECONCILED]
     return pd.concat(parts, ignore_index=True)
 
@@ -289,28 +280,28 @@ def build_national_series(council_year: pd.DataFrame) -> pd.DataFrame:
     cy = council_year[council_year["area"] == "council"]
     out = pd.DataFrame(index=sorted(council_year["year"].unique()))
     out.index.name = "year"
-    out["definition_basis"] = eng["definition_basis"]
-    out["definition_note"] = eng["definition_note"]
+    out[k.DEFINITION_BASIS] = eng[k.DEFINITION_BASIS]
+    out[k.DEFINITION_NOTE] = eng[k.DEFINITION_NOTE]
     out["councils"] = cy.groupby("year")["council_code"].nunique()
     for col in [
-        "dp_clients_31mar",
-        "home_care_clients_31mar",
-        "day_care_clients_31mar",
-        "meals_clients_31mar",
-        "community_receipts_31mar",
-        "proxy_takeup_pct",
-        "dp_gross_cost_gbp000",
-        "dp_recipients_31mar",
-        "dp_spend_per_recipient_gbp",
+        k.DP_CLIENTS_31MAR,
+        k.HOME_CARE_CLIENTS_31MAR,
+        k.DAY_CARE_CLIENTS_31MAR,
+        k.MEALS_CLIENTS_31MAR,
+        k.COMMUNITY_RECEIPTS_31MAR,
+        k.PROXY_TAKEUP_PCT,
+        k.DP_GROSS_COST_GBP000,
+        k.DP_RECIPIENTS_31MAR,
+        k.DP_SPEND_PER_RECIPIENT_GBP,
     ]:
-        out[f"england_{col}"] = eng[col]
-    out["councils_with_proxy"] = cy.groupby("year")["proxy_takeup_pct"].count()
-    out["council_median_proxy_takeup_pct"] = cy.groupby("year")["proxy_takeup_pct"].median().round(2)
-    out["councils_with_dp_spend"] = cy.groupby("year")["dp_gross_cost_gbp000"].count()
+        out[k.england(col)] = eng[col]
+    out[k.COUNCILS_WITH_PROXY] = cy.groupby("year")[k.PROXY_TAKEUP_PCT].count()
+    out[k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT] = cy.groupby("year")[k.PROXY_TAKEUP_PCT].median().round(2)
+    out[k.COUNCILS_WITH_DP_SPEND] = cy.groupby("year")[k.DP_GROSS_COST_GBP000].count()
     return out.reset_index()
 
 
-def build_processed(out_dir=None, progress=print) -> list[Path]:
+def build_processed(out_dir: Path | str | None = None, progress: Callable[[str], object] | None = print) -> list[Path]:
     """``make data``: build every processed table from ``data/raw``; returns the files written."""
     out_dir = Path(out_dir or paths.PROCESSED_DIR)
     activity, unitcosts, councils = load_extract("activity"), load_extract("unitcosts"), load_councils()
@@ -336,10 +327,10 @@ def load_council_year() -> pd.DataFrame:
             "year": str,
             "council_code": str,
             "gss_code": str,
-            "dp_clients_31mar_flag": str,
-            "definition_note": str,
-            "spend_note": str,
-            "dp_gross_cost_gbp000_flag": str,
+            k.flag(k.DP_CLIENTS_31MAR): str,
+            k.DEFINITION_NOTE: str,
+            k.SPEND_NOTE: str,
+            k.flag(k.DP_GROSS_COST_GBP000): str,
         },
         numeric_blank_is_missing=True,
     )

@@ -149,3 +149,36 @@ def to_html(executed) -> Path:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
     return write_text(paths.HTML_DIR / f"{executed.stem}.html", body)
+
+
+def notebook_defaults(notebook: str) -> dict[str, object]:
+    """Each parameter's default value, as the notebook's one ``parameters`` cell sets it.
+
+    Returns {parameter name: Python value} in the cell's order, read with
+    :func:`papermill.inspect_notebook` (the cell is the only home of a
+    notebook's defaults; the chart registry and the docs read them here).
+    Raises :class:`InputError` if the notebook is missing, has no parameters
+    cell, or a default is not a Python literal.
+    """
+    import ast
+
+    import papermill as pm
+
+    path = paths.NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    if not path.exists():
+        raise InputError(path, f"a notebook {notebook}.ipynb in {paths.NOTEBOOKS_DIR}", found="no such file")
+    inspected = pm.inspect_notebook(str(path))
+    if not inspected:
+        raise InputError(path, "a cell tagged 'parameters' setting each parameter's default", found="none")
+    out: dict[str, object] = {}
+    for name, p in inspected.items():
+        try:
+            out[name] = ast.literal_eval(p["default"])
+        except (ValueError, SyntaxError):
+            raise InputError(
+                path,
+                "a Python literal (string, number, list, ...) as the default in the 'parameters' cell",
+                column=name,
+                found=p["default"],
+            ) from None
+    return out

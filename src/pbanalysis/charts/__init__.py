@@ -1,2 +1,6 @@
-"""Charts: house style (:mod:`.style`), one function per chart (:mod:`.figures`),
-and the registry the CLI uses (:mod:`.registry`)."""
+"""Charts that only draw: house style (:mod:`.style`) and one function per chart (:mod:`.figures`).
+
+A chart function takes the numbers it shows and returns (figure, alt text,
+numbers); it loads nothing and computes no measure. The registry that loads,
+computes and names the charts is :mod:`pbanalysis.registry`.
+"""

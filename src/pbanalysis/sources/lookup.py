@@ -267,3 +267,16 @@ def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_p
 def normalise_display(name: str) -> str:
     """A council name for display: trailing ' UA' and padding removed."""
     return re.sub(r"\s+UA$", "", " ".join(name.split()))
+
+
+#: The last year before the 1 April 2009 reorganisation, when some of today's unitary councils were counties.
+BEFORE_REORGANISATION = "2008-09"
+
+
+def council_type_in_year(year: pd.Series, council_type: pd.Series, council_type_2008_09: pd.Series) -> pd.Series:
+    """Each row's council type in its own year: the 2008-09 type in 2008-09, else today's type.
+
+    ``council_type_2008_09`` (from :func:`match_councils`) says "County" for a
+    council the lookup starts on 1 April 2009; aligned on the index of ``year``.
+    """
+    return council_type.where(year != BEFORE_REORGANISATION, council_type_2008_09)

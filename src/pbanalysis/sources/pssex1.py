@@ -27,7 +27,16 @@ Every quirk of these files is handled here and nowhere else:
   never 0;
 * notes and footnotes below (or inside) the data, and blank rows;
 * a footnote that turns the 2008-09 unit-cost denominators into annualised
-  client-weeks, which we carry as a different measure.
+  client-weeks, which we carry as a different measure; spend per recipient
+  that year uses the activity table's 31 March count instead
+  (:func:`spend_recipients`);
+* a 2010-11 header that says "existing / new direct payments and personal
+  budgets" over counts that equal every council's direct-payment recipients in
+  the unit-cost table: treated as direct payments only
+  (:func:`dp_only_in_effect`);
+* a gross direct-payment cost of 0 beside recipients at 31 March, which is not
+  a credible spend (:func:`spend_not_credible`);
+* 150 councils in 2008-09 and 152 from 2009-10 (:func:`expected_councils`).
 
 Bad input raises :class:`pbanalysis.errors.InputError` naming the file, row
 (1-based, as a spreadsheet shows it), column and what was expected.
@@ -39,12 +48,14 @@ import csv
 import hashlib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
+from pbanalysis import keys as k
 from pbanalysis.errors import InputError, column_letter
 
 PUBLISHER = "NHS Information Centre for health and social care (HSCIC from 2013; now NHS England)"
@@ -73,7 +84,7 @@ EXTRACT_COLUMNS = [
     "measure",
     "client_group",
     "age_band",
-    "definition_basis",
+    k.DEFINITION_BASIS,
     "unit",
     "value",
     "flag",
@@ -117,9 +128,9 @@ AGES = {
     "16-17": "16-17",
 }
 SERVICES = {
-    "home care": "home_care_clients_31mar",
-    "day care": "day_care_clients_31mar",
-    "meals": "meals_clients_31mar",
+    "home care": k.HOME_CARE_CLIENTS_31MAR,
+    "day care": k.DAY_CARE_CLIENTS_31MAR,
+    "meals": k.MEALS_CLIENTS_31MAR,
 }
 
 
@@ -172,14 +183,14 @@ RULES = [
 #: Columns every file of a kind must have, with the header text a user should look for.
 REQUIRED = {
     "activity": {
-        ("dp_clients_31mar", "all", "all_ages"): "Total all ages, Direct payments (RAP P2s, people at 31 March)",
-        ("home_care_clients_31mar", "all", "all_ages"): "Total all ages, Home care (RAP P2s, people at 31 March)",
-        ("day_care_clients_31mar", "all", "all_ages"): "Total all ages, Day care (RAP P2s, people at 31 March)",
-        ("meals_clients_31mar", "all", "all_ages"): "Total all ages, Meals (RAP P2s, people at 31 March)",
+        (k.DP_CLIENTS_31MAR, "all", "all_ages"): "Total all ages, Direct payments (RAP P2s, people at 31 March)",
+        (k.HOME_CARE_CLIENTS_31MAR, "all", "all_ages"): "Total all ages, Home care (RAP P2s, people at 31 March)",
+        (k.DAY_CARE_CLIENTS_31MAR, "all", "all_ages"): "Total all ages, Day care (RAP P2s, people at 31 March)",
+        (k.MEALS_CLIENTS_31MAR, "all", "all_ages"): "Total all ages, Meals (RAP P2s, people at 31 March)",
     },
     "unitcosts": {
         (
-            "dp_gross_cost",
+            k.DP_GROSS_COST,
             "all_adults",
             "18+",
         ): "Gross total cost for direct payments to adults and older people (£000's)",
@@ -205,6 +216,8 @@ def _who(text: str) -> tuple[str, str]:
 
 @dataclass
 class Measure:
+    """What one column holds: measure key, client group, age band, unit and definition basis."""
+
     measure: str
     client_group: str
     age_band: str
@@ -212,7 +225,8 @@ class Measure:
     definition_basis: str
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, str, str]:
+        """(measure, client group, age band): a column's identity within one table."""
         return (self.measure, self.client_group, self.age_band)
 
 
@@ -229,21 +243,22 @@ def classify(kind: str, header: str, annualised_denominators: bool = False) -> t
             group = GROUPS[(m.group("group") or "").lower()]
             age = AGES[m.group("age").lower()]
             if "direct payment" in service:
-                basis = "dp_and_pb" if "personal budget" in service else "dp_only"
-                return Measure("dp_clients_31mar", group, age, "people", basis), rule
-            return Measure(SERVICES[service], group, age, "people", "as_stated"), rule
+                basis = k.BASIS_DP_AND_PB if "personal budget" in service else k.BASIS_DP_ONLY
+                return Measure(k.DP_CLIENTS_31MAR, group, age, "people", basis), rule
+            return Measure(SERVICES[service], group, age, "people", k.BASIS_AS_STATED), rule
         if rule.pattern is _CARERS_YEAR:
-            return Measure("carers_dp_during_year", "carers", AGES[m.group("age").lower()], "people", "dp_only"), rule
+            age = AGES[m.group("age").lower()]
+            return Measure(k.CARERS_DP_DURING_YEAR, "carers", age, "people", k.BASIS_DP_ONLY), rule
         if rule.pattern is _CARERS_31MAR:
-            return Measure("carers_dp_31mar", "carers", "all_ages", "people", "dp_only"), rule
+            return Measure(k.CARERS_DP_31MAR, "carers", "all_ages", "people", k.BASIS_DP_ONLY), rule
         group, age = _who(m.group("who"))
         if rule.pattern is _DP_COST:
-            return Measure("dp_gross_cost", group, age, "GBP thousand", "dp_only"), rule
+            return Measure(k.DP_GROSS_COST, group, age, "GBP thousand", k.BASIS_DP_ONLY), rule
         if rule.pattern is _DP_COUNT:
             if annualised_denominators:
-                return Measure("dp_client_weeks_annualised", group, age, "client-weeks", "dp_only"), rule
-            return Measure("dp_recipients_31mar", group, age, "people", "dp_only"), rule
-        return Measure("dp_avg_weekly_cost", group, age, "GBP per week", "dp_only"), rule
+                return Measure(k.DP_CLIENT_WEEKS_ANNUALISED, group, age, "client-weeks", k.BASIS_DP_ONLY), rule
+            return Measure(k.DP_RECIPIENTS_31MAR, group, age, "people", k.BASIS_DP_ONLY), rule
+        return Measure(k.DP_AVG_WEEKLY_COST, group, age, "GBP per week", k.BASIS_DP_ONLY), rule
     return None
 
 
@@ -254,6 +269,8 @@ def classify(kind: str, header: str, annualised_denominators: bool = False) -> t
 
 @dataclass
 class Column:
+    """One data column: its 0-based field, its header text (rows joined by " | ") and its code."""
+
     index: int
     header: str  # all header rows joined with " | ", group headers spanned
     code: str
@@ -261,6 +278,8 @@ class Column:
 
 @dataclass
 class Table:
+    """One official file read: where it is, what it is, its columns, council rows and England row."""
+
     path: Path
     kind: str
     year: str
@@ -340,7 +359,7 @@ def _name_fields(cells: list[str]) -> int:
     return 2 if _CODE_ONLY.match(cells[0] if cells else "") else 1
 
 
-def read_table(path, expect_year: str | None = None, expect_kind: str | None = None) -> Table:
+def read_table(path: Path | str, expect_year: str | None = None, expect_kind: str | None = None) -> Table:
     """Read one PSS-EX1 annex CSV into a :class:`Table` (headers located, rows classified)."""
     path = Path(path)
     data = path.read_bytes()
@@ -480,7 +499,9 @@ def read_table(path, expect_year: str | None = None, expect_kind: str | None = N
     )
 
 
-def parse_value(path, raw: str, row: int, column: int, *, allow_negative: bool = False):
+def parse_value(
+    path: Path | str, raw: str, row: int, column: int, *, allow_negative: bool = False
+) -> tuple[float | None, str, str]:
     """(value, flag, reason) of one cell: a number, or a missing value with a reason.
 
     Suppression marks never become 0. A blank cell is missing with reason
@@ -596,7 +617,7 @@ def extract(table: Table) -> pd.DataFrame:
                     "measure": m.measure,
                     "client_group": m.client_group,
                     "age_band": m.age_band,
-                    "definition_basis": m.definition_basis,
+                    k.DEFINITION_BASIS: m.definition_basis,
                     "unit": m.unit,
                     "value": _format(value),
                     "flag": flag,
@@ -619,7 +640,7 @@ class Location(NamedTuple):
     name: str
 
 
-def council_locations(tables) -> dict[str, list[Location]]:
+def council_locations(tables: list[Table]) -> dict[str, list[Location]]:
     """Every row each council code appears on, by code (for error messages).
 
     The label field is 1 for two-cell labels (the name is in field 1), else 0.
@@ -633,7 +654,7 @@ def council_locations(tables) -> dict[str, list[Location]]:
     return out
 
 
-def source_files(pssex1_dir) -> dict[tuple[str, str], Path]:
+def source_files(pssex1_dir: Path | str) -> dict[tuple[str, str], Path]:
     """The official files in a folder, keyed by (kind, year), from their names."""
     found = {}
     for p in sorted(Path(pssex1_dir).glob("pssex1_*_*.csv")):
@@ -643,7 +664,9 @@ def source_files(pssex1_dir) -> dict[tuple[str, str], Path]:
     return found
 
 
-def extract_all(pssex1_dir, progress=None) -> tuple[dict[str, pd.DataFrame], list[Table]]:
+def extract_all(
+    pssex1_dir: Path | str, progress: Callable[[str], object] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Table]]:
     """Extract every official file in a folder: {kind: long frame}, plus the tables read."""
     files = source_files(pssex1_dir)
     if not files:
@@ -663,3 +686,102 @@ def extract_all(pssex1_dir, progress=None) -> tuple[dict[str, pd.DataFrame], lis
             ["year", "area", "council_code", "measure", "client_group", "age_band"], kind="mergesort"
         ).reset_index(drop=True)
     return out, tables
+
+
+# --------------------------------------------------------------------------
+# Rules for reading the extracts: what their numbers mean
+# --------------------------------------------------------------------------
+
+#: Councils in each year's tables: 150 in 2008-09, then 152 after the 1 April 2009 reorganisation
+#: (Bedfordshire and Cheshire each split in two).
+COUNCILS_2008_09, COUNCILS_FROM_2009_10 = 150, 152
+
+#: A "direct payments and personal budgets" header is treated as direct payments only when at least
+#: this many areas have both counts and every one of them equals its unit-cost direct-payment recipients.
+DP_ONLY_MIN_AREAS = 100
+
+DP_ONLY_IN_EFFECT = (
+    "The table's header says 'existing / new direct payments and personal budgets', but all {n} councils' "
+    "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only."
+)
+
+#: What the direct-payment count at 31 March counts, year by year (the proxy's numerator).
+DP_COUNT_DEFINITION = (
+    "People on direct payments at 31 March (in 2009-10 the table counts 'existing / new direct payments "
+    "and personal budgets'; 2010-11 carries the same header but its counts equal the direct-payment "
+    "recipients of the unit-cost table, so it is treated as direct payments only)"
+)
+
+#: The reason spend per recipient is withheld when the gross cost is 0 but people had direct payments.
+NOT_CREDIBLE_SPEND = "not credible: gross cost 0 with recipients at 31 March"
+
+#: Where the spend-per-recipient denominator comes from.
+RECIPIENTS_FROM_UNITCOSTS = "unit-cost table denominator"
+RECIPIENTS_FROM_ACTIVITY = "activity table (RAP P2s) at 31 March"
+
+_AREA_KEYS = ["year", "council_code", "area"]
+
+
+def expected_councils(year: str) -> int:
+    """How many councils a year's PSS-EX1 tables list: 150 in 2008-09, 152 from 2009-10."""
+    return COUNCILS_2008_09 if year == "2008-09" else COUNCILS_FROM_2009_10
+
+
+def dp_only_in_effect(activity: pd.DataFrame, unitcosts: pd.DataFrame) -> dict[str, str]:
+    """Years whose direct-payment count is direct payments only in effect: {year: note}.
+
+    A year's header may say "existing / new direct payments and personal budgets"
+    (``definition_basis`` ``dp_and_pb``) while every area's count (all ages)
+    equals its direct-payment recipients (adults and older people) in the
+    unit-cost table. Then the count holds no personal budgets beyond direct
+    payments, and the year is treated as direct payments only; the note says
+    why, with the number of areas compared. In the tables read here that is
+    2010-11.
+    """
+    dp = activity[
+        (activity["measure"] == k.DP_CLIENTS_31MAR)
+        & (activity["client_group"] == "all")
+        & (activity["age_band"] == "all_ages")
+        & (activity[k.DEFINITION_BASIS] == k.BASIS_DP_AND_PB)
+    ]
+    uc = unitcosts[
+        (unitcosts["measure"] == k.DP_RECIPIENTS_31MAR)
+        & (unitcosts["client_group"] == "all_adults")
+        & (unitcosts["age_band"] == "18+")
+    ]
+    both = dp[_AREA_KEYS + ["value"]].merge(uc[_AREA_KEYS + ["value"]], on=_AREA_KEYS, suffixes=("", "_uc"))
+    both = both.dropna(subset=["value", "value_uc"])
+    out = {}
+    for year, g in both.groupby("year"):
+        if len(g) >= DP_ONLY_MIN_AREAS and (g["value"] == g["value_uc"]).all():
+            out[str(year)] = DP_ONLY_IN_EFFECT.format(n=len(g))
+    return out
+
+
+def spend_recipients(
+    unitcost_recipients: pd.Series, activity_clients: pd.Series, gross_cost: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """The people to divide direct-payment spend by, and which table they come from.
+
+    The unit-cost table's recipients at 31 March where it has them. Where it has
+    none but a gross cost is given (2008-09, whose unit-cost denominators are
+    annualised client-weeks), the activity table's people on direct payments at
+    31 March. Returns (people, source label); the label is "" where there is no
+    cost-and-people pair.
+    """
+    use_activity = unitcost_recipients.isna() & gross_cost.notna()
+    recipients = unitcost_recipients.where(~use_activity, activity_clients)
+    has_pair = gross_cost.notna() & recipients.notna()
+    source = pd.Series("", index=recipients.index, dtype=object)
+    source[has_pair & use_activity] = RECIPIENTS_FROM_ACTIVITY
+    source[has_pair & ~use_activity] = RECIPIENTS_FROM_UNITCOSTS
+    return recipients, source
+
+
+def spend_not_credible(gross_cost: pd.Series, recipients: pd.Series) -> pd.Series:
+    """True where a council reports a gross direct-payment cost of 0 but people on direct payments.
+
+    Such a spend per recipient (0) is not credible; it becomes missing with
+    :data:`NOT_CREDIBLE_SPEND` as the reason.
+    """
+    return (gross_cost == 0) & (recipients > 0)
