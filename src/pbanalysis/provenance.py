@@ -98,8 +98,7 @@ _ASCOF_FIELDS = [
     (
         "boundary",
         "string",
-        "Council rows: unchanged, same_area (new council, same area) or boundary_changed "
-        "(see council_successors.csv).",
+        "Council rows: unchanged, same_area (new council, same area) or boundary_changed (see council_successors.csv).",
         None,
     ),
     ("measure_code", "string", "ASCOF Measure Code as printed, e.g. 1C1A or 1C1A65OV.", None),
@@ -323,9 +322,7 @@ def load_origins(path=None) -> dict[str, Origin]:
                 found=f["publication"],
             )
         if f["file"] in origins:
-            raise InputError(
-                path, "each file once", row=lines.get(at + ("file",)), column="file", found=f["file"]
-            )
+            raise InputError(path, "each file once", row=lines.get(at + ("file",)), column="file", found=f["file"])
         pub = pubs[f["publication"]]
         origins[f["file"]] = Origin(
             file=f["file"],

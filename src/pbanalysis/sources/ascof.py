@@ -66,7 +66,11 @@ HEADERS = {
 
 #: Measure group -> (recipients, measure, the file's description of it).
 GROUPS = {
-    "1C1A": ("users", "self_directed_support", "Proportion of people using social care who receive self-directed support"),
+    "1C1A": (
+        "users",
+        "self_directed_support",
+        "Proportion of people using social care who receive self-directed support",
+    ),
     "1C2A": ("users", "direct_payments", "Proportion of people using social care who receive direct payments"),
     "1C1B": ("carers", "self_directed_support", "Proportion of carers who receive self-directed support"),
     "1C2B": ("carers", "direct_payments", "Proportion of carers who receive direct payments"),
@@ -82,7 +86,11 @@ _CARER_AGES = {
 AGES = {g: (_USER_AGES if GROUPS[g][0] == "users" else _CARER_AGES) for g in GROUPS}
 
 #: Measure Type -> (our measure type, unit).
-TYPES = {"Numerator": ("numerator", "people"), "Denominator": ("denominator", "people"), "Outcome": ("outcome", "percent")}
+TYPES = {
+    "Numerator": ("numerator", "people"),
+    "Denominator": ("denominator", "people"),
+    "Outcome": ("outcome", "percent"),
+}
 #: Geographical Level -> our area level.
 LEVELS = {"England": "england", "Region": "region", "Council Type": "council_type", "Council": "council"}
 
@@ -203,7 +211,9 @@ def read_1c(path=None) -> pd.DataFrame:
             raise err(r, "code", f"an ASCOF Measure Code of group {group} ({allowed})", text["code"])
         disagg, age_band = ages[suffix]
         if text["disaggregation"] != disagg:
-            raise err(r, "disaggregation", f"Disaggregation Level {disagg!r} for {text['code']}", text["disaggregation"])
+            raise err(
+                r, "disaggregation", f"Disaggregation Level {disagg!r} for {text['code']}", text["disaggregation"]
+            )
         recipients, measure, description = GROUPS[group]
         if " ".join(text["description"].split()) != description:
             raise err(r, "description", f"the description {description!r} for {group}", text["description"])
