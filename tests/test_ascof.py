@@ -287,3 +287,12 @@ def test_the_chart_has_a_source_line_from_the_package_and_is_deterministic(tmp_p
     assert numbers["england_pct"] == 92.2 and numbers["councils"] == what_next.spread()["published"]
     assert what_next.source_line() == provenance.source_line("ascof-1c-2020-21")
     assert "Somerset 68.7%" in (tmp_path / "a" / "what_next_sds_rank.alt.txt").read_text()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_naming_it(tmp_path):
+    bad = tmp_path / "ascof_measures_2020-21.xlsx"
+    bad.write_bytes(b"Geographical Code,Geographical Description\n")
+    with pytest.raises(InputError, match=r"ascof_measures_2020-21\.xlsx, row 1: expected an \.xlsx workbook"):
+        ascof.read_1c(bad)
+    with pytest.raises(InputError, match=r"expected the ASCOF 2020-21 workbook; found 'no such file'"):
+        ascof.read_1c(tmp_path / "missing.xlsx")
