@@ -140,6 +140,13 @@ def spread(df: pd.DataFrame | None = None, group: str = SDS) -> dict:
     }
 
 
+@functools.lru_cache(maxsize=1)
+def _default_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The council table, councils.csv and council_successors.csv, read once (for repeated look-ups)."""
+    councils = pd.read_csv(paths.COUNCILS_CSV, dtype=str, keep_default_na=False)
+    return council_table(), councils, lookup.read_successors()
+
+
 def _norm(text: str) -> str:
     return lookup.normalise(str(text))
 
@@ -177,9 +184,9 @@ def council_value(code_or_name: str, df: pd.DataFrame | None = None, councils=No
     ``rank`` (1 = highest self-directed support share) of ``ranked`` councils, and ``note``.
     Raises ParameterError when nothing matches.
     """
-    table = council_table(df)
-    councils = pd.read_csv(paths.COUNCILS_CSV, dtype=str, keep_default_na=False) if councils is None else councils
-    successors = lookup.read_successors() if successors is None else successors
+    table = _default_tables()[0] if df is None else council_table(df)
+    councils = _default_tables()[1] if councils is None else councils
+    successors = _default_tables()[2] if successors is None else successors
     q = str(code_or_name).strip()
     key = _norm(q)
     old = councils[councils["last_year"] == councils["last_year"].max()]
