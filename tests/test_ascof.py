@@ -296,3 +296,8 @@ def test_a_file_that_is_not_a_workbook_is_refused_naming_it(tmp_path):
         ascof.read_1c(bad)
     with pytest.raises(InputError, match=r"expected the ASCOF 2020-21 workbook; found 'no such file'"):
         ascof.read_1c(tmp_path / "missing.xlsx")
+
+
+def test_every_file_read_is_the_copy_its_origin_records():
+    """A file whose bytes differ from its origin record would show 'sha256_in_origins' in the package."""
+    assert "sha256_in_origins" not in paths.DATAPACKAGE_JSON.read_text(encoding="utf-8")
