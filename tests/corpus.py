@@ -16,7 +16,9 @@ The real files used, and the quirk each one brings:
   ``102 - Cumbria ``, DP column ``A4.18`` in field 29 (column AD), code row 6;
 * ``pssex1_unitcosts_2011-12.csv`` - Windows-1252, no column-code row, DP
   recipients in field 101 (column CX);
-* ``pssex1_unitcosts_2013-14.csv`` - Windows-1252, DP gross cost in field 100.
+* ``pssex1_unitcosts_2013-14.csv`` - Windows-1252, DP gross cost in field 100;
+* ``ascof_measures_2020-21.xlsx`` - a workbook, sheet ``in``, one row per area x
+  measure code x measure type; Manchester's 1C1A outcome (90.1) is on row 8572.
 
 Row numbers in the expected messages are the files' own (1-based, as a
 spreadsheet shows them); the official copies are fixed, so they are too.
@@ -28,6 +30,7 @@ import csv
 import io
 import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,18 +48,21 @@ ACT_1213 = "pssex1/pssex1_activity_2012-13.csv"
 UC_1112 = "pssex1/pssex1_unitcosts_2011-12.csv"
 UC_1314 = "pssex1/pssex1_unitcosts_2013-14.csv"
 LOOKUP = "lookup/uk_local_authorities_mysociety.csv"
+ASCOF = "ascof/ascof_measures_2020-21.xlsx"
 REGISTER = "reported_figures.csv"
-EXTRACTS = ("pssex1_activity.csv", "pssex1_unitcosts.csv", "councils.csv")
+EXTRACTS = ("pssex1_activity.csv", "pssex1_unitcosts.csv", "councils.csv", "ascof_1c_2020_21.csv")
+#: The workbook row of Manchester's ASCOF 1C1A outcome (all ages), and its columns (E, H).
+ASCOF_ROW, ASCOF_CODE_COL, ASCOF_VALUE_COL = 8572, 4, 7
 
 
 # --------------------------------------------------------------------------- copying and editing
 
 
 def copy_source(dst: Path) -> Path:
-    """A writable copy of the official source folder (pssex1/ and lookup/) in ``dst``."""
-    for sub in ("pssex1", "lookup"):
+    """A writable copy of the official source folder (pssex1/, lookup/ and ascof/) in ``dst``."""
+    for sub, pattern in (("pssex1", "*.csv"), ("lookup", "*.csv"), ("ascof", "*.xlsx")):
         (dst / sub).mkdir(parents=True, exist_ok=True)
-        for p in sorted((SOURCE / sub).glob("*.csv")):
+        for p in sorted((SOURCE / sub).glob(pattern)):
             shutil.copyfile(p, dst / sub / p.name)  # copyfile: not the read-only mode bits
     return dst
 
@@ -263,6 +269,61 @@ def _drop_lookup_column(name: str):
     return fn
 
 
+def edit_xlsx(sheet: Callable[[str], str] | None = None, workbook: Callable[[str], str] | None = None):
+    """Rewrite a workbook's XML in place: ``sheet`` edits its one worksheet, ``workbook`` its sheet list.
+
+    Working on the XML keeps every other byte of the real file as it was (and is quick).
+    """
+
+    def mutate(path: Path) -> None:
+        with zipfile.ZipFile(path) as z:
+            members = [(info, z.read(info.filename)) for info in z.infolist()]
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            for info, data in members:
+                if sheet and info.filename == "xl/worksheets/sheet1.xml":
+                    data = sheet(data.decode("utf-8")).encode("utf-8")
+                if workbook and info.filename == "xl/workbook.xml":
+                    data = workbook(data.decode("utf-8")).encode("utf-8")
+                z.writestr(info, data)
+
+    return mutate
+
+
+def _xml_text_cell(ref: str, text: str) -> Callable[[str], str]:
+    """Replace cell ``ref`` (e.g. ``H8572``) with an inline text value."""
+
+    def fn(xml: str) -> str:
+        new, n = re.subn(
+            rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>', xml
+        )
+        assert n == 1, ref
+        return new
+
+    return fn
+
+
+def _xml_copy_row(src: int, dst: int) -> Callable[[str], str]:
+    """Overwrite row ``dst`` with a copy of row ``src`` (a repeated row)."""
+
+    def fn(xml: str) -> str:
+        row = re.search(rf'<row r="{src}".*?</row>', xml).group(0)
+        copy = re.sub(rf'(r="[A-Z]*){src}"', rf'\g<1>{dst}"', row)
+        new, n = re.subn(rf'<row r="{dst}".*?</row>', lambda m: copy, xml)
+        assert n == 1
+        return new
+
+    return fn
+
+
+def _rename_sheet(old: str, new: str) -> Callable[[str], str]:
+    def fn(xml: str) -> str:
+        out, n = re.subn(rf'<sheet name="{old}"', f'<sheet name="{new}"', xml)
+        assert n == 1
+        return out
+
+    return fn
+
+
 # --------------------------------------------------------------------------- checks for accepted cases
 
 
@@ -317,6 +378,27 @@ def only_cell_suppressed(mark: str, year: str, council: str, measure: str, clien
 # --------------------------------------------------------------------------- the corpus
 
 
+def only_ascof_cell_suppressed(mark: str, row: int):
+    """Identical extracts except one ASCOF value: empty, the mark as flag, and its reason."""
+
+    def check(out: Path, baseline: Path, source: Path) -> None:
+        from pbanalysis.sources import ascof
+
+        name = "ascof_1c_2020_21.csv"
+        got = pd.read_csv(out / name, dtype=str, keep_default_na=False)
+        want = pd.read_csv(baseline / name, dtype=str, keep_default_na=False)
+        key = got["sheet_row"] == str(row)
+        assert key.sum() == 1
+        cell = got[key].iloc[0]
+        assert want[key].iloc[0]["value"] not in ("", "0")
+        assert (cell["value"], cell["flag"], cell["flag_reason"]) == ("", mark, ascof.SUPPRESSION[mark])
+        pd.testing.assert_frame_equal(got[~key], want[~key])
+        for other in EXTRACTS[:3]:
+            assert (out / other).read_bytes() == (baseline / other).read_bytes()
+
+    return check
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -337,6 +419,7 @@ class Case:
         return self.target == REGISTER
 
 
+FASCOF = r"ascof_measures_2020-21\.xlsx, sheet 'in'"
 F0910 = r"pssex1_activity_2009-10\.csv"
 F1213 = r"pssex1_activity_2012-13\.csv"
 F0809 = r"pssex1_activity_2008-09\.csv"
@@ -614,6 +697,71 @@ CASES = [
         ),
         check=lambda reg: reg.set_index("figure_id").loc["takeup_eligible_nov2010_pct", "value"] == 100,
     ),
+]
+
+CASES += [
+    # --- ASCOF 2020-21 workbook ---------------------------------------------------------------
+    Case(
+        "ascof-missing-sheet",
+        ASCOF,
+        edit_xlsx(workbook=_rename_sheet("in", "data")),
+        (rf"{FASCOF}, row 1: expected a sheet named 'in' holding the ASCOF open data; found \"sheets 'data'\"",),
+        cli=True,
+        row=1,
+    ),
+    Case(
+        "ascof-renamed-measure-code",
+        ASCOF,
+        edit_xlsx(sheet=_xml_text_cell(f"E{ASCOF_ROW}", "1C1X")),
+        (
+            rf"{FASCOF}, row {ASCOF_ROW}, column E: expected an ASCOF Measure Code of group 1C1A "
+            r"\(1C1A, 1C1A1864, 1C1A65OV\); found '1C1X'",
+        ),
+        cli=True,
+        row=ASCOF_ROW,
+        column=ASCOF_CODE_COL,
+    ),
+    Case(
+        "ascof-non-numeric-value",
+        ASCOF,
+        edit_xlsx(sheet=_xml_text_cell(f"H{ASCOF_ROW}", "ninety")),
+        (
+            rf"{FASCOF}, row {ASCOF_ROW}, column H: expected a number, or a suppression mark \[x\] or \[c\]; found 'ninety'",
+        ),
+        row=ASCOF_ROW,
+        column=ASCOF_VALUE_COL,
+    ),
+    Case(
+        "ascof-unknown-suppression-mark",
+        ASCOF,
+        edit_xlsx(sheet=_xml_text_cell(f"H{ASCOF_ROW}", "[z]")),
+        (
+            rf"{FASCOF}, row {ASCOF_ROW}, column H: expected a number, or a suppression mark \[x\] or \[c\]; found '\[z\]'",
+        ),
+        row=ASCOF_ROW,
+        column=ASCOF_VALUE_COL,
+    ),
+    Case(
+        "ascof-duplicated-council",
+        ASCOF,
+        edit_xlsx(sheet=_xml_copy_row(ASCOF_ROW, ASCOF_ROW + 1)),
+        (
+            rf"{FASCOF}, row {ASCOF_ROW + 1}, column A: expected each area once per measure code and type "
+            rf"\(row {ASCOF_ROW} already has Manchester 1C1A Outcome\); found '306 Manchester'",
+        ),
+        cli=True,
+        row=ASCOF_ROW + 1,
+        column=0,
+    ),
+    *[
+        Case(
+            f"ascof-suppression-{name}-accepted",
+            ASCOF,
+            edit_xlsx(sheet=_xml_text_cell(f"H{ASCOF_ROW}", mark)),
+            check=only_ascof_cell_suppressed(mark, ASCOF_ROW),
+        )
+        for name, mark in (("x", "[x]"), ("c", "[c]"))
+    ],
 ]
 
 BY_ID = {c.id: c for c in CASES}

@@ -117,7 +117,7 @@ def test_corpus_case(case, tmp_path, baseline):
 def test_corpus_has_at_least_20_cases_and_covers_every_family():
     ids = [c.id for c in CASES]
     assert len(ids) >= 20
-    for family in ("encoding-", "layout-", "council-", "value-", "file-", "register-"):
+    for family in ("encoding-", "layout-", "council-", "value-", "file-", "register-", "ascof-"):
         assert any(i.startswith(family) for i in ids), family
     assert sum(c.cli for c in CASES) >= 8
     assert all(c.refused or c.check for c in CASES)

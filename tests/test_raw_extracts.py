@@ -119,10 +119,17 @@ def test_datapackage_fails_on_a_corrupted_copy(tmp_path):
 
 @has_source
 def test_refresh_from_official_files_is_byte_identical(tmp_path):
-    for name in ("reported_figures.csv", "reported_sources.csv"):
+    # Hand-curated inputs beside the extracts (the register, origins, boundary changes) are copied.
+    for name in (
+        "reported_figures.csv",
+        "reported_sources.csv",
+        paths.ORIGINS_YAML.name,
+        paths.COUNCIL_SUCCESSORS_CSV.name,
+    ):
         if (paths.RAW_DIR / name).exists():
             shutil.copy(paths.RAW_DIR / name, tmp_path / name)
     build_raw(SOURCE, raw_dir=tmp_path, progress=None)
+    assert (tmp_path / paths.ASCOF_1C_CSV.name).is_file(), "the ASCOF extract is part of the rebuild"
     for p in sorted(paths.RAW_DIR.iterdir()):
         assert (tmp_path / p.name).read_bytes() == p.read_bytes(), f"{p.name} differs from a fresh extraction"
 
@@ -132,7 +139,7 @@ def test_no_official_file_is_committed():
     import hashlib
     import subprocess
 
-    official = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SOURCE.rglob("*.csv")}
+    official = {hashlib.sha256(p.read_bytes()).hexdigest() for p in SOURCE.rglob("*.*") if p.is_file()}
     tracked = subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True).stdout.split()
     for f in tracked:
         p = paths.ROOT / f

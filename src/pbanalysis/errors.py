@@ -23,13 +23,22 @@ class InputError(ValueError):
     """Bad input: a file, a row, a column, and what was expected there.
 
     ``row`` is 1-based as a spreadsheet shows it; ``column`` is a 0-based CSV
-    field index (shown with its letter) or a column name.
+    field index (shown with its letter) or a column name. For a workbook,
+    ``sheet`` names the sheet, and an integer column is shown by its letter.
     """
 
     def __init__(
-        self, path, expected: str, *, row: int | None = None, column: int | str | None = None, found: str | None = None
+        self,
+        path,
+        expected: str,
+        *,
+        row: int | None = None,
+        column: int | str | None = None,
+        found: str | None = None,
+        sheet: str | None = None,
     ):
         self.path = Path(path) if path is not None else None
+        self.sheet = sheet
         self.row = row
         self.column = column
         self.expected = expected
@@ -38,10 +47,14 @@ class InputError(ValueError):
 
     def _message(self) -> str:
         where = [str(self.path) if self.path is not None else "<input>"]
+        if self.sheet is not None:
+            where.append(f"sheet {self.sheet!r}")
         if self.row is not None:
             where.append(f"row {self.row}")
         if self.column is not None:
-            if isinstance(self.column, int):
+            if isinstance(self.column, int) and self.sheet is not None:
+                where.append(f"column {column_letter(self.column)}")
+            elif isinstance(self.column, int):
                 where.append(f"column {column_letter(self.column)} (field {self.column})")
             else:
                 where.append(f"column {self.column!r}")

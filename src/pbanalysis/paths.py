@@ -67,3 +67,17 @@ def figure_path(name: str, ext: str, out_dir: Path | None = None) -> Path:
 def briefing_dir(slug: str, out_dir: Path | None = None) -> Path:
     """Folder of one council's briefing pack."""
     return Path(out_dir or BRIEFINGS_DIR) / slug
+
+
+# --- ASCOF 2020-21 and the records of where every official file comes from ---
+ASCOF_1C_CSV = RAW_DIR / "ascof_1c_2020_21.csv"
+#: Hand-curated: which 2009-2014 councils became which 2020-21 councils (boundary changes).
+COUNCIL_SUCCESSORS_CSV = RAW_DIR / "council_successors.csv"
+#: Hand-curated: publisher, publication, page, stored copy, date accessed, licence and sha256 of
+#: every official file read by ``make raw``.
+ORIGINS_YAML = RAW_DIR / "origins.yaml"
+
+
+def ascof_xlsx(source_dir: Path) -> Path:
+    """The ASCOF 2020-21 workbook inside a source folder."""
+    return Path(source_dir) / "ascof" / "ascof_measures_2020-21.xlsx"

@@ -1,18 +1,28 @@
-"""The Frictionless Data Package that describes every file in ``data/raw/``.
+"""Where every official file comes from, and the data package describing ``data/raw/``.
 
-For each file it records where the data came from (publisher, publication,
-year, licence and the sha256 of each official file read), the code that made
-it, its own sha256 and size, and a schema with types and units. Charts build
-their source line from it (:func:`source_line`), so no credit is typed by hand.
+``data/raw/origins.yaml`` holds one record per official file: publisher,
+publication title, the publisher's page where known, the stored copy it was
+read from (repository, path, commit, git blob), the date accessed, licence
+and sha256. :func:`load_origins` validates it on load. The Frictionless Data
+Package (``datapackage.json``) is built from those records: for each extract
+it lists the official files read, the code that made it, its own sha256 and
+size, and a schema with types and units. Charts build their source line from
+the package (:func:`source_line`), so no credit is typed by hand, or twice.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from pbanalysis import paths
+from pbanalysis.errors import InputError
 
 PACKAGE_NAME = "pbanalysis-raw"
 
@@ -72,6 +82,51 @@ _COUNCIL_FIELDS = [
     ("note", "string", "Anything a user should know about the join.", None),
 ]
 
+_ASCOF_FIELDS = [
+    ("year", "string", "Financial year, 2020-21 (people and carers at 31 March 2021).", None),
+    ("area_level", "string", "council, region, council_type or england.", None),
+    ("area_code", "string", "The file's Geographical Code: 3-digit CASSR code for councils.", None),
+    ("area_name", "string", "The file's Geographical Description.", None),
+    ("gss_code", "string", "The file's ONS (GSS) code; empty for council types.", None),
+    (
+        "council_code_2009_14",
+        "string",
+        "Council rows: the 2009-2014 council (PSS-EX1 code in councils.csv) it is one-to-one with; "
+        "empty when the boundary changed.",
+        None,
+    ),
+    (
+        "boundary",
+        "string",
+        "Council rows: unchanged, same_area (new council, same area) or boundary_changed (see council_successors.csv).",
+        None,
+    ),
+    ("measure_code", "string", "ASCOF Measure Code as printed, e.g. 1C1A or 1C1A65OV.", None),
+    ("measure_group", "string", "1C1A, 1C2A (people using social care) or 1C1B, 1C2B (carers).", None),
+    ("recipients", "string", "users (people using social care) or carers: never combined.", None),
+    ("measure", "string", "self_directed_support or direct_payments.", None),
+    ("age_band", "string", "all_ages, 18-64, 65+ (users); all_ages, 0-64, 65-84, 85+ (carers).", None),
+    ("measure_type", "string", "numerator, denominator or outcome.", None),
+    ("unit", "string", "people (numerator, denominator) or percent (outcome).", None),
+    ("value", "number", "The figure; empty when the file suppressed it.", "see unit"),
+    ("flag", "string", "The file's mark for a missing value ([x] or [c]); empty when present.", None),
+    ("flag_reason", "string", "What the mark means.", None),
+    ("sheet_row", "integer", "1-based row of the value in the workbook's sheet.", None),
+    ("definition", "string", "The file's Measure Group Description.", None),
+]
+
+_SUCCESSOR_FIELDS = [
+    ("council_code_2009_14", "string", "PSS-EX1 council (CASSR) code, 2009-2014.", None),
+    ("council_name_2009_14", "string", "Council name, 2009-2014.", None),
+    ("gss_code_2009_14", "string", "GSS code in councils.csv.", None),
+    ("successor_code", "string", "CASSR code of the 2020-21 council it became (part of).", None),
+    ("successor_name", "string", "Name of that council.", None),
+    ("successor_gss_code", "string", "GSS code of that council.", None),
+    ("changed_on", "date", "Date of the change.", None),
+    ("relation", "string", "same_area (one-to-one) or boundary_changed (no one-to-one successor).", None),
+    ("note", "string", "What changed, in our own words.", None),
+]
+
 _REGISTER_FIELDS = [
     ("figure_id", "string", "Unique id of a reported figure.", None),
     ("source_id", "string", "Article it comes from (see reported_sources.csv).", None),
@@ -99,7 +154,206 @@ _SOURCES_FIELDS = [
 
 
 def sha256(path) -> str:
+    """The sha256 of a file's bytes, as 64 hex digits."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --------------------------------------------------------------------------- origins.yaml
+
+#: Fields of a publication record: name -> pattern its value must match (None: any text).
+PUBLICATION_FIELDS = {
+    "publisher": None,
+    "publication": None,
+    "licence": None,
+    "licence_url": r"^https?://\S+$",
+    "repository": r"^[\w.-]+/[\w.-]+$",
+    "accessed": r"^\d{4}-\d{2}-\d{2}$",
+}
+OPTIONAL_PUBLICATION_FIELDS = {"publisher_page": r"^https?://\S+$"}
+#: Fields of a file record.
+FILE_FIELDS = {
+    "file": r"^[\w.-]+/[\w. ()-]+$",
+    "publication": None,
+    "year": r"^\d{4}(-\d{2})?$",
+    "path": None,
+    "commit": r"^[0-9a-f]{40}$",
+    "blob": r"^[0-9a-f]{40}$",
+    "sha256": r"^[0-9a-f]{64}$",
+}
+OPTIONAL_FILE_FIELDS = {"publisher_page": r"^https?://\S+$"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one official file comes from (a record of ``origins.yaml`` with its publication's fields)."""
+
+    file: str  #: path relative to the source folder, e.g. ``pssex1/pssex1_activity_2009-10.csv``
+    key: str  #: the publication key (pssex1, lookup, ascof)
+    publisher: str
+    publication: str
+    publisher_page: str  #: the publisher's page, or "" where not known
+    licence: str
+    licence_url: str
+    repository: str  #: the stored copy: GitHub owner/name
+    path: str  #: ... its path in the repository
+    commit: str  #: ... the commit (40 hex digits)
+    blob: str  #: ... the git blob id (40 hex digits)
+    accessed: str  #: ISO date accessed
+    year: str  #: the financial year (or version) the file covers
+    sha256: str  #: sha256 of the file's bytes
+
+    @property
+    def stored_copy_url(self) -> str:
+        """Address of the stored copy at its commit on GitHub."""
+        return f"https://github.com/{self.repository}/blob/{self.commit}/{self.path}".replace(" ", "%20")
+
+    def source(self, title: str, actual_sha256: str | None = None, **extra) -> dict:
+        """This origin as a data-package source entry (``actual_sha256``: of the file actually read)."""
+        out = {
+            "title": title,
+            "publisher": self.publisher,
+            "publication": self.publication,
+            "year": self.year,
+            "licence": self.licence,
+            "licence_url": self.licence_url,
+            "retrieved": self.accessed,
+        }
+        if self.publisher_page:
+            out["path"] = self.publisher_page
+        out["stored_copy"] = {
+            "repository": self.repository,
+            "path": self.path,
+            "commit": self.commit,
+            "blob": self.blob,
+            "url": self.stored_copy_url,
+        }
+        out["file"] = Path(self.file).name
+        out.update(extra)
+        out["sha256"] = actual_sha256 or self.sha256
+        if actual_sha256 and actual_sha256 != self.sha256:
+            out["sha256_in_origins"] = self.sha256
+        return out
+
+
+def _line_numbers(text: str) -> dict[tuple, int]:
+    """1-based line of every mapping key and sequence item in a YAML text: path tuple -> line."""
+    lines: dict[tuple, int] = {}
+
+    def walk(node, at):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                lines[at + (k.value,)] = k.start_mark.line + 1
+                walk(v, at + (k.value,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                lines[at + (i,)] = v.start_mark.line + 1
+                walk(v, at + (i,))
+
+    walk(yaml.compose(text), ())
+    return lines
+
+
+def _text(value) -> str:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def load_origins(path=None) -> dict[str, Origin]:
+    """Every origin record of ``origins.yaml``, keyed by file (relative to the source folder).
+
+    Raises InputError naming the file, line and field for a missing or malformed field.
+    """
+    path = Path(path or paths.ORIGINS_YAML)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "the origin records of the official files (data/raw/origins.yaml)") from None
+    try:
+        doc = yaml.safe_load(text)
+        lines = _line_numbers(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(path, "valid YAML", row=mark.line + 1 if mark else None, found=str(exc)) from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("publications"), dict):
+        raise InputError(path, "a mapping 'publications' of publication records", row=1, column="publications")
+    if not isinstance(doc.get("files"), list) or not doc["files"]:
+        raise InputError(path, "a list 'files' of file records", row=1, column="files")
+
+    def check(record, fields, optional, at, what):
+        if not isinstance(record, dict):
+            raise InputError(path, f"{what} as a mapping of fields", row=lines.get(at, 1))
+        for name in record:
+            if name not in fields and name not in optional:
+                allowed = ", ".join([*fields, *optional])
+                raise InputError(
+                    path, f"only the fields {allowed} in {what}", row=lines.get(at + (name,)), column=name, found=name
+                )
+        out = {}
+        for name, pattern in {**fields, **optional}.items():
+            value = _text(record.get(name)).strip()
+            if name in fields and not value:
+                raise InputError(path, f"a value for field '{name}' in {what}", row=lines.get(at, 1), column=name)
+            if value and pattern and not re.match(pattern, value):
+                raise InputError(
+                    path,
+                    f"field '{name}' of {what} to match {pattern}",
+                    row=lines.get(at + (name,)),
+                    column=name,
+                    found=value,
+                )
+            out[name] = value
+        return out
+
+    pubs = {
+        key: check(rec, PUBLICATION_FIELDS, OPTIONAL_PUBLICATION_FIELDS, ("publications", key), f"publication {key!r}")
+        for key, rec in doc["publications"].items()
+    }
+    origins: dict[str, Origin] = {}
+    for i, rec in enumerate(doc["files"]):
+        at = ("files", i)
+        f = check(rec, FILE_FIELDS, OPTIONAL_FILE_FIELDS, at, f"file record {i + 1}")
+        if f["publication"] not in pubs:
+            raise InputError(
+                path,
+                f"a publication key defined under 'publications' ({', '.join(pubs)})",
+                row=lines.get(at + ("publication",)),
+                column="publication",
+                found=f["publication"],
+            )
+        if f["file"] in origins:
+            raise InputError(path, "each file once", row=lines.get(at + ("file",)), column="file", found=f["file"])
+        pub = pubs[f["publication"]]
+        origins[f["file"]] = Origin(
+            file=f["file"],
+            key=f["publication"],
+            publisher=pub["publisher"],
+            publication=pub["publication"],
+            publisher_page=f["publisher_page"] or pub["publisher_page"],
+            licence=pub["licence"],
+            licence_url=pub["licence_url"],
+            repository=pub["repository"],
+            path=f["path"],
+            commit=f["commit"],
+            blob=f["blob"],
+            accessed=pub["accessed"],
+            year=f["year"],
+            sha256=f["sha256"],
+        )
+    return origins
+
+
+def origin_of(file_path, source_dir, origins: dict[str, Origin], origins_path=None) -> Origin:
+    """The origin record of an official file read from ``source_dir``; InputError if it has none."""
+    rel = Path(file_path).relative_to(Path(source_dir)).as_posix()
+    if rel not in origins:
+        raise InputError(
+            origins_path or paths.ORIGINS_YAML,
+            f"a record for the official file {rel} under 'files'",
+            column="file",
+            found="no record",
+        )
+    return origins[rel]
 
 
 def _schema(fields, header: list[str] | None = None):
@@ -143,24 +397,26 @@ def _resource(path: Path, title: str, description: str, fields, sources, made_by
     }
 
 
-def official_source(table, licence: str, publisher: str, publication: str, retrieved: str = "") -> dict:
-    """One official file read, as a data-package source entry."""
-    return {
-        "title": f"{publication}, {table.year}: {'Activity Data' if table.kind == 'activity' else 'Unit Costs'} by council",
-        "publisher": publisher,
-        "publication": publication,
-        "year": table.year,
-        "licence": licence,
-        "retrieved": retrieved,
-        "file": table.path.name,
-        "table_title": table.title,
-        "encoding": table.encoding,
-        "sha256": table.sha256,
-    }
+def official_source(table, origin: Origin) -> dict:
+    """One PSS-EX1 file read, as a data-package source entry built from its origin record."""
+    kind = "Activity Data" if table.kind == "activity" else "Unit Costs"
+    return origin.source(
+        f"{origin.publication}, {table.year}: {kind} by council",
+        actual_sha256=table.sha256,
+        table_title=table.title,
+        encoding=table.encoding,
+    )
 
 
-def build_package(pssex1_sources: dict[str, list[dict]], lookup_source: dict, raw_dir=None) -> dict:
-    """The descriptor for every file in ``raw_dir`` (default ``data/raw``)."""
+def build_package(
+    pssex1_sources: dict[str, list[dict]], lookup_source: dict, raw_dir=None, ascof_sources: list[dict] | None = None
+) -> dict:
+    """The descriptor (a dict) for every file in ``raw_dir`` (default ``data/raw``).
+
+    ``pssex1_sources`` maps kind -> source entries; ``lookup_source`` and
+    ``ascof_sources`` are the entries of the council lookup and the ASCOF
+    workbook (see :meth:`Origin.source`).
+    """
     raw = Path(raw_dir or paths.RAW_DIR)
     resources = []
     for kind, title in (
@@ -189,6 +445,32 @@ def build_package(pssex1_sources: dict[str, list[dict]], lookup_source: dict, ra
             "pbanalysis.sources.lookup (make raw)",
         )
     )
+    if ascof_sources is not None:
+        resources.append(
+            _resource(
+                raw / paths.ASCOF_1C_CSV.name,
+                "ASCOF 1C, 2020-21: self-directed support and direct payments, by council",
+                "Tidy long extract of ASCOF measure 1C (users: 1C1A, 1C2A; carers: 1C1B, 1C2B, kept apart), "
+                "one row per area x measure code x measure type (numerator, denominator, outcome). "
+                "Suppressed values are empty with their mark and its reason, never 0.",
+                _ASCOF_FIELDS,
+                ascof_sources,
+                "pbanalysis.sources.ascof (make raw)",
+            )
+        )
+    if (raw / paths.COUNCIL_SUCCESSORS_CSV.name).exists():
+        resources.append(
+            _resource(
+                raw / paths.COUNCIL_SUCCESSORS_CSV.name,
+                "Councils across boundary changes: 2009-2014 councils and their 2020-21 successors",
+                "Hand-curated: one row per 2009-2014 council and 2020-21 council it became (part of). "
+                "same_area: one-to-one, compare directly; boundary_changed: no one-to-one successor, "
+                "never compared.",
+                _SUCCESSOR_FIELDS,
+                [lookup_source],
+                "hand-curated, checked by pbanalysis.sources.lookup",
+            )
+        )
     article_source = {
         "title": "Five news articles, 2010-2011 (see reported_sources.csv)",
         "licence": "Figures only; no article text is reproduced",
@@ -217,13 +499,13 @@ def build_package(pssex1_sources: dict[str, list[dict]], lookup_source: dict, ra
         )
     return {
         "name": PACKAGE_NAME,
-        "title": "pbanalysis raw data: official PSS-EX1 extracts, council lookup and reported figures",
+        "title": "pbanalysis raw data: official PSS-EX1 and ASCOF extracts, council lookup and reported figures",
         "description": "Tidy extracts made by pbanalysis from official council-level tables, with the "
         "provenance of every official file read. The official files are not redistributed.",
         "licenses": [
             {
                 "name": "OGL-UK-3.0",
-                "title": "Open Government Licence v3.0 (presumed for PSS-EX1)",
+                "title": "Open Government Licence v3.0 (presumed for PSS-EX1; NHS Digital's licence for ASCOF 2020-21)",
                 "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
             },
             {"name": "MIT", "title": "MIT (mySociety council lookup)"},

@@ -1,8 +1,11 @@
 """``make raw``: official files in a source folder -> tidy extracts in ``data/raw/``.
 
-Reads every PSS-EX1 annex table and the council lookup, writes
-``pssex1_activity.csv``, ``pssex1_unitcosts.csv`` and ``councils.csv``, then
-the data package describing everything in ``data/raw/`` (register included).
+Reads every PSS-EX1 annex table, the council lookup and the ASCOF 2020-21
+workbook, writes ``pssex1_activity.csv``, ``pssex1_unitcosts.csv``,
+``councils.csv`` and ``ascof_1c_2020_21.csv``, then the data package
+describing everything in ``data/raw/`` (register included). Where each
+official file comes from is read from ``data/raw/origins.yaml``; councils
+across boundary changes from ``data/raw/council_successors.csv``.
 The official files themselves are never copied into the project, and nothing
 in the source folder is modified. Output is byte-identical for the same input.
 """
@@ -16,7 +19,7 @@ import pandas as pd
 from pbanalysis import paths, provenance
 from pbanalysis.atomic import write_csv
 from pbanalysis.errors import InputError
-from pbanalysis.sources import lookup, pssex1
+from pbanalysis.sources import ascof, lookup, pssex1
 
 
 def build_raw(source_dir=None, raw_dir=None, progress=print) -> list[Path]:
@@ -25,8 +28,9 @@ def build_raw(source_dir=None, raw_dir=None, progress=print) -> list[Path]:
     raw_dir = Path(raw_dir or paths.RAW_DIR)
     if not source_dir.is_dir():
         raise InputError(
-            source_dir, "a folder holding pssex1/ and lookup/ (the official files)", found="no such folder"
+            source_dir, "a folder holding pssex1/, lookup/ and ascof/ (the official files)", found="no such folder"
         )
+    origins = provenance.load_origins()
     frames, tables = pssex1.extract_all(paths.pssex1_dir(source_dir), progress=progress)
     councils_seen = pd.concat(
         [f[f["area"] == "council"][["council_code", "council_name", "year"]] for f in frames.values()]
@@ -37,32 +41,49 @@ def build_raw(source_dir=None, raw_dir=None, progress=print) -> list[Path]:
     councils = lookup.match_councils(
         councils_seen, lookup.read_lookup(lk_path), lk_path, where=pssex1.council_locations(tables)
     )
+    ascof_path = paths.ascof_xlsx(source_dir)
+    if progress:
+        progress(f"reading {ascof_path.name}")
+    ascof_1c = _ascof_with_boundaries(ascof_path, councils)
+    # Every official file read must have an origin record (checked before anything is written).
+    pssex1_origins = {t.path: provenance.origin_of(t.path, source_dir, origins) for t in tables}
+    lookup_origin = provenance.origin_of(lk_path, source_dir, origins)
+    ascof_origin = provenance.origin_of(ascof_path, source_dir, origins)
 
     written = []
     written.append(write_csv(raw_dir / paths.PSSEX1_ACTIVITY_CSV.name, frames["activity"]))
     written.append(write_csv(raw_dir / paths.PSSEX1_UNITCOSTS_CSV.name, frames["unitcosts"]))
     written.append(write_csv(raw_dir / paths.COUNCILS_CSV.name, councils))
+    written.append(write_csv(raw_dir / paths.ASCOF_1C_CSV.name, ascof_1c))
 
     sources = {
         kind: [
-            provenance.official_source(t, pssex1.LICENCE, pssex1.PUBLISHER, pssex1.PUBLICATION, pssex1.RETRIEVED)
+            provenance.official_source(t, pssex1_origins[t.path])
             for t in sorted(tables, key=lambda t: t.year)
             if t.kind == kind
         ]
         for kind in pssex1.KINDS
     }
-    lookup_source = {
-        "title": lookup.PUBLICATION,
-        "publisher": lookup.PUBLISHER,
-        "publication": lookup.PUBLICATION,
-        "year": "2025",
-        "licence": lookup.LICENCE,
-        "file": lk_path.name,
-        "sha256": provenance.sha256(lk_path),
-    }
-    descriptor = provenance.build_package(sources, lookup_source, raw_dir)
+    lookup_source = lookup_origin.source(lookup_origin.publication, actual_sha256=provenance.sha256(lk_path))
+    ascof_source = ascof_origin.source(
+        f"{ascof_origin.publication}: measure 1C, sheet {ascof.SHEET!r}",
+        actual_sha256=provenance.sha256(ascof_path),
+    )
+    descriptor = provenance.build_package(sources, lookup_source, raw_dir, ascof_sources=[ascof_source])
     written.append(provenance.write_package(descriptor, raw_dir / paths.DATAPACKAGE_JSON.name))
     if progress:
         for p in written:
             progress(f"wrote {p}")
     return written
+
+
+def _ascof_with_boundaries(path: Path, councils: pd.DataFrame) -> pd.DataFrame:
+    """The ASCOF 1C extract with each council joined (CASSR + GSS code) to the 2009-2014 councils."""
+    df = ascof.read_1c(path)
+    is_council = df["area_level"] == "council"
+    areas = df[is_council].drop_duplicates("area_code")[["area_code", "area_name", "gss_code", "sheet_row"]]
+    joined = lookup.match_cassr(areas, councils, lookup.read_successors(), path=path, sheet=ascof.SHEET)
+    j = joined.set_index("area_code")
+    df.loc[is_council, "council_code_2009_14"] = df.loc[is_council, "area_code"].map(j["council_code_2009_14"])
+    df.loc[is_council, "boundary"] = df.loc[is_council, "area_code"].map(j["boundary"])
+    return df

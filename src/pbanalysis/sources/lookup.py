@@ -25,9 +25,7 @@ import pandas as pd
 
 from pbanalysis.errors import InputError
 
-PUBLISHER = "mySociety"
-PUBLICATION = "UK local authority names and codes (uk_local_authorities.csv)"
-LICENCE = "MIT"
+# Publisher, publication, licence and the stored copy of the lookup: data/raw/origins.yaml.
 
 #: The period the PSS-EX1 extracts cover: a council must have existed in it.
 PERIOD_START, PERIOD_END = "2008-04-01", "2014-03-31"
@@ -280,3 +278,112 @@ def council_type_in_year(year: pd.Series, council_type: pd.Series, council_type_
     council the lookup starts on 1 April 2009; aligned on the index of ``year``.
     """
     return council_type.where(year != BEFORE_REORGANISATION, council_type_2008_09)
+
+
+# --------------------------------------------------------------------------- 2020-21 councils (ASCOF)
+
+SUCCESSOR_COLUMNS = [
+    "council_code_2009_14",
+    "council_name_2009_14",
+    "gss_code_2009_14",
+    "successor_code",
+    "successor_name",
+    "successor_gss_code",
+    "changed_on",
+    "relation",
+    "note",
+]
+#: relation -> what a comparison shows: same_area is one-to-one; boundary_changed is never compared.
+RELATIONS = {"same_area": "same area, new council", "boundary_changed": "boundary changed"}
+
+
+def read_successors(path=None) -> pd.DataFrame:
+    """``data/raw/council_successors.csv``: which 2009-2014 councils became which later councils.
+
+    Validated on load: columns, CASSR and GSS code formats, relation values, and
+    that a ``same_area`` council has exactly one successor. InputError names the
+    row and column.
+    """
+    from pbanalysis import paths
+
+    path = Path(path or paths.COUNCIL_SUCCESSORS_CSV)
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(df.columns) != SUCCESSOR_COLUMNS:
+        raise InputError(path, f"the header {','.join(SUCCESSOR_COLUMNS)}", row=1, found=",".join(df.columns))
+    checks = {
+        "council_code_2009_14": r"^\d{3}$",
+        "successor_code": r"^\d{3}$",
+        "gss_code_2009_14": r"^E(06|08|09|10)\d{6}$",
+        "successor_gss_code": r"^E(06|08|09|10)\d{6}$",
+        "changed_on": r"^\d{4}-\d{2}-\d{2}$",
+        "relation": "^(" + "|".join(RELATIONS) + ")$",
+    }
+    for i, r in df.iterrows():
+        for c, pattern in checks.items():
+            if not re.match(pattern, r[c]):
+                raise InputError(path, f"a value matching {pattern}", row=i + 2, column=c, found=r[c])
+    same = df[df["relation"] == "same_area"]
+    for code, grp in df.groupby("council_code_2009_14"):
+        if code in set(same["council_code_2009_14"]) and len(grp) != 1:
+            raise InputError(
+                path,
+                "one successor for a same_area council (one-to-one)",
+                row=int(grp.index[1]) + 2,
+                column="council_code_2009_14",
+                found=code,
+            )
+    return df
+
+
+def match_cassr(areas: pd.DataFrame, councils: pd.DataFrame, successors: pd.DataFrame, path=None, sheet=None):
+    """Join later councils (CASSR code + GSS code) to the 2009-2014 councils of ``councils.csv``.
+
+    ``areas`` has one row per council with area_code, area_name, gss_code and
+    sheet_row (where it first appears in ``path``). Returns a frame with
+    area_code, council_code_2009_14 and boundary: ``unchanged`` when the same
+    CASSR code and GSS code are in ``councils.csv``; otherwise the row of
+    ``successors`` decides: ``same_area`` (one-to-one, the 2009-2014 code is
+    given) or ``boundary_changed`` (no one-to-one predecessor: empty code).
+    A council matching neither raises InputError naming the sheet, row and
+    column. Values are never merged or split.
+    """
+    current = councils[councils["last_year"] == councils["last_year"].max()]
+    by_code = dict(zip(current["council_code"], current["gss_code"]))
+    rows = []
+    for _, a in areas.iterrows():
+        succ = successors[
+            (successors["successor_code"] == a["area_code"]) & (successors["successor_gss_code"] == a["gss_code"])
+        ]
+        if len(succ):
+            if set(succ["relation"]) == {"same_area"} and len(succ) == 1:
+                rows.append((a["area_code"], succ["council_code_2009_14"].iloc[0], "same_area"))
+            else:
+                rows.append((a["area_code"], "", "boundary_changed"))
+        elif by_code.get(a["area_code"]) == a["gss_code"]:
+            rows.append((a["area_code"], a["area_code"], "unchanged"))
+        else:
+            known = by_code.get(a["area_code"])
+            found = f"{a['area_code']} {a['area_name']} {a['gss_code']}" + (
+                f" (councils.csv has {a['area_code']} with {known})" if known else " (not in councils.csv)"
+            )
+            raise InputError(
+                path,
+                "a council whose CASSR code and ONS Code match one council in councils.csv, "
+                "or a row of council_successors.csv",
+                sheet=sheet,
+                row=int(a["sheet_row"]),
+                column=3,
+                found=found,
+            )
+    out = pd.DataFrame(rows, columns=["area_code", "council_code_2009_14", "boundary"])
+    accounted = set(out["council_code_2009_14"]) | set(successors["council_code_2009_14"])
+    lost = sorted(set(current["council_code"]) - accounted)
+    if lost:
+        raise InputError(
+            path,
+            "every 2009-2014 council in the file, or in council_successors.csv",
+            sheet=sheet,
+            column=0,
+            found="missing " + ", ".join(lost),
+        )
+    return out

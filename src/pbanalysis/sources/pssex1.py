@@ -58,12 +58,7 @@ import pandas as pd
 from pbanalysis import keys as k
 from pbanalysis.errors import InputError, column_letter
 
-PUBLISHER = "NHS Information Centre for health and social care (HSCIC from 2013; now NHS England)"
-PUBLICATION = "Personal Social Services: Expenditure and Unit Costs, England - council-level annex tables"
-LICENCE = "OGL-UK-3.0 (presumed: the files state no licence)"
-#: When the copies we read were retrieved: the snapshot of the public repository that holds them
-#: (BenGoodair/adults_social_care_data at 2475d81f, 2025-03-24), as the source folder's notes record.
-RETRIEVED = "2025-03-24"
+# Publisher, publication, licence and where each file was read from: data/raw/origins.yaml.
 
 #: Suppression marks and the reason each one stands for, as the files' notes say.
 SUPPRESSION = {
