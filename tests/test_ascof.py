@@ -278,14 +278,16 @@ def test_the_extract_is_read_from_the_workbook_byte_for_byte(tmp_path):
 
 
 def test_the_chart_has_a_source_line_from_the_package_and_is_deterministic(tmp_path):
-    a = what_next.save_chart(*what_next.chart(), out_dir=tmp_path / "a")
-    b = what_next.save_chart(*what_next.chart(), out_dir=tmp_path / "b")
+    from pbanalysis import registry
+
+    a = registry.draw("what_next_sds_rank").save(tmp_path / "a")
+    b = registry.draw("what_next_sds_rank").save(tmp_path / "b")
     assert sorted(p.name for p in a) == [f"what_next_sds_rank.{x}" for x in ("alt.txt", "json", "png", "svg")]
     for pa, pb in zip(a, b):
         assert pa.read_bytes() == pb.read_bytes(), pa.name
     numbers = json.loads((tmp_path / "a" / "what_next_sds_rank.json").read_text())
     assert numbers["england_pct"] == 92.2 and numbers["councils"] == what_next.spread()["published"]
-    assert what_next.source_line() == provenance.source_line("ascof-1c-2020-21")
+    assert registry.source_ascof() == provenance.source_line("ascof-1c-2020-21")
     assert "Somerset 68.7%" in (tmp_path / "a" / "what_next_sds_rank.alt.txt").read_text()
 
 

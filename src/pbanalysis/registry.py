@@ -27,9 +27,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis import briefing, data, measures, provenance, register, report
+from pbanalysis import briefing, data, measures, provenance, register, report, what_next
 from pbanalysis import keys as k
 from pbanalysis.charts import figures, style
+from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -67,6 +68,11 @@ def source_pssex1(years: list[str] | None = None) -> str:
 def source_unitcosts(years: list[str] | None = None) -> str:
     """The source line for charts of the PSS-EX1 unit-cost tables (built from the data package)."""
     return provenance.source_line("pssex1-unitcosts", years, package=_pkg())
+
+
+def source_ascof() -> str:
+    """The source line for charts of the ASCOF 1C 2020-21 extract (built from the data package)."""
+    return provenance.source_line("ascof-1c-2020-21", package=_pkg())
 
 
 def source_register() -> str:
@@ -265,6 +271,22 @@ def council_comparison(council: str, year: str, size: str = "slide") -> Drawn:
     return figures.council_comparison(b.comparison, b.name, b.year, source_pssex1([b.year]), size)
 
 
+def what_next_sds_rank(named_councils: list[str], target_figure: str, size: str = "slide") -> Drawn:
+    """Councils ranked by ASCOF 1C(1A) self-directed support (%) in 2020-21, England and the target
+    (the register figure ``target_figure``) drawn, ``named_councils`` labelled. Returns (figure, alt text, numbers)."""
+    t = what_next.against_target(target_figure)
+    names = [what_next.council_value(c)["council_name"] for c in named_councils]
+    return what_next_figures.sds_ranked(
+        what_next.council_table(),
+        t["england_pct"],
+        t["target_pct"],
+        what_next.YEAR,
+        source_ascof(),
+        highlight=names,
+        size=size,
+    )
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     """One chart: its drawing function, what it shows, the notebook that owns it and which of that
@@ -331,6 +353,12 @@ CHARTS: dict[str, ChartSpec] = {
         "one council vs England, region and type in a year [--council --year]",
         "council_briefing",
         ("council", "year"),
+    ),
+    "what_next_sds_rank": ChartSpec(
+        what_next_sds_rank,
+        "councils ranked by ASCOF 1C self-directed support in 2020-21, England and the target",
+        "what_next",
+        ("named_councils", "target_figure"),
     ),
 }
 

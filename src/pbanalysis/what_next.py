@@ -353,29 +353,3 @@ def sentences(named_councils=("Somerset", "Manchester"), target_figure: str | No
             out.append(f"{v['council_name']}: {v['note']}")
     out.append(NOT_THE_SAME)
     return out
-
-
-def source_line() -> str:
-    """The source line for charts of the ASCOF extract, built from ``datapackage.json`` (origins.yaml)."""
-    from pbanalysis import provenance
-
-    return provenance.source_line("ascof-1c-2020-21")
-
-
-def chart(named_councils=("Somerset", "Manchester"), target_figure: str = "target_all_eligible_pb_2012", size="slide"):
-    """The ranked-councils chart: ``(fig, alt_text, numbers)``, drawn by :mod:`pbanalysis.charts.what_next`."""
-    from pbanalysis.charts import what_next as drawing
-
-    t = against_target(target_figure)
-    names = [council_value(c)["council_name"] for c in named_councils]
-    return drawing.sds_ranked(
-        council_table(), t["england_pct"], t["target_pct"], YEAR, source_line(), highlight=names, size=size
-    )
-
-
-def save_chart(fig, alt_text: str, numbers: dict, run_name: str = "default", out_dir=None) -> list:
-    """Save the chart as ``what_next_sds_rank`` (runs other than 'default' add ``--<run_name>``); returns paths."""
-    from pbanalysis.charts import style
-
-    name = "what_next_sds_rank" + ("" if run_name == "default" else f"--{run_name}")
-    return style.save(fig, name, alt_text, numbers, out_dir)
