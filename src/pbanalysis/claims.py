@@ -198,7 +198,9 @@ def _input(ctx, row, entry) -> dict:
 
 def _rebuild(ctx, row, entry) -> dict:
     if row["kind"] != "derived":
-        raise InputError(ctx.path, "method rebuild only for derived figures", column=f"checks.{row['figure_id']}.method")
+        raise InputError(
+            ctx.path, "method rebuild only for derived figures", column=f"checks.{row['figure_id']}.method"
+        )
     rebuilt = register.evaluate(row["derivation"], dict(zip(ctx.reg["figure_id"], ctx.reg["value"])))
     low, high = ctx.interval(row["figure_id"])
     names = register.expression_names(row["derivation"])
@@ -397,14 +399,18 @@ def _distribution(ctx, row, entry) -> dict:
         proxy = 100 * k / n
         word = "below" if stat == "share_below" else "above"
         agrees = register.within(proxy, low, high)
-        reported_share = f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {_num(low)}% to {_num(high)}%)"
+        reported_share = (
+            f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {_num(low)}% to {_num(high)}%)"
+        )
         proxy_share = f"{k} of {n} councils ({proxy:.1f}%) {word} {tt}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "one_in_above":
         k = int((v > t).sum())
         proxy = n / k if k else math.inf
         agrees = register.within(proxy, low, high)
-        reported_share = f"one in {_num(reported)} councils above {tt} (wording allows one in {_num(low)} to one in {_num(high)})"
+        reported_share = (
+            f"one in {_num(reported)} councils above {tt} (wording allows one in {_num(low)} to one in {_num(high)})"
+        )
         proxy_share = f"{k} of {n} councils above {tt}, one in {_num(proxy)}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "count_at_or_above":
@@ -428,7 +434,9 @@ def _distribution(ctx, row, entry) -> dict:
         proxy = float(r[measure])
         agrees = register.within(proxy, low, high)
         word = "highest" if stat == "max" else "lowest"
-        reported_share = f"a {word} council at {_with_unit(reported, 'percent')} (wording allows {_num(low)}% to {_num(high)}%)"
+        reported_share = (
+            f"a {word} council at {_with_unit(reported, 'percent')} (wording allows {_num(low)}% to {_num(high)}%)"
+        )
         proxy_share = f"the {word} council is {r['council_name']} at {_with_unit(proxy, 'percent')}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     out["official_values"] = f"{measure} {year}: {proxy_share}"
@@ -529,7 +537,9 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | No
             if "not_established" in entry
             else ""
         )
-        reason = " ".join(x for x in [opening, basis, f"Not established: {not_est[:1].lower()}{not_est[1:]}" if not_est else ""] if x)
+        reason = " ".join(
+            x for x in [opening, basis, f"Not established: {not_est[:1].lower()}{not_est[1:]}" if not_est else ""] if x
+        )
         rebuilt = res.get("rebuilt", np.nan)
         rows.append(
             {

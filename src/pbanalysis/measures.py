@@ -31,6 +31,7 @@ def denominators(doc: dict | None = None) -> dict[str, dict]:
     """Take-up denominators by key: label, people (a figure_id) and share (a figure_id or None)."""
     return dict(uses(doc)["denominators"])
 
+
 # --------------------------------------------------------------------------
 # Parameter checks: a wrong value fails at once and lists the allowed values
 # --------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def takeup_timeline(
             {
                 "figure_id": fid,
                 "date": when,
-                "label": label + (f" ({note})" if note else ""),
+                "label": label + (f"\n({note})" if note else ""),
                 "kind": "reported",
                 "takeup_pct": round(float(pct), 1),
                 "basis": basis,

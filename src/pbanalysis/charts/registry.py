@@ -105,7 +105,7 @@ def _highlight(highlight) -> list[str]:
 def takeup_timeline(denominator="ongoing", target=30, as_of="2013-03-31", size="slide", **_):
     reg = _reg()
     measures.check_number("target", target, 0, 100)
-    tl = measures.takeup_timeline(reg, denominator, as_of)
+    tl = measures.takeup_timeline(reg, denominator, as_of, national=_nat())
     return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source_register(), size)
 
 
