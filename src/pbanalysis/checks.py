@@ -84,6 +84,7 @@ PLACEHOLDERS = frozenset(
         "high",
         "rebuilt",
         "inputs",
+        "edge",
         "official",
         "official_value",
         "official_year",
@@ -135,6 +136,7 @@ USES = {
     "ni130_reference": ("figure",),
     "spend_split": ("total", "share"),
     "proxy_series": (),
+    "headlines": ("figure",),
 }
 
 
@@ -254,7 +256,7 @@ def load_checks(path: Path | str | None = None, figure_ids=None) -> dict:
             fail(f"checks.{missing[0]}", "an entry for every register figure_id", "no entry")
 
     # uses: the roles figures play in the notebooks
-    for role, fields in USES.items():
+    for role in USES:
         if role not in doc["uses"]:
             fail(f"uses.{role}", f"the role {role!r}", None)
     for role, value in doc["uses"].items():

@@ -90,6 +90,7 @@ CLAIMS_COLUMNS = [
     "of",
     "percentile",
     "proxy_agrees",
+    "finding",
     "verdict_basis",
     "not_established",
     "reason",
@@ -218,7 +219,11 @@ def _rebuild(ctx, row, entry) -> dict:
         "bracket_high": high,
         "bracket_basis": "the interval the article's wording allows"
         + (" (the rebuilt value sits on its edge)" if edge else ""),
-        "fields": {"inputs": inputs, "rebuilt": _num(rebuilt)},
+        "fields": {
+            "inputs": inputs,
+            "rebuilt": _num(rebuilt),
+            "edge": " The rebuilt value sits on the edge of that interval." if edge else "",
+        },
     }
 
 
@@ -567,6 +572,7 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | No
                 "of": res.get("of", np.nan),
                 "percentile": res.get("percentile", np.nan),
                 "proxy_agrees": res.get("proxy_agrees", ""),
+                "finding": opening,
                 "verdict_basis": basis if method != "input" else "",
                 "not_established": not_est,
                 "reason": reason,
@@ -605,3 +611,63 @@ def summary(claims: pd.DataFrame) -> pd.DataFrame:
 def verdicts(claims: pd.DataFrame) -> pd.DataFrame:
     """The rows that carry a verdict (match, differs, consistent, inconsistent)."""
     return claims[claims["status"].isin(VERDICTS)]
+
+
+def for_section(claims: pd.DataFrame, section: str) -> pd.DataFrame:
+    """The claims a notebook section shows (``section`` as 'notebook#anchor'), with their evidence."""
+    cols = ["figure_id", "reported", "unit", "status", "rebuilt", "official_values", "bracket_low", "bracket_high"]
+    cols += ["rank", "of", "proxy_agrees", "finding", "not_established"]
+    return claims.loc[claims["section"] == section, cols].reset_index(drop=True)
+
+
+def proxy_agreement(claims: pd.DataFrame, section: str) -> list[str]:
+    """Sentences on how far the proxy agrees with the reported council figures of ``section``.
+
+    One sentence per rank or distribution claim (its finding), then a count of
+    agreements. Built from the claims table; nothing typed to fit the data.
+    """
+    sub = claims[(claims["section"] == section) & claims["method"].isin(["rank", "distribution"])]
+    if sub.empty:
+        return []
+    out = [f"{r['figure_id']}: {r['finding'].removeprefix('Proxy only, no verdict. ')}" for _, r in sub.iterrows()]
+    agree = int((sub["proxy_agrees"] == "yes").sum())
+    ranks = sub[sub["method"] == "rank"]
+    rank_agree = int((ranks["proxy_agrees"] == "yes").sum())
+    out.append(
+        f"In all, the proxy agrees with {agree} of {len(sub)} reported council statements "
+        f"({rank_agree} of {len(ranks)} named councils at the top or bottom, "
+        f"{agree - rank_agree} of {len(sub) - len(ranks)} shares, counts and extremes). "
+        + (
+            "Where it disagrees, two different measures disagree: that is not evidence that the reported "
+            "NI 130 figures were wrong, and where it agrees it does not confirm them."
+            if agree < len(sub)
+            else "Agreement between two different measures does not confirm the reported NI 130 figures."
+        )
+    )
+    return out
+
+
+def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
+    """One finding per headline area of the checks file: area, title, section, sentence.
+
+    The sentence counts the area's statuses and quotes the finding of its headline figure.
+    """
+    doc = doc if doc is not None else checks_mod.load_checks()
+    out = []
+    for area, h in doc["uses"]["headlines"].items():
+        sub = claims[claims["section"].str.split("#").str[0] == area]
+        counts = sub["status"].value_counts()
+        parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if s in counts and s != "input"]
+        row = claims.set_index("figure_id").loc[h["figure"]]
+        agreement = proxy_agreement(claims, row["section"])
+        lead = agreement[-1] if agreement else f"{h['figure']}: {row['finding']}"
+        out.append(
+            {
+                "area": area,
+                "title": h["title"],
+                "section": row["section"],
+                "figure_id": h["figure"],
+                "sentence": f"{len(sub)} reported figures ({', '.join(parts) or 'inputs only'}). {lead}",
+            }
+        )
+    return out
