@@ -336,7 +336,7 @@ def _reconcile(ctx, row, entry) -> dict:
             "official_year": official["year"],
             "official": _official_text([official]),
             "difference": _num(abs(diff)),
-            "difference_pct": f"{abs(100 * diff / reported):.1f}%" if reported else "n/a",
+            "difference_pct": f"{_num(abs(100 * diff / reported))}%" if reported else "n/a",
             "direction": "below the reported figure" if diff < 0 else "above the reported figure",
         },
     }
@@ -407,7 +407,7 @@ def _distribution(ctx, row, entry) -> dict:
         reported_share = (
             f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {_num(low)}% to {_num(high)}%)"
         )
-        proxy_share = f"{k} of {n} councils ({proxy:.1f}%) {word} {tt}"
+        proxy_share = f"{k} of {n} councils ({_num(proxy)}%) {word} {tt}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "one_in_above":
         k = int((v > t).sum())
@@ -425,14 +425,14 @@ def _distribution(ctx, row, entry) -> dict:
             # The other councils could add anything from none to all of them.
             lo, hi = reported, reported + max(n - base, 0)
             reported_share = (
-                f"{_num(reported)} of {_num(base)} responding councils ({100 * reported / base:.1f}%) at or above {tt}, "
+                f"{_num(reported)} of {_num(base)} responding councils ({_num(100 * reported / base)}%) at or above {tt}, "
                 f"so {_num(lo)} to {_num(hi)} of all {n} councils whatever the others did"
             )
         else:
             lo, hi = low, high
             reported_share = f"{_num(reported)} councils at or above {tt}"
         agrees = lo <= k <= hi
-        proxy_share = f"{k} of {n} councils ({100 * k / n:.1f}%) at or above {tt}"
+        proxy_share = f"{k} of {n} councils ({_num(100 * k / n)}%) at or above {tt}"
         out.update(implied_low=lo, implied_high=hi, rebuilt=float(k))
     else:  # max / min
         r = ranked.iloc[0] if stat == "max" else ranked.iloc[-1]
