@@ -119,7 +119,7 @@ def test_datapackage_fails_on_a_corrupted_copy(tmp_path):
 
 @has_source
 def test_refresh_from_official_files_is_byte_identical(tmp_path):
-    for name in ("reported_figures.csv", "reported_sources.csv"):
+    for name in ("reported_figures.csv", "reported_sources.csv", "claim_checks.yaml"):
         if (paths.RAW_DIR / name).exists():
             shutil.copy(paths.RAW_DIR / name, tmp_path / name)
     build_raw(SOURCE, raw_dir=tmp_path, progress=None)
