@@ -101,7 +101,7 @@ CLAIMS_COLUMNS = [
 # --------------------------------------------------------------------------- formatting
 
 
-def _num(v: float) -> str:
+def number_text(v: float) -> str:
     """A number for a sentence: thousands separators, at most one decimal, 'no limit' for infinity."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
@@ -114,17 +114,17 @@ def _num(v: float) -> str:
 def _with_unit(v: float, unit: str) -> str:
     """A value in its register unit: 13%, £900m, one in 7, 170,000."""
     if unit == "percent":
-        return f"{_num(v)}%"
+        return f"{number_text(v)}%"
     if unit == "GBP million":
-        return f"£{_num(v)}m"
+        return f"£{number_text(v)}m"
     if unit == "one_in":
-        return f"one in {_num(v)}"
-    return _num(v)
+        return f"one in {number_text(v)}"
+    return number_text(v)
 
 
 def _range(low: float, high: float) -> str:
     """'130' when both ends agree, else '628.4 to 670.5'."""
-    return _num(low) if _num(low) == _num(high) else f"{_num(low)} to {_num(high)}"
+    return number_text(low) if number_text(low) == number_text(high) else f"{number_text(low)} to {number_text(high)}"
 
 
 def _ordinal(n: int) -> str:
@@ -173,13 +173,14 @@ class Context:
 
 def _official_text(values: list[dict]) -> str:
     return "; ".join(
-        f"{v['label']} {v['year']}: {_num(v['value']) if np.isfinite(v['value']) else 'missing'}" for v in values
+        f"{v['label']} {v['year']}: {number_text(v['value']) if np.isfinite(v['value']) else 'missing'}" for v in values
     )
 
 
 def _official_cell(values: list[dict]) -> str:
     return "; ".join(
-        f"{v['measure']} {v['year']} = {_num(v['value']) if np.isfinite(v['value']) else 'missing'}" for v in values
+        f"{v['measure']} {v['year']} = {number_text(v['value']) if np.isfinite(v['value']) else 'missing'}"
+        for v in values
     )
 
 
@@ -205,7 +206,7 @@ def _rebuild(ctx, row, entry) -> dict:
     rebuilt = register.evaluate(row["derivation"], dict(zip(ctx.reg["figure_id"], ctx.reg["value"])))
     low, high = ctx.interval(row["figure_id"])
     names = register.expression_names(row["derivation"])
-    inputs = ", ".join(f"{n} = {_num(ctx.value(n))}" for n in names)
+    inputs = ", ".join(f"{n} = {number_text(ctx.value(n))}" for n in names)
     ok = register.within(rebuilt, low, high)
     edge = register.at_boundary(rebuilt, low, high)
     return {
@@ -221,7 +222,7 @@ def _rebuild(ctx, row, entry) -> dict:
         + (" (the rebuilt value sits on its edge)" if edge else ""),
         "fields": {
             "inputs": inputs,
-            "rebuilt": _num(rebuilt),
+            "rebuilt": number_text(rebuilt),
             "edge": " The rebuilt value sits on the edge of that interval." if edge else "",
         },
     }
@@ -289,10 +290,10 @@ def _bracket(ctx, row, entry) -> dict:
         "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}; {trend}",
         "fields": {
             "implied_label": label,
-            "implied_low": _num(low),
-            "implied_high": _num(high),
-            "bracket_low": _num(blow),
-            "bracket_high": _num(bhigh),
+            "implied_low": number_text(low),
+            "implied_high": number_text(high),
+            "bracket_low": number_text(blow),
+            "bracket_high": number_text(bhigh),
             "official": _official_text(official),
             "trend": trend,
             "implied_range": _range(low, high),
@@ -332,11 +333,11 @@ def _reconcile(ctx, row, entry) -> dict:
         "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}" if relation else "",
         "fields": {
             "official_label": official["label"],
-            "official_value": _num(ov),
+            "official_value": number_text(ov),
             "official_year": official["year"],
             "official": _official_text([official]),
-            "difference": _num(abs(diff)),
-            "difference_pct": f"{_num(abs(100 * diff / reported))}%" if reported else "n/a",
+            "difference": number_text(abs(diff)),
+            "difference_pct": f"{number_text(abs(100 * diff / reported))}%" if reported else "n/a",
             "direction": "below the reported figure" if diff < 0 else "above the reported figure",
         },
     }
@@ -366,7 +367,7 @@ def _rank(ctx, row, entry) -> dict:
         "rebuilt": float(r[measure]),
         "rebuilt_from": f"{measure}, {council}, {year} (PSS-EX1 proxy)",
         "difference": float(r[measure]) - float(row["value"]),
-        "official_values": f"{measure} {year} {council} = {_num(float(r[measure]))}",
+        "official_values": f"{measure} {year} {council} = {number_text(float(r[measure]))}",
         "rank": rank,
         "of": of,
         "percentile": pct,
@@ -404,19 +405,15 @@ def _distribution(ctx, row, entry) -> dict:
         proxy = 100 * k / n
         word = "below" if stat == "share_below" else "above"
         agrees = register.within(proxy, low, high)
-        reported_share = (
-            f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {_num(low)}% to {_num(high)}%)"
-        )
-        proxy_share = f"{k} of {n} councils ({_num(proxy)}%) {word} {tt}"
+        reported_share = f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {number_text(low)}% to {number_text(high)}%)"
+        proxy_share = f"{k} of {n} councils ({number_text(proxy)}%) {word} {tt}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "one_in_above":
         k = int((v > t).sum())
         proxy = n / k if k else math.inf
         agrees = register.within(proxy, low, high)
-        reported_share = (
-            f"one in {_num(reported)} councils above {tt} (wording allows one in {_num(low)} to one in {_num(high)})"
-        )
-        proxy_share = f"{k} of {n} councils above {tt}, one in {_num(proxy)}"
+        reported_share = f"one in {number_text(reported)} councils above {tt} (wording allows one in {number_text(low)} to one in {number_text(high)})"
+        proxy_share = f"{k} of {n} councils above {tt}, one in {number_text(proxy)}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "count_at_or_above":
         k = int((v >= t).sum())
@@ -425,23 +422,21 @@ def _distribution(ctx, row, entry) -> dict:
             # The other councils could add anything from none to all of them.
             lo, hi = reported, reported + max(n - base, 0)
             reported_share = (
-                f"{_num(reported)} of {_num(base)} responding councils ({_num(100 * reported / base)}%) at or above {tt}, "
-                f"so {_num(lo)} to {_num(hi)} of all {n} councils whatever the others did"
+                f"{number_text(reported)} of {number_text(base)} responding councils ({number_text(100 * reported / base)}%) at or above {tt}, "
+                f"so {number_text(lo)} to {number_text(hi)} of all {n} councils whatever the others did"
             )
         else:
             lo, hi = low, high
-            reported_share = f"{_num(reported)} councils at or above {tt}"
+            reported_share = f"{number_text(reported)} councils at or above {tt}"
         agrees = lo <= k <= hi
-        proxy_share = f"{k} of {n} councils ({_num(100 * k / n)}%) at or above {tt}"
+        proxy_share = f"{k} of {n} councils ({number_text(100 * k / n)}%) at or above {tt}"
         out.update(implied_low=lo, implied_high=hi, rebuilt=float(k))
     else:  # max / min
         r = ranked.iloc[0] if stat == "max" else ranked.iloc[-1]
         proxy = float(r[measure])
         agrees = register.within(proxy, low, high)
         word = "highest" if stat == "max" else "lowest"
-        reported_share = (
-            f"a {word} council at {_with_unit(reported, 'percent')} (wording allows {_num(low)}% to {_num(high)}%)"
-        )
+        reported_share = f"a {word} council at {_with_unit(reported, 'percent')} (wording allows {number_text(low)}% to {number_text(high)}%)"
         proxy_share = f"the {word} council is {r['council_name']} at {_with_unit(proxy, 'percent')}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     out["official_values"] = f"{measure} {year}: {proxy_share}"
@@ -528,11 +523,11 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | No
         low, high = register.implied_tolerance(r["stated_precision"], reported)
         fields = {
             "figure_id": fid,
-            "reported": _num(reported),
+            "reported": number_text(reported),
             "reported_text": _with_unit(reported, r["unit"]),
             "precision": r["stated_precision"],
-            "low": _num(low),
-            "high": _num(high),
+            "low": number_text(low),
+            "high": number_text(high),
         }
         fields.update({k: v for k, v in res.get("fields", {}).items()})
         opening = _fill(ctx, f"templates.{method}.{res['outcome']}", doc["templates"][method][res["outcome"]], fields)
