@@ -367,3 +367,10 @@ def test_index_opens_with_the_findings_and_links_each_claim(tmp_path, monkeypatc
     assert not re.search(r"\b\d+\.0\b", re.sub(r"<[^>]+>", " ", body)), "a whole number shown as a float"
     assert "1,000,000" in body and "<details>" in body
     assert body.count('href="#source-S') == len(table) and 'id="source-S1"' in body
+
+
+def test_a_council_check_on_a_year_without_values_names_the_entry(reg, cy, nat, doc):
+    d = copy.deepcopy(doc)
+    d["checks"]["takeup_somerset_2009_10"]["year"] = "1999-00"
+    with pytest.raises(InputError, match=r"checks.takeup_somerset_2009_10.year.*1999-00"):
+        claims.check(reg, cy, nat, doc=d)

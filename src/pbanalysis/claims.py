@@ -343,9 +343,21 @@ def _reconcile(ctx, row, entry) -> dict:
     }
 
 
+def _councils(ctx, row, entry) -> pd.DataFrame:
+    """Councils ranked on the entry's measure and year; InputError naming the entry if there are none."""
+    measure, year = entry["measure"], entry["year"]
+    where = f"checks.{row['figure_id']}"
+    if measure not in ctx.cy.columns:
+        raise InputError(ctx.path, "a column of council_year.csv", column=f"{where}.measure", found=measure)
+    ranked = measures.councils_in_year(ctx.cy, year, measure)
+    if ranked.empty:
+        raise InputError(ctx.path, f"a year with council values of {measure}", column=f"{where}.year", found=year)
+    return ranked
+
+
 def _rank(ctx, row, entry) -> dict:
     measure, year = entry["measure"], entry["year"]
-    ranked = measures.councils_in_year(ctx.cy, year, measure)
+    ranked = _councils(ctx, row, entry)
     council = row["council"]
     hit = ranked[ranked["council_name"] == council]
     if hit.empty:
@@ -393,7 +405,7 @@ def data_label(measure: str) -> str:
 
 def _distribution(ctx, row, entry) -> dict:
     measure, year, stat = entry["measure"], entry["year"], entry["statistic"]
-    ranked = measures.councils_in_year(ctx.cy, year, measure)
+    ranked = _councils(ctx, row, entry)
     v, n = ranked[measure], len(ranked)
     reported = float(row["value"])
     low, high = ctx.interval(row["figure_id"])
