@@ -668,6 +668,8 @@ def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
         row = claims.set_index("figure_id").loc[h["figure"]]
         agreement = proxy_agreement(claims, row["section"])
         lead = agreement[-1] if agreement else f"{h['figure']}: {row['finding']}"
+        if not agreement and row["not_established"]:
+            lead += f" Not established: {row['not_established'][:1].lower()}{row['not_established'][1:]}"
         out.append(
             {
                 "area": area,

@@ -93,7 +93,8 @@ def _claims_table(claims, r: Path) -> list[str]:
     for _, c in claims.iterrows():
         rebuilt = fmt_value(c["rebuilt"], "" if c["method"] in ("bracket", "distribution") else c["unit"])
         rank = f" (rank {fmt_value(c['rank'])} of {fmt_value(c['of'])})" if fmt_value(c["rank"]) else ""
-        reason = html.escape(str(c["reason"]))
+        rest = str(c["reason"]).removeprefix(str(c["finding"])).strip()
+        reason = html.escape(rest or str(c["reason"]))
         finding = html.escape(str(c["finding"]))
         parts.append(
             f'<tr id="{html.escape(c["figure_id"])}" style="background:{STATUS_COLOURS.get(c["status"], "#fff")}">'
