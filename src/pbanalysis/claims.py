@@ -596,11 +596,13 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | No
 
 
 def check_statuses(show_status) -> list[str]:
-    """A non-empty list of claim statuses, else ParameterError listing them."""
+    """The statuses to list: ``"all"`` gives :data:`STATUSES`; else a non-empty list of them, or ParameterError."""
     from pbanalysis.errors import ParameterError
 
+    if show_status == "all":
+        return list(STATUSES)
     if not isinstance(show_status, list) or not show_status or any(s not in STATUSES for s in show_status):
-        raise ParameterError("show_status", show_status, list(STATUSES))
+        raise ParameterError("show_status", show_status, ["all"] + list(STATUSES))
     return show_status
 
 
