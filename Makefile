@@ -12,7 +12,7 @@ REPORTS ?= reports
 export PBANALYSIS_REPORTS := $(abspath $(REPORTS))
 
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
-RAW := $(wildcard data/raw/*.csv) data/raw/datapackage.json
+RAW := $(wildcard data/raw/*.csv) $(wildcard data/raw/*.yaml) data/raw/datapackage.json
 PROCESSED := data/processed/council_year.csv data/processed/national_series.csv \
              data/processed/england_reconciliation.csv
 NOTEBOOKS := $(basename $(notdir $(wildcard notebooks/*.ipynb)))

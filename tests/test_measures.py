@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pbanalysis import claims, data, measures, register
+from pbanalysis import data, measures, register
 from pbanalysis.errors import ParameterError
 
 
@@ -46,6 +46,32 @@ def test_timeline_respects_as_of(reg):
     early = measures.takeup_timeline(reg, "ongoing", "2010-06-30")
     assert early["date"].max() <= pd.Timestamp("2010-06-30")
     assert "takeup_sds_2008_09_pct" in set(early["figure_id"])
+
+
+def test_timeline_runs_to_april_2011_with_the_national_figure_and_the_83_of_130(reg):
+    t = measures.takeup_timeline(reg, "ongoing", "2013-03-31").set_index("figure_id")
+    row = t.loc["jerome_national_takeup_over_30pct_2011"]
+    assert row["date"] == pd.Timestamp("2011-04-01") and row["takeup_pct"] == 30
+    assert row["label"].startswith("over 30%")
+    assert "83 of 130 responding councils" in row["note"]
+
+
+def test_timeline_shows_the_official_proxy_beside_the_reported_figures(reg, nat):
+    t = measures.takeup_timeline(reg, "ongoing", "2013-03-31", national=nat)
+    proxy = t[t["kind"] == "proxy"].set_index("date")
+    assert proxy.loc[pd.Timestamp("2010-03-31"), "takeup_pct"] == 19.2  # England proxy, 2009-10
+    assert proxy["label"].str.contains("not NI 130").all()
+    assert len(proxy) == 5  # 2008-09 to 2012-13; 2013-14 falls after as_of
+
+
+def test_timeline_chart_numbers_include_the_april_2011_national_figure():
+    from pbanalysis import registry
+
+    numbers = registry.draw("takeup_timeline").numbers
+    points = {p["figure_id"]: p for p in numbers["points"]}
+    assert points["jerome_national_takeup_over_30pct_2011"]["takeup_pct"] == 30
+    assert points["jerome_national_takeup_over_30pct_2011"]["date"] == "2011-04-01"
+    assert {p["date"] for p in numbers["proxy"]} >= {"2010-03-31", "2011-03-31"}
 
 
 def test_pb_spend_split_rebuilds_74_percent_of_900m(reg):
@@ -121,7 +147,7 @@ def test_group_summary_by_region_has_nine_regions(cy):
     "call,allowed",
     [
         (
-            lambda: measures.check_choice("denominator", "everyone", measures.DENOMINATORS),
+            lambda: measures.check_choice("denominator", "everyone", measures.denominators()),
             "ni130_all, ongoing, adass_eligible",
         ),
         (lambda: measures.check_year("year", "2015-16", ["2009-10", "2010-11"]), "2009-10, 2010-11"),
@@ -144,52 +170,6 @@ def test_unknown_council_fails_with_the_closest_matches():
 @pytest.mark.parametrize("query", ["manchester", "MANCHESTER", "E08000003", " Manchester "])
 def test_council_found_by_name_or_gss_code_any_case(query):
     assert measures.find_council(query, data.load_councils())["gss_code"] == "E08000003"
-
-
-# --- the claims check --------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def table(reg, cy, nat):
-    return claims.check(reg, cy, nat)
-
-
-def test_every_register_row_has_a_status(reg, table):
-    assert len(table) == len(reg)
-    assert table["status"].isin(claims.STATUSES).all()
-
-
-def test_derived_rows_are_judged_by_their_wording_not_tuned(table):
-    t = table.set_index("figure_id")
-    assert t.loc["ongoing_pb_one_in_n_mar2010", "status"] == "match"
-    assert t.loc["ni130_share_expected_apr2011_pct", "status"] == "differs"  # 376k / 1.5m is 25%, not 22%
-
-
-def test_council_ni130_figures_are_proxies_with_their_definition(table):
-    t = table.set_index("figure_id")
-    for fid in ("takeup_somerset_2009_10", "takeup_manchester_2009_10"):
-        assert t.loc[fid, "status"] == "proxy"
-        assert "NI 130 is not available" in t.loc[fid, "reason"]
-    assert t.loc["takeup_somerset_2009_10", "rebuilt"] == pytest.approx(14.48)
-
-
-def test_community_budget_bands_are_not_rebuildable_and_say_why(table):
-    t = table.set_index("figure_id")
-    for fid in ("councils_pb_over_10pct_community_budget", "councils_pb_20pct_or_more_community_budget"):
-        assert t.loc[fid, "status"] == "not_rebuildable"
-        assert "not published per council" in t.loc[fid, "reason"]
-
-
-def test_the_152_councils_of_the_survey_are_a_proxy_not_a_match(table):
-    t = table.set_index("figure_id")
-    assert t.loc["survey_councils_2010", "status"] == "proxy"
-    assert t.loc["survey_councils_2010", "rebuilt"] == 152
-
-
-def test_a_match_on_the_edge_of_its_interval_says_so(table):
-    t = table.set_index("figure_id")
-    assert t.loc["adass_expected_pb_people_2012", "status"] == "match"
-    assert "edge of that interval" in t.loc["adass_expected_pb_people_2012", "reason"]
 
 
 def test_council_spend_by_year_keeps_every_council_and_england(cy):

@@ -125,6 +125,7 @@ def test_refresh_from_official_files_is_byte_identical(tmp_path):
         "reported_sources.csv",
         paths.ORIGINS_YAML.name,
         paths.COUNCIL_SUCCESSORS_CSV.name,
+        "claim_checks.yaml",
     ):
         if (paths.RAW_DIR / name).exists():
             shutil.copy(paths.RAW_DIR / name, tmp_path / name)

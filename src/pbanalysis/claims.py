@@ -1,174 +1,68 @@
-"""The claims check: every reported figure against what the data can rebuild.
+"""The claims check: every reported figure judged against what the data can show.
 
-For each register row it gives the reported value, the rebuilt value (from the
-row's inputs, from official data, or a labelled proxy) or "not rebuildable"
-with the reason, the difference, and a status:
+``claims.py`` knows no figure: each register figure's check (method, official
+measure, years, reason texts, notebook section) is an entry of
+``data/raw/claim_checks.yaml`` (see :mod:`pbanalysis.checks`). This module
+interprets the methods:
 
 ``input``
-    a reported input or target, taken as given (nothing to rebuild it from).
-``match`` / ``differs``
-    rebuilt from its inputs or from official data; ``match`` when the rebuilt
-    value lies inside the interval the article's own wording implies
-    (:func:`pbanalysis.register.implied_tolerance`), never a tuned tolerance.
+    a reported input, target or date, taken as given (status ``input``).
+``rebuild``
+    a derived figure rebuilt from the register's own inputs: ``match`` when the
+    rebuilt value lies inside the interval the article's wording implies
+    (:func:`pbanalysis.register.implied_tolerance`), else ``differs``.
+``bracket``
+    the claim implies a quantity (the figure itself or an expression over
+    figures); official values bound that quantity in time or definition, and
+    the ``relation`` (``within``, ``at_least``, ``at_most``) says which side the
+    claim must fall: ``consistent`` or ``inconsistent``, the bracket shown.
+``reconcile``
+    a reported count against the official count of the nearest definition at
+    the same date: the difference is stated; a verdict only where a
+    ``relation`` says which way the definitions differ, else ``proxy``.
+``rank`` / ``distribution``
+    council claims on the proxy: where the named council ranks (rank of N,
+    percentile), or how the proxy's distribution compares with a reported
+    share, count or extreme. Always ``proxy`` (no verdict); ``proxy_agrees``
+    says whether the proxy agrees, and a disagreement is said plainly.
 ``proxy``
-    the figure's own measure (e.g. council NI 130) is not available; the
-    nearest official proxy is shown, with its definition, and no verdict.
+    the measure is not available; the nearest official value and the proxy's
+    known bias are shown, no verdict.
 ``not_rebuildable``
-    nothing available supports it; the reason says why.
+    nothing available tests it; the reason says why.
+
+Every reason is built from the templates in the checks file, filled from the
+data. A new method needs a function in :data:`METHODS`, its fields and
+outcomes in :mod:`pbanalysis.checks` and its sentences in the checks file.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from pbanalysis import checks as checks_mod
 from pbanalysis import measures, register
+from pbanalysis.errors import InputError
 
-STATUSES = ("input", "match", "differs", "proxy", "not_rebuildable")
-
-NI130_MISSING = (
-    "Council-level NI 130 is not available; the proxy is direct payments as a share of "
-    "community-service receipts at 31 March (PSS-EX1)."
-)
-
-
-@dataclass(frozen=True)
-class Rebuild:
-    """How one register figure is rebuilt from official data."""
-
-    status: str  # "proxy" or "official" (official -> match/differs by tolerance)
-    func: Callable[[pd.DataFrame, pd.DataFrame], float]
-    source: str
-
-
-def _council(cy, name, year):
-    row = cy[(cy["area"] == "council") & (cy["council_name"] == name) & (cy["year"] == year)]
-    return float(row["proxy_takeup_pct"].iloc[0])
-
-
-def _england(nat, col, year):
-    return float(nat.set_index("year").loc[year, col])
-
-
-def _share_below(cy, year, x):
-    v = measures.councils_in_year(cy, year)["proxy_takeup_pct"]
-    return round(100 * float((v < x).mean()), 1)
-
-
-def _one_in_above(cy, year, x):
-    v = measures.councils_in_year(cy, year)["proxy_takeup_pct"]
-    above = int((v > x).sum())
-    return round(len(v) / above, 1) if above else np.inf
-
-
-def _count_at_or_above(cy, year, x):
-    return int((measures.councils_in_year(cy, year)["proxy_takeup_pct"] >= x).sum())
-
-
-def _extreme(cy, year, fn):
-    return float(getattr(measures.councils_in_year(cy, year)["proxy_takeup_pct"], fn)())
-
-
-_P = "proxy"
-#: Figures with an official rebuild or proxy: figure_id -> Rebuild.
-REBUILDS: dict[str, Rebuild] = {
-    "takeup_somerset_2009_10": Rebuild(
-        _P, lambda cy, nat: _council(cy, "Somerset", "2009-10"), "proxy take-up, Somerset, 2009-10 (PSS-EX1)"
-    ),
-    "takeup_manchester_2009_10": Rebuild(
-        _P, lambda cy, nat: _council(cy, "Manchester", "2009-10"), "proxy take-up, Manchester, 2009-10 (PSS-EX1)"
-    ),
-    "councils_takeup_under_10pct_share_2009_10": Rebuild(
-        _P, lambda cy, nat: _share_below(cy, "2009-10", 10), "% of councils with proxy take-up under 10%, 2009-10"
-    ),
-    "councils_takeup_over_20pct_one_in_n_2009_10": Rebuild(
-        _P, lambda cy, nat: _one_in_above(cy, "2009-10", 20), "one in N councils with proxy take-up over 20%, 2009-10"
-    ),
-    "jerome_councils_at_30pct_2011": Rebuild(
-        _P,
-        lambda cy, nat: _count_at_or_above(cy, "2010-11", 30),
-        "councils with proxy take-up at or above 30%, 2010-11 (of all councils with a value)",
-    ),
-    "jerome_council_takeup_max_2011": Rebuild(
-        _P, lambda cy, nat: _extreme(cy, "2010-11", "max"), "highest council proxy take-up, 2010-11"
-    ),
-    "jerome_council_takeup_min_2011": Rebuild(
-        _P, lambda cy, nat: _extreme(cy, "2010-11", "min"), "lowest council proxy take-up, 2010-11"
-    ),
-    "jerome_national_takeup_over_30pct_2011": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2010-11"), "England proxy take-up, 2010-11"
-    ),
-    "takeup_eligible_nov2010_pct": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2009-10"), "England proxy take-up, 2009-10"
-    ),
-    "takeup_sds_2008_09_pct": Rebuild(
-        _P, lambda cy, nat: _england(nat, "england_proxy_takeup_pct", "2008-09"), "England proxy take-up, 2008-09"
-    ),
-    "pb_holders_mar2010": Rebuild(
-        _P,
-        lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
-        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)",
-    ),
-    "pb_holders_mar2010_s4": Rebuild(
-        _P,
-        lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
-        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)",
-    ),
-    "pb_holders_ongoing_mar2010": Rebuild(
-        _P,
-        lambda cy, nat: _england(nat, "england_dp_clients_31mar", "2009-10"),
-        "England people on direct payments and personal budgets at 31 March 2010 (PSS-EX1, RAP P2s)",
-    ),
-    "ongoing_care_users_mar2010": Rebuild(
-        _P,
-        lambda cy, nat: _england(nat, "england_community_receipts_31mar", "2009-10"),
-        "England community-service receipts at 31 March 2010 (home care + day care + meals + direct "
-        "payments; a person with two services counts twice)",
-    ),
-    "jerome_regular_service_users_2011": Rebuild(
-        _P,
-        lambda cy, nat: _england(nat, "england_community_receipts_31mar", "2010-11"),
-        "England community-service receipts at 31 March 2011 (home care + day care + meals + direct payments)",
-    ),
-    "pb_spend_mar2010": Rebuild(
-        _P,
-        lambda cy, nat: _england(nat, "england_dp_gross_cost_gbp000", "2010-11") / 1000,
-        "England gross spend on direct payments 2010-11, £m (PSS-EX1; 2009-10 has no direct-payment "
-        "spend in the available tables, and direct payments are only part of personal-budget spend)",
-    ),
-    "survey_councils_2010": Rebuild(
-        _P,
-        lambda cy, nat: float(cy[(cy["area"] == "council") & (cy["year"] == "2009-10")]["council_code"].nunique()),
-        "number of councils with adult social services responsibilities in PSS-EX1 2009-10 (how many "
-        "the survey covered cannot be checked; this is the number it could have covered)",
-    ),
-}
-
-#: Figures nothing available supports: figure_id -> reason.
-NOT_REBUILDABLE = {
-    "councils_pb_over_10pct_community_budget": measures.SPEND_BANDS_REASON,
-    "councils_pb_20pct_or_more_community_budget": measures.SPEND_BANDS_REASON,
-    "pb_spend_direct_payment_share_pct": (
-        "Needs spending through personal budgets split by how it was delivered (ADASS/LGA survey); "
-        "PSS-EX1 records direct-payment spend but not the other personal-budget spend."
-    ),
-    "takeup_unnamed_council_2010": "The council is not named, so it cannot be found in the official tables.",
-    "jerome_responding_councils_2011": "A count of survey responses; the survey is not published per council.",
-    "ni130_eligible_mar2010": (
-        "The NI 130 denominator (community-based clients and carers during the year) is not in the "
-        "available tables; PSS-EX1 counts people at 31 March."
-    ),
-    "potential_pb_users_mar2010_s4": (
-        "The NI 130 denominator (community-based clients and carers during the year) is not in the "
-        "available tables; PSS-EX1 counts people at 31 March."
-    ),
-    "pb_holders_increase_year_to_mar2010": (
-        "The year-earlier survey count is not available, and the official 2008-09 and 2009-10 counts "
-        "use different definitions (direct payments only, then direct payments and personal budgets)."
-    ),
+#: Every status a claim can have, in the order they are counted.
+STATUSES = ("match", "differs", "consistent", "inconsistent", "proxy", "not_rebuildable", "input")
+#: The statuses that are verdicts on the claim.
+VERDICTS = ("match", "differs", "consistent", "inconsistent")
+#: What each status means (for the notebook and the index page).
+STATUS_MEANING = {
+    "match": "rebuilt from the register's inputs, inside the interval the wording allows",
+    "differs": "rebuilt from the register's inputs, outside the interval the wording allows",
+    "consistent": "official values bound what the claim implies, and the claim lies on the allowed side",
+    "inconsistent": "official values bound what the claim implies, and the claim lies outside",
+    "proxy": "the measure is not available; the nearest official proxy is shown, no verdict",
+    "not_rebuildable": "nothing available tests it",
+    "input": "a reported input, target or date, taken as given",
 }
 
 CLAIMS_COLUMNS = [
@@ -181,52 +75,484 @@ CLAIMS_COLUMNS = [
     "stated_precision",
     "tolerance_low",
     "tolerance_high",
+    "method",
+    "status",
     "rebuilt",
     "rebuilt_from",
     "difference",
-    "status",
+    "official_values",
+    "implied_low",
+    "implied_high",
+    "bracket_low",
+    "bracket_high",
+    "bracket_basis",
+    "rank",
+    "of",
+    "percentile",
+    "proxy_agrees",
+    "finding",
+    "verdict_basis",
+    "not_established",
     "reason",
+    "section",
 ]
 
 
-def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFrame:
-    """The claims table: one row per register figure, with a status for every row."""
-    derived = register.rebuild_derived(reg).set_index("figure_id")["rebuilt"]
+# --------------------------------------------------------------------------- formatting
+
+
+def number_text(v: float) -> str:
+    """A number for a sentence: thousands separators, at most one decimal, 'no limit' for infinity."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if math.isinf(v):
+        return "no limit" if v > 0 else "no lower limit"
+    r = round(float(v), 1)
+    return f"{r:,.0f}" if r.is_integer() else f"{r:,.1f}"
+
+
+def _with_unit(v: float, unit: str) -> str:
+    """A value in its register unit: 13%, £900m, one in 7, 170,000."""
+    if unit == "percent":
+        return f"{number_text(v)}%"
+    if unit == "GBP million":
+        return f"£{number_text(v)}m"
+    if unit == "one_in":
+        return f"one in {number_text(v)}"
+    return number_text(v)
+
+
+def _range(low: float, high: float) -> str:
+    """'130' when both ends agree, else '628.4 to 670.5'."""
+    return number_text(low) if number_text(low) == number_text(high) else f"{number_text(low)} to {number_text(high)}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+@dataclass
+class Context:
+    """What every method may read: the register, the official tables and the checks file."""
+
+    reg: pd.DataFrame
+    cy: pd.DataFrame
+    nat: pd.DataFrame
+    doc: dict
+    path: object
+
+    def value(self, fid: str) -> float:
+        return float(self.reg.set_index("figure_id").loc[fid, "value"])
+
+    def interval(self, fid: str) -> tuple[float, float]:
+        r = self.reg.set_index("figure_id").loc[fid]
+        return register.implied_tolerance(r["stated_precision"], r["value"])
+
+    def official(self, specs: list[dict]) -> list[dict]:
+        """Each official value a spec names: measure, label, year, value (NaN where missing)."""
+        nat = self.nat.set_index("year")
+        out = []
+        for spec in specs:
+            if spec["measure"] not in nat.columns:
+                raise InputError(
+                    self.path, "a column of national_series.csv", column="official.measure", found=spec["measure"]
+                )
+            vals = []
+            for year in spec["years"]:
+                v = float(nat[spec["measure"]].get(year, np.nan)) * float(spec.get("scale", 1))
+                vals.append({"measure": spec["measure"], "label": spec["label"], "year": year, "value": v})
+            take = spec.get("take", "each")
+            present = [x for x in vals if np.isfinite(x["value"])]
+            if take != "each" and present:
+                pick = (min if take == "min" else max)(present, key=lambda x: x["value"])
+                vals = [pick]
+            out += vals
+        return out
+
+
+def _official_text(values: list[dict]) -> str:
+    return "; ".join(
+        f"{v['label']} {v['year']}: {number_text(v['value']) if np.isfinite(v['value']) else 'missing'}" for v in values
+    )
+
+
+def _official_cell(values: list[dict]) -> str:
+    return "; ".join(
+        f"{v['measure']} {v['year']} = {number_text(v['value']) if np.isfinite(v['value']) else 'missing'}"
+        for v in values
+    )
+
+
+def _fill(ctx: Context, where: str, template: str, fields: dict) -> str:
+    try:
+        return template.format(**fields)
+    except (KeyError, ValueError, IndexError) as exc:
+        raise InputError(ctx.path, f"a template whose placeholders this method fills ({exc})", column=where) from None
+
+
+# --------------------------------------------------------------------------- methods
+
+
+def _input(ctx, row, entry) -> dict:
+    return {"outcome": "input", "status": "input"}
+
+
+def _rebuild(ctx, row, entry) -> dict:
+    if row["kind"] != "derived":
+        raise InputError(
+            ctx.path, "method rebuild only for derived figures", column=f"checks.{row['figure_id']}.method"
+        )
+    rebuilt = register.evaluate(row["derivation"], dict(zip(ctx.reg["figure_id"], ctx.reg["value"])))
+    low, high = ctx.interval(row["figure_id"])
+    names = register.expression_names(row["derivation"])
+    inputs = ", ".join(f"{n} = {number_text(ctx.value(n))}" for n in names)
+    ok = register.within(rebuilt, low, high)
+    edge = register.at_boundary(rebuilt, low, high)
+    return {
+        "outcome": "match" if ok else "differs",
+        "status": "match" if ok else "differs",
+        "rebuilt": rebuilt,
+        "rebuilt_from": f"inputs: {row['derivation']}",
+        "difference": rebuilt - float(row["value"]),
+        "official_values": inputs,
+        "bracket_low": low,
+        "bracket_high": high,
+        "bracket_basis": "the interval the article's wording allows"
+        + (" (the rebuilt value sits on its edge)" if edge else ""),
+        "fields": {
+            "inputs": inputs,
+            "rebuilt": number_text(rebuilt),
+            "edge": " The rebuilt value sits on the edge of that interval." if edge else "",
+        },
+    }
+
+
+def _implied(ctx, row, entry) -> tuple[float, float, float]:
+    """(value, low, high) of what the claim implies, the interval from each input's wording."""
+    expr = entry.get("implied", row["figure_id"])
+    names = register.expression_names(expr)
+    values = {n: ctx.value(n) for n in names}
+    value = register.evaluate(expr, values)
+    corners = []
+    for combo in itertools.product(*[ctx.interval(n) for n in names]):
+        if all(np.isfinite(combo)):
+            corners.append(register.evaluate(expr, dict(zip(names, combo))))
+    return value, min(corners, default=value), max(corners, default=value)
+
+
+def _trend(ctx, spec) -> tuple[bool, str]:
+    """Whether an official measure rises every year it has a value, and a sentence saying so."""
+    s = ctx.nat.set_index("year")[spec["measure"]].dropna()
+    rising = bool(len(s) > 1 and (s.diff().dropna() > 0).all())
+    years = f"{s.index[0]} to {s.index[-1]}" if len(s) else "no year"
+    if rising:
+        return True, f"the official series rises in every year it has a value, {years}"
+    return False, f"the official series does not rise every year ({years}), so a missing year is not bounded"
+
+
+def _verdict(relation: str, low: float, high: float, blow: float, bhigh: float) -> bool:
+    """Whether a claim interval (low, high) fits the official bracket (blow, bhigh) under ``relation``."""
+    if relation == "at_least":
+        return high >= blow
+    if relation == "at_most":
+        return low <= bhigh
+    return high >= blow and low <= bhigh
+
+
+def _bracket(ctx, row, entry) -> dict:
+    value, low, high = _implied(ctx, row, entry)
+    official = ctx.official(entry["official"])
+    present = [v["value"] for v in official if np.isfinite(v["value"])]
+    blow, bhigh = (min(present), max(present)) if present else (np.nan, np.nan)
+    trend = "the official values are all present"
+    bounded = bool(present) and len(present) == len(official)
+    if entry.get("monotonic"):
+        rising, trend = _trend(ctx, entry["official"][0])
+        bounded = bounded and rising
+    relation = entry["relation"]
+    if bounded:
+        ok = _verdict(relation, low, high, blow, bhigh)
+        outcome = "consistent" if ok else "inconsistent"
+    else:
+        outcome = "no_verdict"
+    label = entry.get("implied_label", row["statement"])
+    return {
+        "outcome": outcome,
+        "status": outcome if outcome != "no_verdict" else "proxy",
+        "rebuilt": value,
+        "rebuilt_from": f"implied: {entry.get('implied', row['figure_id'])}",
+        "official_values": _official_cell(official),
+        "implied_low": low,
+        "implied_high": high,
+        "bracket_low": blow,
+        "bracket_high": bhigh,
+        "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}; {trend}",
+        "fields": {
+            "implied_label": label,
+            "implied_low": number_text(low),
+            "implied_high": number_text(high),
+            "bracket_low": number_text(blow),
+            "bracket_high": number_text(bhigh),
+            "official": _official_text(official),
+            "trend": trend,
+            "implied_range": _range(low, high),
+            "bracket_range": _range(blow, bhigh),
+            "relation_text": checks_mod.RELATIONS[relation],
+        },
+    }
+
+
+def _reconcile(ctx, row, entry) -> dict:
+    official = ctx.official(entry["official"])[0]
+    reported = float(row["value"])
+    low, high = ctx.interval(row["figure_id"])
+    ov = official["value"]
+    diff = ov - reported
+    relation = entry.get("relation")
+    if relation and np.isfinite(ov):
+        ok = _verdict(relation, low, high, ov, ov)
+        outcome = "consistent" if ok else "inconsistent"
+        status = outcome
+    else:
+        outcome, status = "no_verdict", "proxy"
+    blow, bhigh = {"at_least": (ov, math.inf), "at_most": (-math.inf, ov), "within": (ov, ov)}.get(
+        relation, (np.nan, np.nan)
+    )
+    return {
+        "outcome": outcome,
+        "status": status,
+        "rebuilt": ov,
+        "rebuilt_from": f"{official['label']}, {official['year']}",
+        "difference": diff,
+        "official_values": _official_cell([official]),
+        "implied_low": low,
+        "implied_high": high,
+        "bracket_low": blow,
+        "bracket_high": bhigh,
+        "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}" if relation else "",
+        "fields": {
+            "official_label": official["label"],
+            "official_value": number_text(ov),
+            "official_year": official["year"],
+            "official": _official_text([official]),
+            "difference": number_text(abs(diff)),
+            "difference_pct": f"{number_text(abs(100 * diff / reported))}%" if reported else "n/a",
+            "direction": "below the reported figure" if diff < 0 else "above the reported figure",
+        },
+    }
+
+
+def _councils(ctx, row, entry) -> pd.DataFrame:
+    """Councils ranked on the entry's measure and year; InputError naming the entry if there are none."""
+    measure, year = entry["measure"], entry["year"]
+    where = f"checks.{row['figure_id']}"
+    if measure not in ctx.cy.columns:
+        raise InputError(ctx.path, "a column of council_year.csv", column=f"{where}.measure", found=measure)
+    ranked = measures.councils_in_year(ctx.cy, year, measure)
+    if ranked.empty:
+        raise InputError(ctx.path, f"a year with council values of {measure}", column=f"{where}.year", found=year)
+    return ranked
+
+
+def _rank(ctx, row, entry) -> dict:
+    measure, year = entry["measure"], entry["year"]
+    ranked = _councils(ctx, row, entry)
+    council = row["council"]
+    hit = ranked[ranked["council_name"] == council]
+    if hit.empty:
+        raise InputError(
+            ctx.path,
+            f"a council with a value of {measure} in {year}",
+            column=f"checks.{row['figure_id']}",
+            found=council,
+        )
+    r = hit.iloc[0]
+    rank, of = int(r["rank"]), int(r["of"])
+    pct = round(100 * (of - rank) / (of - 1)) if of > 1 else 100
+    position = entry["position"]
+    extreme = ranked.iloc[0] if position == "highest" else ranked.iloc[-1]
+    agrees = (rank == 1) if position == "highest" else (rank == of)
+    return {
+        "outcome": "agrees" if agrees else "disagrees",
+        "status": "proxy",
+        "rebuilt": float(r[measure]),
+        "rebuilt_from": f"{measure}, {council}, {year} (PSS-EX1 proxy)",
+        "difference": float(r[measure]) - float(row["value"]),
+        "official_values": f"{measure} {year} {council} = {number_text(float(r[measure]))}",
+        "rank": rank,
+        "of": of,
+        "percentile": pct,
+        "proxy_agrees": "yes" if agrees else "no",
+        "fields": {
+            "official_label": data_label(measure),
+            "council": council,
+            "year": year,
+            "rank": rank,
+            "of": of,
+            "percentile": _ordinal(pct),
+            "proxy_value": _with_unit(float(r[measure]), "percent"),
+            "position": position,
+            "extreme_council": f"{extreme['council_name']} ({_with_unit(float(extreme[measure]), 'percent')})",
+        },
+    }
+
+
+def data_label(measure: str) -> str:
+    """The short name of a council measure (from :data:`pbanalysis.measures.VARIANCE_MEASURES`)."""
+    return measures.VARIANCE_MEASURES.get(measure, measure).split(":")[0]
+
+
+def _distribution(ctx, row, entry) -> dict:
+    measure, year, stat = entry["measure"], entry["year"], entry["statistic"]
+    ranked = _councils(ctx, row, entry)
+    v, n = ranked[measure], len(ranked)
+    reported = float(row["value"])
+    low, high = ctx.interval(row["figure_id"])
+    t = entry.get("threshold")
+    tt = _with_unit(float(t), "percent") if t is not None else ""
+    out = {"rank": np.nan, "of": n, "official_values": ""}
+    if stat in ("share_below", "share_above"):
+        k = int((v < t).sum()) if stat == "share_below" else int((v > t).sum())
+        proxy = 100 * k / n
+        word = "below" if stat == "share_below" else "above"
+        agrees = register.within(proxy, low, high)
+        reported_share = f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {number_text(low)}% to {number_text(high)}%)"
+        proxy_share = f"{k} of {n} councils ({number_text(proxy)}%) {word} {tt}"
+        out.update(implied_low=low, implied_high=high, rebuilt=proxy)
+    elif stat == "one_in_above":
+        k = int((v > t).sum())
+        proxy = n / k if k else math.inf
+        agrees = register.within(proxy, low, high)
+        reported_share = f"one in {number_text(reported)} councils above {tt} (wording allows one in {number_text(low)} to one in {number_text(high)})"
+        proxy_share = f"{k} of {n} councils above {tt}, one in {number_text(proxy)}"
+        out.update(implied_low=low, implied_high=high, rebuilt=proxy)
+    elif stat == "count_at_or_above":
+        k = int((v >= t).sum())
+        if "of_figure" in entry:
+            base = ctx.value(entry["of_figure"])
+            # The other councils could add anything from none to all of them.
+            lo, hi = reported, reported + max(n - base, 0)
+            reported_share = (
+                f"{number_text(reported)} of {number_text(base)} responding councils ({number_text(100 * reported / base)}%) at or above {tt}, "
+                f"so {number_text(lo)} to {number_text(hi)} of all {n} councils whatever the others did"
+            )
+        else:
+            lo, hi = low, high
+            reported_share = f"{number_text(reported)} councils at or above {tt}"
+        agrees = lo <= k <= hi
+        proxy_share = f"{k} of {n} councils ({number_text(100 * k / n)}%) at or above {tt}"
+        out.update(implied_low=lo, implied_high=hi, rebuilt=float(k))
+    else:  # max / min
+        r = ranked.iloc[0] if stat == "max" else ranked.iloc[-1]
+        proxy = float(r[measure])
+        agrees = register.within(proxy, low, high)
+        word = "highest" if stat == "max" else "lowest"
+        reported_share = f"a {word} council at {_with_unit(reported, 'percent')} (wording allows {number_text(low)}% to {number_text(high)}%)"
+        proxy_share = f"the {word} council is {r['council_name']} at {_with_unit(proxy, 'percent')}"
+        out.update(implied_low=low, implied_high=high, rebuilt=proxy)
+    out["official_values"] = f"{measure} {year}: {proxy_share}"
+    out.update(
+        outcome="agrees" if agrees else "disagrees",
+        status="proxy",
+        rebuilt_from=f"{measure}, all councils with a value, {year} (PSS-EX1 proxy)",
+        proxy_agrees="yes" if agrees else "no",
+        fields={
+            "official_label": data_label(measure),
+            "year": year,
+            "of": n,
+            "threshold": tt,
+            "reported_share": reported_share,
+            "proxy_share": proxy_share,
+        },
+    )
+    return out
+
+
+def _proxy(ctx, row, entry) -> dict:
+    official = ctx.official(entry["official"])
+    first = [v for v in official if v["measure"] == entry["official"][0]["measure"]]
+    rebuilt = first[0]["value"] if len(first) == 1 else np.nan
+    same_unit = row["unit"] == "percent" and first[0]["measure"].endswith("_pct")
+    return {
+        "outcome": "proxy",
+        "status": "proxy",
+        "rebuilt": rebuilt,
+        "rebuilt_from": ", ".join(sorted({f"{v['label']}, {v['year']}" for v in first})),
+        "difference": rebuilt - float(row["value"]) if same_unit else np.nan,
+        "official_values": _official_cell(official),
+        "fields": {"official": _official_text(official)},
+    }
+
+
+def _not_rebuildable(ctx, row, entry) -> dict:
+    return {"outcome": "not_rebuildable", "status": "not_rebuildable"}
+
+
+#: method name -> function(context, register row, checks entry) -> result dict.
+METHODS: dict[str, Callable] = {
+    "input": _input,
+    "rebuild": _rebuild,
+    "bracket": _bracket,
+    "reconcile": _reconcile,
+    "rank": _rank,
+    "distribution": _distribution,
+    "proxy": _proxy,
+    "not_rebuildable": _not_rebuildable,
+}
+assert set(METHODS) == set(checks_mod.METHOD_FIELDS) == set(checks_mod.OUTCOMES)
+
+
+def _round(v, digits=4):
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return v
+    return round(float(v), digits)
+
+
+def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | None = None, path=None) -> pd.DataFrame:
+    """The claims table: one row per register figure, with its status and evidence.
+
+    ``doc`` is the checks file (:func:`pbanalysis.checks.load_checks`), loaded
+    from ``paths.CLAIM_CHECKS_YAML`` when not given. Columns:
+    :data:`CLAIMS_COLUMNS`; ``reported``/``rebuilt`` in the figure's unit,
+    ``rank``/``of`` for council claims, ``reason`` in full.
+    """
+    from pbanalysis import paths
+
+    path = path if path is not None else paths.CLAIM_CHECKS_YAML
+    if doc is None:
+        doc = checks_mod.load_checks(path, figure_ids=reg["figure_id"])
+    ctx = Context(reg, cy, nat, doc, path)
     rows = []
     for _, r in reg.iterrows():
-        fid, reported = r["figure_id"], float(r["value"])
+        fid = r["figure_id"]
+        if fid not in doc["checks"]:
+            raise InputError(path, "an entry for every register figure_id", column=f"checks.{fid}", found="no entry")
+        entry = doc["checks"][fid]
+        method = entry["method"]
+        res = METHODS[method](ctx, r, entry)
+        reported = float(r["value"])
         low, high = register.implied_tolerance(r["stated_precision"], reported)
-        rebuilt, source, status, reason = np.nan, "", "input", "Reported input or target, taken as given."
-        if r["kind"] == "derived":
-            rebuilt = float(derived[fid])
-            source = f"inputs: {r['derivation']}"
-            status = "match" if register.within(rebuilt, low, high) else "differs"
-            reason = (
-                f"Rebuilt from the register's inputs; the wording '{r['stated_precision']}' allows "
-                f"{low:g} to {high:g}."
-                + (
-                    " The rebuilt value sits on the edge of that interval."
-                    if register.at_boundary(rebuilt, low, high)
-                    else ""
-                )
-            )
-        elif fid in REBUILDS:
-            rb = REBUILDS[fid]
-            rebuilt = float(rb.func(cy, nat))
-            source = rb.source
-            if rb.status == "official":
-                status = "match" if register.within(rebuilt, low, high) else "differs"
-                reason = f"Rebuilt from official data; the wording allows {low:g} to {high:g}."
-            else:
-                status = "proxy"
-                reason = (
-                    "The reported measure is not available. Nearest official proxy: "
-                    + rb.source
-                    + ". "
-                    + (NI130_MISSING if "take-up" in rb.source else "")
-                ).strip()
-        elif fid in NOT_REBUILDABLE:
-            status, reason = "not_rebuildable", NOT_REBUILDABLE[fid]
+        fields = {
+            "figure_id": fid,
+            "reported": number_text(reported),
+            "reported_text": _with_unit(reported, r["unit"]),
+            "precision": r["stated_precision"],
+            "low": number_text(low),
+            "high": number_text(high),
+        }
+        fields.update({k: v for k, v in res.get("fields", {}).items()})
+        opening = _fill(ctx, f"templates.{method}.{res['outcome']}", doc["templates"][method][res["outcome"]], fields)
+        basis = _fill(ctx, f"checks.{fid}.basis", entry["basis"], fields) if "basis" in entry else ""
+        not_est = (
+            _fill(ctx, f"checks.{fid}.not_established", entry["not_established"], fields)
+            if "not_established" in entry
+            else ""
+        )
+        reason = " ".join(
+            x for x in [opening, basis, f"Not established: {not_est[:1].lower()}{not_est[1:]}" if not_est else ""] if x
+        )
+        rebuilt = res.get("rebuilt", np.nan)
         rows.append(
             {
                 "figure_id": fid,
@@ -236,31 +562,52 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame) -> pd.DataFram
                 "reported": reported,
                 "unit": r["unit"],
                 "stated_precision": r["stated_precision"],
-                "tolerance_low": round(low, 4),
-                "tolerance_high": round(high, 4),
-                "rebuilt": round(rebuilt, 2) if np.isfinite(rebuilt) else rebuilt,
-                "rebuilt_from": source,
-                "difference": round(rebuilt - reported, 2) if np.isfinite(rebuilt) else np.nan,
-                "status": status,
+                "tolerance_low": _round(low),
+                "tolerance_high": _round(high),
+                "method": method,
+                "status": res["status"],
+                "rebuilt": _round(rebuilt, 2),
+                "rebuilt_from": res.get("rebuilt_from", ""),
+                "difference": _round(res.get("difference", np.nan), 2),
+                "official_values": res.get("official_values", ""),
+                "implied_low": _round(res.get("implied_low", np.nan), 2),
+                "implied_high": _round(res.get("implied_high", np.nan), 2),
+                "bracket_low": _round(res.get("bracket_low", np.nan), 2),
+                "bracket_high": _round(res.get("bracket_high", np.nan), 2),
+                "bracket_basis": res.get("bracket_basis", ""),
+                "rank": res.get("rank", np.nan),
+                "of": res.get("of", np.nan),
+                "percentile": res.get("percentile", np.nan),
+                "proxy_agrees": res.get("proxy_agrees", ""),
+                "finding": opening,
+                "verdict_basis": basis if method != "input" else "",
+                "not_established": not_est,
                 "reason": reason,
+                "section": entry["section"],
             }
         )
     out = pd.DataFrame(rows, columns=CLAIMS_COLUMNS)
-    assert out["status"].isin(STATUSES).all()
+    for col in ("rank", "of", "percentile"):
+        out[col] = out[col].astype("Int64")
+    bad = out[~out["status"].isin(STATUSES)]
+    if len(bad):  # pragma: no cover - a method returning an unknown status is a programming error
+        raise ValueError(f"unknown status {bad['status'].iloc[0]!r} for {bad['figure_id'].iloc[0]}")
     return out
 
 
 def check_statuses(show_status) -> list[str]:
-    """A non-empty list of claim statuses, else ParameterError listing them."""
+    """The statuses to list: ``"all"`` gives :data:`STATUSES`; else a non-empty list of them, or ParameterError."""
     from pbanalysis.errors import ParameterError
 
+    if show_status == "all":
+        return list(STATUSES)
     if not isinstance(show_status, list) or not show_status or any(s not in STATUSES for s in show_status):
-        raise ParameterError("show_status", show_status, list(STATUSES))
+        raise ParameterError("show_status", show_status, ["all"] + list(STATUSES))
     return show_status
 
 
 def summary(claims: pd.DataFrame) -> pd.DataFrame:
-    """Count of figures by status."""
+    """Count of figures by status (every status in :data:`STATUSES`, zeros included)."""
     return (
         claims["status"]
         .value_counts()
@@ -268,3 +615,70 @@ def summary(claims: pd.DataFrame) -> pd.DataFrame:
         .rename_axis("status")
         .reset_index(name="figures")
     )
+
+
+def verdicts(claims: pd.DataFrame) -> pd.DataFrame:
+    """The rows that carry a verdict (match, differs, consistent, inconsistent)."""
+    return claims[claims["status"].isin(VERDICTS)]
+
+
+def for_section(claims: pd.DataFrame, section: str) -> pd.DataFrame:
+    """The claims a notebook section shows (``section`` as 'notebook#anchor'), with their evidence."""
+    cols = ["figure_id", "reported", "unit", "status", "rebuilt", "official_values", "bracket_low", "bracket_high"]
+    cols += ["rank", "of", "proxy_agrees", "finding", "not_established"]
+    return claims.loc[claims["section"] == section, cols].reset_index(drop=True)
+
+
+def proxy_agreement(claims: pd.DataFrame, section: str) -> list[str]:
+    """Sentences on how far the proxy agrees with the reported council figures of ``section``.
+
+    One sentence per rank or distribution claim (its finding), then a count of
+    agreements. Built from the claims table; nothing typed to fit the data.
+    """
+    sub = claims[(claims["section"] == section) & claims["method"].isin(["rank", "distribution"])]
+    if sub.empty:
+        return []
+    out = [f"{r['figure_id']}: {r['finding'].removeprefix('Proxy only, no verdict. ')}" for _, r in sub.iterrows()]
+    agree = int((sub["proxy_agrees"] == "yes").sum())
+    ranks = sub[sub["method"] == "rank"]
+    rank_agree = int((ranks["proxy_agrees"] == "yes").sum())
+    out.append(
+        f"In all, the proxy agrees with {agree} of {len(sub)} reported council statements "
+        f"({rank_agree} of {len(ranks)} named councils at the top or bottom, "
+        f"{agree - rank_agree} of {len(sub) - len(ranks)} shares, counts and extremes). "
+        + (
+            "Where it disagrees, two different measures disagree: that is not evidence that the reported "
+            "NI 130 figures were wrong, and where it agrees it does not confirm them."
+            if agree < len(sub)
+            else "Agreement between two different measures does not confirm the reported NI 130 figures."
+        )
+    )
+    return out
+
+
+def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
+    """One finding per headline area of the checks file: area, title, section, sentence.
+
+    The sentence counts the area's statuses and quotes the finding of its headline figure.
+    """
+    doc = doc if doc is not None else checks_mod.load_checks()
+    out = []
+    for area, h in doc["uses"]["headlines"].items():
+        sub = claims[claims["section"].str.split("#").str[0] == area]
+        counts = sub["status"].value_counts()
+        parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if s in counts and s != "input"]
+        row = claims.set_index("figure_id").loc[h["figure"]]
+        agreement = proxy_agreement(claims, row["section"])
+        lead = agreement[-1] if agreement else f"{h['figure']}: {row['finding']}"
+        if not agreement and row["not_established"]:
+            lead += f" Not established: {row['not_established'][:1].lower()}{row['not_established'][1:]}"
+        out.append(
+            {
+                "area": area,
+                "title": h["title"],
+                "section": row["section"],
+                "figure_id": h["figure"],
+                "sentence": f"{len(sub)} reported figures ({', '.join(parts) or 'inputs only'}). {lead}",
+            }
+        )
+    return out

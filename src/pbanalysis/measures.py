@@ -14,22 +14,27 @@ import re
 import numpy as np
 import pandas as pd
 
+from pbanalysis import checks
 from pbanalysis.errors import ParameterError
+
+
+def uses(doc: dict | None = None) -> dict:
+    """The roles register figures play in the notebooks (``uses`` of the checks file).
+
+    ``doc`` is a loaded checks file; by default ``data/raw/claim_checks.yaml``
+    is read (validated) when called.
+    """
+    return (doc if doc is not None else checks.load_checks())["uses"]
+
+
+def denominators(doc: dict | None = None) -> dict[str, dict]:
+    """Take-up denominators by key: label, people (a figure_id) and share (a figure_id or None)."""
+    return dict(uses(doc)["denominators"])
+
 
 # --------------------------------------------------------------------------
 # Parameter checks: a wrong value fails at once and lists the allowed values
 # --------------------------------------------------------------------------
-
-#: Take-up denominators, each defined by register figures: (description, people figure, share figure).
-DENOMINATORS = {
-    "ni130_all": ("NI 130 population, including one-off services", "ni130_eligible_mar2010", None),
-    "ongoing": ("People on ongoing, weekly council-funded care", "ongoing_care_users_mar2010", None),
-    "adass_eligible": (
-        "ADASS view of the eligible: a share of the NI 130 population",
-        "ni130_eligible_mar2010",
-        "adass_eligible_share_of_ni130_pct",
-    ),
-}
 
 #: Council-level measures the variance notebook can rank.
 VARIANCE_MEASURES = {
@@ -122,38 +127,34 @@ def _reg(register: pd.DataFrame) -> pd.Series:
     return register.set_index("figure_id")["value"].astype(float)
 
 
-def denominator_value(register: pd.DataFrame, denominator: str) -> float:
+def denominator_value(register: pd.DataFrame, denominator: str, doc: dict | None = None) -> float:
     """People in a take-up denominator, from the register's reported figures."""
-    check_choice("denominator", denominator, DENOMINATORS)
-    _, base, share = DENOMINATORS[denominator]
+    dens = denominators(doc)
+    check_choice("denominator", denominator, dens)
+    d = dens[denominator]
     v = _reg(register)
-    return float(v[base] * (v[share] / 100 if share else 1))
+    return float(v[d["people"]] * (v[d["share"]] / 100 if d.get("share") else 1))
 
 
-#: Reported counts of personal-budget holders, charted against the denominators.
-HOLDER_FIGURES = [
-    ("pb_holders_mar2010", "All personal budget holders, Mar 2010 (ADASS/LGA)"),
-    ("pb_holders_ongoing_mar2010", "Holders on ongoing care, Mar 2010 (ADASS/LGA)"),
-    ("pb_ongoing_expected_apr2011", "Holders on ongoing care expected by Apr 2011"),
-]
-
-
-def denominator_label(register: pd.DataFrame, denominator: str) -> str:
+def denominator_label(register: pd.DataFrame, denominator: str, doc: dict | None = None) -> str:
     """A denominator's description with its size, both from the register."""
-    desc, _, share = DENOMINATORS[denominator]
-    people = denominator_value(register, denominator)
-    if share:
-        desc = desc.replace("a share", f"{_reg(register)[share]:g}%")
+    d = denominators(doc)[denominator]
+    desc = d["label"]
+    people = denominator_value(register, denominator, doc)
+    if d.get("share"):
+        desc = desc.replace("a share", f"{_reg(register)[d['share']]:g}%")
     return f"{desc} ({people:,.0f} people)"
 
 
-def takeup_by_denominator(register: pd.DataFrame, target_pct: float) -> pd.DataFrame:
-    """Each reported holder count as a share of each denominator, and whether it meets the target."""
+def takeup_by_denominator(register: pd.DataFrame, target_pct: float, doc: dict | None = None) -> pd.DataFrame:
+    """Each reported holder count as a share (%) of each denominator, and whether it meets the target."""
+    doc = doc if doc is not None else checks.load_checks()
     v = _reg(register)
     rows = []
-    for fid, label in HOLDER_FIGURES:
-        for den in DENOMINATORS:
-            people = denominator_value(register, den)
+    for h in uses(doc)["holders"]:
+        fid, label = h["figure"], h["label"]
+        for den in denominators(doc):
+            people = denominator_value(register, den, doc)
             pct = 100 * v[fid] / people
             rows.append(
                 {
@@ -161,7 +162,7 @@ def takeup_by_denominator(register: pd.DataFrame, target_pct: float) -> pd.DataF
                     "holders": label,
                     "holders_count": v[fid],
                     "denominator": den,
-                    "denominator_label": denominator_label(register, den),
+                    "denominator_label": denominator_label(register, den, doc),
                     "denominator_people": people,
                     "takeup_pct": round(pct, 1),
                     "target_pct": target_pct,
@@ -171,48 +172,52 @@ def takeup_by_denominator(register: pd.DataFrame, target_pct: float) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-#: The take-up timeline: (figure_id, date for the chart, what it is). Labels add the register's value.
-TIMELINE = [
-    ("takeup_sds_2008_09_pct", "2009-03-31", "on self-directed support, 2008-09"),
-    ("takeup_eligible_nov2010_pct", "2010-11-30", "of eligible people (as dated by the article)"),
-    ("pb_holders_ongoing_mar2010", "2010-03-31", "holders on ongoing care, March 2010"),
-    ("pb_ongoing_expected_apr2011", "2011-04-01", "expected on ongoing care by April 2011"),
-]
-TARGETS = [
-    ("target_30pct_apr2011_s2", "2011-04-01", "by April 2011"),
-    ("target_all_eligible_pb_2012", "2013-03-31", "by 2012/13"),
-]
+#: How a stated precision reads in a label ("over 30%", "about 170,000").
+_PRECISION_WORD = {"more_than": "over ", "or_more": "at least ", "about": "about ", "almost": "almost "}
 
 
-def takeup_timeline(register: pd.DataFrame, denominator: str, as_of: str) -> pd.DataFrame:
+def takeup_timeline(
+    register: pd.DataFrame, denominator: str, as_of: str, doc: dict | None = None, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Reported take-up over time as percentages of ``denominator``, up to ``as_of``.
 
     Percentages the articles state are used as stated (their own NI 130 or
     survey basis); holder counts are turned into percentages of the chosen
-    denominator. Targets are listed with kind 'target'.
+    denominator. Targets are listed with kind 'target'. With ``national``
+    (the national series), the official England proxy at 31 March of each
+    year is added with kind 'proxy' (labelled as a proxy, not NI 130).
+    Columns: figure_id, date, label, kind, takeup_pct, basis, note.
     """
+    doc = doc if doc is not None else checks.load_checks()
+    roles = uses(doc)
     v = _reg(register)
-    units = register.set_index("figure_id")["unit"]
-    people = denominator_value(register, denominator)
+    reg_i = register.set_index("figure_id")
+    people = denominator_value(register, denominator, doc)
+    values = {k: float(x) for k, x in v.items()}
     rows = []
-    for fid, when, label in TIMELINE:
-        if units[fid] == "percent":
+    for item in roles["timeline"]:
+        fid, when, label = item["figure"], item["date"], item["label"]
+        word = _PRECISION_WORD.get(reg_i.loc[fid, "stated_precision"], "")
+        if reg_i.loc[fid, "unit"] == "percent":
             pct, basis = v[fid], "as stated in the article"
-            label = f"{v[fid]:g}% {label}"
+            label = f"{word}{v[fid]:g}% {label}"
         else:
             pct, basis = 100 * v[fid] / people, f"{int(v[fid]):,} / {int(people):,} ({denominator})"
-            label = f"{v[fid]:,.0f} {label}"
+            label = f"{word}{v[fid]:,.0f} {label}"
+        note = item["note"].format(**values) if item.get("note") else ""
         rows.append(
             {
                 "figure_id": fid,
                 "date": when,
-                "label": label,
+                "label": label + (f"\n({note})" if note else ""),
                 "kind": "reported",
                 "takeup_pct": round(float(pct), 1),
                 "basis": basis,
+                "note": note,
             }
         )
-    for fid, when, label in TARGETS:
+    for item in roles["targets"]:
+        fid, when, label = item["figure"], item["date"], item["label"]
         label = f"Target: {v[fid]:g}% {label}" if v[fid] < 100 else f"Target: all eligible {label}"
         rows.append(
             {
@@ -222,11 +227,26 @@ def takeup_timeline(register: pd.DataFrame, denominator: str, as_of: str) -> pd.
                 "kind": "target",
                 "takeup_pct": float(v[fid]),
                 "basis": "target",
+                "note": "",
             }
         )
+    if national is not None:
+        for _, p in roles["proxy_series"].items():
+            for _, n in national.dropna(subset=[p["measure"]]).iterrows():
+                rows.append(
+                    {
+                        "figure_id": "",
+                        "date": f"{int(n['year'][:4]) + 1}-{p['date']}",
+                        "label": f"{p['label']}, {n['year']}",
+                        "kind": "proxy",
+                        "takeup_pct": round(float(n[p["measure"]]), 1),
+                        "basis": f"official: {p['measure']} ({BASIS_LABEL.get(n['definition_basis'], '')})",
+                        "note": "",
+                    }
+                )
     df = pd.DataFrame(rows)
     df["date"] = pd.to_datetime(df["date"])
-    return df[df["date"] <= pd.Timestamp(as_of)].sort_values("date").reset_index(drop=True)
+    return df[df["date"] <= pd.Timestamp(as_of)].sort_values(["date", "kind"], kind="mergesort").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------
@@ -294,21 +314,10 @@ def definition_changes(cy_or_series: pd.DataFrame) -> list[str]:
     return [y for prev, y in zip(years, years[1:]) if basis[y] != basis[prev]]
 
 
-#: Register figures the variance notebook shows beside the proxy, as reported reference values.
-NI130_REFERENCE_FIGURES = [
-    "takeup_somerset_2009_10",
-    "takeup_manchester_2009_10",
-    "councils_takeup_under_10pct_share_2009_10",
-    "councils_takeup_over_20pct_one_in_n_2009_10",
-    "jerome_councils_at_30pct_2011",
-    "jerome_council_takeup_min_2011",
-    "jerome_council_takeup_max_2011",
-]
-
-
-def reference_figures(register: pd.DataFrame, ids=NI130_REFERENCE_FIGURES) -> pd.DataFrame:
-    """Register rows shown as reported reference values (not data)."""
-    return register.set_index("figure_id").loc[list(ids), ["statement", "value", "unit", "period", "source_id"]]
+def reference_figures(register: pd.DataFrame, doc: dict | None = None) -> pd.DataFrame:
+    """Register rows the variance notebook shows as reported reference values (not data)."""
+    ids = [item["figure"] for item in uses(doc)["ni130_reference"]]
+    return register.set_index("figure_id").loc[ids, ["statement", "value", "unit", "period", "source_id"]]
 
 
 BASIS_LABEL = {"dp_only": "direct payments only", "dp_and_pb": "direct payments and personal budgets (existing/new)"}
@@ -319,10 +328,11 @@ BASIS_LABEL = {"dp_only": "direct payments only", "dp_and_pb": "direct payments 
 # --------------------------------------------------------------------------
 
 
-def pb_spend_split(register: pd.DataFrame) -> pd.DataFrame:
-    """The reported £900m through personal budgets split into direct payments (74%) and the rest."""
+def pb_spend_split(register: pd.DataFrame, doc: dict | None = None) -> pd.DataFrame:
+    """The reported spend through personal budgets (£m) split into direct payments (its reported share) and the rest."""
     v = _reg(register)
-    total, share = v["pb_spend_mar2010"], v["pb_spend_direct_payment_share_pct"]
+    split = next(iter(uses(doc)["spend_split"].values()))
+    total, share = v[split["total"]], v[split["share"]]
     dp = total * share / 100
     return pd.DataFrame(
         [
@@ -351,11 +361,11 @@ def spend_series(national: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def spend_cross_check(register: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
-    """The reported personal-budget spend beside official direct-payment spend in each year."""
-    split = pb_spend_split(register).set_index("part")["gbp_million"]
+def spend_cross_check(register: pd.DataFrame, national: pd.DataFrame, doc: dict | None = None) -> pd.DataFrame:
+    """The reported personal-budget spend beside official direct-payment spend in each year (£m)."""
+    split = pb_spend_split(register, doc).set_index("part")["gbp_million"]
     s = spend_series(national)
-    s["reported_pb_total_gbp_million"] = float(_reg(register)["pb_spend_mar2010"])
+    s["reported_pb_total_gbp_million"] = float(split.sum())
     s["reported_pb_as_dp_gbp_million"] = float(split["Direct payments"])
     s["official_minus_reported_dp_gbp_million"] = (
         s["dp_gross_cost_gbp_million"] - s["reported_pb_as_dp_gbp_million"]
@@ -400,12 +410,3 @@ def spend_per_recipient(cy: pd.DataFrame, year: str) -> pd.DataFrame:
             "dp_spend_per_recipient_gbp",
         ]
     ]
-
-
-#: Reported council bands that no official measure available here supports.
-SPEND_BANDS_REASON = (
-    "Not rebuildable: the bands need each council's spending through personal budgets and its total "
-    "community-services budget. Personal-budget spend per council came from the ADASS/LGA survey, which "
-    "is not published per council; PSS-EX1 gives direct-payment spend only, and the full PSS-EX1 "
-    "expenditure files (community budgets by council) are not among the data available here."
-)

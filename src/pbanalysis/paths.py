@@ -37,6 +37,8 @@ PSSEX1_UNITCOSTS_CSV = RAW_DIR / "pssex1_unitcosts.csv"
 COUNCILS_CSV = RAW_DIR / "councils.csv"
 REGISTER_CSV = RAW_DIR / "reported_figures.csv"
 REGISTER_SOURCES_CSV = RAW_DIR / "reported_sources.csv"
+#: How each reported figure is checked against official data (read by pbanalysis.checks).
+CLAIM_CHECKS_YAML = RAW_DIR / "claim_checks.yaml"
 DATAPACKAGE_JSON = RAW_DIR / "datapackage.json"
 
 # --- data/processed ---------------------------------------------------------

@@ -82,7 +82,7 @@ Derivations
 ~~~~~~~~~~~
 An arithmetic expression over other ``figure_id`` s, using numbers, ``+ - * /``,
 unary minus and parentheses only, e.g.
-``pb_holders_ongoing_mar2010 / ongoing_care_users_mar2010 * 100``. It records
+``holders_in_group / people_in_group * 100``. It records
 what the article implies, not what would make the numbers agree; a derived
 figure that does not match its inputs stays in the register and is reported.
 :func:`evaluate` computes them without ``eval``.
@@ -364,9 +364,12 @@ def _blank(text) -> bool:
     return str(text).strip() == ""
 
 
-def load_sources(path=paths.REGISTER_SOURCES_CSV) -> pd.DataFrame:
-    """The articles table, validated. Errors name file, row (header = 1) and column."""
-    path = Path(path)
+def load_sources(path=None) -> pd.DataFrame:
+    """The articles table, validated. Errors name file, row (header = 1) and column.
+
+    ``path`` defaults to ``paths.REGISTER_SOURCES_CSV``, read when called.
+    """
+    path = Path(path if path is not None else paths.REGISTER_SOURCES_CSV)
     frame = _read(path, SOURCE_COLUMNS)
     seen: set[str] = set()
     for i, row in enumerate(frame.itertuples(index=False)):
@@ -393,14 +396,15 @@ def load_sources(path=paths.REGISTER_SOURCES_CSV) -> pd.DataFrame:
     return frame
 
 
-def load_register(path=paths.REGISTER_CSV, sources_path=None) -> pd.DataFrame:
+def load_register(path=None, sources_path=None) -> pd.DataFrame:
     """The figures table, validated, with ``value`` as float.
 
+    ``path`` defaults to ``paths.REGISTER_CSV`` (read when called);
     ``sources_path`` defaults to ``reported_sources.csv`` beside ``path``.
     Any problem raises :class:`~pbanalysis.errors.InputError` naming the file,
     the row (the header is row 1, so data row i is row i + 2) and the column.
     """
-    path = Path(path)
+    path = Path(path if path is not None else paths.REGISTER_CSV)
     sources_path = Path(sources_path) if sources_path is not None else path.with_name(paths.REGISTER_SOURCES_CSV.name)
     frame = _read(path, REGISTER_COLUMNS)
     source_ids = set(load_sources(sources_path)["source_id"].str.strip())

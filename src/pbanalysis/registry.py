@@ -137,7 +137,7 @@ def takeup_timeline(denominator: str, target: float, as_of: str, size: str = "sl
     """Reported take-up (% of the chosen denominator) dated up to ``as_of``, against the ``target`` %. Returns (figure, alt text, numbers)."""
     reg = _reg()
     measures.check_number("target", target, 0, 100)
-    tl = measures.takeup_timeline(reg, denominator, as_of)
+    tl = measures.takeup_timeline(reg, denominator, as_of, national=_nat())
     return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source_register(), size)
 
 

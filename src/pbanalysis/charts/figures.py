@@ -28,6 +28,20 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
     for _, r in tgt.iterrows():
         style.label_end(ax, r["date"], r["takeup_pct"], r["label"], color=ORANGE, dx=-6, dy=8, ha="right")
     ax.axhline(target_pct, color=ORANGE, linestyle=":", linewidth=1)
+    proxy = timeline[timeline["kind"] == "proxy"] if "kind" in timeline else timeline.iloc[:0]
+    if len(proxy):  # official series beside the reported figures, labelled as a proxy
+        ax.plot(proxy["date"], proxy["takeup_pct"], color=TURQUOISE, marker="o", markersize=3, linewidth=1)
+        last = proxy.iloc[-1]
+        style.label_end(
+            ax,
+            last["date"],
+            last["takeup_pct"],
+            last["label"].rsplit(",", 1)[0].replace(" (", "\n("),
+            color=TURQUOISE,
+            dx=0,
+            dy=-16,
+            ha="right",
+        )
     ax.set_ylim(0, 105)
     ax.set_ylabel("% of people")
     end = pd.Timestamp("2013-06-30")
@@ -54,6 +68,18 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
         + f". Targets: {target_pct:g}% by April 2011 and 100% by 2012/13."
     )
     numbers = {"points": rep[["figure_id", "takeup_pct", "basis"]].to_dict("records"), "target_pct": target_pct}
+    if len(proxy):
+        for point, (_, r) in zip(numbers["points"], rep.iterrows()):
+            point["date"] = str(r["date"].date())
+        numbers["proxy"] = [
+            {"date": str(r["date"].date()), "takeup_pct": r["takeup_pct"], "label": r["label"], "basis": r["basis"]}
+            for _, r in proxy.iterrows()
+        ]
+        alt += (
+            " Official England proxy (not NI 130): "
+            + "; ".join(f"{r['date'].year}: {r['takeup_pct']:.1f}%" for _, r in proxy.iterrows())
+            + "."
+        )
     return fig, alt, numbers
 
 
