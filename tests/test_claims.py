@@ -374,3 +374,28 @@ def test_a_council_check_on_a_year_without_values_names_the_entry(reg, cy, nat, 
     d["checks"]["takeup_somerset_2009_10"]["year"] = "1999-00"
     with pytest.raises(InputError, match=r"checks.takeup_somerset_2009_10.year.*1999-00"):
         claims.check(reg, cy, nat, doc=d)
+
+
+# --------------------------------------------------------------------------- the later outcome (ASCOF 1C 2020-21)
+
+
+def test_the_everyone_eligible_targets_are_judged_against_ascof_1c_2020_21(table):
+    from pbanalysis import what_next
+
+    eng = what_next.england()
+    later = table[table["method"] == "later_outcome"]
+    assert len(later) >= 1
+    for _, r in later.iterrows():
+        assert r["status"] == ("reached" if eng["sds_pct"] >= r["reported"] else "not_reached")
+        assert r["rebuilt"] == eng["sds_pct"]
+        assert f"{eng['sds_numerator']:,} of {eng['sds_denominator']:,}" in r["reason"]
+        assert "cannot show whether the target was met" in r["not_established"]
+        assert "not NI 130" in r["not_established"]
+        assert r["status"] in claims.VERDICTS
+
+
+def test_a_target_below_the_later_outcome_is_reached(reg, cy, nat, table):
+    fid = table.loc[table["method"] == "later_outcome", "figure_id"].iloc[0]
+    t = claims.check(with_value(reg, fid, 90), cy, nat)
+    r = row(t, fid)
+    assert r["status"] == "reached" and r["reason"].startswith("Reached later")

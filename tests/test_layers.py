@@ -23,7 +23,10 @@ PACKAGE = "pbanalysis"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("base", ("pbanalysis", "pbanalysis.paths", "pbanalysis.errors", "pbanalysis.atomic", "pbanalysis.keys")),
     ("sources", ("pbanalysis.sources", "pbanalysis.sources.*")),
-    ("data", ("pbanalysis.data", "pbanalysis.register", "pbanalysis.checks", "pbanalysis.provenance", "pbanalysis.raw")),
+    (
+        "data",
+        ("pbanalysis.data", "pbanalysis.register", "pbanalysis.checks", "pbanalysis.provenance", "pbanalysis.raw"),
+    ),
     ("measures", ("pbanalysis.measures", "pbanalysis.claims", "pbanalysis.what_next")),
     ("charts", ("pbanalysis.charts", "pbanalysis.charts.*")),
     (

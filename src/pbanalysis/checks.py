@@ -59,6 +59,7 @@ METHOD_FIELDS: dict[str, tuple[frozenset, frozenset]] = {
     ),
     "proxy": (frozenset({"section", "official", "basis", "not_established"}), frozenset()),
     "not_rebuildable": (frozenset({"section", "basis"}), frozenset()),
+    "later_outcome": (frozenset({"section", "basis", "not_established"}), frozenset()),
 }
 
 #: method -> the outcomes it can reach (each needs a sentence in ``templates``).
@@ -71,6 +72,7 @@ OUTCOMES: dict[str, tuple[str, ...]] = {
     "distribution": ("agrees", "disagrees"),
     "proxy": ("proxy",),
     "not_rebuildable": ("not_rebuildable",),
+    "later_outcome": ("reached", "not_reached"),
 }
 
 #: Names a template may use; the claims check fills each from the data.
@@ -113,6 +115,14 @@ PLACEHOLDERS = frozenset(
         "reported_share",
         "threshold",
         "of_figure_value",
+        "measure",
+        "england_pct",
+        "england_counts",
+        "gap_points",
+        "councils_at_target",
+        "councils_published",
+        "target_pct",
+        "target_period",
     }
 )
 

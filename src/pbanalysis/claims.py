@@ -30,6 +30,12 @@ interprets the methods:
     known bias are shown, no verdict.
 ``not_rebuildable``
     nothing available tests it; the reason says why.
+``later_outcome``
+    a target level (percent) against the later official outcome, ASCOF 1C(1A)
+    self-directed support in 2020-21 (:mod:`pbanalysis.what_next`): ``reached``
+    when England stood at or above the target then, else ``not_reached``. It
+    shows where things stood years after the target date, not whether the
+    target was met on its date.
 
 Every reason is built from the templates in the checks file, filled from the
 data. A new method needs a function in :data:`METHODS`, its fields and
@@ -51,15 +57,27 @@ from pbanalysis import measures, register
 from pbanalysis.errors import InputError
 
 #: Every status a claim can have, in the order they are counted.
-STATUSES = ("match", "differs", "consistent", "inconsistent", "proxy", "not_rebuildable", "input")
+STATUSES = (
+    "match",
+    "differs",
+    "consistent",
+    "inconsistent",
+    "reached",
+    "not_reached",
+    "proxy",
+    "not_rebuildable",
+    "input",
+)
 #: The statuses that are verdicts on the claim.
-VERDICTS = ("match", "differs", "consistent", "inconsistent")
+VERDICTS = ("match", "differs", "consistent", "inconsistent", "reached", "not_reached")
 #: What each status means (for the notebook and the index page).
 STATUS_MEANING = {
     "match": "rebuilt from the register's inputs, inside the interval the wording allows",
     "differs": "rebuilt from the register's inputs, outside the interval the wording allows",
     "consistent": "official values bound what the claim implies, and the claim lies on the allowed side",
     "inconsistent": "official values bound what the claim implies, and the claim lies outside",
+    "reached": "a target level, reached by England on the later official measure (ASCOF 1C, 2020-21)",
+    "not_reached": "a target level, not reached by England on the later official measure (ASCOF 1C, 2020-21)",
     "proxy": "the measure is not available; the nearest official proxy is shown, no verdict",
     "not_rebuildable": "nothing available tests it",
     "input": "a reported input, target or date, taken as given",
@@ -489,6 +507,40 @@ def _not_rebuildable(ctx, row, entry) -> dict:
     return {"outcome": "not_rebuildable", "status": "not_rebuildable"}
 
 
+def _later_outcome(ctx, row, entry) -> dict:
+    from pbanalysis import what_next
+
+    t = what_next.against_target(row["figure_id"], register_frame=ctx.reg)
+    reached = t["england_pct"] >= t["target_pct"]
+    outcome = "reached" if reached else "not_reached"
+    return {
+        "outcome": outcome,
+        "status": outcome,
+        "rebuilt": t["england_pct"],
+        "rebuilt_from": f"England, {t['measure']}, {t['year']}",
+        "difference": t["england_pct"] - t["target_pct"],
+        "official_values": (
+            f"ascof_1c1a england {t['year']} = {number_text(t['england_pct'])} "
+            f"({t['england_numerator']:,} / {t['england_denominator']:,}); councils at or above "
+            f"{number_text(t['target_pct'])}% = {t['councils_at_target']} of {t['councils_published']}"
+        ),
+        "bracket_low": t["target_pct"],
+        "bracket_high": 100.0,
+        "bracket_basis": "reached when England's later outcome lies from the target level to 100%",
+        "fields": {
+            "measure": t["measure"],
+            "year": t["year"],
+            "england_pct": number_text(t["england_pct"]),
+            "england_counts": f"{t['england_numerator']:,} of {t['england_denominator']:,}",
+            "gap_points": number_text(abs(t["gap_points"])),
+            "councils_at_target": str(t["councils_at_target"]),
+            "councils_published": str(t["councils_published"]),
+            "target_pct": number_text(t["target_pct"]),
+            "target_period": t["target_period"],
+        },
+    }
+
+
 #: method name -> function(context, register row, checks entry) -> result dict.
 METHODS: dict[str, Callable] = {
     "input": _input,
@@ -499,6 +551,7 @@ METHODS: dict[str, Callable] = {
     "distribution": _distribution,
     "proxy": _proxy,
     "not_rebuildable": _not_rebuildable,
+    "later_outcome": _later_outcome,
 }
 assert set(METHODS) == set(checks_mod.METHOD_FIELDS) == set(checks_mod.OUTCOMES)
 
