@@ -381,11 +381,11 @@ def notebook_json(nb) -> str:
 
 
 def html_text(nb, name: str) -> str:
-    """The executed notebook as HTML with code and prompts hidden."""
+    """The executed notebook (a node or its JSON text) as HTML with code and prompts hidden."""
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = nbformat.from_dict(nb) if isinstance(nb, dict) else nb
+    nb = nbformat.reads(nb, as_version=4) if isinstance(nb, str) else nb
     exporter = HTMLExporter(
         exclude_input=True,
         exclude_input_prompt=True,
@@ -421,7 +421,7 @@ def execute_one(run: Run, km, executed: Path | None = None, html: Path | None = 
             km=km,
         )
         text = notebook_json(nb)
-        body = html_text(nb, run.name)
+        body = html_text(text, run.name)  # from what is saved (stable cell ids)
         write_text(executed or run.executed, text)
         if html is not None or executed is None:
             write_text(html or run.html, body)
