@@ -20,7 +20,7 @@ def _progress(msg: str) -> None:
 
 
 def setup_logging(verbose: bool = False) -> None:
-    """Log to stderr: progress lines by default, detail (and other libraries' notes) with ``--verbose``."""
+    """Send logs to stderr: progress lines by default, detail (and other libraries' notes) with ``--verbose``; returns nothing."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s"))
     root = logging.getLogger()
@@ -51,7 +51,8 @@ def cmd_run_notebook(args) -> None:
     report.run_notebook(args.notebook, args.param_set, progress=not args.quiet)
 
 
-def cmd_runs(args) -> None:
+def cmd_runs(args: argparse.Namespace) -> None:
+    """List the runs, their Make rules (--make) or their outputs (--outputs) on stdout; returns nothing."""
     from pbanalysis import runner
 
     runs = runner.all_runs()
@@ -68,7 +69,8 @@ def cmd_runs(args) -> None:
             print(r.name)
 
 
-def cmd_report(args) -> None:
+def cmd_report(args: argparse.Namespace) -> None:
+    """Execute stale (or named) runs, then the index and run.json; exits 1 if a run failed."""
     from pbanalysis import report
 
     status = report.build(args.run or (["all"] if args.all else None), jobs=args.jobs)

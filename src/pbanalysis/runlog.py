@@ -104,8 +104,9 @@ def write_entry(command: str, entry: dict, path: Path | None = None) -> Path:
     return write_text(path, json.dumps(log, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def write_report_log(all_runs, results, started: str, seconds: float, path: Path | None = None) -> Path:
-    """Record a ``make report``: every run, those executed now with their outcome, the others as before.
+def write_report_log(all_runs: list, results: list, started: str, seconds: float, path: Path | None = None) -> Path:
+    """Record a ``make report`` in the run log; returns its path. ``all_runs``: every
+    :class:`~pbanalysis.runner.Run`; ``results``: the :class:`~pbanalysis.runner.Result` of those executed now.
 
     Runs not executed this time keep their record from the previous log (marked ``up to date``).
     """

@@ -34,6 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from pbanalysis import paths
 
@@ -214,7 +215,7 @@ def makefile_fragment(runs: list[Run] | None = None) -> str:
 
 
 def stale_dir() -> Path:
-    """Folder of stale-run markers written by Make (one empty file per run)."""
+    """The folder of stale-run markers written by Make (reports/.stale/, one empty file per run)."""
     return paths.REPORTS_DIR / ".stale"
 
 
@@ -225,7 +226,7 @@ def marked_stale() -> list[str]:
 
 
 def unmark(run: Run) -> None:
-    """Forget a run's stale marker (after it succeeded)."""
+    """Forget a run's stale marker (after it succeeded); returns nothing."""
     (stale_dir() / run.name).unlink(missing_ok=True)
 
 
@@ -250,7 +251,7 @@ class KernelPool:
         self._starter = threading.Thread(target=self._start_all, name="kernel-starter", daemon=True)
         self._starter.start()
 
-    def _start_one(self, i: int):
+    def _start_one(self, i: int) -> Any:
         from jupyter_client import KernelManager
 
         km = KernelManager(
@@ -285,7 +286,7 @@ class KernelPool:
             except Exception as exc:  # handed to the run that takes it
                 self._ready.put(exc)
 
-    def take(self):
+    def take(self) -> Any:
         """A started kernel manager that has executed nothing (raises if it failed to start)."""
         km = self._ready.get()
         self._slots.release()
@@ -293,8 +294,8 @@ class KernelPool:
             raise km
         return km
 
-    def release(self, km) -> None:
-        """Shut a used kernel down and remove its files."""
+    def release(self, km: Any) -> None:
+        """Shut a used kernel down and remove its files; returns nothing."""
         try:
             km.shutdown_kernel(now=True)
             km.cleanup_resources()
@@ -307,7 +308,7 @@ class KernelPool:
                 log.debug("kernel log:\n%s", text)
 
     def close(self) -> None:
-        """Stop starting kernels; shut down any started but not taken."""
+        """Stop starting kernels and shut down any started but not taken; returns nothing."""
         self._stop.set()
         for _ in range(self.count):
             self._slots.release()
@@ -372,7 +373,7 @@ def strip_volatile(nb: dict) -> dict:
     return nb
 
 
-def notebook_json(nb) -> str:
+def notebook_json(nb: Any) -> str:
     """The executed notebook as committed-style JSON text, volatile metadata stripped."""
     import nbformat
 
@@ -380,7 +381,7 @@ def notebook_json(nb) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def html_text(nb, name: str) -> str:
+def html_text(nb: Any, name: str) -> str:
     """The executed notebook (a node or its JSON text) as HTML with code and prompts hidden."""
     import nbformat
     from nbconvert import HTMLExporter
@@ -401,8 +402,12 @@ def _first_line(source: str) -> str:
     return f" (`{first[:60]}`)" if first else ""
 
 
-def execute_one(run: Run, km, executed: Path | None = None, html: Path | None = None) -> Result:
-    """Execute one run on a started kernel, write its notebook and HTML, check its declared outputs."""
+def execute_one(run: Run, km: Any, executed: Path | None = None, html: Path | None = None) -> Result:
+    """Execute one run on a started kernel (a jupyter_client KernelManager); returns its :class:`Result`.
+
+    Writes the executed notebook (to ``executed``, default reports/notebooks/) and, in a report run,
+    its HTML, then checks the run wrote its declared outputs. Never raises for a failing notebook.
+    """
     import papermill as pm
 
     from pbanalysis.atomic import write_text
