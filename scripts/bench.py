@@ -52,8 +52,8 @@ for run in runner.all_runs():
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def tree_rss_mib(root: int) -> float:
-    """Resident memory of a process and all its descendants, summed (MiB)."""
+def tree_rss_mib(root: int) -> tuple[float, float]:
+    """Resident memory of a process and all its descendants (MiB): (summed, largest single process)."""
     children: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
@@ -64,28 +64,34 @@ def tree_rss_mib(root: int) -> float:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(d))
-    total, stack = 0, [root]
+    total, largest, stack = 0, 0, [root]
     while stack:
         pid = stack.pop()
         try:
             with open(f"/proc/{pid}/statm") as f:
-                total += int(f.read().split()[1]) * PAGE
+                rss = int(f.read().split()[1]) * PAGE
         except (OSError, IndexError, ValueError):
-            pass
+            rss = 0
+        total, largest = total + rss, max(largest, rss)
         stack += children.get(pid, [])
-    return total / 2**20
+    return total / 2**20, largest / 2**20
 
 
-def measure(cmd, env=None, cwd=ROOT, sample=True):
-    """(seconds, peak MiB of the process tree) of one command; exits if the command fails."""
+#: Largest single process seen by each measured command (label -> MiB), for the detail lines.
+LARGEST: dict[str, float] = {}
+
+
+def measure(cmd, env=None, cwd=ROOT, sample=True, label=None):
+    """(seconds, peak MiB of the process tree, summed) of one command; exits if the command fails."""
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = [0.0]
+    peak = [0.0, 0.0]
     stop = threading.Event()
 
     def sampler():
         while not stop.wait(0.1):
-            peak[0] = max(peak[0], tree_rss_mib(proc.pid))
+            total, largest = tree_rss_mib(proc.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
 
     th = threading.Thread(target=sampler, daemon=True)
     if sample:
@@ -97,6 +103,8 @@ def measure(cmd, env=None, cwd=ROOT, sample=True):
         th.join()
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
+    if label:
+        LARGEST[label] = max(LARGEST.get(label, 0.0), peak[1])
     return secs, peak[0]
 
 
@@ -104,10 +112,25 @@ def row(label, secs, mib):
     print(f"  {label:52s} {secs:9.2f} s   peak {mib:7.0f} MiB", flush=True)
 
 
+def report_only(scratch: Path) -> None:
+    """Only step 2 (cold report vs one process): quick checks while working on the runner."""
+    cold_secs, cold_mib = measure(["make", "-s", "report", f"REPORTS={scratch / 'cold'}"], label="report")
+    one_secs, one_mib = measure(
+        [PY, "-c", REPORT_SCRIPT], dict(os.environ, PBANALYSIS_REPORTS=str(scratch / "one")), label="one-process"
+    )
+    row("cold make report", cold_secs, cold_mib)
+    row("one-process script", one_secs, one_mib)
+    print(f"ratio cold-report/one-process: {cold_secs / one_secs:.1f}   largest single process: {LARGEST}")
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=10, help="councils in the naive papermill sample (default 10)")
+    ap.add_argument("--report-only", action="store_true", help="only the cold report against the one-process script")
     args = ap.parse_args()
+    if args.report_only:
+        return report_only(Path(tempfile.mkdtemp(prefix="pbanalysis-bench-")))
 
     sys.path.insert(0, str(ROOT / "src"))
     from pbanalysis import briefing, data, measures
@@ -149,7 +172,9 @@ def main():
     row(f"naive, scaled to {len(councils)} councils", naive_all, naive_mib)
     env = dict(os.environ, PBANALYSIS_REPORTS=str(scratch / "batch"))
     batch_secs, batch_mib = measure(
-        [PY, "-m", "pbanalysis", "briefings", "--quiet", "--out", str(scratch / "batch" / "briefings")], env
+        [PY, "-m", "pbanalysis", "briefings", "--quiet", "--out", str(scratch / "batch" / "briefings")],
+        env,
+        label="briefings",
     )
     row(f"batch: make briefings ({len(councils)} councils)", batch_secs, batch_mib)
     same = all(
@@ -162,10 +187,10 @@ def main():
     # 2. cold report vs one process ------------------------------------------------------
     print("2. Whole report")
     cold_dir = scratch / "cold"
-    cold_secs, cold_mib = measure(["make", "-s", "report", f"REPORTS={cold_dir}"])
+    cold_secs, cold_mib = measure(["make", "-s", "report", f"REPORTS={cold_dir}"], label="report")
     row("cold make report (all runs, HTML, index, run.json)", cold_secs, cold_mib)
     env = dict(os.environ, PBANALYSIS_REPORTS=str(scratch / "oneproc"))
-    one_secs, one_mib = measure([PY, "-c", REPORT_SCRIPT], env)
+    one_secs, one_mib = measure([PY, "-c", REPORT_SCRIPT], env, label="one-process")
     row("one-process script: same computations and charts", one_secs, one_mib)
     print()
 
@@ -173,6 +198,10 @@ def main():
     print("3. No-op")
     noop_secs, noop_mib = measure(["make", "-s", "report", f"REPORTS={cold_dir}"], sample=False)
     row("no-op make report (everything up to date)", noop_secs, noop_mib)
+    print(
+        "  peaks above are whole process trees, summed; largest single process: "
+        + ", ".join(f"{k} {v:.0f} MiB" for k, v in LARGEST.items())
+    )
     print()
 
     print(f"ratio cold-report/one-process: {cold_secs / one_secs:.1f}")

@@ -467,7 +467,9 @@ def execute(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     progress = progress or log.info
     t_batch = time.time()
-    pool = KernelPool(len(runs), ahead=jobs, cwd=paths.NOTEBOOKS_DIR)
+    # One kernel warming ahead per two workers: enough to keep the workers fed (a start is
+    # shorter than a run), without a second idle kernel holding memory on a 2-core machine.
+    pool = KernelPool(len(runs), ahead=max(1, jobs // 2), cwd=paths.NOTEBOOKS_DIR)
     done = [0]
     lock = threading.Lock()
 
