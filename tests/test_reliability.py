@@ -45,8 +45,9 @@ def make(reports: Path, *args: str, **kw) -> subprocess.CompletedProcess:
 def built(tmp_path_factory):
     """A whole report built once with `make report` into a temporary folder."""
     reports = tmp_path_factory.mktemp("built") / "reports"
-    first = make(reports, "report")
+    first = make(reports, "report", "JOBS=2")
     assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
+    (reports.parent / "first-build.stderr").write_text(first.stderr)
     return reports
 
 
@@ -82,17 +83,15 @@ def test_killing_the_data_build_leaves_earlier_outputs_intact(tmp_path, delay):
 
 
 @pytest.mark.slow
-def test_make_report_prints_one_line_per_run_and_no_kernel_warning(tmp_path):
-    reports = tmp_path / "reports"
-    run = make(reports, "report", "JOBS=2")
-    assert run.returncode == 0, run.stderr[-3000:]
-    lines = run.stderr.strip().splitlines()
+def test_make_report_prints_one_line_per_run_and_no_kernel_warning(built):
+    stderr = (built.parent / "first-build.stderr").read_text()
+    lines = stderr.strip().splitlines()
     runs = subprocess.run([sys.executable, "-m", "pbanalysis", "runs"], capture_output=True, text=True).stdout.split()
     progress = [ln for ln in lines if ln.startswith("[")]
-    assert len(progress) == len(runs) and all(" s  ok" in ln for ln in progress), lines
+    assert len(progress) == len(runs) and all(re.search(r" \d+\.\d s  ok$", ln) for ln in progress), lines
     assert not [ln for ln in lines if ln not in progress and not ln.startswith("running ")], lines
-    assert "TCP" not in run.stderr and "encryption" not in run.stderr
-    assert (reports / "run.json").exists() and (reports / "claims.csv").exists()
+    assert "TCP" not in stderr and "encryption" not in stderr
+    assert (built / "run.json").exists() and (built / "claims.csv").exists()
 
 
 @pytest.mark.slow
@@ -123,7 +122,7 @@ def test_noop_report_does_nothing_and_one_run_reruns_only_itself_with_identical_
     assert json.loads((built / "run.json").read_text())["report"]["executed_now"] == ["spending--latest"]
     after = digest(built)
     changed = sorted(k for k in before if after.get(k) != before[k])
-    assert changed == sorted(STAMPED), "a rebuilt run gave different bytes: " + ", ".join(changed)
+    assert set(changed) <= STAMPED, "a rebuilt run gave different bytes: " + ", ".join(changed)
 
 
 @pytest.mark.slow
