@@ -156,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("run", nargs="*", help="runs to execute (default: those `make report` marked stale)")
     s.add_argument("--all", action="store_true", help="execute every run")
-    s.add_argument("--jobs", "-j", type=int, default=None, help="worker processes (default: one per core)")
+    s.add_argument("--jobs", "-j", type=int, default=None, help="runs at once (default: one per core)")
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("run-notebook", help="execute one notebook with one named parameter set")
