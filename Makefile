@@ -15,13 +15,17 @@ SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 RAW := $(wildcard data/raw/*.csv) $(wildcard data/raw/*.yaml) data/raw/datapackage.json
 PROCESSED := data/processed/council_year.csv data/processed/national_series.csv \
              data/processed/england_reconciliation.csv
-NOTEBOOKS := $(basename $(notdir $(wildcard notebooks/*.ipynb)))
-# One run per notebook and named parameter set (top-level keys of notebooks/params/<nb>.yaml).
-RUNS := $(foreach nb,$(NOTEBOOKS),$(foreach s,$(shell sed -n 's/^\([A-Za-z0-9_]*\):.*/\1/p' notebooks/params/$(nb).yaml 2>/dev/null),$(nb)--$(s)))
-EXECUTED := $(RUNS:%=$(REPORTS)/notebooks/%.ipynb)
-HTML := $(RUNS:%=$(REPORTS)/html/%.html)
+# Every notebook run (<notebook>--<set>, one per named set in notebooks/params/<nb>.yaml) and
+# its declared outputs come from the CLI (`python -m pbanalysis runs --make`), cached in
+# $(RUNS_MK) and regenerated when a notebook, a params file or the code changes. Each run's
+# outputs are targets of its inputs; their rule only marks the run stale, and `make report`
+# then executes every stale run in one process on all cores (src/pbanalysis/runner.py).
+RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP)
+RUNS_MK := $(REPORTS)/.make/runs.mk
+ifneq ($(filter report $(REPORTS)/%,$(MAKECMDGOALS)),)
+include $(RUNS_MK)
+endif
 
-.SECONDEXPANSION:
 .PHONY: help install raw data report lab lint test bench briefings chart clean lock
 
 help: ## Show this help: every target and what it does
@@ -29,7 +33,8 @@ help: ## Show this help: every target and what it does
 	@echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 	@echo
-	@echo "Variables: SOURCE=folder of official files for 'make raw' (default ../shared/data)"
+	@echo "Variables: SOURCE=folder of official files for 'make raw' (default ../shared/data);"
+	@echo "           JOBS=notebook runs at once in 'make report' (default: one per core)"
 
 $(STAMP): pyproject.toml requirements.lock
 	@echo "Creating $(VENV) and installing pinned dependencies (about a minute)..."
@@ -53,18 +58,15 @@ data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
 $(PROCESSED) &: $(RAW) src/pbanalysis/data.py src/pbanalysis/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/lookup.py src/pbanalysis/paths.py src/pbanalysis/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
-report: $(REPORTS)/index.html ## Build the whole report: data, every notebook run, HTML and reports/index.html
+report: $(PROCESSED) $(RUN_OUTPUTS) ## Build the whole report: data, every stale notebook run (all cores), HTML, index, run.json
+	@if [ -n "$$(ls -A $(REPORTS)/.stale 2>/dev/null)" ] || [ ! -e $(REPORTS)/index.html ]; then \
+	  $(PY) -m pbanalysis report $(if $(JOBS),--jobs $(JOBS)); fi
 
-$(REPORTS)/notebooks/%.ipynb: $(PROCESSED) $(SRC) $(STAMP) notebooks/params/$$(firstword $$(subst --, ,$$*)).yaml notebooks/$$(firstword $$(subst --, ,$$*)).ipynb
-	$(PY) -m pbanalysis run-notebook $(firstword $(subst --, ,$*)) $(lastword $(subst --, ,$*))
+$(RUNS_MK): $(STAMP) $(wildcard notebooks/*.ipynb notebooks/params/*.yaml) $(SRC)
+	@mkdir -p $(@D)
+	@$(PY) -m pbanalysis runs --make > $@.tmp && mv $@.tmp $@
 
-$(REPORTS)/html/%.html: $(REPORTS)/notebooks/%.ipynb
-	$(PY) -m pbanalysis html $<
-
-$(REPORTS)/index.html: $(HTML) $(EXECUTED)
-	$(PY) -m pbanalysis index
-
-briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/briefings/
+briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/briefings/ (logs reports/run.json)
 	$(PY) -m pbanalysis briefings
 
 chart: $(PROCESSED) ## Regenerate one chart: make chart NAME=variance_rank [ARGS="--year 2010-11 --format png"]
@@ -80,7 +82,7 @@ lint: $(TEST_STAMP) ## Check the coding standard (ruff lint and format)
 test: $(TEST_STAMP) $(PROCESSED) lint ## Run the lint, then the test suite (unit, data, notebooks via nbval)
 	$(PY) -m pytest -p no:cacheprovider
 
-bench: $(STAMP) $(PROCESSED) ## Benchmark: batch vs naive briefings, cold and no-op report (prints ratios)
+bench: $(STAMP) $(PROCESSED) ## Benchmark: cold report vs one process, briefings batch vs naive, peak memory, no-op report
 	$(PY) scripts/bench.py
 
 lock: ## Regenerate requirements.lock from the current .venv

@@ -31,7 +31,15 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("charts", ("pbanalysis.charts", "pbanalysis.charts.*")),
     (
         "compose",
-        ("pbanalysis.briefing", "pbanalysis.registry", "pbanalysis.report", "pbanalysis.index_page"),
+        (
+            "pbanalysis.parameters",
+            "pbanalysis.runlog",
+            "pbanalysis.runner",
+            "pbanalysis.briefing",
+            "pbanalysis.registry",
+            "pbanalysis.report",
+            "pbanalysis.index_page",
+        ),
     ),
     ("cli", ("pbanalysis.cli", "pbanalysis.__main__")),
 ]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,11 +20,35 @@ HERE = Path(__file__).parent
 
 
 def digest(folder: Path) -> dict[str, str]:
+    """sha256 of every output file (not temporary files, Make's bookkeeping in dot-folders)."""
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.endswith(".tmp") and not p.name.startswith(".")
+        if p.is_file()
+        and not p.name.endswith(".tmp")
+        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     }
+
+
+#: Outputs that record when and from what they were built, so differ between builds by design.
+STAMPED = {"index.html", "run.json"}
+
+
+def make(reports: Path, *args: str, **kw) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+    return subprocess.run(
+        ["make", "-s", *args, f"REPORTS={reports}"], cwd=paths.ROOT, env=env, capture_output=True, text=True, **kw
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A whole report built once with `make report` into a temporary folder."""
+    reports = tmp_path_factory.mktemp("built") / "reports"
+    first = make(reports, "report", "JOBS=2")
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
+    (reports.parent / "first-build.stderr").write_text(first.stderr)
+    return reports
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
@@ -57,19 +83,58 @@ def test_killing_the_data_build_leaves_earlier_outputs_intact(tmp_path, delay):
 
 
 @pytest.mark.slow
-def test_killing_make_report_leaves_earlier_outputs_intact_and_a_rerun_completes(tmp_path):
-    reports = tmp_path / "reports"
-    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
-    target = f"{reports}/notebooks/claims--default.ipynb"
-    first = subprocess.run(
-        ["make", "-s", target, f"REPORTS={reports}"], cwd=paths.ROOT, env=env, capture_output=True, text=True
-    )
-    assert first.returncode == 0, first.stderr[-2000:]
+def test_make_report_prints_one_line_per_run_and_no_kernel_warning(built):
+    stderr = (built.parent / "first-build.stderr").read_text()
+    lines = stderr.strip().splitlines()
+    runs = subprocess.run([sys.executable, "-m", "pbanalysis", "runs"], capture_output=True, text=True).stdout.split()
+    progress = [ln for ln in lines if ln.startswith("[")]
+    assert len(progress) == len(runs) and all(re.search(r" \d+\.\d s  ok$", ln) for ln in progress), lines
+    assert not [ln for ln in lines if ln not in progress and not ln.startswith("running ")], lines
+    assert "TCP" not in stderr and "encryption" not in stderr
+    assert (built / "run.json").exists() and (built / "claims.csv").exists()
+
+
+@pytest.mark.slow
+def test_noop_report_does_nothing_and_one_run_reruns_only_itself_with_identical_bytes(built):
+    before = digest(built)
+    t = time.perf_counter()
+    noop = make(built, "report")
+    assert noop.returncode == 0 and noop.stderr == "", noop.stderr
+    assert time.perf_counter() - t < 2.0, "a no-op make report should start no Python (make bench: < 0.5 s)"
+    assert digest(built) == before
+    # Age one declared chart of one run: only that run is stale.
+    os.utime(built / "figures" / "dp_spend_series--latest.svg", (0, 0))
+    dry = make(built, "-n", "report")
+    marked = re.findall(r"\.stale/(\S+)", dry.stdout)
+    assert marked == ["spending--latest"], dry.stdout
+    # A changed parameter file makes exactly that notebook's runs stale.
+    params = paths.PARAMS_DIR / "take_up.yaml"
+    st = params.stat()
+    try:
+        os.utime(params, None)
+        dry = make(built, "-n", "report")
+    finally:
+        os.utime(params, ns=(st.st_atime_ns, st.st_mtime_ns))
+    marked = sorted(set(re.findall(r"\.stale/(\S+)", dry.stdout)))
+    assert marked == ["spending--latest", "take_up--adass_eligible", "take_up--default", "take_up--ni130_all"]
+    rerun = make(built, "report")
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert json.loads((built / "run.json").read_text())["report"]["executed_now"] == ["spending--latest"]
+    after = digest(built)
+    changed = sorted(k for k in before if after.get(k) != before[k])
+    assert set(changed) <= STAMPED, "a rebuilt run gave different bytes: " + ", ".join(changed)
+
+
+@pytest.mark.slow
+def test_killing_make_report_leaves_earlier_outputs_intact_and_a_rerun_completes(built):
+    reports = built
     before = digest(reports)
     assert "claims.csv" in before and "notebooks/claims--default.ipynb" in before
-    # Force the notebook to run again (age its output, not the project's files), then kill the
-    # whole make process group mid-way.
+    # Force two runs again (age their outputs, not the project's files), then kill the whole
+    # make process group mid-way.
     os.utime(reports / "notebooks" / "claims--default.ipynb", (0, 0))
+    os.utime(reports / "notebooks" / "variance--default.ipynb", (0, 0))
+    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
     proc = subprocess.Popen(
         ["make", "-s", "report", f"REPORTS={reports}"],
         cwd=paths.ROOT,
@@ -83,15 +148,14 @@ def test_killing_make_report_leaves_earlier_outputs_intact_and_a_rerun_completes
     proc.wait()
     after = digest(reports)
     for name, sha in before.items():
-        assert after.get(name) == sha, f"{name} was changed or truncated by a killed run"
-    rerun = subprocess.run(
-        ["make", "-s", target, f"REPORTS={reports}"], cwd=paths.ROOT, env=env, capture_output=True, text=True
-    )
+        if name not in STAMPED:
+            assert after.get(name) == sha, f"{name} was changed or truncated by a killed run"
+    rerun = make(reports, "report")
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     final = digest(reports)
     # Executed notebooks differ only in volatile metadata, which is stripped: same bytes again.
-    assert final["notebooks/claims--default.ipynb"] == before["notebooks/claims--default.ipynb"]
-    assert final["claims.csv"] == before["claims.csv"]
+    assert {k: v for k, v in final.items() if k not in STAMPED} == {k: v for k, v in before.items() if k not in STAMPED}
+    assert not list((reports / ".stale").iterdir())
 
 
 def test_claims_csv_is_byte_identical_across_builds(tmp_path):

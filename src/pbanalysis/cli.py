@@ -7,13 +7,30 @@ column when its input is bad. The Makefile calls these commands; users can too.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from pbanalysis.errors import InputError, ParameterError, RunError
 
+log = logging.getLogger("pbanalysis")
+
 
 def _progress(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
+    log.info(msg)
+
+
+def setup_logging(verbose: bool = False) -> None:
+    """Send logs to stderr: progress lines by default, detail (and other libraries' notes) with ``--verbose``; returns nothing."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s" if verbose else "%(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("pbanalysis").setLevel(logging.DEBUG if verbose else logging.INFO)
+    logging.getLogger("pbanalysis.nbconvert").setLevel(logging.DEBUG if verbose else logging.ERROR)
+    # papermill logs every cell at INFO; traitlets warns about kernel start-up details.
+    for name in ("papermill", "traitlets", "nbclient", "jupyter_client"):
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def cmd_raw(args) -> None:
@@ -32,6 +49,33 @@ def cmd_run_notebook(args) -> None:
     from pbanalysis import report
 
     report.run_notebook(args.notebook, args.param_set, progress=not args.quiet)
+
+
+def cmd_runs(args: argparse.Namespace) -> None:
+    """List the runs, their Make rules (--make) or their outputs (--outputs) on stdout; returns nothing."""
+    from pbanalysis import runner
+
+    runs = runner.all_runs()
+    for r in runs:
+        log.debug("run %s: parameters %s", r.name, r.params)
+    if args.make:
+        sys.stdout.write(runner.makefile_fragment(runs))
+    elif args.outputs:
+        for r in runs:
+            for p in runner.run_outputs(r):
+                print(f"{r.name}\t{p}")
+    else:
+        for r in runs:
+            print(r.name)
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    """Execute stale (or named) runs, then the index and run.json; exits 1 if a run failed."""
+    from pbanalysis import report
+
+    status = report.build(args.run or (["all"] if args.all else None), jobs=args.jobs)
+    if status:
+        raise SystemExit(status)
 
 
 def cmd_html(args) -> None:
@@ -60,9 +104,25 @@ def cmd_chart(args) -> None:
 
 
 def cmd_briefings(args) -> None:
-    from pbanalysis import briefing
+    import time
 
-    briefing.build_all(out_dir=args.out, councils=args.council or None, progress=not args.quiet)
+    from pbanalysis import briefing, runlog
+
+    started, t0 = runlog.now(), time.time()
+    entry = {
+        "command": "make briefings",
+        "argv": sys.argv[1:],
+        "started": started,
+        "parameters": {"councils": args.council or "all", "out": args.out},
+    }
+    try:
+        index = briefing.build_all(out_dir=args.out, councils=args.council or None, progress=not args.quiet)
+    except BaseException as exc:
+        entry.update(outcome="failed", error=f"{type(exc).__name__}: {exc}", duration_s=round(time.time() - t0, 2))
+        runlog.write_entry("briefings", {**entry, **runlog.environment()})
+        raise
+    entry.update(outcome="ok", index=str(index), duration_s=round(time.time() - t0, 2))
+    runlog.write_entry("briefings", {**entry, **runlog.environment()})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Typical use: `make report` (everything), `python -m pbanalysis chart --list`, "
         "`python -m pbanalysis chart variance_rank --year 2010-11 --format png`.",
     )
+    p.add_argument("-v", "--verbose", action="store_true", help="log detail (default: errors and progress only)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("raw", help="extract tidy tables from the official files into data/raw/")
@@ -83,6 +144,20 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("data", help="build the processed tables in data/processed/")
     s.add_argument("--out", default=None, help="output folder (default data/processed)")
     s.set_defaults(func=cmd_data)
+
+    s = sub.add_parser("runs", help="list the report's notebook runs (<notebook>--<set>), one a line")
+    s.add_argument("--make", action="store_true", help="print Make rules: each run's outputs as targets of its inputs")
+    s.add_argument("--outputs", action="store_true", help="print each run's outputs (run, tab, path)")
+    s.set_defaults(func=cmd_runs)
+
+    s = sub.add_parser(
+        "report",
+        help="execute the stale notebook runs (or those named) on all cores, then the index and run.json",
+    )
+    s.add_argument("run", nargs="*", help="runs to execute (default: those `make report` marked stale)")
+    s.add_argument("--all", action="store_true", help="execute every run")
+    s.add_argument("--jobs", "-j", type=int, default=None, help="runs at once (default: one per core)")
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("run-notebook", help="execute one notebook with one named parameter set")
     s.add_argument("notebook", help="notebook name, e.g. take_up")
@@ -117,11 +192,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    setup_logging(args.verbose)
+    log.debug("command: %s", args)
     try:
         args.func(args)
     except (InputError, ParameterError, RunError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        log.error(f"error: {exc}")
         return 2
+    except SystemExit as exc:
+        return int(exc.code or 0)
     return 0
 
 

@@ -125,6 +125,22 @@ def _sources() -> list[str]:
     return parts
 
 
+def built_from_line(git: dict | None = None, when: str | None = None) -> str:
+    """One HTML paragraph: the git commit (and whether the tree had uncommitted changes) and the UTC date built."""
+    from pbanalysis import runlog
+
+    git = runlog.git_state() if git is None else git
+    when = when or runlog.now()
+    commit = git.get("commit")
+    if commit:
+        what = f"commit <code>{html.escape(commit[:12])}</code>" + (
+            " with uncommitted changes" if git.get("dirty") else ""
+        )
+    else:
+        what = "a tree outside git (no commit)"
+    return f'<p class="built">Built from {what} on {html.escape(when[:10])} ({html.escape(when[11:16])} UTC).</p>'
+
+
 def write_index() -> Path:
     """``reports/index.html``: findings first, then notebooks, the claims table, articles and charts."""
     import pandas as pd
@@ -141,6 +157,7 @@ def write_index() -> Path:
         "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}figure{display:inline-block;"
         "width:320px;margin:6px}img{width:100%}figcaption{font-size:80%}summary{cursor:pointer}</style></head><body>",
         "<h1>Personal budgets in English adult social care: the report</h1>",
+        built_from_line(),
         "<p>Built by pbanalysis from official PSS-EX1 council tables and a register of figures "
         "reported in 2010-2011. Read the notebooks for the narrative; the claims table checks "
         "every reported figure.</p>",

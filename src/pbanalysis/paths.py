@@ -30,6 +30,8 @@ HTML_DIR = REPORTS_DIR / "html"
 BRIEFINGS_DIR = REPORTS_DIR / "briefings"
 CLAIMS_CSV = REPORTS_DIR / "claims.csv"
 INDEX_HTML = REPORTS_DIR / "index.html"
+#: The run log of the last `make report` / `make briefings` (commit, versions, input hashes, runs).
+RUN_JSON = REPORTS_DIR / "run.json"
 
 # --- data/raw ---------------------------------------------------------------
 PSSEX1_ACTIVITY_CSV = RAW_DIR / "pssex1_activity.csv"

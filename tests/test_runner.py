@@ -1,0 +1,203 @@
+"""The report runner: fresh kernel per run, partial failure, run.json, logging, runs listed by the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from pbanalysis import paths, report, runlog, runner
+
+
+def make_notebook(path, *cells, params="x = 1  # a parameter\nrun_name = 'default'  # name of this run"):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    p = nbformat.v4.new_code_cell(params)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p] + [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def reports(tmp_path, monkeypatch):
+    """Send every report output to a temporary folder."""
+    r = tmp_path / "reports"
+    for name, sub in [
+        ("REPORTS_DIR", ""),
+        ("FIGURES_DIR", "figures"),
+        ("EXECUTED_DIR", "notebooks"),
+        ("HTML_DIR", "html"),
+        ("BRIEFINGS_DIR", "briefings"),
+        ("CLAIMS_CSV", "claims.csv"),
+        ("INDEX_HTML", "index.html"),
+        ("RUN_JSON", "run.json"),
+    ]:
+        monkeypatch.setattr(paths, name, r / sub if sub else r)
+    return r
+
+
+def run_of(path, name="default", **params):
+    return runner.Run(path.stem, name, dict(params, run_name=name), source=path)
+
+
+def outputs_text(executed):
+    nb = json.loads(executed.read_text())
+    return "".join("".join(o.get("text", "")) for c in nb["cells"] for o in c.get("outputs", []))
+
+
+@pytest.mark.slow
+def test_each_run_gets_a_fresh_kernel_no_state_leaks(tmp_path, reports):
+    setter = make_notebook(
+        tmp_path / "setter.ipynb",
+        "import os, sys\nLEAKED = 42\nsys.modules['json'].leaked = True\nprint('pid', os.getpid())",
+    )
+    checker = make_notebook(
+        tmp_path / "checker.ipynb",
+        "import os, sys\nassert 'LEAKED' not in globals(), 'a global leaked from an earlier run'\n"
+        "assert not hasattr(sys.modules['json'], 'leaked'), 'module state leaked'\nprint('pid', os.getpid())",
+    )
+    # One worker: the two runs execute one after the other in the same thread.
+    results = runner.execute([run_of(setter), run_of(checker)], jobs=1)
+    assert [r.ok for r in results] == [True, True], [r.error for r in results]
+    pids = [re.search(r"pid (\d+)", outputs_text(r.run.executed)).group(1) for r in results]
+    assert pids[0] != pids[1], "both runs used the same kernel process"
+    # The checker does fail when state does leak: the same code in one kernel raises.
+    both = make_notebook(
+        tmp_path / "both.ipynb",
+        "LEAKED = 42",
+        "assert 'LEAKED' not in globals(), 'a global leaked from an earlier run'",
+    )
+    (res,) = runner.execute([run_of(both)], jobs=1)
+    assert not res.ok and "AssertionError: a global leaked" in res.error
+
+
+@pytest.mark.slow
+def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_error(
+    tmp_path, reports, monkeypatch, caplog
+):
+    good1 = make_notebook(tmp_path / "good1.ipynb", "print('one')")
+    bad = make_notebook(tmp_path / "bad.ipynb", "y = 2", "raise ValueError('boom at ' + str(y))", "print('never')")
+    good2 = make_notebook(tmp_path / "good2.ipynb", "print('two')")
+    runs = [run_of(good1), run_of(bad, "broken", x=3), run_of(good2)]
+    # An earlier good output of the failing run, and a stale mark for every run.
+    old = b'{"an": "earlier good output"}\n'
+    runs[1].executed.parent.mkdir(parents=True)
+    runs[1].executed.write_bytes(old)
+    runner.stale_dir().mkdir(parents=True)
+    for r in runs:
+        (runner.stale_dir() / r.name).touch()
+    monkeypatch.setattr(runner, "all_runs", lambda: runs)
+
+    with caplog.at_level(logging.INFO, logger="pbanalysis"):
+        status = report.build()
+    assert status == 1, "a failed run makes the report exit non-zero"
+    assert outputs_text(runs[0].executed) == "one\n" and outputs_text(runs[2].executed) == "two\n"
+    assert runs[0].html.exists() and runs[2].html.exists()
+    assert runs[1].executed.read_bytes() == old, "the failing run's earlier output was changed"
+    assert not runs[1].html.exists()
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    # Cells: parameters (1), injected parameters (2), y = 2 (3), the raise (4).
+    assert any(
+        "bad--broken" in m and "cell 4" in m and "raise ValueError" in m and "ValueError: boom at 2" in m
+        for m in errors
+    ), errors
+    progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
+    assert len(progress) == 3 and all(re.search(r"\d+\.\d s", m) for m in progress), progress
+    # Only the failed run stays marked stale.
+    assert runner.marked_stale() == ["bad--broken"]
+    log = json.loads(paths.RUN_JSON.read_text())["report"]
+    assert log["outcome"] == "failed" and log["failed_runs"] == ["bad--broken"]
+    assert {r["run"]: r["outcome"] for r in log["runs"]} == {
+        "good1--default": "ok",
+        "bad--broken": "failed",
+        "good2--default": "ok",
+    }
+
+
+@pytest.mark.slow
+def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports, monkeypatch):
+    nb = make_notebook(tmp_path / "tiny.ipynb", "print(x * 2)")
+    runs = [run_of(nb, "default"), run_of(nb, "three", x=3)]
+    monkeypatch.setattr(runner, "all_runs", lambda: runs)
+    assert report.build(["tiny--three"]) == 0
+    log = json.loads(paths.RUN_JSON.read_text())
+    entry = log["report"]
+    git = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True)
+    assert entry["git"]["commit"] == git.stdout.strip()
+    assert isinstance(entry["git"]["dirty"], bool)
+    assert entry["python"] == ".".join(map(str, sys.version_info[:3]))
+    import papermill
+
+    assert entry["packages"]["papermill"] == papermill.__version__ and "pbanalysis" in entry["packages"]
+    raw = paths.REGISTER_CSV
+    key = raw.relative_to(paths.ROOT).as_posix()
+    assert entry["inputs"][key] == hashlib.sha256(raw.read_bytes()).hexdigest()
+    assert "notebooks/take_up.ipynb" in entry["inputs"] and "notebooks/params/take_up.yaml" in entry["inputs"]
+    assert entry["outcome"] == "ok" and entry["executed_now"] == ["tiny--three"]
+    by_run = {r["run"]: r for r in entry["runs"]}
+    assert by_run["tiny--three"]["parameters"] == {"x": 3, "run_name": "three"}
+    assert by_run["tiny--three"]["outcome"] == "ok" and by_run["tiny--three"]["duration_s"] > 0
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", by_run["tiny--three"]["started"])
+    assert by_run["tiny--default"]["outcome"] == "not run" and by_run["tiny--default"]["parameters"]
+    # The index says which commit and date it was built from.
+    index = paths.INDEX_HTML.read_text()
+    assert f"commit <code>{git.stdout.strip()[:12]}</code>" in index and entry["started"][:10] in index
+    # make briefings keeps the report's entry and adds its own.
+    runlog.write_entry("briefings", {"outcome": "ok"})
+    log = json.loads(paths.RUN_JSON.read_text())
+    assert log["report"] == entry and log["briefings"] == {"outcome": "ok"}
+
+
+def test_built_from_line_names_commit_dirty_state_and_date():
+    from pbanalysis import index_page
+
+    line = index_page.built_from_line({"commit": "0123456789abcdef", "dirty": True}, "2026-11-25T15:40:00+00:00")
+    assert "0123456789ab" in line and "uncommitted changes" in line and "2026-11-25" in line
+    line = index_page.built_from_line({"commit": None, "dirty": None}, "2026-11-25T15:40:00+00:00")
+    assert "no commit" in line
+
+
+def test_cli_is_quiet_by_default_and_detailed_with_verbose():
+    quiet = subprocess.run([sys.executable, "-m", "pbanalysis", "runs"], capture_output=True, text=True)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert "take_up--ni130_all" in quiet.stdout.split()
+    loud = subprocess.run([sys.executable, "-m", "pbanalysis", "--verbose", "runs"], capture_output=True, text=True)
+    assert loud.returncode == 0 and loud.stdout == quiet.stdout
+    assert "DEBUG pbanalysis" in loud.stderr and "run take_up--ni130_all: parameters" in loud.stderr
+
+
+def test_runs_listed_by_the_cli_are_every_notebook_and_named_set():
+    import yaml
+
+    expected = [
+        f"{nb}--{s}" for nb in report.notebooks() for s in yaml.safe_load((paths.PARAMS_DIR / f"{nb}.yaml").read_text())
+    ]
+    assert [r.name for r in runner.all_runs()] == expected
+
+
+def test_every_chart_and_claims_csv_is_a_declared_output_in_the_make_rules():
+    fragment = runner.makefile_fragment()
+    runs = runner.all_runs()
+    for r in runs:
+        outs = runner.run_outputs(r)
+        rule = next(line for line in fragment.splitlines() if line.startswith(f"OUT_{r.name} :="))
+        for o in outs:
+            assert "$(REPORTS)/" + o.relative_to(paths.REPORTS_DIR).as_posix() in rule
+    declared = {o for r in runs for o in runner.declared_outputs(r)}
+    assert paths.CLAIMS_CSV in declared
+    assert paths.FIGURES_DIR / "variance_rank--y2010_11.svg" in declared
+    assert paths.FIGURES_DIR / "takeup_timeline.json" in declared
+
+
+def test_notebook_defaults_come_from_the_parameters_cell_via_papermill():
+    d = report.notebook_defaults("variance")
+    assert d["year"] == "2009-10" and d["thresholds"] == [10, 20, 30] and d["run_name"] == "default"
+    assert report.notebook_parameters("variance") == list(d)
+    assert "milestone" in report.inspect("take_up")["target"]["help"]
