@@ -100,6 +100,9 @@ def council_numbers(council, year: str | None = None) -> Briefing:
     series["dp_clients_31mar_flag"] = series["year"].map(mine["dp_clients_31mar_flag"]).fillna("")
     series["dp_spend_per_recipient_gbp"] = series["year"].map(mine["dp_spend_per_recipient_gbp"])
     series["definition_basis"] = series["year"].map(eng["definition_basis"])
+    have = series.dropna(subset=["council"])
+    latest_run = same_definition_run(series, have["year"].iloc[-1]) if len(have) else []
+    series["in_latest_run"] = series["year"].isin(latest_run)
     ranked = measures.councils_in_year(cy, year)
     hit = ranked[ranked["council_code"] == code]
     rank = int(hit["rank"].iloc[0]) if len(hit) else None
