@@ -67,3 +67,13 @@ def figure_path(name: str, ext: str, out_dir: Path | None = None) -> Path:
 def briefing_dir(slug: str, out_dir: Path | None = None) -> Path:
     """Folder of one council's briefing pack."""
     return Path(out_dir or BRIEFINGS_DIR) / slug
+
+
+#: Word templates, edited in Word (fonts, logo, wording); made first by scripts/make_template.py.
+TEMPLATES_DIR = ROOT / "templates"
+BRIEFING_TEMPLATE_DOCX = TEMPLATES_DIR / "briefing.docx"
+
+
+def briefing_docx(slug: str, out_dir: Path | None = None) -> Path:
+    """The Word document of one council's briefing pack."""
+    return briefing_dir(slug, out_dir) / f"{slug}-personal-budgets.docx"
