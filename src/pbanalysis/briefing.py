@@ -9,6 +9,7 @@ call the same two functions, so they give identical numbers and sentences.
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import json
 import os
@@ -24,6 +25,8 @@ from pbanalysis.sentences import same_definition_run
 
 #: The charts in every pack.
 PACK_CHARTS = ("council_trend", "council_comparison")
+#: Chart size in a pack, and in its Word document (printed across the A4 text width).
+PACK_SIZE = DOCX_SIZE = "a4half"
 
 
 @functools.lru_cache(maxsize=1)
@@ -219,10 +222,18 @@ def definitions_note(b: Briefing) -> str:
     return "Count of people by year: " + "; ".join(parts) + "."
 
 
-def build_pack(council, out_dir=None, year: str | None = None, formats=("svg", "png"), docx: bool = True) -> Briefing:
+def build_pack(
+    council,
+    out_dir=None,
+    year: str | None = None,
+    formats=("svg", "png"),
+    docx: bool = True,
+    size: str = PACK_SIZE,
+) -> Briefing:
     """Write one council's pack to ``reports/briefings/<slug>/`` and return its numbers.
 
-    The pack: ``index.html``, each chart as SVG and 300 dpi PNG with alt text and numbers,
+    The pack: ``index.html``, each chart as SVG and 300 dpi PNG (``size``: A4 half page by
+    default, so the same PNG prints in the Word document) with alt text and numbers,
     ``numbers.json`` and (``docx=True``) ``<slug>-personal-budgets.docx``."""
     from pbanalysis.charts import figures, style
 
@@ -237,17 +248,22 @@ def build_pack(council, out_dir=None, year: str | None = None, formats=("svg", "
     }
     blocks, word_charts = [], []
     for name, make in makers.items():
-        fig, alt, numbers = make("slide")
+        fig, alt, numbers = make(size)
         title = fig.texts[0].get_text().replace("\n", " ")
-        style.save(fig, name, alt, numbers, folder, formats)
+        written = style.save(fig, name, alt, numbers, folder, formats)
         blocks.append(
             f'<figure><img src="{name}.svg" alt="{html.escape(alt)}"><figcaption class="note">'
             f'<a href="{name}.png">PNG (300 dpi)</a></figcaption></figure>'
         )
         if docx:
-            fig, alt, _ = make("a4half")
-            word_charts.append({"title": title, "alt": alt, "png": style.fig_bytes(fig, "png")})
-            style.plt.close(fig)
+            png = next((p for p in written if p.suffix == ".png"), None)
+            if png is None or size != DOCX_SIZE:
+                fig, alt, _ = make(DOCX_SIZE)
+                data_png = style.fig_bytes(fig, "png")
+                style.plt.close(fig)
+            else:
+                data_png = png.read_bytes()
+            word_charts.append({"title": title, "alt": alt, "png": data_png})
     headers, rows = table_rows(b)
     table = (
         "<table><thead><tr>"
@@ -294,6 +310,7 @@ def build_pack(council, out_dir=None, year: str | None = None, formats=("svg", "
 def _one(args):
     council, out_dir, docx = args
     b = build_pack(council, out_dir, docx=docx)
+    gc.collect()  # closed figures hold reference cycles; without this a worker grows by ~10 MiB a council
     return b.name, b.slug, b.region, b.rank, b.of
 
 
