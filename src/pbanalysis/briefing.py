@@ -1,9 +1,12 @@
-"""One council's briefing: its numbers, its charts and a few plain-English sentences.
+"""One council's briefing: its numbers, its charts, its key points and its Word document.
 
-:func:`council_numbers` computes everything for one council; :func:`build_pack`
-writes its pack (HTML page, charts, numbers). The briefing notebook and
-``make briefings`` (:func:`build_all`, every council in one or two processes)
-call the same two functions, so they give identical numbers and sentences.
+:func:`council_numbers` computes everything for one council (the key points come
+from the rules in :mod:`pbanalysis.sentences`); :func:`build_pack` composes its
+pack: HTML page, charts (drawn by :mod:`pbanalysis.charts.figures`, which only
+draws), ``numbers.json`` and the Word document (:mod:`pbanalysis.briefing_docx`).
+The briefing notebook and ``make briefings`` (:func:`build_all`, every council in
+one or two processes) call the same functions, so they give identical numbers and
+sentences.
 """
 
 from __future__ import annotations
@@ -37,6 +40,11 @@ def _tables():
 
 @dataclass
 class Briefing:
+    """One council's briefing numbers: ``series`` (one row per year: the council's proxy take-up
+    in %, England, region and type medians, counts, spend per recipient in £, definition basis),
+    ``comparison`` (the chosen year against England, region and type), rank (1 = highest) of
+    ``of`` councils, definition changes and the generated sentences."""
+
     name: str
     gss_code: str
     council_code: str
@@ -72,6 +80,7 @@ class Briefing:
 
 
 def slugify(name: str) -> str:
+    """The folder and file name of a council: lower case, hyphens (e.g. 'kingston-upon-hull-city-of')."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 

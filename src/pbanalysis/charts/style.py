@@ -39,6 +39,8 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import FancyArrowPatch  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
+from PIL import Image  # noqa: E402
+from PIL.PngImagePlugin import PngInfo  # noqa: E402
 
 from pbanalysis import paths  # noqa: E402
 from pbanalysis.atomic import atomic_path, write_text  # noqa: E402
@@ -459,20 +461,29 @@ def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FOR
 
 
 def fig_bytes(fig, fmt: str, target=None) -> bytes | None:
-    """Render the chart as deterministic SVG or 300 dpi PNG; into ``target`` (a path) or returned as bytes."""
-    kw = {"format": check_format(fmt)}
-    if fmt == "svg":
-        kw["metadata"] = {"Date": None, "Creator": "pbanalysis"}
-    else:
-        kw["metadata"] = {"Software": "pbanalysis"}
-        kw["dpi"] = PNG_DPI
+    """Render the chart as deterministic SVG or 300 dpi PNG; into ``target`` (a path) or returned as bytes.
+
+    PNGs are opaque RGB (the figure is white), compressed quickly: smaller work, same pixels."""
+    check_format(fmt)
     with plt.rc_context(RC):
-        if target is not None:
-            fig.savefig(target, **kw)
-            return None
-        buf = io.BytesIO()
-        fig.savefig(buf, **kw)
-    return buf.getvalue()
+        if fmt == "svg":
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "pbanalysis"})
+            out = buf.getvalue()
+        else:
+            raw = io.BytesIO()
+            fig.savefig(raw, format="rgba", dpi=PNG_DPI)
+            w, h = (int(round(v * PNG_DPI)) for v in fig.get_size_inches())
+            image = Image.frombuffer("RGBA", (w, h), raw.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
+            info = PngInfo()
+            info.add_text("Software", "pbanalysis")
+            buf = io.BytesIO()
+            image.save(buf, format="png", pnginfo=info, dpi=(PNG_DPI, PNG_DPI), compress_level=1)
+            out = buf.getvalue()
+    if target is None:
+        return out
+    Path(target).write_bytes(out)
+    return None
 
 
 def svg_text(fig) -> str:
