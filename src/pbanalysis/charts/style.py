@@ -473,7 +473,8 @@ def fig_bytes(fig, fmt: str, target=None) -> bytes | None:
         else:
             raw = io.BytesIO()
             fig.savefig(raw, format="rgba", dpi=PNG_DPI)
-            w, h = (int(round(v * PNG_DPI)) for v in fig.get_size_inches())
+            w = int(fig.get_figwidth() * PNG_DPI)  # as the Agg renderer sizes its canvas
+            h = raw.getbuffer().nbytes // (4 * w)
             image = Image.frombuffer("RGBA", (w, h), raw.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
             info = PngInfo()
             info.add_text("Software", "pbanalysis")
