@@ -79,7 +79,7 @@ def build() -> Document:
             run.font.bold, run.font.size = True, Pt(9)
     table.rows[1].cells[0].text = "{%tr for r in rows %}"
     for cell, (_, field) in zip(table.rows[2].cells, COLUMNS):
-        cell.text = "{{ r.%s }}" % field
+        cell.text = "{{ r." + field + " }}"
         for run in cell.paragraphs[0].runs:
             run.font.size = Pt(9)
     table.rows[3].cells[0].text = "{%tr endfor %}"

@@ -87,6 +87,7 @@ RC = {
     "ytick.color": DARK_GREY,
     "axes.grid": True,
     "axes.grid.axis": "y",
+    "axes.axisbelow": True,
     "grid.color": "#E5E5E5",
     "path.simplify": False,
 }
