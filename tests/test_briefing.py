@@ -22,8 +22,10 @@ def test_briefing_has_rank_comparators_and_three_to_five_sentences():
 def test_sentences_come_from_the_numbers():
     b = briefing.council_numbers("manchester", year="2010-11")
     at = b.series.set_index("year").loc["2010-11"]
-    assert f"{at['dp_clients_31mar']:,.0f} people" in b.sentences[0]
-    assert f"ranking {b.rank} of {b.of}" in b.sentences[1]
+    assert f"proxy take-up was {at['council']:.1f}%" in b.sentences[0]
+    assert f"England ({at['england']:.1f}%)" in b.sentences[0]
+    assert f"the North West median ({at['region_median']:.1f}%)" in b.sentences[0]
+    assert f"ranked {b.rank} of {b.of} councils" in b.sentences[1]
 
 
 def test_time_series_covers_every_year_and_marks_definition_changes():
@@ -73,18 +75,18 @@ def test_no_same_definition_change_is_claimed_across_a_definition_change():
     assert not any("same count definition" in s for s in b.sentences)
     latest = briefing.council_numbers("Manchester")
     change = [s for s in latest.sentences if "same count definition" in s][0]
-    assert "between 2010-11 and 2013-14" in change
+    assert "in 2010-11 to" in change and "in 2013-14" in change
 
 
 def test_first_year_gives_no_change_sentence_and_its_own_council_type():
     b = briefing.council_numbers("Northumberland", year="2008-09")
-    assert not any("between" in s for s in b.sentences)
-    assert b.council_type == "County" and "county councils" in b.sentences[2]
+    assert not any("same count definition" in s for s in b.sentences)
+    assert b.council_type == "County" and b.comparison["label"].iloc[3] == "County median"
 
 
 def test_a_suppressed_count_is_worded_as_suppressed_not_missing():
     b = briefing.council_numbers("Isles of Scilly", year="2009-10")
-    assert "more than 0 and at most 5" in b.sentences[0]
+    assert "suppressed, more than 0 and at most 5" in b.sentences[-1]
     assert 3 <= len(b.sentences) <= 5
 
 
@@ -95,3 +97,124 @@ def test_lincolnshire_is_in_the_east_midlands():
 def test_a_zero_spend_with_recipients_gives_no_spend_sentence():
     b = briefing.council_numbers("Slough", year="2013-14")
     assert not any("£0" in s for s in b.sentences)
+
+
+# --- sentence rules at the extremes and with missing years -----------------------------------------
+
+
+def _ranked(year):
+    from pbanalysis import data, measures
+
+    return measures.councils_in_year(data.load_council_year(), year)
+
+
+@pytest.mark.parametrize("year", ["2008-09", "2013-14"])
+def test_the_highest_and_lowest_councils_are_worded_as_such(year):
+    ranked = _ranked(year)
+    top = briefing.council_numbers(ranked.iloc[0]["gss_code"], year=year)
+    bottom = briefing.council_numbers(ranked.iloc[-1]["gss_code"], year=year)
+    assert f"ranked 1 of {len(ranked)} councils" in top.sentences[1] and "top quarter" in top.sentences[1]
+    assert f"ranked {len(ranked)} of {len(ranked)}" in bottom.sentences[1] and "bottom quarter" in bottom.sentences[1]
+    assert "above England" in top.sentences[0] and "below England" in bottom.sentences[0]
+
+
+def test_quartiles_split_the_ranks_into_four():
+    from pbanalysis import sentences
+
+    qs = [sentences.quartile(r, 152) for r in range(1, 153)]
+    assert qs[0] == 1 and qs[-1] == 4 and [qs.count(q) for q in (1, 2, 3, 4)] == [38, 38, 38, 38]
+
+
+def _missing_cases():
+    from pbanalysis import data
+
+    cy = data.load_council_year()
+    gaps = cy[(cy["area"] == "council") & cy["proxy_takeup_pct"].isna()]
+    return sorted(set(zip(gaps["gss_code"], gaps["year"])))
+
+
+def test_every_council_year_without_a_value_says_so_and_never_uses_a_suppressed_value():
+    cases = _missing_cases()
+    assert len(cases) >= 5
+    for gss, year in cases:
+        b = briefing.council_numbers(gss, year=year)
+        text = " ".join(b.sentences)
+        assert 3 <= len(b.sentences) <= 5, (gss, year, b.sentences)
+        assert "nan" not in text.lower() and "ranked" not in text
+        assert f"no proxy take-up can be given for {b.name}" in b.sentences[0]
+        assert year in [s for s in b.sentences if s.startswith("No proxy take-up is shown")][0]
+        at = b.series.set_index("year").loc[year]
+        if at["dp_clients_31mar_flag"] == "-":
+            assert "suppressed" in text and " had " not in text
+        # the latest year's pack of a council with a gap still names the gap
+        latest = briefing.council_numbers(gss)
+        assert any(s.startswith("No proxy take-up is shown") and year in s for s in latest.sentences)
+
+
+def test_every_council_gets_three_to_five_generated_sentences():
+    from pbanalysis import data, measures
+
+    for name in measures.list_councils(data.load_councils()):
+        b = briefing.council_numbers(name)
+        assert 3 <= len(b.sentences) <= 5, (name, b.sentences)
+        assert all(s.endswith(".") and "nan" not in s.lower() for s in b.sentences), b.sentences
+        assert any("definition changes in 2009-10" in s for s in b.sentences)
+
+
+def test_a_change_is_only_claimed_within_one_definition():
+    for name in ("Manchester", "Essex", "Isles of Scilly"):
+        b = briefing.council_numbers(name)
+        for s in b.sentences:
+            if "same count definition" in s:
+                run = briefing.same_definition_run(b.series, b.year)
+                assert run[0] in s and run[-1] in s
+                assert len(set(b.series.set_index("year").loc[run, "definition_basis"])) == 1
+
+
+# --- the pack: tables as integers, and the Word document -------------------------------------------
+
+
+def test_pack_tables_show_counts_and_pounds_as_integers(tmp_path):
+    briefing.build_pack("Manchester", out_dir=tmp_path, docx=False)
+    page = (tmp_path / "manchester" / "index.html").read_text()
+    nums = json.loads((tmp_path / "manchester" / "numbers.json").read_text())
+    first = nums["series"][0]
+    assert f"<td>{first['dp_clients_31mar']:,.0f}</td>" in page
+    assert f"<td>£{first['dp_spend_per_recipient_gbp']:,.0f}</td>" in page
+    assert ".0</td>" not in page
+
+
+def _fmt(v, kind, flag=""):
+    if v is None:
+        return {"-": "suppressed", "..": "not available", ".": "not applicable"}.get(flag, "n/a")
+    return {"count": f"{v:,.0f}", "gbp": f"£{v:,.0f}", "pct": f"{v:.1f}%"}[kind]
+
+
+@pytest.mark.parametrize("council", ["Isles of Scilly", "Manchester"])
+def test_word_document_has_alt_text_the_council_its_sentences_and_its_numbers(council, tmp_path):
+    import docx
+    from docx.oxml.ns import qn
+
+    b = briefing.build_pack(council, out_dir=tmp_path)
+    path = tmp_path / b.slug / f"{b.slug}-personal-budgets.docx"
+    doc = docx.Document(str(path))
+    pictures = list(doc.element.body.iter(qn("wp:docPr")))
+    assert len(pictures) == len(briefing.PACK_CHARTS)
+    assert all(p.get("descr", "").strip() for p in pictures)
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert any(b.name in p for p in paragraphs if doc.paragraphs[paragraphs.index(p)].style.name == "Title")
+    for s in b.sentences:
+        assert s in paragraphs
+    headings = {p.style.name for p in doc.paragraphs if p.text in ("Key points", "Charts", "Notes")}
+    assert headings == {"Heading 1"}
+    nums = json.loads((tmp_path / b.slug / "numbers.json").read_text())
+    table = doc.tables[0]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[0].cells[3].text == f"{b.name} proxy take-up"
+    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    assert len(body) == len(nums["series"])
+    for cells, r in zip(body, nums["series"]):
+        assert cells[0] == r["year"]
+        assert cells[2] == _fmt(r["dp_clients_31mar"], "count", r["dp_clients_31mar_flag"])
+        assert cells[3:7] == [_fmt(r[k], "pct") for k in ("council", "region_median", "type_median", "england")]
+        assert cells[7] == _fmt(r["dp_spend_per_recipient_gbp"], "gbp")

@@ -1,14 +1,18 @@
-"""One council's briefing: its numbers, its charts and a few plain-English sentences.
+"""One council's briefing: its numbers, its charts, its key points and its Word document.
 
-:func:`council_numbers` computes everything for one council; :func:`build_pack`
-writes its pack (HTML page, charts, numbers). The briefing notebook and
-``make briefings`` (:func:`build_all`, every council in one or two processes)
-call the same two functions, so they give identical numbers and sentences.
+:func:`council_numbers` computes everything for one council (the key points come
+from the rules in :mod:`pbanalysis.sentences`); :func:`build_pack` composes its
+pack: HTML page, charts (drawn by :mod:`pbanalysis.charts.figures`, which only
+draws), ``numbers.json`` and the Word document (:mod:`pbanalysis.briefing_docx`).
+The briefing notebook and ``make briefings`` (:func:`build_all`, every council in
+one or two processes) call the same functions, so they give identical numbers and
+sentences.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import json
 import os
@@ -18,11 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis import data, measures, paths
+from pbanalysis import data, measures, paths, provenance, sentences
 from pbanalysis.atomic import write_text
+from pbanalysis.sentences import same_definition_run
 
 #: The charts in every pack.
 PACK_CHARTS = ("council_trend", "council_comparison")
+#: Chart size in a pack, and in its Word document (printed across the A4 text width).
+PACK_SIZE = DOCX_SIZE = "a4half"
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,6 +40,11 @@ def _tables():
 
 @dataclass
 class Briefing:
+    """One council's briefing numbers: ``series`` (one row per year: the council's proxy take-up
+    in %, England, region and type medians, counts, spend per recipient in £, definition basis),
+    ``comparison`` (the chosen year against England, region and type), rank (1 = highest) of
+    ``of`` councils, definition changes and the generated sentences."""
+
     name: str
     gss_code: str
     council_code: str
@@ -68,6 +80,7 @@ class Briefing:
 
 
 def slugify(name: str) -> str:
+    """The folder and file name of a council: lower case, hyphens (e.g. 'kingston-upon-hull-city-of')."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
@@ -100,6 +113,9 @@ def council_numbers(council, year: str | None = None) -> Briefing:
     series["dp_clients_31mar_flag"] = series["year"].map(mine["dp_clients_31mar_flag"]).fillna("")
     series["dp_spend_per_recipient_gbp"] = series["year"].map(mine["dp_spend_per_recipient_gbp"])
     series["definition_basis"] = series["year"].map(eng["definition_basis"])
+    have = series.dropna(subset=["council"])
+    latest_run = same_definition_run(series, have["year"].iloc[-1]) if len(have) else []
+    series["in_latest_run"] = series["year"].isin(latest_run)
     ranked = measures.councils_in_year(cy, year)
     hit = ranked[ranked["council_code"] == code]
     rank = int(hit["rank"].iloc[0]) if len(hit) else None
@@ -124,72 +140,8 @@ def council_numbers(council, year: str | None = None) -> Briefing:
         len(ranked),
         measures.definition_changes(cy),
     )
-    b.sentences = sentences(b)
+    b.sentences = sentences.sentences(b)
     return b
-
-
-def _fmt_pct(v) -> str:
-    return f"{v:.1f}%"
-
-
-def same_definition_run(series: pd.DataFrame, year: str, column: str = "council") -> list[str]:
-    """The unbroken run of years ending at ``year`` that share its definition and have a value."""
-    s = series.set_index("year")
-    years = list(s.index[: list(s.index).index(year) + 1])
-    run = []
-    for y in reversed(years):
-        if s.loc[y, "definition_basis"] != s.loc[year, "definition_basis"] or pd.isna(s.loc[y, column]):
-            break
-        run.insert(0, y)
-    return run
-
-
-def sentences(b: Briefing) -> list[str]:
-    """Three to five plain-English sentences, generated from the numbers only."""
-    from pbanalysis.sources.pssex1 import SUPPRESSION
-
-    s = b.series.set_index("year")
-    at = s.loc[b.year]
-    when = f"31 March {b.year[:2]}{b.year[-2:]}"
-    basis = measures.BASIS_LABEL.get(at["definition_basis"], "direct payments")
-    out = []
-    if pd.notna(at["dp_clients_31mar"]):
-        out.append(f"At {when}, {b.name} had {at['dp_clients_31mar']:,.0f} people on {basis}.")
-    elif at["dp_clients_31mar_flag"] in SUPPRESSION:
-        out.append(
-            f"At {when}, {b.name}'s count of people on {basis} is not shown "
-            f"({SUPPRESSION[at['dp_clients_31mar_flag']]})."
-        )
-    else:
-        out.append(f"{b.name} reported no count of people on {basis} for {b.year}.")
-    if pd.isna(at["council"]):
-        out.append(f"Its proxy take-up cannot be computed for {b.year}: a service count is missing or suppressed.")
-        out.append(
-            f"England's proxy take-up that year was {_fmt_pct(at['england'])}, and the median for "
-            f"{b.region} {_fmt_pct(at['region_median'])}."
-        )
-    else:
-        rel = "above" if at["council"] > at["england"] else "below" if at["council"] < at["england"] else "level with"
-        out.append(
-            f"Its proxy take-up was {_fmt_pct(at['council'])}, {rel} England's "
-            f"{_fmt_pct(at['england'])}, ranking {b.rank} of {b.of} councils (1 = highest)."
-        )
-        out.append(
-            f"The median for {b.region} was {_fmt_pct(at['region_median'])}, and for "
-            f"{b.council_type.lower()} councils {_fmt_pct(at['type_median'])}."
-        )
-    run = same_definition_run(b.series, b.year)
-    if len(run) >= 2:
-        change = s.loc[run[-1], "council"] - s.loc[run[0], "council"]
-        word = "rose" if change > 0 else "fell" if change < 0 else "was unchanged"
-        by = f" by {abs(change):.1f} percentage points" if change else ""
-        out.append(f"On the same count definition, its proxy take-up {word}{by} between {run[0]} and {run[-1]}.")
-    if pd.notna(at["dp_spend_per_recipient_gbp"]):
-        out.append(
-            f"In {b.year} its gross spend on direct payments was £{at['dp_spend_per_recipient_gbp']:,.0f} "
-            "per recipient."
-        )
-    return out[:5]
 
 
 PAGE = """<!doctype html>
@@ -206,66 +158,172 @@ th:first-child,td:first-child{{text-align:left}} .note{{color:#3D3D3D;font-size:
 {charts}
 <h2>The numbers</h2>
 {table}
+<p class="note">{definitions}</p>
 <p class="note">Proxy take-up: {proxy}</p>
 <p class="note">{source}</p>
 </body></html>
 """
 
 
-def build_pack(council, out_dir=None, year: str | None = None, formats=("svg", "png")) -> Briefing:
-    """Write one council's pack to ``reports/briefings/<slug>/``: page, charts, numbers."""
-    from pbanalysis import provenance
+#: The numbers table of a pack (HTML and Word): (header, series column, kind).
+TABLE_COLUMNS = [
+    ("Year", "year", "text"),
+    ("Count basis", "definition_basis", "basis"),
+    ("People on direct payments at 31 March", "dp_clients_31mar", "count"),
+    ("{council} proxy take-up", "council", "pct"),
+    ("{region} median", "region_median", "pct"),
+    ("{council_type} median", "type_median", "pct"),
+    ("England", "england", "pct"),
+    ("Direct-payment spend per recipient", "dp_spend_per_recipient_gbp", "gbp"),
+]
+#: Field names of the Word template's table rows, in the order of :data:`TABLE_COLUMNS`.
+DOCX_FIELDS = ["year", "basis", "people", "council", "region_median", "type_median", "england", "spend"]
+
+
+def format_value(value, kind: str, flag: str = "") -> str:
+    """A table cell: counts and pounds as integers (585, £11,855), percentages to one decimal (12.3%).
+
+    A missing value shows why it is missing ('suppressed', 'not available') or 'n/a'."""
+    if kind == "text":
+        return str(value)
+    if kind == "basis":
+        return sentences.BASIS_SHORT.get(value, str(value))
+    if value is None or pd.isna(value):
+        from pbanalysis.sources.pssex1 import SUPPRESSION
+
+        return SUPPRESSION[flag].split(":")[0] if flag in SUPPRESSION else "n/a"
+    if kind == "count":
+        return f"{value:,.0f}"
+    if kind == "gbp":
+        return f"£{value:,.0f}"
+    return f"{value:.1f}%"
+
+
+def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
+    """The numbers table of a pack: (headers, rows of formatted cells), one row per year."""
+    names = {"council": b.name, "region": b.region, "council_type": b.council_type}
+    headers = [h.format(**names) for h, _, _ in TABLE_COLUMNS]
+    rows = []
+    for _, r in b.series.iterrows():
+        flag = r.get("dp_clients_31mar_flag", "") or ""
+        rows.append(
+            [format_value(r[col], kind, flag if col == "dp_clients_31mar" else "") for _, col, kind in TABLE_COLUMNS]
+        )
+    return headers, rows
+
+
+@functools.lru_cache(maxsize=1)
+def _package() -> dict:
+    return provenance.load_package()
+
+
+def source_line(years=None) -> str:
+    """The PSS-EX1 source line (from data/raw/datapackage.json) for ``years`` (all years when None)."""
+    return provenance.source_line("pssex1-activity", years, package=_package())
+
+
+def definitions_note(b: Briefing) -> str:
+    """What the count means in each year, from the data (which years use which definition)."""
+    s = b.series
+    parts = []
+    for basis, g in s.groupby("definition_basis", sort=False):
+        parts.append(f"{', '.join(g['year'])}: {measures.BASIS_LABEL.get(basis, basis)}")
+    return "Count of people by year: " + "; ".join(parts) + "."
+
+
+def build_pack(
+    council,
+    out_dir=None,
+    year: str | None = None,
+    formats=("svg", "png"),
+    docx: bool = True,
+    size: str = PACK_SIZE,
+) -> Briefing:
+    """Write one council's pack to ``reports/briefings/<slug>/`` and return its numbers.
+
+    The pack: ``index.html``, each chart as SVG and 300 dpi PNG (``size``: A4 half page by
+    default, so the same PNG prints in the Word document) with alt text and numbers,
+    ``numbers.json`` and (``docx=True``) ``<slug>-personal-budgets.docx``."""
     from pbanalysis.charts import figures, style
 
     b = council_numbers(council, year)
     folder = paths.briefing_dir(b.slug, out_dir)
-    src = provenance.source_line("pssex1-activity")
-    charts = {
-        "council_trend": figures.council_series(b.series, b.name, b.definition_changes, src),
-        "council_comparison": figures.council_comparison(
-            b.comparison, b.name, b.year, provenance.source_line("pssex1-activity", [b.year])
+    src = source_line()
+    makers = {
+        "council_trend": lambda size: figures.council_series(b.series, b.name, b.definition_changes, src, size),
+        "council_comparison": lambda size: figures.council_comparison(
+            b.comparison, b.name, b.year, source_line([b.year]), size
         ),
     }
-    blocks = []
-    for name, (fig, alt, numbers) in charts.items():
-        style.save(fig, name, alt, numbers, folder, formats)
+    blocks, word_charts = [], []
+    for name, make in makers.items():
+        fig, alt, numbers = make(size)
+        title = fig.texts[0].get_text().replace("\n", " ")
+        written = style.save(fig, name, alt, numbers, folder, formats)
         blocks.append(
             f'<figure><img src="{name}.svg" alt="{html.escape(alt)}"><figcaption class="note">'
             f'<a href="{name}.png">PNG (300 dpi)</a></figcaption></figure>'
         )
-    table = b.series.rename(
-        columns={
-            "council": f"{b.name} proxy %",
-            "england": "England proxy %",
-            "region_median": "Region median %",
-            "type_median": "Type median %",
-            "dp_clients_31mar": "People on DPs at 31 March",
-            "dp_spend_per_recipient_gbp": "DP spend per recipient £",
-            "definition_basis": "Count basis",
-            "dp_clients_31mar_flag": "Source mark",
-        }
+        if docx:
+            png = next((p for p in written if p.suffix == ".png"), None)
+            if png is None or size != DOCX_SIZE:
+                fig, alt, _ = make(DOCX_SIZE)
+                data_png = style.fig_bytes(fig, "png")
+                style.plt.close(fig)
+            else:
+                data_png = png.read_bytes()
+            word_charts.append({"title": title, "alt": alt, "png": data_png})
+    headers, rows = table_rows(b)
+    table = (
+        "<table><thead><tr>"
+        + "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+        + "</tr></thead><tbody>"
+        + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+        + "</tbody></table>"
     )
+    meta = f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest year {b.year}"
     page = PAGE.format(
         title=html.escape(f"{b.name}: personal budgets and direct payments"),
-        meta=html.escape(f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest year {b.year}"),
+        meta=html.escape(meta),
         sentences="".join(f"<li>{html.escape(s)}</li>" for s in b.sentences),
         charts="\n".join(blocks),
-        table=table.to_html(index=False, na_rep="n/a", float_format=lambda v: f"{v:,.1f}"),
+        table=table,
+        definitions=html.escape(definitions_note(b)),
         proxy=html.escape(data.PROXY_DEFINITION),
         source=html.escape(src),
     )
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
+    if docx:
+        from pbanalysis import briefing_docx
+
+        briefing_docx.write(
+            paths.briefing_docx(b.slug, out_dir),
+            {
+                "title": f"{b.name}: personal budgets and direct payments",
+                "meta": meta,
+                "council": b.name,
+                "region": b.region,
+                "council_type": b.council_type,
+                "sentences": b.sentences,
+                "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
+                "definitions": definitions_note(b),
+                "proxy": data.PROXY_DEFINITION,
+                "source": src,
+            },
+            word_charts,
+        )
     return b
 
 
 def _one(args):
-    council, out_dir = args
-    b = build_pack(council, out_dir)
+    council, out_dir, docx = args
+    b = build_pack(council, out_dir, docx=docx)
+    gc.collect()  # closed figures hold reference cycles; without this a worker grows by ~10 MiB a council
     return b.name, b.slug, b.region, b.rank, b.of
 
 
-def build_all(out_dir=None, councils=None, progress=True, processes: int | None = None) -> Path:
+def build_all(out_dir=None, councils=None, progress=True, processes: int | None = None, docx: bool = True) -> Path:
     """Every council's pack plus an index page, in one or a few processes."""
     from concurrent.futures import ProcessPoolExecutor
 
@@ -275,7 +333,7 @@ def build_all(out_dir=None, councils=None, progress=True, processes: int | None 
     names = councils or measures.list_councils(lookup)
     out_dir = Path(out_dir or paths.BRIEFINGS_DIR)
     processes = processes or min(2, os.cpu_count() or 1)
-    jobs = [(n, out_dir) for n in names]
+    jobs = [(n, out_dir, docx) for n in names]
     if processes > 1 and len(jobs) > 4:
         with ProcessPoolExecutor(processes) as pool:
             rows = list(

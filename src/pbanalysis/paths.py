@@ -85,3 +85,13 @@ ORIGINS_YAML = RAW_DIR / "origins.yaml"
 def ascof_xlsx(source_dir: Path) -> Path:
     """The ASCOF 2020-21 workbook inside a source folder."""
     return Path(source_dir) / "ascof" / "ascof_measures_2020-21.xlsx"
+
+
+#: Word templates, edited in Word (fonts, logo, wording); made first by scripts/make_template.py.
+TEMPLATES_DIR = ROOT / "templates"
+BRIEFING_TEMPLATE_DOCX = TEMPLATES_DIR / "briefing.docx"
+
+
+def briefing_docx(slug: str, out_dir: Path | None = None) -> Path:
+    """The Word document of one council's briefing pack."""
+    return briefing_dir(slug, out_dir) / f"{slug}-personal-budgets.docx"

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import textwrap
+
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
+
+#: A white backdrop for labels drawn over bars.
+_BACKDROP = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 
 def _pct(x) -> str:
@@ -46,6 +52,8 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
     ax.set_ylabel("% of people")
     end = pd.Timestamp("2013-06-30")
     ax.set_xlim(pd.Timestamp("2008-10-01"), end)
+    ax.xaxis.set_major_locator(mdates.YearLocator(month=4))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("Apr\n%Y"))
     below = rep[rep["takeup_pct"] < target_pct]
     if len(rep) and len(below) == len(rep):
         title = f"Every reported take-up figure up to the chosen date was below the {target_pct:g}% target"
@@ -96,8 +104,6 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3])
         for yy, v in zip(y, sub["takeup_pct"]):
             ax.text(v + 0.5, yy, f"{v:.1f}% of {den}", va="center", fontsize=8, color=colors[i % 3])
-    import textwrap
-
     ax.set_yticks(
         np.arange(len(holders)) + h * (len(dens) - 1) / 2,
         ["\n".join(textwrap.wrap(x, 24)) for x in holders],
@@ -132,7 +138,6 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         + "; ".join(f"{k} = {v}" for k, v in labels.items())
         + ".",
         source,
-        left=0.2,
     )
     alt = "Horizontal bar chart. " + "; ".join(
         f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows()
@@ -201,10 +206,18 @@ def dp_spend_series(spend: pd.DataFrame, reported_pb_total: float, reported_dp: 
         color=ORANGE,
         dx=0,
         dy=7,
+        bbox=_BACKDROP,
     )
     ax.axhline(reported_dp, color=DARK_PINK, linestyle=":", linewidth=1)
     style.label_end(
-        ax, -0.45, reported_dp, f"of which £{reported_dp:,.0f}m as direct payments", color=DARK_PINK, dx=0, dy=-7
+        ax,
+        -0.45,
+        reported_dp,
+        f"of which £{reported_dp:,.0f}m as direct payments",
+        color=DARK_PINK,
+        dx=0,
+        dy=-7,
+        bbox=_BACKDROP,
     )
     ax.set_xticks(x, spend["year"])
     ax.set_ylabel("£ million a year")
@@ -252,17 +265,19 @@ def ranked_councils(
     ax.bar(df["rank"], df[measure], color=colors, width=0.85)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
-        ax.text(len(df) + 1, t, f" {t:g}%", color=c, va="center", fontsize=9)
+        style.label_end(ax, len(df) + 1, t, f"{t:g}%", color=c, dx=2)
     for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
-        ax.annotate(
+        style.label_end(
+            ax,
+            r["rank"],
+            r[measure],
             f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})",
-            (r["rank"], r[measure]),
-            xytext=(0, 18 + 16 * (i % 3)),
-            textcoords="offset points",
-            ha="center",
-            fontsize=9,
             color=DARK_PINK,
-            arrowprops={"arrowstyle": "-", "color": DARK_PINK},
+            dx=0,
+            dy=18 + 16 * (i % 3),
+            ha="center",
+            va="bottom",
+            leader=True,
         )
     ax.set_xlim(0, len(df) + 6)
     ax.set_xlabel(f"Councils ranked, highest first ({len(df)} with a value in {year})")
@@ -305,19 +320,27 @@ def by_group(df: pd.DataFrame, by: str, measure: str, year: str, ylabel: str, so
         jitter = np.linspace(-0.25, 0.25, len(vals)) if len(vals) > 1 else np.zeros(1)
         ax.scatter(np.full(len(vals), i) + jitter, vals, s=14, color=TURQUOISE, alpha=0.8, zorder=2)
         ax.plot([i - 0.35, i + 0.35], [med, med], color=DARK_BLUE, linewidth=2.5, zorder=3)
-        ax.text(i + 0.37, med, f"{med:.1f}", color=DARK_BLUE, fontsize=8, va="center")
+        style.label_end(ax, i + 0.35, med, f"{med:.1f}", color=DARK_BLUE, dx=2, fontsize=8)
     overall = df[measure].median()
     ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
-    ax.text(
-        len(order) - 0.5, overall, f"all councils {overall:.1f}", color=DARK_GREY, fontsize=8, va="bottom", ha="right"
+    style.label_end(
+        ax,
+        len(order) - 0.5,
+        overall,
+        f"all councils {overall:.1f}",
+        color=DARK_GREY,
+        dx=0,
+        dy=2,
+        fontsize=8,
+        va="bottom",
+        ha="right",
     )
     ax.set_xticks(
         range(len(order)),
         [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index],
-        rotation=30,
-        ha="right",
         fontsize=8,
     )
+    style.wrap_ticklabels(ax, "x")
     ax.set_ylabel(ylabel)
     label = "region" if by == "region" else "council type"
     style.finish(
@@ -353,8 +376,9 @@ def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, siz
     series = [(f"below_{t[0]:g}_share_pct", f"below {t[0]:g}%", DARK_GREY)]
     series += [(f"above_{v:g}_share_pct", f"above {v:g}%", TURQUOISE) for v in t[1:-1]]
     series += [(f"at_or_above_{t[-1]:g}_share_pct", f"at or above {t[-1]:g}%", DARK_BLUE)]
+    breaks = [years.index(y) - 0.5 for y in changes]
     for col, label, color in series:
-        ax.plot(x, shares[col], marker="o", color=color, linewidth=2)
+        style.plot_runs(ax, x, shares[col], breaks, marker="o", color=color, linewidth=2)
         style.label_end(ax, x[-1], shares[col].iloc[-1], f"{label}: {shares[col].iloc[-1]:.0f}%", color=color, dx=8)
     short = {"dp_only": "count: DPs only", "dp_and_pb": "count: DPs + PBs"}
     for y in changes:
@@ -370,7 +394,7 @@ def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, siz
         f"By {last['year']}, {last[series[-1][0]]:.0f}% of councils were at or above {t[-1]:g}% "
         f"on the proxy, and {last[series[0][0]]:.0f}% below {t[0]:g}%",
         "Proxy take-up: direct payments as a share of community-service receipts at 31 March "
-        "(not NI 130). Dashed lines: the count's definition changes.",
+        "(not NI 130). Dashed lines: the count's definition changes; lines break there.",
         source,
     )
     alt = (
@@ -394,39 +418,37 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
         ("region_median", "Region median", TURQUOISE, 1.5),
         ("type_median", "Type median", ORANGE, 1.5),
     ]
+    breaks = [years.index(y) - 0.5 for y in changes]
     for col, label, color, lw in lines:
-        ax.plot(x, series[col], marker="o", color=color, linewidth=lw)
+        style.plot_runs(ax, x, series[col], breaks, marker="o", color=color, linewidth=lw)
         last = series[col].dropna()
         if len(last):
             style.label_end(ax, x[last.index[-1]], last.iloc[-1], f"{label}: {last.iloc[-1]:.1f}%", color=color, dx=8)
     for y in changes:
         style.mark_definition_change(ax, years.index(y) - 0.5, "definition changes")
     ax.set_xticks(x, years)
-    ax.set_xlim(-0.3, len(years) + 1.2)
+    ax.set_xlim(-0.3, len(years) - 0.7)
     ax.set_ylim(0, max(40, float(np.nanmax(series[[c for c, *_ in lines]].to_numpy())) + 5))
     ax.set_ylabel("Proxy take-up, %")
-    from pbanalysis.briefing import same_definition_run
-
-    have = series.dropna(subset=["council"])
-    if have.empty:
+    run = list(series.loc[series["in_latest_run"].astype(bool), "year"]) if "in_latest_run" in series else []
+    v = series.set_index("year")["council"]
+    if v.isna().all():
         title = f"{council}: no proxy take-up value available"
+    elif len(run) >= 2:
+        a, z = v[run[0]], v[run[-1]]
+        word = "rose" if z > a else "fell" if z < a else "held"
+        title = (
+            f"{council}: proxy take-up {word} from {a:.1f}% to {z:.1f}% between {run[0]} and {run[-1]}, "
+            "on one count definition"
+        )
     else:
-        run = same_definition_run(series, have["year"].iloc[-1])
-        v = series.set_index("year")["council"]
-        if len(run) >= 2:
-            a, z = v[run[0]], v[run[-1]]
-            word = "rose" if z > a else "fell" if z < a else "held"
-            title = (
-                f"{council}: proxy take-up {word} from {a:.1f}% to {z:.1f}% between {run[0]} and {run[-1]}, "
-                "on one count definition"
-            )
-        else:
-            title = f"{council}: proxy take-up {v[run[-1]]:.1f}% in {run[-1]}"
+        latest = v.dropna().index[-1]
+        title = f"{council}: proxy take-up {v[latest]:.1f}% in {latest}"
     style.finish(
         fig,
         title,
         "Direct payments as a share of community-service receipts at 31 March (not NI 130); "
-        "dashed lines mark definition changes.",
+        "dashed lines mark definition changes, and the lines break there.",
         source,
     )
     alt = f"Line chart of proxy take-up for {council}, England, region median and type median by year. " + "; ".join(
@@ -441,7 +463,8 @@ def council_comparison(values: pd.DataFrame, council: str, year: str, source: st
     """A council's proxy take-up in one year beside England, region and type medians."""
     fig, ax = style.figure(size)
     colors = [DARK_BLUE] + [MID_GREY] * (len(values) - 1)
-    ax.barh(values["label"], values["value"], color=colors)
+    ax.barh(np.arange(len(values)), values["value"].fillna(0), color=colors)
+    ax.set_yticks(np.arange(len(values)), ["\n".join(textwrap.wrap(str(v), 24)) for v in values["label"]])
     for i, v in enumerate(values["value"]):
         ax.text((0 if pd.isna(v) else v) + 0.5, i, "n/a" if pd.isna(v) else f"{v:.1f}%", va="center", fontsize=10)
     ax.invert_yaxis()

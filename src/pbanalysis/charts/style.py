@@ -1,4 +1,4 @@
-"""House style for briefing charts, after the UK Government Analysis Function guidance.
+"""House style and layout for briefing charts, after the UK Government Analysis Function guidance.
 
 * the accessible categorical palette, dark blue for the main series;
 * a title that states the finding, a short subtitle for the measure;
@@ -9,19 +9,38 @@
 * deterministic files: fixed ``svg.hashsalt``, no date metadata, glyphs drawn
   as paths from the DejaVu Sans font that ships with matplotlib.
 
-Charts take data frames and never read files; :func:`save` writes them.
+Layout is fitted to the text, for every chart in one place (:func:`layout`, called
+by :func:`finish`): the title, subtitle and source line are wrapped to the figure
+width by measuring them; the plot area shrinks until its tick labels, axis labels
+and direct labels fit inside the figure between the header and the source line;
+tick labels wrap to the space each tick has; and direct labels made with
+:func:`label_end` are nudged apart, with a leader line to their point, when they
+would overlap any other text. A series is drawn with :func:`plot_runs`, which
+never joins two points across a definition change.
+
+Charts take the numbers they show and never read files; :func:`save` writes them.
 """
 
 from __future__ import annotations
 
+import functools
+import io
 import json
-import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.patches import FancyArrowPatch  # noqa: E402
+from matplotlib.text import Annotation, Text  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+from PIL import Image  # noqa: E402
+from PIL.PngImagePlugin import PngInfo  # noqa: E402
 
 from pbanalysis import paths  # noqa: E402
 from pbanalysis.atomic import atomic_path, write_text  # noqa: E402
@@ -43,6 +62,16 @@ SIZES = {"slide": (10.0, 5.625), "a4half": (8.27, 5.0)}
 FORMATS = ("svg", "png")
 PNG_DPI = 300
 
+#: Gid of the dashed line marking a definition change (tests find it by this).
+DEFINITION_CHANGE_GID = "definition-change"
+
+#: Space kept clear at the figure edges and between blocks, in points.
+EDGE_PT = 6.0
+GAP_PT = 8.0
+#: How far a direct label may be nudged from its point, in points, and the step.
+NUDGE_MAX_PT = 60.0
+NUDGE_STEP_PT = 1.5
+
 RC = {
     "svg.hashsalt": "pbanalysis",
     "svg.fonttype": "path",
@@ -58,67 +87,113 @@ RC = {
     "ytick.color": DARK_GREY,
     "axes.grid": True,
     "axes.grid.axis": "y",
+    "axes.axisbelow": True,
     "grid.color": "#E5E5E5",
     "path.simplify": False,
 }
 
 
 def check_size(size: str) -> tuple[float, float]:
+    """The (width, height) in inches of a named size; ParameterError listing the sizes otherwise."""
     if size not in SIZES:
         raise ParameterError("size", size, list(SIZES))
     return SIZES[size]
 
 
 def check_format(fmt: str) -> str:
+    """``fmt`` if it is a chart file format ('svg' or 'png'); ParameterError otherwise."""
     if fmt not in FORMATS:
         raise ParameterError("format", fmt, list(FORMATS))
     return fmt
 
 
 def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw):
-    """A new figure in house style."""
+    """A new figure in house style: returns ``(fig, ax)`` (``ax`` an array if several)."""
     check_size(size)
     with plt.rc_context(RC):
         fig, ax = plt.subplots(nrows, ncols, figsize=SIZES[size], **kw)
-    fig._pb_size = size  # remembered for layout margins
+    fig._pb_size = size
     return fig, ax
 
 
-def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = "", left: float = 0.09) -> None:
-    """Title (the finding), subtitle (the measure), and source line at the foot."""
-    width = 80 if getattr(fig, "_pb_size", "slide") == "slide" else 66
-    fig.suptitle(
-        "\n".join(textwrap.wrap(title, width)),
-        x=0.02,
-        y=0.985,
-        ha="left",
-        va="top",
-        fontsize=14,
-        fontweight="bold",
-        color="#0B0C0C",
+# --------------------------------------------------------------------------
+# Labels
+# --------------------------------------------------------------------------
+
+
+def label_end(
+    ax,
+    x,
+    y,
+    text: str,
+    color: str = DARK_BLUE,
+    dx: float = 4,
+    dy: float = 0,
+    movable: bool = True,
+    leader: bool = False,
+    **kw,
+) -> Annotation:
+    """A direct label at a data point (instead of a legend); returns the annotation.
+
+    ``dx``, ``dy`` offset the label in points. A movable label is nudged up or down
+    by :func:`layout` if it would overlap other text, and then gets a thin leader
+    line to its point (``leader=True``: always drawn).
+    """
+    kw.setdefault("fontsize", 9)
+    kw.setdefault("va", "center")
+    ann = ax.annotate(
+        text,
+        (x, y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        color=color,
+        **kw,
     )
-    top = 0.90 - 0.04 * (len(textwrap.wrap(title, width)) - 1)
-    if subtitle:
-        fig.text(
-            0.02, top, "\n".join(textwrap.wrap(subtitle, width + 20)), ha="left", va="top", fontsize=10, color=DARK_GREY
-        )
-        top -= 0.045 * len(textwrap.wrap(subtitle, width + 20)) + 0.02
-    foot = "\n".join(textwrap.wrap(" ".join(x for x in (note, source) if x), width + 35))
-    fig.text(0.02, 0.015, foot, ha="left", va="bottom", fontsize=8, color=DARK_GREY)
-    bottom = 0.06 + 0.03 * foot.count("\n") + 0.06
-    with plt.rc_context(RC):
-        fig.subplots_adjust(left=left, right=0.97, top=top - 0.02, bottom=bottom)
+    ann._pb_home = (dx, dy)
+    ann._pb_leader = leader
+    _leader_line(ann, leader)
+    if movable:
+        ax.__dict__.setdefault("_pb_movable", []).append(ann)
+    return ann
 
 
-def label_end(ax, x, y, text, color=DARK_BLUE, dx=4, dy=0, **kw):
-    """A direct label at a point (instead of a legend)."""
-    ax.annotate(text, (x, y), xytext=(dx, dy), textcoords="offset points", color=color, fontsize=9, va="center", **kw)
+def _leader_line(ann: Annotation, on: bool) -> None:
+    """Give an annotation a thin leader line to its point, or take it away.
+
+    Made only when needed: measuring an annotation with an arrow is slow."""
+    if not on:
+        ann.arrow_patch = ann.arrowprops = None
+        return
+    if ann.arrow_patch is None:
+        props = {"arrowstyle": "-", "color": ann.get_color(), "linewidth": 0.7, "shrinkA": 1, "shrinkB": 2}
+        ann.arrowprops = props
+        ann._arrow_relpos = (0.5, 0.5)
+        ann.arrow_patch = FancyArrowPatch((0, 0), (1, 1), **props)
 
 
-def mark_definition_change(ax, x, label="Definition changes", color=DARK_PINK):
-    """A dashed vertical line with a label where a measure's definition changes."""
-    ax.axvline(x, color=color, linestyle="--", linewidth=1)
-    ax.annotate(
+def plot_runs(ax, x, y, breaks: Sequence[float] = (), **kw) -> list:
+    """Plot a series as separate runs, never joining two points across a break.
+
+    ``breaks`` are x positions (e.g. half-way between the last year of one
+    definition and the first of the next). Returns the Line2D objects.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    edges = [-np.inf, *sorted(breaks), np.inf]
+    lines = []
+    for lo, hi in zip(edges, edges[1:]):
+        keep = (x > lo) & (x < hi)
+        if keep.any():
+            lines += ax.plot(x[keep], y[keep], **kw)
+            kw.pop("label", None)
+    return lines
+
+
+def mark_definition_change(ax, x, label: str = "Definition changes", color: str = DARK_PINK) -> Annotation:
+    """A dashed vertical line with a label where a measure's definition changes; returns the label."""
+    line = ax.axvline(x, color=color, linestyle="--", linewidth=1)
+    line.set_gid(DEFINITION_CHANGE_GID)
+    ann = ax.annotate(
         label,
         (x, 1),
         xycoords=("data", "axes fraction"),
@@ -127,25 +202,252 @@ def mark_definition_change(ax, x, label="Definition changes", color=DARK_PINK):
         color=color,
         fontsize=8,
         va="top",
-        rotation=0,
     )
+    ann._pb_home = (3, -2)
+    ann._pb_leader = False
+    ax.__dict__.setdefault("_pb_movable", []).append(ann)
+    return ann
 
 
-def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FORMATS) -> list[Path]:
-    """Write the chart (SVG and/or PNG), its alt text and its numbers, atomically."""
+def wrap_ticklabels(ax, axis: str = "x") -> None:
+    """Let :func:`layout` wrap this axis's tick labels to the space each tick has."""
+    ax.__dict__.setdefault("_pb_wrap", set()).add(axis)
+
+
+# --------------------------------------------------------------------------
+# Title, subtitle, source line and layout
+# --------------------------------------------------------------------------
+
+
+def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = "", left: float | None = None) -> None:
+    """Add the title (the finding), subtitle (the measure) and source line, then fit the layout.
+
+    ``left`` is accepted for compatibility and ignored: margins are fitted to the text.
+    """
+    texts = [
+        fig.text(0, 1, title, ha="left", va="top", fontsize=14, fontweight="bold", color="#0B0C0C"),
+    ]
+    if subtitle:
+        texts.append(fig.text(0, 1, subtitle, ha="left", va="top", fontsize=10, color=DARK_GREY))
+    foot_text = " ".join(x for x in (note, source) if x)
+    foot = fig.text(0, 0, foot_text, ha="left", va="bottom", fontsize=8, color=DARK_GREY) if foot_text else None
+    for t in texts + ([foot] if foot else []):
+        t._pb_raw = t.get_text()
+    fig._pb_header = texts
+    fig._pb_footer = foot
+    layout(fig)
+
+
+def text_box(t: Text, renderer) -> Bbox:
+    """The window extent of a text's own box (an annotation's arrow excluded), in pixels."""
+    if isinstance(t, Annotation):
+        t.update_positions(renderer)
+    return Text.get_window_extent(t, renderer)
+
+
+def _ticks_in_view(axis) -> list:
+    """The ticks an axis draws (those in view), with their labels brought up to date."""
+    try:
+        return list(axis._update_ticks())  # what Axis.draw uses
+    except AttributeError:  # pragma: no cover - older or newer matplotlib
+        lo, hi = sorted(axis.get_view_interval())
+        return [t for t in axis.get_major_ticks() if lo <= t.get_loc() <= hi]
+
+
+def axes_texts(ax, renderer=None) -> list[Text]:
+    """Every visible, non-empty text an axes draws: tick labels in view, axis labels, titles, labels.
+
+    Tick labels and axis labels are put where drawing would put them."""
+    out = []
+    if not ax.get_visible():
+        return out
+    renderer = renderer or ax.get_figure(root=True).canvas.get_renderer()
+    for axis in (ax.xaxis, ax.yaxis):
+        for tick in _ticks_in_view(axis):
+            out += [lab for lab in (tick.label1, tick.label2) if lab.get_visible() and lab.get_text().strip()]
+        axis._update_label_position(renderer)
+        if axis.label.get_visible() and axis.label.get_text().strip():
+            out.append(axis.label)
+    out += [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_visible() and t.get_text().strip()]
+    out += [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
+    return out
+
+
+def drawn_texts(fig, renderer=None) -> list[Text]:
+    """Every visible, non-empty text the figure draws (tick labels only for ticks in view)."""
+    out = [t for t in fig.texts if t.get_visible() and t.get_text().strip()]
+    for ax in fig.axes:
+        out += axes_texts(ax, renderer)
+    return out
+
+
+@functools.lru_cache(maxsize=20000)
+def _word_width(word: str, prop: FontProperties, dpi: float) -> float:
+    return _MEASURE.get_text_width_height_descent(word, prop, ismath=False)[0] * dpi / 72
+
+
+_MEASURE = RendererAgg(100, 100, 72)
+
+
+def _wrap_to(t: Text, max_px: float, renderer) -> None:
+    """Set ``t``'s text to its raw text wrapped greedily so each line is at most ``max_px`` wide.
+
+    Lines are built from cached word widths, then the result is measured; if a line still
+    runs over (kerning), the wrap is redone a little narrower."""
+    raw = getattr(t, "_pb_raw", t.get_text())
+    t.set_text(raw)
+    prop, dpi = t.get_fontproperties(), t.get_figure(root=True).dpi
+    space = _word_width("a a", prop, dpi) - 2 * _word_width("a", prop, dpi)
+    limit = max_px
+    for _ in range(5):
+        if t.get_window_extent(renderer).width <= max_px:
+            return
+        lines = []
+        for para in raw.split("\n"):
+            line, width = [], 0.0
+            for word in para.split():
+                w = _word_width(word, prop, dpi)
+                if line and width + space + w > limit:
+                    lines.append(" ".join(line))
+                    line, width = [word], w
+                else:
+                    width += (space if line else 0) + w
+                    line.append(word)
+            lines.append(" ".join(line))
+        t.set_text("\n".join(lines))
+        limit *= 0.97
+
+
+def _wrap_ticks(ax, axis: str, renderer) -> None:
+    ax_obj = ax.xaxis if axis == "x" else ax.yaxis
+    ticks = ax_obj.get_majorticklocs()
+    raw = ax.__dict__.setdefault(f"_pb_raw_{axis}", [lab.get_text() for lab in ax_obj.get_majorticklabels()])
+    if len(ticks) == 0:
+        return
+    bb = ax.get_window_extent(renderer)
+    lo, hi = ax_obj.get_view_interval()
+    span = bb.width if axis == "x" else bb.height
+    per = span / max(abs(hi - lo), 1e-9) * (min(np.diff(sorted(ticks))) if len(ticks) > 1 else abs(hi - lo))
+    max_px = 0.92 * per if axis == "x" else bb.width * 0.4
+    probe = Text(0, 0, "", figure=ax.figure, fontproperties=ax_obj.get_majorticklabels()[0].get_fontproperties())
+    wrapped = []
+    for s in raw:
+        probe._pb_raw = s
+        _wrap_to(probe, max_px, renderer)
+        wrapped.append(probe.get_text())
+    (ax.set_xticks if axis == "x" else ax.set_yticks)(ticks, wrapped)
+
+
+def _overlaps(a: Bbox, b: Bbox, pad: float = 1.0) -> bool:
+    return a.x0 < b.x1 + pad and b.x0 < a.x1 + pad and a.y0 < b.y1 + pad and b.y0 < a.y1 + pad
+
+
+def _fit_margins(fig, renderer, header_bottom: float, footer_top: float) -> bool:
+    """Place the axes so its texts fit between the edges, the header and the footer (pixels).
+
+    Returns whether the axes moved."""
+    W, H = fig.bbox.width, fig.bbox.height
+    edge = EDGE_PT * fig.dpi / 72
+    gap = GAP_PT * fig.dpi / 72
+    ax = fig.axes[0]
+    moved = False
+    for _ in range(4):
+        for axis in sorted(ax.__dict__.get("_pb_wrap", ())):
+            _wrap_ticks(ax, axis, renderer)
+        pos = ax.get_window_extent(renderer)
+        boxes = [text_box(t, renderer) for t in axes_texts(ax, renderer)]
+        tight = Bbox.union([pos, *boxes])
+        left = pos.x0 - tight.x0 + edge
+        right = tight.x1 - pos.x1 + edge
+        bottom = pos.y0 - tight.y0 + footer_top + gap
+        top = tight.y1 - pos.y1 + (H - header_bottom) + gap
+        new = (left / W, bottom / H, 1 - right / W, 1 - top / H)
+        if new[2] - new[0] < 0.2 or new[3] - new[1] < 0.15:
+            raise ValueError("chart text leaves no room for the plot; shorten the labels")
+        old = (pos.x0 / W, pos.y0 / H, pos.x1 / W, pos.y1 / H)
+        if max(abs(a - b) for a, b in zip(new, old)) < 0.5 / max(W, H):
+            break
+        fig.subplots_adjust(left=new[0], bottom=new[1], right=new[2], top=new[3])
+        moved = True
+    return moved
+
+
+def _declutter(fig, renderer) -> None:
+    """Nudge movable labels (each axes' ``_pb_movable``) up or down until no two texts overlap."""
+    fig_box = fig.bbox
+    step = NUDGE_STEP_PT
+    for ax in fig.axes:
+        movable = ax.__dict__.get("_pb_movable", [])
+        if not movable:
+            continue
+        for ann in movable:
+            ann.xyann = ann._pb_home
+            _leader_line(ann, ann._pb_leader)
+        moving = set(map(id, movable))
+        fixed = [text_box(t, renderer) for t in drawn_texts(fig, renderer) if id(t) not in moving]
+        placed: list[Bbox] = []
+        # Top labels first, so a nudge pushes the lower one down.
+        for ann in sorted(movable, key=lambda a: -text_box(a, renderer).y1):
+            dx, dy = ann._pb_home
+            home = text_box(ann, renderer)
+            best = None
+            for k in range(int(NUDGE_MAX_PT / step) + 1):
+                for sign in (0,) if k == 0 else (-1, 1):
+                    shift = sign * k * step * fig.dpi / 72
+                    bb = home.translated(0, shift)
+                    inside = fig_box.x0 <= bb.x0 and bb.x1 <= fig_box.x1 and fig_box.y0 <= bb.y0 and bb.y1 <= fig_box.y1
+                    if inside and not any(_overlaps(bb, o) for o in fixed + placed):
+                        best = (dx, dy + sign * k * step)
+                        break
+                if best:
+                    break
+            ann.xyann = best or (dx, dy)
+            _leader_line(ann, ann._pb_leader or bool(best and abs(best[1] - dy) > 3))
+            placed.append(text_box(ann, renderer))
+
+
+def layout(fig) -> None:
+    """Fit the figure's layout to its text: wrap header and footer, fit margins, declutter labels."""
+    renderer = fig.canvas.get_renderer()
+    W, H = fig.bbox.width, fig.bbox.height
+    edge = EDGE_PT * fig.dpi / 72
+    header = getattr(fig, "_pb_header", [])
+    foot = getattr(fig, "_pb_footer", None)
+    # Header: title then subtitle, each wrapped to the width and stacked from the top.
+    y = H - edge
+    for i, t in enumerate(header):
+        _wrap_to(t, W - 2 * edge, renderer)
+        t.set_position((edge / W, y / H))
+        y = text_box(t, renderer).y0 - (4 if i == 0 else 0) * fig.dpi / 72
+    header_bottom = y if header else H - edge
+    footer_top = edge
+    if foot is not None:
+        _wrap_to(foot, W - 2 * edge, renderer)
+        foot.set_position((edge / W, edge / H))
+        footer_top = text_box(foot, renderer).y1
+    if not fig.axes:
+        return
+    _fit_margins(fig, renderer, header_bottom, footer_top)
+    for _ in range(4):
+        _declutter(fig, renderer)
+        if not _fit_margins(fig, renderer, header_bottom, footer_top):
+            break
+
+
+# --------------------------------------------------------------------------
+# Saving
+# --------------------------------------------------------------------------
+
+
+def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FORMATS, close: bool = True) -> list[Path]:
+    """Write the chart (SVG and/or PNG), its alt text and its numbers, atomically; returns the paths."""
     out_dir = Path(out_dir or paths.FIGURES_DIR)
     written = []
     for fmt in formats:
         check_format(fmt)
         target = paths.figure_path(name, fmt, out_dir)
-        with plt.rc_context(RC), atomic_path(target) as tmp:
-            kw = {"format": fmt}
-            if fmt == "svg":
-                kw["metadata"] = {"Date": None, "Creator": "pbanalysis"}
-            else:
-                kw["metadata"] = {"Software": "pbanalysis"}
-                kw["dpi"] = PNG_DPI
-            fig.savefig(tmp, **kw)
+        with atomic_path(target) as tmp:
+            fig_bytes(fig, fmt, tmp)
         written.append(target)
     written.append(write_text(paths.figure_path(name, "alt.txt", out_dir), alt_text.strip() + "\n"))
     written.append(
@@ -154,26 +456,44 @@ def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FOR
             json.dumps(numbers, indent=2, sort_keys=True, default=_jsonable) + "\n",
         )
     )
-    plt.close(fig)
+    if close:
+        plt.close(fig)
     return written
+
+
+def fig_bytes(fig, fmt: str, target=None) -> bytes | None:
+    """Render the chart as deterministic SVG or 300 dpi PNG; into ``target`` (a path) or returned as bytes.
+
+    PNGs are opaque RGB (the figure is white), compressed quickly: smaller work, same pixels."""
+    check_format(fmt)
+    with plt.rc_context(RC):
+        if fmt == "svg":
+            buf = io.BytesIO()
+            fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "pbanalysis"})
+            out = buf.getvalue()
+        else:
+            raw = io.BytesIO()
+            fig.savefig(raw, format="rgba", dpi=PNG_DPI)
+            w = int(fig.get_figwidth() * PNG_DPI)  # as the Agg renderer sizes its canvas
+            h = raw.getbuffer().nbytes // (4 * w)
+            image = Image.frombuffer("RGBA", (w, h), raw.getbuffer(), "raw", "RGBA", 0, 1).convert("RGB")
+            info = PngInfo()
+            info.add_text("Software", "pbanalysis")
+            buf = io.BytesIO()
+            image.save(buf, format="png", pnginfo=info, dpi=(PNG_DPI, PNG_DPI), compress_level=1)
+            out = buf.getvalue()
+    if target is None:
+        return out
+    Path(target).write_bytes(out)
+    return None
 
 
 def svg_text(fig) -> str:
     """The chart as SVG text, deterministic like the saved files (for inline display)."""
-    import io
-
-    buf = io.StringIO()
-    with plt.rc_context(RC):
-        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "pbanalysis"})
-    return buf.getvalue()
+    return fig_bytes(fig, "svg").decode("utf-8")
 
 
 def _jsonable(x):
-    try:
-        import numpy as np
-
-        if isinstance(x, np.generic):
-            return x.item()
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(x, np.generic):
+        return x.item()
     return str(x)

@@ -1,0 +1,110 @@
+"""Create templates/briefing.docx, the Word template of a council briefing (run once; then edit it in Word).
+
+The template holds the layout, styles and fixed wording; docxtpl fills the ``{{ ... }}``
+fields and repeats the ``{%p for %}`` paragraphs and ``{%tr for %}`` table rows
+(see :mod:`pbanalysis.briefing_docx` for the fields). Re-running this script
+overwrites any edits made in Word: ``.venv/bin/python scripts/make_template.py --force``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from pbanalysis import paths
+from pbanalysis.atomic import atomic_path
+
+#: Table columns: (header, field of a row).
+COLUMNS = [
+    ("Year", "year"),
+    ("Count basis", "basis"),
+    ("People on direct payments at 31 March", "people"),
+    ("{{ council }} proxy take-up", "council"),
+    ("{{ region }} median", "region_median"),
+    ("{{ council_type }} median", "type_median"),
+    ("England", "england"),
+    ("Direct-payment spend per recipient", "spend"),
+]
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def build() -> Document:
+    """The template document (python-docx ``Document``)."""
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(sec, side, Cm(2.0))
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(11)
+    for name, size in (("Title", 22), ("Heading 1", 15), ("Heading 2", 12)):
+        st = doc.styles[name]
+        st.font.name, st.font.size, st.font.color.rgb = "Arial", Pt(size), RGBColor(0x12, 0x43, 0x6D)
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_paragraph("{{ meta }}")
+    doc.add_heading("Key points", level=1)
+    doc.add_paragraph("{%p for s in sentences %}")
+    doc.add_paragraph("{{ s }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_heading("Charts", level=1)
+    doc.add_paragraph("{%p for c in charts %}")
+    doc.add_heading("{{ c.title }}", level=2)
+    doc.add_paragraph("{{ c.image }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_heading("The numbers by year", level=1)
+    doc.add_paragraph(
+        "Proxy take-up in %; the region and type columns are medians of their councils; "
+        "spend is gross spend on direct payments per recipient, £ a year."
+    )
+    table = doc.add_table(rows=4, cols=len(COLUMNS))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, (title, _) in zip(header.cells, COLUMNS):
+        cell.text = title
+        for run in cell.paragraphs[0].runs:
+            run.font.bold, run.font.size = True, Pt(9)
+    table.rows[1].cells[0].text = "{%tr for r in rows %}"
+    for cell, (_, field) in zip(table.rows[2].cells, COLUMNS):
+        cell.text = "{{ r." + field + " }}"
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(9)
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    doc.add_heading("Notes", level=1)
+    doc.add_paragraph("{{ definitions }}")
+    doc.add_paragraph("Proxy take-up: {{ proxy }}")
+    doc.add_paragraph("{{ source }}")
+    return doc
+
+
+def main() -> int:
+    """Write the template unless it exists (``--force`` overwrites); returns an exit code."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--force", action="store_true", help="overwrite an existing template (loses Word edits)")
+    args = ap.parse_args()
+    target = paths.BRIEFING_TEMPLATE_DOCX
+    if target.exists() and not args.force:
+        print(f"{target} exists; use --force to overwrite it", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        build().save(tmp)
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

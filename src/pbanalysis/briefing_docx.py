@@ -1,0 +1,76 @@
+"""A council's briefing as a Word document, filled from the template ``templates/briefing.docx``.
+
+The template (made by ``scripts/make_template.py``, then editable in Word) holds the
+layout, styles and fixed wording; :func:`write` fills its fields with docxtpl:
+
+``title``, ``meta``, ``council``, ``region``, ``council_type``
+    the council and where it sits;
+``sentences``
+    the generated key points (:mod:`pbanalysis.sentences`);
+``charts``
+    each with ``title`` and ``image`` (a PNG at print size whose alt text is set on the drawing);
+``rows``
+    the numbers by year (strings, formatted like the HTML page);
+``definitions``, ``proxy``, ``source``
+    the notes and the source line.
+
+Every picture carries its alt text in the drawing's ``descr``; headings use Word's
+heading styles; the numbers table repeats its header row on each page.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from pathlib import Path
+
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+
+from pbanalysis import paths
+from pbanalysis.atomic import atomic_path
+
+#: Width of a chart on the page (A4 with 2 cm margins).
+CHART_WIDTH_MM = 170
+
+
+class AltTextImage(InlineImage):
+    """An inline picture whose drawing carries alt text (``descr``) and a title."""
+
+    def __init__(self, tpl, image_descriptor, alt_text: str, title: str = "", **kw):
+        super().__init__(tpl, image_descriptor, **kw)
+        self.alt_text, self.title = alt_text, title
+
+    def _insert_image(self):
+        pic = self.tpl.current_rendering_part.new_pic_inline(self.image_descriptor, self.width, self.height)
+        doc_pr = pic.xpath(".//wp:docPr")[0]
+        doc_pr.set("descr", self.alt_text)
+        if self.title:
+            doc_pr.set("title", self.title)
+        return f'</w:t></w:r><w:r><w:drawing>{pic.xml}</w:drawing></w:r><w:r><w:t xml:space="preserve">'
+
+
+@functools.lru_cache(maxsize=1)
+def _template_bytes(path: Path) -> bytes:
+    return Path(path).read_bytes()
+
+
+def write(target: Path, context: dict, charts: list[dict], template: Path | None = None) -> Path:
+    """Fill the template with ``context`` and ``charts`` (dicts of ``title``, ``alt``, ``png`` bytes); returns ``target``.
+
+    Written atomically."""
+    tpl = DocxTemplate(io.BytesIO(_template_bytes(Path(template or paths.BRIEFING_TEMPLATE_DOCX))))
+    ctx = dict(context)
+    ctx["charts"] = [
+        {
+            "title": c["title"],
+            "image": AltTextImage(tpl, io.BytesIO(c["png"]), c["alt"], c["title"], width=Mm(CHART_WIDTH_MM)),
+        }
+        for c in charts
+    ]
+    tpl.render(ctx, autoescape=True)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(target) as tmp:
+        tpl.save(tmp)
+    return target

@@ -1,0 +1,187 @@
+"""The plain-English sentences of a council briefing, each written by a rule over the council's numbers.
+
+Every rule lives here, so an analyst can read or change them in one place. A rule
+takes one council's briefing numbers (:class:`pbanalysis.briefing.Briefing`: its
+``series`` by year, chosen ``year``, ``rank`` of ``of``, region, council type and the
+years where the count's definition changes) and returns a sentence, or ``None``
+when its numbers do not allow one. Nothing is typed for a particular council.
+
+The rules, in reading order:
+
+1. :func:`level`: the council's proxy take-up in the year against England and its region's median;
+2. :func:`rank`: its rank among councils and its quarter;
+3. :func:`change`: its change over the years that share the chosen year's count definition;
+4. :func:`definition_breaks`: where the count's definition changes, so years either side are not compared;
+5. :func:`missing`: the years with no value, and why (suppressed or not available).
+
+:func:`sentences` keeps the first five that apply; if fewer than three apply it
+adds :func:`people` (the count of people on direct payments) and
+:func:`spend` (spend per recipient). A missing or suppressed value is never used:
+suppressed official values are missing values here, and a rule that needs one
+returns ``None`` or says the value is not available.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from pbanalysis import keys as k
+from pbanalysis.measures import BASIS_LABEL
+from pbanalysis.sources.pssex1 import SUPPRESSION
+
+#: Short names of each count definition, for sentences.
+BASIS_SHORT = {k.BASIS_DP_ONLY: "direct payments only", k.BASIS_DP_AND_PB: "direct payments and personal budgets"}
+
+#: Quarter of councils by rank (1 = highest).
+QUARTERS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}
+
+
+def same_definition_run(series: pd.DataFrame, year: str, column: str = "council") -> list[str]:
+    """The unbroken run of years ending at ``year`` that share its definition and have a value in ``column``."""
+    s = series.set_index("year")
+    years = list(s.index[: list(s.index).index(year) + 1])
+    run: list[str] = []
+    for y in reversed(years):
+        if s.loc[y, k.DEFINITION_BASIS] != s.loc[year, k.DEFINITION_BASIS] or pd.isna(s.loc[y, column]):
+            break
+        run.insert(0, y)
+    return run
+
+
+def _basis(key: str) -> str:
+    return BASIS_SHORT.get(key) or BASIS_LABEL.get(key, "another count")
+
+
+def _pct(v: float) -> str:
+    return f"{v:.1f}%"
+
+
+def _rel(a: float, b: float) -> str:
+    return "above" if a > b else "below" if a < b else "level with"
+
+
+def _at(b) -> pd.Series:
+    return b.series.set_index("year").loc[b.year]
+
+
+def quartile(rank: int, of: int) -> int:
+    """The quarter (1 = top) that a rank out of ``of`` falls in."""
+    return min(4, max(1, math.ceil(4 * rank / of)))
+
+
+def level(b) -> str | None:
+    """Proxy take-up in the year against England and the region's median."""
+    at = _at(b)
+    if pd.isna(at["council"]):
+        parts = []
+        if pd.notna(at["england"]):
+            parts.append(f"England's was {_pct(at['england'])}")
+        if pd.notna(at["region_median"]):
+            parts.append(f"the {b.region} median {_pct(at['region_median'])}")
+        tail = f"; {' and '.join(parts)}" if parts else ""
+        return f"In {b.year}, no proxy take-up can be given for {b.name}{tail}."
+    text = f"In {b.year}, {b.name}'s proxy take-up was {_pct(at['council'])}"
+    comps = []
+    if pd.notna(at["england"]):
+        comps.append(f"{_rel(at['council'], at['england'])} England ({_pct(at['england'])})")
+    if pd.notna(at["region_median"]):
+        comps.append(f"{_rel(at['council'], at['region_median'])} the {b.region} median ({_pct(at['region_median'])})")
+    return text + (", " + " and ".join(comps) if comps else "") + "."
+
+
+def rank(b) -> str | None:
+    """Rank among councils with a value that year, and the quarter it falls in."""
+    if b.rank is None or not b.of:
+        return None
+    q = quartile(b.rank, b.of)
+    return f"It ranked {b.rank} of {b.of} councils (1 = highest), in the {QUARTERS[q]}."
+
+
+def change(b) -> str | None:
+    """Change over the unbroken run of years with the chosen year's count definition."""
+    run = same_definition_run(b.series, b.year)
+    if len(run) < 2:
+        return None
+    s = b.series.set_index("year")
+    a, z = s.loc[run[0], "council"], s.loc[run[-1], "council"]
+    diff = round(z - a, 1)
+    word = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
+    text = f"On the same count definition, its proxy take-up {word}"
+    text += f" from {_pct(a)} in {run[0]} to {_pct(z)} in {run[-1]}" if diff else f" between {run[0]} and {run[-1]}"
+    ea, ez = s.loc[run[0], "england"], s.loc[run[-1], "england"]
+    if diff and pd.notna(ea) and pd.notna(ez):
+        text += f" ({abs(diff):.1f} percentage points; England {_pct(ea)} to {_pct(ez)})"
+    return text + "."
+
+
+def definition_breaks(b) -> str | None:
+    """Where the count's definition changes across the years shown."""
+    s = b.series.set_index("year")
+    if not b.definition_changes:
+        basis = _basis(s[k.DEFINITION_BASIS].iloc[0])
+        return f"Every year shown counts people on {basis} at 31 March."
+    parts = [f"{y} (to {_basis(s.loc[y, k.DEFINITION_BASIS])})" for y in b.definition_changes]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (
+        f"The count's definition changes in {joined}, so the charts break the line there "
+        "and years either side are not compared."
+    )
+
+
+def _missing_reason(row: pd.Series) -> str:
+    flag = row.get(k.flag(k.DP_CLIENTS_31MAR), "")
+    if isinstance(flag, str) and flag in SUPPRESSION:
+        kind, _, detail = SUPPRESSION[flag].partition(": ")
+        return f"the count of people on direct payments is {kind}" + (f", {detail}" if detail else "")
+    if pd.isna(row.get(k.DP_CLIENTS_31MAR)):
+        return "the count of people on direct payments is not given"
+    return "a home care, day care or meals count is missing or suppressed"
+
+
+def missing(b) -> str | None:
+    """The years with no proxy take-up, and why."""
+    s = b.series.set_index("year")
+    gaps = [(y, _missing_reason(r)) for y, r in s.iterrows() if pd.isna(r["council"])]
+    if not gaps:
+        return None
+    parts = [f"{y} ({why})" for y, why in gaps]
+    joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+    return f"No proxy take-up is shown for {joined}."
+
+
+def people(b) -> str | None:
+    """People on direct payments at 31 March of the year (only when the count is given)."""
+    at = _at(b)
+    if pd.isna(at[k.DP_CLIENTS_31MAR]):
+        return None
+    when = f"31 March {b.year[:2]}{b.year[-2:]}"
+    basis = BASIS_LABEL.get(at[k.DEFINITION_BASIS], "direct payments")
+    return f"At {when}, {b.name} had {at[k.DP_CLIENTS_31MAR]:,.0f} people on {basis}."
+
+
+def spend(b) -> str | None:
+    """Gross direct-payment spend per recipient in the year (only when credible and given)."""
+    at = _at(b)
+    if pd.isna(at[k.DP_SPEND_PER_RECIPIENT_GBP]):
+        return None
+    return f"In {b.year} its gross spend on direct payments was £{at[k.DP_SPEND_PER_RECIPIENT_GBP]:,.0f} per recipient."
+
+
+#: The rules in reading order; :data:`FILL` rules are used only to reach three sentences.
+RULES: list[Callable] = [level, rank, change, definition_breaks, missing]
+FILL: list[Callable] = [people, spend]
+
+
+def sentences(b) -> list[str]:
+    """Three to five sentences for one council's briefing, each from a rule in :data:`RULES`."""
+    out = [s for s in (rule(b) for rule in RULES) if s][:5]
+    for rule in FILL:
+        if len(out) >= 3:
+            break
+        s = rule(b)
+        if s:
+            out.append(s)
+    return out

@@ -1,0 +1,176 @@
+"""Chart layout: every chart of the report and every council's two briefing charts, at every size.
+
+For each figure: every text the figure draws lies inside the figure, no two text boxes
+intersect, and no plotted line joins two points across a definition change.
+Figures are built from data loaded once and closed as soon as they are checked.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import json
+
+import matplotlib.pyplot as plt
+import numpy as np
+import papermill
+import pytest
+import yaml
+
+from pbanalysis import briefing, data, measures, paths, provenance
+from pbanalysis.charts import figures, registry, style
+
+SIZES = list(style.SIZES)
+TOL = 0.5  # pixels
+
+
+def layout_problems(fig) -> list[str]:
+    """What is wrong with a finished figure's layout (empty when nothing is)."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    frame = fig.bbox
+    problems = []
+    texts = style.drawn_texts(fig)
+    boxes = [style.text_box(t, renderer) for t in texts]
+    for t, b in zip(texts, boxes):
+        if b.x0 < frame.x0 - TOL or b.y0 < frame.y0 - TOL or b.x1 > frame.x1 + TOL or b.y1 > frame.y1 + TOL:
+            problems.append(f"clipped by the figure edge: {t.get_text()!r}")
+    for (ta, a), (tb, b) in itertools.combinations(zip(texts, boxes), 2):
+        if min(a.x1, b.x1) - max(a.x0, b.x0) > TOL and min(a.y1, b.y1) - max(a.y0, b.y0) > TOL:
+            problems.append(f"overlap: {ta.get_text()!r} and {tb.get_text()!r}")
+    for ax in fig.axes:
+        changes = [ln.get_xdata()[0] for ln in ax.lines if ln.get_gid() == style.DEFINITION_CHANGE_GID]
+        for ln in ax.lines:
+            if not changes or ln.get_gid() == style.DEFINITION_CHANGE_GID or ln.get_transform() != ax.transData:
+                continue
+            xy = np.asarray(ln.get_xydata(), dtype=float)
+            for (x0, y0), (x1, y1) in zip(xy, xy[1:]):
+                if np.isfinite([x0, y0, x1, y1]).all() and any(min(x0, x1) < c < max(x0, x1) for c in changes):
+                    problems.append(f"a line joins {x0:g} and {x1:g} across a definition change")
+    return problems
+
+
+def check(fig, what: str) -> list[str]:
+    try:
+        return [f"{what}: {p}" for p in layout_problems(fig)]
+    finally:
+        plt.close(fig)
+
+
+# --- every registry chart, with every named parameter set that applies -----------------------------
+
+
+def _notebook_runs() -> list[tuple[str, dict]]:
+    """(notebook, parameters) for each notebook's defaults merged with each of its named parameter sets."""
+    out = []
+    for nb in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+        defaults = {}
+        for name, p in papermill.inspect_notebook(str(nb)).items():
+            try:
+                defaults[name] = ast.literal_eval(p["default"])
+            except (ValueError, SyntaxError):
+                continue
+        sets = yaml.safe_load((paths.PARAMS_DIR / f"{nb.stem}.yaml").read_text()) or {}
+        out += [(nb.stem, dict(defaults, **(params or {}))) for params in sets.values()]
+    return out
+
+
+def _notebook_draws(stem: str) -> list[tuple[str, dict]]:
+    """The ``registry.draw("name", key=param, ...)`` calls in a notebook: (chart, {key: param name or value})."""
+    nb = json.loads((paths.NOTEBOOKS_DIR / f"{stem}.ipynb").read_text())
+    calls = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "draw" and node.args:
+                kws = {
+                    k.arg: (k.value.id if isinstance(k.value, ast.Name) else ast.literal_eval(k.value))
+                    for k in node.keywords
+                }
+                calls.append((node.args[0].value, kws))
+    return calls
+
+
+def _chart_params() -> list[tuple[str, dict]]:
+    """(chart, params) for every chart each notebook draws, with each of its parameter sets, and
+    every registry chart on its own defaults."""
+    runs = [(name, {}) for name in registry.CHARTS]
+    for stem, params in _notebook_runs():
+        for name, kws in _notebook_draws(stem):
+            kw = {k: params[v] if isinstance(v, str) and v in params else v for k, v in kws.items()}
+            if (name, kw) not in runs:
+                runs.append((name, kw))
+    return runs
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_report_chart_fits_its_text_at_every_size(size):
+    assert {name for name, _ in _chart_params()} == set(registry.CHARTS)
+    problems = []
+    for name, kw in _chart_params():
+        problems += check(registry.draw(name, size=size, **kw).fig, f"{name} {kw} {size}")
+    assert not problems, "\n".join(problems)
+
+
+# --- both briefing charts for every council ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def every_council():
+    councils = measures.list_councils(data.load_councils())
+    return [briefing.council_numbers(c) for c in councils]
+
+
+@pytest.fixture(scope="module")
+def sources():
+    pkg = provenance.load_package()
+    return lambda years=None: provenance.source_line("pssex1-activity", years, package=pkg)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_councils_trend_chart_fits_and_breaks_at_definition_changes(every_council, sources, size):
+    assert len(every_council) == 152
+    problems = []
+    src = sources()
+    for b in every_council:
+        fig, _, _ = figures.council_series(b.series, b.name, b.definition_changes, src, size)
+        problems += check(fig, f"{b.name} trend {size}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_councils_comparison_chart_fits(every_council, sources, size):
+    problems = []
+    for b in every_council:
+        fig, _, _ = figures.council_comparison(b.comparison, b.name, b.year, sources([b.year]), size)
+        problems += check(fig, f"{b.name} comparison {size}")
+    assert not problems, "\n".join(problems)
+
+
+# --- the checks themselves catch what they should -------------------------------------------------
+
+
+def test_the_check_catches_clipping_overlap_and_a_joined_line():
+    fig, ax = style.figure("slide")
+    ax.plot([0, 1, 2], [1, 2, 3])
+    style.mark_definition_change(ax, 0.5)
+    fig.text(0.99, 0.5, "runs off the right edge of the figure")
+    ax.text(1, 2, "one label")
+    ax.text(1, 2, "another label")
+    problems = " ".join(layout_problems(fig))
+    plt.close(fig)
+    assert "clipped" in problems and "overlap" in problems and "across a definition change" in problems
+
+
+def test_plot_runs_breaks_the_line_and_layout_nudges_colliding_end_labels():
+    fig, ax = style.figure("a4half")
+    style.plot_runs(ax, [0, 1, 2, 3], [1, 2, 3, 4], breaks=[1.5])
+    style.mark_definition_change(ax, 1.5)
+    for name in ("England: 23.2%", "Region median: 22.6%", "Type median: 23.4%"):
+        style.label_end(ax, 3, 23, name, dx=8)
+    ax.set_ylim(0, 40)
+    style.finish(fig, "A title that states the finding " * 5, "A subtitle " * 20, "Source: a source line " * 12)
+    assert layout_problems(fig) == []
+    assert any(a.arrow_patch is not None for a in ax.texts[1:])  # a nudged label gets a leader line
+    plt.close(fig)
