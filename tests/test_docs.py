@@ -107,9 +107,13 @@ def _targets_declared() -> set[str]:
 def test_make_help_lists_every_target():
     out = subprocess.run(["make", "-s", "help"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout
     listed = set(re.findall(r"^\s+make (\S+)", out, re.M))
-    assert listed == _targets_declared(), f"make help lists {sorted(listed)}, the Makefile declares {sorted(_targets_declared())}"
+    assert listed == _targets_declared(), (
+        f"make help lists {sorted(listed)}, the Makefile declares {sorted(_targets_declared())}"
+    )
 
 
 def test_every_make_target_the_readme_mentions_exists():
     mentioned = set(re.findall(r"`make ([a-z][\w-]*)", README)) | set(re.findall(r"^make ([a-z][\w-]*)", README, re.M))
-    assert mentioned <= _targets_declared(), f"README mentions missing targets: {sorted(mentioned - _targets_declared())}"
+    assert mentioned <= _targets_declared(), (
+        f"README mentions missing targets: {sorted(mentioned - _targets_declared())}"
+    )

@@ -32,11 +32,15 @@ from __future__ import annotations
 
 import string
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from pbanalysis import paths
 from pbanalysis.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["METHOD_FIELDS", "OUTCOMES", "PLACEHOLDERS", "USES", "load_checks"]
 
@@ -154,7 +158,7 @@ def _fields_of(template: str) -> set[str]:
     return {name.split(".")[0].split("[")[0] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def load_checks(path: Path | str | None = None, figure_ids=None) -> dict:
+def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None = None) -> dict:
     """The validated checks file: a dict with ``checks``, ``templates`` and ``uses``.
 
     ``path`` defaults to ``paths.CLAIM_CHECKS_YAML`` (read when called, so a

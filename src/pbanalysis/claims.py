@@ -48,6 +48,7 @@ import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -55,6 +56,9 @@ import pandas as pd
 from pbanalysis import checks as checks_mod
 from pbanalysis import measures, register
 from pbanalysis.errors import InputError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Every status a claim can have, in the order they are counted.
 STATUSES = (
@@ -161,9 +165,11 @@ class Context:
     path: object
 
     def value(self, fid: str) -> float:
+        """The register value of figure ``fid``, in its stored unit (%, £, people...)."""
         return float(self.reg.set_index("figure_id").loc[fid, "value"])
 
     def interval(self, fid: str) -> tuple[float, float]:
+        """(low, high): the values consistent with how figure ``fid`` was worded, in its stored unit."""
         r = self.reg.set_index("figure_id").loc[fid]
         return register.implied_tolerance(r["stated_precision"], r["value"])
 
@@ -562,7 +568,9 @@ def _round(v, digits=4):
     return round(float(v), digits)
 
 
-def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | None = None, path=None) -> pd.DataFrame:
+def check(
+    reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | None = None, path: Path | str | None = None
+) -> pd.DataFrame:
     """The claims table: one row per register figure, with its status and evidence.
 
     ``doc`` is the checks file (:func:`pbanalysis.checks.load_checks`), loaded
@@ -648,7 +656,7 @@ def check(reg: pd.DataFrame, cy: pd.DataFrame, nat: pd.DataFrame, doc: dict | No
     return out
 
 
-def check_statuses(show_status) -> list[str]:
+def check_statuses(show_status: str | list[str]) -> list[str]:
     """The statuses to list: ``"all"`` gives :data:`STATUSES`; else a non-empty list of them, or ParameterError."""
     from pbanalysis.errors import ParameterError
 

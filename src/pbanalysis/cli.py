@@ -33,19 +33,22 @@ def setup_logging(verbose: bool = False) -> None:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def cmd_raw(args) -> None:
+def cmd_raw(args: argparse.Namespace) -> None:
+    """``raw``: regenerate the data/raw extracts from the official files in ``args.source`` (into ``args.out``); returns nothing."""
     from pbanalysis.raw import build_raw
 
     build_raw(args.source, raw_dir=args.out, progress=_progress)
 
 
-def cmd_data(args) -> None:
+def cmd_data(args: argparse.Namespace) -> None:
+    """``data``: build the processed tables from data/raw (into ``args.out``); returns nothing."""
     from pbanalysis.data import build_processed
 
     build_processed(out_dir=args.out, progress=_progress)
 
 
-def cmd_run_notebook(args) -> None:
+def cmd_run_notebook(args: argparse.Namespace) -> None:
+    """``run-notebook``: execute one notebook (``args.notebook``) with a named parameter set (``args.param_set``); returns nothing."""
     from pbanalysis import report
 
     report.run_notebook(args.notebook, args.param_set, progress=not args.quiet)
@@ -78,19 +81,22 @@ def cmd_report(args: argparse.Namespace) -> None:
         raise SystemExit(status)
 
 
-def cmd_html(args) -> None:
+def cmd_html(args: argparse.Namespace) -> None:
+    """``html``: convert one executed notebook (``args.executed``) to HTML with code hidden; returns nothing."""
     from pbanalysis import report
 
     report.to_html(args.executed)
 
 
-def cmd_index(args) -> None:
+def cmd_index(args: argparse.Namespace) -> None:
+    """``index``: write reports/index.html; returns nothing."""
     from pbanalysis import index_page
 
     index_page.write_index()
 
 
-def cmd_chart(args) -> None:
+def cmd_chart(args: argparse.Namespace) -> None:
+    """``chart``: list the registered charts (``--list``), or draw one and print the paths of the files written; returns nothing."""
     from pbanalysis import registry
 
     if args.list or not args.name:
@@ -103,7 +109,8 @@ def cmd_chart(args) -> None:
         print(p)
 
 
-def cmd_briefings(args) -> None:
+def cmd_briefings(args: argparse.Namespace) -> None:
+    """``briefings``: build every (or each named) council's briefing pack and log the run to reports/run.json; returns nothing."""
     import time
 
     from pbanalysis import briefing, runlog
@@ -126,6 +133,7 @@ def cmd_briefings(args) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``python -m pbanalysis`` argument parser: one sub-command per ``cmd_*`` function."""
     p = argparse.ArgumentParser(
         prog="python -m pbanalysis",
         description="pbanalysis: personal budgets in English adult social care, rebuilt from official "
@@ -190,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line (``argv``, default ``sys.argv[1:]``); returns the exit status: 0 ok, 2 bad input or a failed run."""
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     log.debug("command: %s", args)

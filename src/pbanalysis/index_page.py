@@ -22,7 +22,7 @@ STATUS_COLOURS = {
 }
 
 
-def fmt_value(value, unit: str = "") -> str:
+def fmt_value(value: object, unit: str = "") -> str:
     """A number as a reader expects it: 2009 (a year), 1,000,000 (people), 13%, £900m, 3.3; '' if missing."""
     try:
         v = float(value)

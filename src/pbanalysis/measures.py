@@ -10,12 +10,16 @@ from __future__ import annotations
 import difflib
 import numbers
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from pbanalysis import checks
 from pbanalysis.errors import ParameterError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 
 def uses(doc: dict | None = None) -> dict:
@@ -44,27 +48,27 @@ VARIANCE_MEASURES = {
 }
 
 
-def check_choice(name: str, value, allowed) -> str:
+def check_choice(name: str, value: object, allowed: Iterable[str]) -> str:
     """``value`` if it is one of ``allowed``, else ParameterError listing them."""
     if not isinstance(value, str) or value not in allowed:
         raise ParameterError(name, value, list(allowed))
     return value
 
 
-def check_number(name: str, value, low: float, high: float) -> float:
+def check_number(name: str, value: object, low: float, high: float) -> float:
     """A real number in [low, high] (bools refused), else ParameterError."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low <= value <= high:
         raise ParameterError(name, value, f"a number from {low} to {high}")
     return float(value)
 
 
-def check_year(name: str, value, available) -> str:
-    """A financial year such as '2010-11' among ``available``."""
+def check_year(name: str, value: object, available: Iterable[str]) -> str:
+    """``value``, a financial year such as '2010-11' among ``available``; else ParameterError."""
     return check_choice(name, value, sorted(available))
 
 
-def check_date(name: str, value) -> str:
-    """An ISO date 'YYYY-MM-DD'."""
+def check_date(name: str, value: object) -> str:
+    """``value``, an ISO date 'YYYY-MM-DD' (a string); else ParameterError."""
     try:
         ok = isinstance(value, str) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
         pd.Timestamp(value)
@@ -75,8 +79,8 @@ def check_date(name: str, value) -> str:
     return value
 
 
-def check_thresholds(name: str, value) -> list[float]:
-    """A non-empty list of increasing percentages from 0 to 100."""
+def check_thresholds(name: str, value: object) -> list[float]:
+    """``value`` as a non-empty list of increasing percentages (%) from 0 to 100; else ParameterError."""
     ok = (
         isinstance(value, (list, tuple))
         and value
@@ -88,7 +92,7 @@ def check_thresholds(name: str, value) -> list[float]:
     return [float(v) for v in value]
 
 
-def find_council(query, councils: pd.DataFrame) -> pd.Series:
+def find_council(query: object, councils: pd.DataFrame) -> pd.Series:
     """The council row named by ``query``: a name or GSS code, any case.
 
     Unknown names fail with the closest matches.
@@ -115,6 +119,7 @@ def find_council(query, councils: pd.DataFrame) -> pd.Series:
 
 
 def list_councils(councils: pd.DataFrame) -> list[str]:
+    """The names of the current councils (those with a GSS code), sorted."""
     return sorted(councils[councils["gss_code"].fillna("") != ""]["council_name"])
 
 
@@ -263,7 +268,9 @@ def councils_in_year(cy: pd.DataFrame, year: str, measure: str = "proxy_takeup_p
     return sub.reset_index(drop=True)
 
 
-def threshold_shares(cy: pd.DataFrame, thresholds=(10, 20, 30), measure="proxy_takeup_pct") -> pd.DataFrame:
+def threshold_shares(
+    cy: pd.DataFrame, thresholds: Sequence[float] = (10, 20, 30), measure: str = "proxy_takeup_pct"
+) -> pd.DataFrame:
     """Per year: councils below the lowest threshold, above the middle ones, at or above the highest."""
     t = list(thresholds)
     rows = []

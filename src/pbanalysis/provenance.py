@@ -18,11 +18,15 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from pbanalysis import paths
 from pbanalysis.errors import InputError
+
+if TYPE_CHECKING:
+    from pbanalysis.sources.pssex1 import Table
 
 PACKAGE_NAME = "pbanalysis-raw"
 
@@ -153,7 +157,7 @@ _SOURCES_FIELDS = [
 ]
 
 
-def sha256(path) -> str:
+def sha256(path: Path | str) -> str:
     """The sha256 of a file's bytes, as 64 hex digits."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
@@ -207,7 +211,7 @@ class Origin:
         """Address of the stored copy at its commit on GitHub."""
         return f"https://github.com/{self.repository}/blob/{self.commit}/{self.path}".replace(" ", "%20")
 
-    def source(self, title: str, actual_sha256: str | None = None, **extra) -> dict:
+    def source(self, title: str, actual_sha256: str | None = None, **extra: object) -> dict:
         """This origin as a data-package source entry (``actual_sha256``: of the file actually read)."""
         out = {
             "title": title,
@@ -259,7 +263,7 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def load_origins(path=None) -> dict[str, Origin]:
+def load_origins(path: Path | str | None = None) -> dict[str, Origin]:
     """Every origin record of ``origins.yaml``, keyed by file (relative to the source folder).
 
     Raises InputError naming the file, line and field for a missing or malformed field.
@@ -343,7 +347,12 @@ def load_origins(path=None) -> dict[str, Origin]:
     return origins
 
 
-def origin_of(file_path, source_dir, origins: dict[str, Origin], origins_path=None) -> Origin:
+def origin_of(
+    file_path: Path | str,
+    source_dir: Path | str,
+    origins: dict[str, Origin],
+    origins_path: Path | str | None = None,
+) -> Origin:
     """The origin record of an official file read from ``source_dir``; InputError if it has none."""
     rel = Path(file_path).relative_to(Path(source_dir)).as_posix()
     if rel not in origins:
@@ -397,7 +406,7 @@ def _resource(path: Path, title: str, description: str, fields, sources, made_by
     }
 
 
-def official_source(table, origin: Origin) -> dict:
+def official_source(table: Table, origin: Origin) -> dict:
     """One PSS-EX1 file read, as a data-package source entry built from its origin record."""
     kind = "Activity Data" if table.kind == "activity" else "Unit Costs"
     return origin.source(
@@ -409,7 +418,10 @@ def official_source(table, origin: Origin) -> dict:
 
 
 def build_package(
-    pssex1_sources: dict[str, list[dict]], lookup_source: dict, raw_dir=None, ascof_sources: list[dict] | None = None
+    pssex1_sources: dict[str, list[dict]],
+    lookup_source: dict,
+    raw_dir: Path | str | None = None,
+    ascof_sources: list[dict] | None = None,
 ) -> dict:
     """The descriptor (a dict) for every file in ``raw_dir`` (default ``data/raw``).
 
@@ -514,18 +526,20 @@ def build_package(
     }
 
 
-def write_package(descriptor: dict, path=None) -> Path:
+def write_package(descriptor: dict, path: Path | str | None = None) -> Path:
+    """Write ``descriptor`` as JSON (atomically) to ``path`` (default ``data/raw/datapackage.json``); returns the path."""
     from pbanalysis.atomic import write_text
 
     text = json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_text(path or paths.DATAPACKAGE_JSON, text)
 
 
-def load_package(path=None) -> dict:
+def load_package(path: Path | str | None = None) -> dict:
+    """The data package descriptor (a dict) read from ``path`` (default ``data/raw/datapackage.json``)."""
     return json.loads(Path(path or paths.DATAPACKAGE_JSON).read_text(encoding="utf-8"))
 
 
-def source_line(resource: str = "pssex1-activity", years: list[str] | None = None, package=None) -> str:
+def source_line(resource: str = "pssex1-activity", years: list[str] | None = None, package: dict | None = None) -> str:
     """A chart's source line, built from the data package: publisher, publication, years, licence."""
     pkg = package or load_package()
     res = next(r for r in pkg["resources"] if r["name"] == resource)

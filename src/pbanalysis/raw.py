@@ -13,6 +13,7 @@ in the source folder is modified. Output is byte-identical for the same input.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,8 +22,15 @@ from pbanalysis.atomic import write_csv
 from pbanalysis.errors import InputError
 from pbanalysis.sources import ascof, lookup, pssex1
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-def build_raw(source_dir=None, raw_dir=None, progress=print) -> list[Path]:
+
+def build_raw(
+    source_dir: Path | str | None = None,
+    raw_dir: Path | str | None = None,
+    progress: Callable[[str], object] = print,
+) -> list[Path]:
     """Regenerate ``data/raw`` extracts from ``source_dir``; returns the files written."""
     source_dir = Path(source_dir or paths.DEFAULT_SOURCE_DIR)
     raw_dir = Path(raw_dir or paths.RAW_DIR)

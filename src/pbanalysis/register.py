@@ -364,7 +364,7 @@ def _blank(text) -> bool:
     return str(text).strip() == ""
 
 
-def load_sources(path=None) -> pd.DataFrame:
+def load_sources(path: Path | str | None = None) -> pd.DataFrame:
     """The articles table, validated. Errors name file, row (header = 1) and column.
 
     ``path`` defaults to ``paths.REGISTER_SOURCES_CSV``, read when called.
@@ -396,7 +396,7 @@ def load_sources(path=None) -> pd.DataFrame:
     return frame
 
 
-def load_register(path=None, sources_path=None) -> pd.DataFrame:
+def load_register(path: Path | str | None = None, sources_path: Path | str | None = None) -> pd.DataFrame:
     """The figures table, validated, with ``value`` as float.
 
     ``path`` defaults to ``paths.REGISTER_CSV`` (read when called);
@@ -572,7 +572,7 @@ def _snap_fraction(percent: float) -> float:
     return exact if abs(exact - percent) <= 0.01 else percent
 
 
-def implied_tolerance(stated_precision: str, value) -> tuple[float, float]:
+def implied_tolerance(stated_precision: str, value: float | str) -> tuple[float, float]:
     """(low, high): the true values consistent with how the article worded ``value``.
 
     See the table in the module docstring. ``one_in`` works in the stored unit

@@ -79,7 +79,7 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     return target
 
 
-def to_html(executed) -> Path:
+def to_html(executed: Path | str) -> Path:
     """Convert an executed notebook to HTML with code hidden; returns ``reports/html/<stem>.html``."""
     import nbformat
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Protocol
 
 import pandas as pd
 
@@ -37,6 +38,18 @@ BASIS_SHORT = {k.BASIS_DP_ONLY: "direct payments only", k.BASIS_DP_AND_PB: "dire
 
 #: Quarter of councils by rank (1 = highest).
 QUARTERS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}
+
+
+class _Numbers(Protocol):
+    """What a rule reads of one council's briefing numbers (a :class:`pbanalysis.briefing.Briefing`)."""
+
+    name: str
+    region: str
+    year: str
+    series: pd.DataFrame
+    rank: int | None
+    of: int
+    definition_changes: list[str]
 
 
 def same_definition_run(series: pd.DataFrame, year: str, column: str = "council") -> list[str]:
@@ -63,7 +76,7 @@ def _rel(a: float, b: float) -> str:
     return "above" if a > b else "below" if a < b else "level with"
 
 
-def _at(b) -> pd.Series:
+def _at(b: _Numbers) -> pd.Series:
     return b.series.set_index("year").loc[b.year]
 
 
@@ -72,7 +85,7 @@ def quartile(rank: int, of: int) -> int:
     return min(4, max(1, math.ceil(4 * rank / of)))
 
 
-def level(b) -> str | None:
+def level(b: _Numbers) -> str | None:
     """Proxy take-up in the year against England and the region's median."""
     at = _at(b)
     if pd.isna(at["council"]):
@@ -92,7 +105,7 @@ def level(b) -> str | None:
     return text + (", " + " and ".join(comps) if comps else "") + "."
 
 
-def rank(b) -> str | None:
+def rank(b: _Numbers) -> str | None:
     """Rank among councils with a value that year, and the quarter it falls in."""
     if b.rank is None or not b.of:
         return None
@@ -100,7 +113,7 @@ def rank(b) -> str | None:
     return f"It ranked {b.rank} of {b.of} councils (1 = highest), in the {QUARTERS[q]}."
 
 
-def change(b) -> str | None:
+def change(b: _Numbers) -> str | None:
     """Change over the unbroken run of years with the chosen year's count definition."""
     run = same_definition_run(b.series, b.year)
     if len(run) < 2:
@@ -117,7 +130,7 @@ def change(b) -> str | None:
     return text + "."
 
 
-def definition_breaks(b) -> str | None:
+def definition_breaks(b: _Numbers) -> str | None:
     """Where the count's definition changes across the years shown."""
     s = b.series.set_index("year")
     if not b.definition_changes:
@@ -141,7 +154,7 @@ def _missing_reason(row: pd.Series) -> str:
     return "a home care, day care or meals count is missing or suppressed"
 
 
-def missing(b) -> str | None:
+def missing(b: _Numbers) -> str | None:
     """The years with no proxy take-up, and why."""
     s = b.series.set_index("year")
     gaps = [(y, _missing_reason(r)) for y, r in s.iterrows() if pd.isna(r["council"])]
@@ -152,7 +165,7 @@ def missing(b) -> str | None:
     return f"No proxy take-up is shown for {joined}."
 
 
-def people(b) -> str | None:
+def people(b: _Numbers) -> str | None:
     """People on direct payments at 31 March of the year (only when the count is given)."""
     at = _at(b)
     if pd.isna(at[k.DP_CLIENTS_31MAR]):
@@ -162,7 +175,7 @@ def people(b) -> str | None:
     return f"At {when}, {b.name} had {at[k.DP_CLIENTS_31MAR]:,.0f} people on {basis}."
 
 
-def spend(b) -> str | None:
+def spend(b: _Numbers) -> str | None:
     """Gross direct-payment spend per recipient in the year (only when credible and given)."""
     at = _at(b)
     if pd.isna(at[k.DP_SPEND_PER_RECIPIENT_GBP]):
@@ -175,7 +188,7 @@ RULES: list[Callable] = [level, rank, change, definition_breaks, missing]
 FILL: list[Callable] = [people, spend]
 
 
-def sentences(b) -> list[str]:
+def sentences(b: _Numbers) -> list[str]:
     """Three to five sentences for one council's briefing, each from a rule in :data:`RULES`."""
     out = [s for s in (rule(b) for rule in RULES) if s][:5]
     for rule in FILL:

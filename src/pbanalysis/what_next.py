@@ -26,12 +26,16 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pbanalysis import paths
 from pbanalysis.errors import ParameterError
 from pbanalysis.sources import ascof, lookup
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 YEAR = ascof.YEAR
 SDS, DP = "1C1A", "1C2A"
@@ -172,7 +176,12 @@ def _rank(table: pd.DataFrame, code: str) -> tuple[int | None, int]:
     return int((pub["sds_pct"] > value).sum()) + 1, len(pub)
 
 
-def council_value(code_or_name: str, df: pd.DataFrame | None = None, councils=None, successors=None) -> dict:
+def council_value(
+    code_or_name: str,
+    df: pd.DataFrame | None = None,
+    councils: pd.DataFrame | None = None,
+    successors: pd.DataFrame | None = None,
+) -> dict:
     """One council's 2020-21 ASCOF 1C values, found by name, CASSR code or GSS code (any case).
 
     A 2009-2014 council (``councils.csv``) is looked up first, then a 2020-21 council. Returns
@@ -310,7 +319,11 @@ def _pct(v: float | None) -> str:
     return "suppressed" if v is None else f"{v:.1f}%"
 
 
-def sentences(named_councils=("Somerset", "Manchester"), target_figure: str | None = None, df=None) -> list[str]:
+def sentences(
+    named_councils: Iterable[str] = ("Somerset", "Manchester"),
+    target_figure: str | None = None,
+    df: pd.DataFrame | None = None,
+) -> list[str]:
     """The narrative of "what happened next", generated from the data: a list of sentences (strings)."""
     eng, sp, dp = england(df), spread(df, SDS), spread(df, DP)
     out = [

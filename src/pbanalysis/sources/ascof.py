@@ -156,7 +156,7 @@ def _fmt(v: float) -> str:
     return str(int(f)) if f.is_integer() else repr(f)
 
 
-def read_1c(path=None) -> pd.DataFrame:
+def read_1c(path: Path | str | None = None) -> pd.DataFrame:
     """Every ASCOF 1C row of the workbook as a tidy frame (columns :data:`EXTRACT_COLUMNS`).
 
     ``council_code_2009_14`` and ``boundary`` are left empty here (see
@@ -317,7 +317,7 @@ def read_1c(path=None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def load_1c(path=None) -> pd.DataFrame:
+def load_1c(path: Path | str | None = None) -> pd.DataFrame:
     """The committed extract ``data/raw/ascof_1c_2020_21.csv``: value as float (NaN when suppressed)."""
     path = Path(path or paths.ASCOF_1C_CSV)
     if not path.is_file():

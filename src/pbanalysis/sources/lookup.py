@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from pbanalysis.errors import InputError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from pbanalysis.sources.pssex1 import Location
 
 # Publisher, publication, licence and the stored copy of the lookup: data/raw/origins.yaml.
 
@@ -90,7 +96,7 @@ REQUIRED_LOOKUP_COLUMNS = [
 ]
 
 
-def read_lookup(path) -> pd.DataFrame:
+def read_lookup(path: Path | str) -> pd.DataFrame:
     """The English councils that existed in 2008-09 to 2013-14, from the mySociety file."""
     path = Path(path)
     try:
@@ -176,7 +182,12 @@ def _unmatched(code, names, years, hits, idx, lookup_path, where) -> InputError:
     )
 
 
-def match_councils(pssex1_councils: pd.DataFrame, lookup: pd.DataFrame, lookup_path=None, where=None) -> pd.DataFrame:
+def match_councils(
+    pssex1_councils: pd.DataFrame,
+    lookup: pd.DataFrame,
+    lookup_path: Path | str | None = None,
+    where: Mapping[str, list[Location]] | None = None,
+) -> pd.DataFrame:
     """One row per PSS-EX1 council code with its GSS code, region and type.
 
     ``pssex1_councils`` has columns council_code, council_name, year (one row per
@@ -297,7 +308,7 @@ SUCCESSOR_COLUMNS = [
 RELATIONS = {"same_area": "same area, new council", "boundary_changed": "boundary changed"}
 
 
-def read_successors(path=None) -> pd.DataFrame:
+def read_successors(path: Path | str | None = None) -> pd.DataFrame:
     """``data/raw/council_successors.csv``: which 2009-2014 councils became which later councils.
 
     Validated on load: columns, CASSR and GSS code formats, relation values, and
@@ -335,7 +346,13 @@ def read_successors(path=None) -> pd.DataFrame:
     return df
 
 
-def match_cassr(areas: pd.DataFrame, councils: pd.DataFrame, successors: pd.DataFrame, path=None, sheet=None):
+def match_cassr(
+    areas: pd.DataFrame,
+    councils: pd.DataFrame,
+    successors: pd.DataFrame,
+    path: Path | str | None = None,
+    sheet: str | None = None,
+) -> pd.DataFrame:
     """Join later councils (CASSR code + GSS code) to the 2009-2014 councils of ``councils.csv``.
 
     ``areas`` has one row per council with area_code, area_name, gss_code and
