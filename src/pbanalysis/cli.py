@@ -199,7 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line (``argv``, default ``sys.argv[1:]``); returns the exit status: 0 ok, 2 bad input or a failed run."""
+    """Run the command line (``argv``, default ``sys.argv[1:]``); returns the exit status.
+
+    0 when the command succeeded; 2 for bad input, a bad parameter or a run error
+    (logged as ``error: ...``); otherwise the code the command exited with (``report``: 1
+    when a run failed).
+    """
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     log.debug("command: %s", args)
