@@ -218,3 +218,26 @@ def test_word_document_has_alt_text_the_council_its_sentences_and_its_numbers(co
         assert cells[2] == _fmt(r["dp_clients_31mar"], "count", r["dp_clients_31mar_flag"])
         assert cells[3:7] == [_fmt(r[k], "pct") for k in ("council", "region_median", "type_median", "england")]
         assert cells[7] == _fmt(r["dp_spend_per_recipient_gbp"], "gbp")
+
+
+def test_the_manchester_pack_holds_its_2020_21_ascof_values_beside_the_earlier_years(tmp_path):
+    from pbanalysis import what_next
+
+    b = briefing.build_pack("Manchester", tmp_path, docx=False)
+    numbers = json.loads((tmp_path / b.slug / "numbers.json").read_text())
+    later = numbers["later"]
+    v = what_next.council_value("Manchester")
+    assert later["year"] == "2020-21" and later["council"]["sds_pct"] == v["sds_pct"] is not None
+    assert later["council"]["dp_pct"] == v["dp_pct"] and later["england"]["sds_pct"] == what_next.england()["sds_pct"]
+    assert f"{v['sds_pct']:.1f}%" in later["sentence"] and "not NI 130" in later["note"]
+    assert len(numbers["series"]) == 6, "the earlier years stay as they were"
+    trend = json.loads((tmp_path / b.slug / "council_trend.json").read_text())
+    assert trend["later"]["council"] == v["dp_pct"], "the trend chart draws the 2020-21 value"
+    page = (tmp_path / b.slug / "index.html").read_text()
+    assert "What happened next" in page and later["sentence"].split(",")[0] in page
+
+
+def test_a_council_whose_boundary_changed_gets_no_2020_21_value_and_says_why():
+    b = briefing.council_numbers("Dorset")
+    assert b.later["council"]["comparable"] is False and b.later["council"]["sds_pct"] is None
+    assert "boundary changed" in b.later["sentence"].lower()

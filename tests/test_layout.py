@@ -17,8 +17,8 @@ import papermill
 import pytest
 import yaml
 
-from pbanalysis import briefing, data, measures, paths, provenance
-from pbanalysis.charts import figures, registry, style
+from pbanalysis import briefing, data, measures, paths, provenance, registry
+from pbanalysis.charts import figures, style
 
 SIZES = list(style.SIZES)
 TOL = 0.5  # pixels

@@ -57,6 +57,9 @@ class Briefing:
     of: int
     definition_changes: list[str]
     sentences: list[str] = field(default_factory=list)
+    #: What happened next: the council's ASCOF 1C values for 2020-21 beside England's
+    #: (:func:`later_values`); a different measure from the proxy, shown apart from ``series``.
+    later: dict = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -76,6 +79,7 @@ class Briefing:
             "comparison": json.loads(self.comparison.to_json(orient="records")),
             "definition_changes": self.definition_changes,
             "sentences": self.sentences,
+            "later": self.later,
         }
 
 
@@ -141,7 +145,40 @@ def council_numbers(council, year: str | None = None) -> Briefing:
         measures.definition_changes(cy),
     )
     b.sentences = sentences.sentences(b)
+    b.later = later_values(code)
     return b
+
+
+def later_values(council_code: str) -> dict:
+    """The council's ASCOF 1C values for 2020-21 (percent, people) beside England's, and a sentence.
+
+    Returns a dict: ``year``; ``council`` (the :func:`pbanalysis.what_next.council_value`
+    record: ``sds_pct``/``dp_pct`` in percent with numerators and denominators in people,
+    None where suppressed or where the boundary changed); ``england`` (England's values);
+    ``measures`` (their exact names); ``sentence`` (generated from those numbers) and ``note``
+    (that the measure is neither NI 130 nor the PSS-EX1 count).
+    """
+    from pbanalysis import what_next
+
+    v = what_next.council_value(council_code)
+    eng = what_next.england()
+    name = v["council_name"]
+    if v["comparable"] and v["sds_pct"] is not None and v["dp_pct"] is not None:
+        sentence = (
+            f"In {what_next.YEAR}, on a later and different measure (ASCOF 1C), {v['sds_pct']:.1f}% of the people "
+            f"{name} supported in the community received self-directed support and {v['dp_pct']:.1f}% direct "
+            f"payments (England {eng['sds_pct']:.1f}% and {eng['dp_pct']:.1f}%)."
+        )
+    else:
+        sentence = f"In {what_next.YEAR}, ASCOF 1C: {v['note']}"
+    return {
+        "year": what_next.YEAR,
+        "council": {key: val for key, val in v.items() if key != "query"},
+        "england": eng,
+        "measures": dict(what_next.MEASURE_NAMES),
+        "sentence": sentence,
+        "note": what_next.NOT_THE_SAME,
+    }
 
 
 PAGE = """<!doctype html>
@@ -158,6 +195,9 @@ th:first-child,td:first-child{{text-align:left}} .note{{color:#3D3D3D;font-size:
 {charts}
 <h2>The numbers</h2>
 {table}
+<h2>What happened next</h2>
+<p>{later}</p>
+<p class="note">{later_note}</p>
 <p class="note">{definitions}</p>
 <p class="note">Proxy take-up: {proxy}</p>
 <p class="note">{source}</p>
@@ -222,6 +262,11 @@ def source_line(years=None) -> str:
     return provenance.source_line("pssex1-activity", years, package=_package())
 
 
+def later_source() -> str:
+    """The source line of the 2020-21 ASCOF values (from data/raw/datapackage.json)."""
+    return provenance.source_line("ascof-1c-2020-21", package=_package())
+
+
 def definitions_note(b: Briefing) -> str:
     """What the count means in each year, from the data (which years use which definition)."""
     s = b.series
@@ -229,6 +274,28 @@ def definitions_note(b: Briefing) -> str:
     for basis, g in s.groupby("definition_basis", sort=False):
         parts.append(f"{', '.join(g['year'])}: {measures.BASIS_LABEL.get(basis, basis)}")
     return "Count of people by year: " + "; ".join(parts) + "."
+
+
+def _later_point(b: Briefing) -> dict | None:
+    """The 2020-21 direct-payments share (ASCOF 1C(2A), %) the trend chart draws after its measure change."""
+    if not b.later:
+        return None
+    c = b.later["council"]
+    return {
+        "year": b.later["year"],
+        "council": c["dp_pct"] if c["comparable"] else None,
+        "england": b.later["england"]["dp_pct"],
+        "measure": "ASCOF 1C(2A)",
+    }
+
+
+def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
+    """The pack's trend chart: proxy take-up by year, then the 2020-21 ASCOF 1C(2A) value after a
+    marked measure change. Returns (figure, alt text, numbers)."""
+    from pbanalysis.charts import figures
+
+    src = source_line() + " " + later_source()
+    return figures.council_series(b.series, b.name, b.definition_changes, src, size, later=_later_point(b))
 
 
 def build_pack(
@@ -250,7 +317,7 @@ def build_pack(
     folder = paths.briefing_dir(b.slug, out_dir)
     src = source_line()
     makers = {
-        "council_trend": lambda size: figures.council_series(b.series, b.name, b.definition_changes, src, size),
+        "council_trend": lambda size: trend_chart(b, size),
         "council_comparison": lambda size: figures.council_comparison(
             b.comparison, b.name, b.year, source_line([b.year]), size
         ),
@@ -291,6 +358,8 @@ def build_pack(
         definitions=html.escape(definitions_note(b)),
         proxy=html.escape(data.PROXY_DEFINITION),
         source=html.escape(src),
+        later=html.escape(b.later["sentence"]),
+        later_note=html.escape(b.later["note"] + " Source: " + later_source()),
     )
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
@@ -307,7 +376,11 @@ def build_pack(
                 "council_type": b.council_type,
                 "sentences": b.sentences,
                 "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
-                "definitions": definitions_note(b),
+                "definitions": definitions_note(b)
+                + " What happened next: "
+                + b.later["sentence"]
+                + " "
+                + b.later["note"],
                 "proxy": data.PROXY_DEFINITION,
                 "source": src,
             },

@@ -260,9 +260,9 @@ def variance_thresholds(thresholds: list[float], size: str = "slide") -> Drawn:
 
 
 def council_trend(council: str, size: str = "slide") -> Drawn:
-    """One council's proxy take-up (%) by year against England, its region and its type. Returns (figure, alt text, numbers)."""
-    b = briefing.council_numbers(council)
-    return figures.council_series(b.series, b.name, b.definition_changes, source_pssex1(), size)
+    """One council's proxy take-up (%) by year against England, its region and its type, then its 2020-21
+    ASCOF 1C(2A) value. Returns (figure, alt text, numbers)."""
+    return briefing.trend_chart(briefing.council_numbers(council), size)
 
 
 def council_comparison(council: str, year: str, size: str = "slide") -> Drawn:

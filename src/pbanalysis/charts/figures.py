@@ -45,7 +45,7 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
             last["label"].rsplit(",", 1)[0].replace(" (", "\n("),
             color=TURQUOISE,
             dx=0,
-            dy=-16,
+            dy=16,
             ha="right",
         )
     ax.set_ylim(0, 105)
@@ -407,8 +407,13 @@ def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, siz
     return fig, alt, {"shares": shares.to_dict("records"), "definition_changes": list(changes)}
 
 
-def council_series(series: pd.DataFrame, council: str, changes, source: str, size="slide"):
-    """One council's proxy take-up by year beside England, its region and its type."""
+def council_series(series: pd.DataFrame, council: str, changes, source: str, size="slide", later: dict | None = None):
+    """One council's proxy take-up by year beside England, its region and its type.
+
+    ``later`` (optional) is a later value on another measure, drawn apart after a marked
+    measure change: ``{"year", "council", "england", "measure"}`` (percent; ``council`` None
+    when it has no comparable value).
+    """
     fig, ax = style.figure(size)
     years = list(series["year"])
     x = np.arange(len(years))
@@ -426,9 +431,25 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
             style.label_end(ax, x[last.index[-1]], last.iloc[-1], f"{label}: {last.iloc[-1]:.1f}%", color=color, dx=8)
     for y in changes:
         style.mark_definition_change(ax, years.index(y) - 0.5, "definition changes")
-    ax.set_xticks(x, years)
-    ax.set_xlim(-0.3, len(years) - 0.7)
-    ax.set_ylim(0, max(40, float(np.nanmax(series[[c for c, *_ in lines]].to_numpy())) + 5))
+    ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
+    top = float(np.nanmax(series[[c for c, *_ in lines]].to_numpy()))
+    if later:
+        xl = len(years) + 1.5  # a gap for the end labels, then the later year
+        style.mark_definition_change(ax, xl - 0.75, f"measure changes: {later['measure']}")
+        points = [("england", "England", DARK_GREY), ("council", council, DARK_BLUE)]
+        for key, label, color in points:
+            v = later.get(key)
+            if v is None or pd.isna(v):
+                continue
+            ax.plot([xl], [v], marker="D", color=color, linestyle="none")
+            style.label_end(ax, xl, v, f"{label}: {v:.1f}%", color=color, dx=8)
+            top = max(top, float(v))
+        ticks.append(xl)
+        ticklabels.append(f"{later['year']}\n({later['measure']})")
+        right = xl + 0.6
+    ax.set_xticks(ticks, ticklabels)
+    ax.set_xlim(-0.3, right)
+    ax.set_ylim(0, max(40, top + 5))
     ax.set_ylabel("Proxy take-up, %")
     run = list(series.loc[series["in_latest_run"].astype(bool), "year"]) if "in_latest_run" in series else []
     v = series.set_index("year")["council"]
@@ -456,7 +477,16 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
         for _, r in series.iterrows()
         if pd.notna(r["council"])
     )
-    return fig, alt, {"council": council, "series": series.to_dict("records"), "definition_changes": list(changes)}
+    if later:
+        alt += (
+            f". Then, on a different measure ({later['measure']}), {later['year']}: "
+            + (f"{council} {later['council']:.1f}%, " if later.get("council") is not None else "")
+            + f"England {later['england']:.1f}%"
+        )
+    numbers = {"council": council, "series": series.to_dict("records"), "definition_changes": list(changes)}
+    if later:
+        numbers["later"] = later
+    return fig, alt, numbers
 
 
 def council_comparison(values: pd.DataFrame, council: str, year: str, source: str, size="slide"):
