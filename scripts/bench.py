@@ -199,14 +199,16 @@ def main():
     noop_secs, noop_mib = measure(["make", "-s", "report", f"REPORTS={cold_dir}"], sample=False)
     row("no-op make report (everything up to date)", noop_secs, noop_mib)
     print(
-        "  peaks above are whole process trees, summed; largest single process: "
-        + ", ".join(f"{k} {v:.0f} MiB" for k, v in LARGEST.items())
+        "  peaks above are whole process trees, summed (the report runs two kernels at once); "
+        "largest single process, the peak MiB line below: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in LARGEST.items())
     )
     print()
 
     print(f"ratio cold-report/one-process: {cold_secs / one_secs:.1f}")
     print(f"ratio naive-briefings/batch: {naive_all / batch_secs:.1f}")
-    print(f"peak MiB: report {cold_mib:.0f}, briefings {batch_mib:.0f}")
+    # Peak resident memory of a step: the largest resident set of any one process it runs (what
+    # GNU time's "maximum resident set size" reports); the summed trees are printed above.
+    print(f"peak MiB: report {LARGEST['report']:.0f}, briefings {LARGEST['briefings']:.0f}")
     print(f"noop-report seconds: {noop_secs:.2f}")
     shutil.rmtree(scratch, ignore_errors=True)
 

@@ -63,6 +63,7 @@ class Briefing:
 
     @property
     def slug(self) -> str:
+        """The council's folder and file name (:func:`slugify` of its name)."""
         return slugify(self.name)
 
     def numbers(self) -> dict:
@@ -88,7 +89,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def council_numbers(council, year: str | None = None) -> Briefing:
+def council_numbers(council: str, year: str | None = None) -> Briefing:
     """The numbers of one council (name or GSS code, any case) for its briefing."""
     cy, councils = _tables()
     row = measures.find_council(council, councils)
@@ -220,7 +221,7 @@ TABLE_COLUMNS = [
 DOCX_FIELDS = ["year", "basis", "people", "council", "region_median", "type_median", "england", "spend"]
 
 
-def format_value(value, kind: str, flag: str = "") -> str:
+def format_value(value: object, kind: str, flag: str = "") -> str:
     """A table cell: counts and pounds as integers (585, £11,855), percentages to one decimal (12.3%).
 
     A missing value shows why it is missing ('suppressed', 'not available') or 'n/a'."""
@@ -257,7 +258,7 @@ def _package() -> dict:
     return provenance.load_package()
 
 
-def source_line(years=None) -> str:
+def source_line(years: list[str] | None = None) -> str:
     """The PSS-EX1 source line (from data/raw/datapackage.json) for ``years`` (all years when None)."""
     return provenance.source_line("pssex1-activity", years, package=_package())
 
@@ -299,10 +300,10 @@ def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
 
 
 def build_pack(
-    council,
-    out_dir=None,
+    council: str,
+    out_dir: Path | str | None = None,
     year: str | None = None,
-    formats=("svg", "png"),
+    formats: tuple[str, ...] = ("svg", "png"),
     docx: bool = True,
     size: str = PACK_SIZE,
 ) -> Briefing:
@@ -396,7 +397,13 @@ def _one(args):
     return b.name, b.slug, b.region, b.rank, b.of
 
 
-def build_all(out_dir=None, councils=None, progress=True, processes: int | None = None, docx: bool = True) -> Path:
+def build_all(
+    out_dir: Path | str | None = None,
+    councils: list[str] | None = None,
+    progress: bool = True,
+    processes: int | None = None,
+    docx: bool = True,
+) -> Path:
     """Every council's pack plus an index page, in one or a few processes."""
     from concurrent.futures import ProcessPoolExecutor
 

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -11,6 +13,12 @@ import pandas as pd
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: What a chart function returns: the figure, its alt text and the numbers it shows.
+Drawn = tuple["Figure", str, dict]
 
 #: A white backdrop for labels drawn over bars.
 _BACKDROP = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
@@ -20,7 +28,9 @@ def _pct(x) -> str:
     return f"{x:.1f}%"
 
 
-def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label: str, source: str, size="slide"):
+def takeup_timeline(
+    timeline: pd.DataFrame, target_pct: float, denominator_label: str, source: str, size: str = "slide"
+) -> Drawn:
     """Reported take-up over time against the 30% and 100% targets."""
     fig, ax = style.figure(size)
     rep = timeline[timeline["kind"] == "reported"]
@@ -91,7 +101,7 @@ def takeup_timeline(timeline: pd.DataFrame, target_pct: float, denominator_label
     return fig, alt, numbers
 
 
-def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, size="slide"):
+def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, size: str = "slide") -> Drawn:
     """Each reported holder count as a % of each denominator, against the target."""
     fig, ax = style.figure(size)
     dens = list(dict.fromkeys(table["denominator"]))
@@ -145,7 +155,7 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
     return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}
 
 
-def pb_spend_split(split: pd.DataFrame, source: str, size="slide"):
+def pb_spend_split(split: pd.DataFrame, source: str, size: str = "slide") -> Drawn:
     """The reported £900m through personal budgets, split 74% direct payments."""
     fig, ax = style.figure(size)
     left = 0.0
@@ -182,7 +192,9 @@ def pb_spend_split(split: pd.DataFrame, source: str, size="slide"):
     return fig, alt, {"split": split.to_dict("records")}
 
 
-def dp_spend_series(spend: pd.DataFrame, reported_pb_total: float, reported_dp: float, source: str, size="slide"):
+def dp_spend_series(
+    spend: pd.DataFrame, reported_pb_total: float, reported_dp: float, source: str, size: str = "slide"
+) -> Drawn:
     """Official England direct-payment spend by year, beside the reported figures."""
     fig, ax = style.figure(size)
     x = np.arange(len(spend))
@@ -253,11 +265,11 @@ def ranked_councils(
     title: str,
     subtitle: str,
     source: str,
-    thresholds=(),
-    highlight=(),
-    size="slide",
-    fmt_value=_pct,
-):
+    thresholds: Sequence[float] = (),
+    highlight: Sequence[str] = (),
+    size: str = "slide",
+    fmt_value: Callable[[float], str] = _pct,
+) -> Drawn:
     """All councils ranked by a measure, thresholds drawn, chosen councils labelled."""
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
@@ -311,7 +323,9 @@ def ranked_councils(
     return fig, alt, numbers
 
 
-def by_group(df: pd.DataFrame, by: str, measure: str, year: str, ylabel: str, source: str, size="slide"):
+def by_group(
+    df: pd.DataFrame, by: str, measure: str, year: str, ylabel: str, source: str, size: str = "slide"
+) -> Drawn:
     """Each council as a dot, grouped by region or council type, with the group median."""
     fig, ax = style.figure(size)
     order = df.groupby(by)[measure].median().sort_values(ascending=False)
@@ -367,7 +381,9 @@ def by_group(df: pd.DataFrame, by: str, measure: str, year: str, ylabel: str, so
     )
 
 
-def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, size="slide"):
+def threshold_shares(
+    shares: pd.DataFrame, thresholds: Sequence[float], changes: Sequence[str], source: str, size: str = "slide"
+) -> Drawn:
     """Share of councils below/above each threshold by year, definition changes marked."""
     fig, ax = style.figure(size)
     years = list(shares["year"])
@@ -407,7 +423,14 @@ def threshold_shares(shares: pd.DataFrame, thresholds, changes, source: str, siz
     return fig, alt, {"shares": shares.to_dict("records"), "definition_changes": list(changes)}
 
 
-def council_series(series: pd.DataFrame, council: str, changes, source: str, size="slide", later: dict | None = None):
+def council_series(
+    series: pd.DataFrame,
+    council: str,
+    changes: Sequence[str],
+    source: str,
+    size: str = "slide",
+    later: dict | None = None,
+) -> Drawn:
     """One council's proxy take-up by year beside England, its region and its type.
 
     ``later`` (optional) is a later value on another measure, drawn apart after a marked
@@ -489,7 +512,7 @@ def council_series(series: pd.DataFrame, council: str, changes, source: str, siz
     return fig, alt, numbers
 
 
-def council_comparison(values: pd.DataFrame, council: str, year: str, source: str, size="slide"):
+def council_comparison(values: pd.DataFrame, council: str, year: str, source: str, size: str = "slide") -> Drawn:
     """A council's proxy take-up in one year beside England, region and type medians."""
     fig, ax = style.figure(size)
     colors = [DARK_BLUE] + [MID_GREY] * (len(values) - 1)

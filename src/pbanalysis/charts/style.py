@@ -28,6 +28,7 @@ import io
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -45,6 +46,11 @@ from PIL.PngImagePlugin import PngInfo  # noqa: E402
 from pbanalysis import paths  # noqa: E402
 from pbanalysis.atomic import atomic_path, write_text  # noqa: E402
 from pbanalysis.errors import ParameterError  # noqa: E402
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.backend_bases import RendererBase
+    from matplotlib.figure import Figure
 
 DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = (
     "#12436D",
@@ -107,7 +113,7 @@ def check_format(fmt: str) -> str:
     return fmt
 
 
-def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw):
+def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw: object) -> tuple[Figure, Axes | np.ndarray]:
     """A new figure in house style: returns ``(fig, ax)`` (``ax`` an array if several)."""
     check_size(size)
     with plt.rc_context(RC):
@@ -122,16 +128,16 @@ def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw):
 
 
 def label_end(
-    ax,
-    x,
-    y,
+    ax: Axes,
+    x: object,
+    y: float,
     text: str,
     color: str = DARK_BLUE,
     dx: float = 4,
     dy: float = 0,
     movable: bool = True,
     leader: bool = False,
-    **kw,
+    **kw: object,
 ) -> Annotation:
     """A direct label at a data point (instead of a legend); returns the annotation.
 
@@ -171,7 +177,13 @@ def _leader_line(ann: Annotation, on: bool) -> None:
         ann.arrow_patch = FancyArrowPatch((0, 0), (1, 1), **props)
 
 
-def plot_runs(ax, x, y, breaks: Sequence[float] = (), **kw) -> list:
+def plot_runs(
+    ax: Axes,
+    x: Sequence[float] | np.ndarray,
+    y: Sequence[float] | np.ndarray,
+    breaks: Sequence[float] = (),
+    **kw: object,
+) -> list:
     """Plot a series as separate runs, never joining two points across a break.
 
     ``breaks`` are x positions (e.g. half-way between the last year of one
@@ -189,7 +201,7 @@ def plot_runs(ax, x, y, breaks: Sequence[float] = (), **kw) -> list:
     return lines
 
 
-def mark_definition_change(ax, x, label: str = "Definition changes", color: str = DARK_PINK) -> Annotation:
+def mark_definition_change(ax: Axes, x: float, label: str = "Definition changes", color: str = DARK_PINK) -> Annotation:
     """A dashed vertical line with a label where a measure's definition changes; returns the label."""
     line = ax.axvline(x, color=color, linestyle="--", linewidth=1)
     line.set_gid(DEFINITION_CHANGE_GID)
@@ -209,7 +221,7 @@ def mark_definition_change(ax, x, label: str = "Definition changes", color: str 
     return ann
 
 
-def wrap_ticklabels(ax, axis: str = "x") -> None:
+def wrap_ticklabels(ax: Axes, axis: str = "x") -> None:
     """Let :func:`layout` wrap this axis's tick labels to the space each tick has."""
     ax.__dict__.setdefault("_pb_wrap", set()).add(axis)
 
@@ -219,7 +231,9 @@ def wrap_ticklabels(ax, axis: str = "x") -> None:
 # --------------------------------------------------------------------------
 
 
-def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = "", left: float | None = None) -> None:
+def finish(
+    fig: Figure, title: str, subtitle: str = "", source: str = "", note: str = "", left: float | None = None
+) -> None:
     """Add the title (the finding), subtitle (the measure) and source line, then fit the layout.
 
     ``left`` is accepted for compatibility and ignored: margins are fitted to the text.
@@ -238,7 +252,7 @@ def finish(fig, title: str, subtitle: str = "", source: str = "", note: str = ""
     layout(fig)
 
 
-def text_box(t: Text, renderer) -> Bbox:
+def text_box(t: Text, renderer: RendererBase) -> Bbox:
     """The window extent of a text's own box (an annotation's arrow excluded), in pixels."""
     if isinstance(t, Annotation):
         t.update_positions(renderer)
@@ -254,7 +268,7 @@ def _ticks_in_view(axis) -> list:
         return [t for t in axis.get_major_ticks() if lo <= t.get_loc() <= hi]
 
 
-def axes_texts(ax, renderer=None) -> list[Text]:
+def axes_texts(ax: Axes, renderer: RendererBase | None = None) -> list[Text]:
     """Every visible, non-empty text an axes draws: tick labels in view, axis labels, titles, labels.
 
     Tick labels and axis labels are put where drawing would put them."""
@@ -273,7 +287,7 @@ def axes_texts(ax, renderer=None) -> list[Text]:
     return out
 
 
-def drawn_texts(fig, renderer=None) -> list[Text]:
+def drawn_texts(fig: Figure, renderer: RendererBase | None = None) -> list[Text]:
     """Every visible, non-empty text the figure draws (tick labels only for ticks in view)."""
     out = [t for t in fig.texts if t.get_visible() and t.get_text().strip()]
     for ax in fig.axes:
@@ -406,7 +420,7 @@ def _declutter(fig, renderer) -> None:
             placed.append(text_box(ann, renderer))
 
 
-def layout(fig) -> None:
+def layout(fig: Figure) -> None:
     """Fit the figure's layout to its text: wrap header and footer, fit margins, declutter labels."""
     renderer = fig.canvas.get_renderer()
     W, H = fig.bbox.width, fig.bbox.height
@@ -439,7 +453,15 @@ def layout(fig) -> None:
 # --------------------------------------------------------------------------
 
 
-def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FORMATS, close: bool = True) -> list[Path]:
+def save(
+    fig: Figure,
+    name: str,
+    alt_text: str,
+    numbers: dict,
+    out_dir: Path | str | None = None,
+    formats: Sequence[str] = FORMATS,
+    close: bool = True,
+) -> list[Path]:
     """Write the chart (SVG and/or PNG), its alt text and its numbers, atomically; returns the paths."""
     out_dir = Path(out_dir or paths.FIGURES_DIR)
     written = []
@@ -461,7 +483,7 @@ def save(fig, name: str, alt_text: str, numbers: dict, out_dir=None, formats=FOR
     return written
 
 
-def fig_bytes(fig, fmt: str, target=None) -> bytes | None:
+def fig_bytes(fig: Figure, fmt: str, target: Path | str | None = None) -> bytes | None:
     """Render the chart as deterministic SVG or 300 dpi PNG; into ``target`` (a path) or returned as bytes.
 
     PNGs are opaque RGB (the figure is white), compressed quickly: smaller work, same pixels."""
@@ -488,7 +510,7 @@ def fig_bytes(fig, fmt: str, target=None) -> bytes | None:
     return None
 
 
-def svg_text(fig) -> str:
+def svg_text(fig: Figure) -> str:
     """The chart as SVG text, deterministic like the saved files (for inline display)."""
     return fig_bytes(fig, "svg").decode("utf-8")
 

@@ -6,10 +6,16 @@ source line built from the data package (:func:`pbanalysis.registry.source_ascof
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, TURQUOISE
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def sds_ranked(
@@ -18,9 +24,9 @@ def sds_ranked(
     target_pct: float,
     year: str,
     source: str,
-    highlight=(),
+    highlight: Sequence[str] = (),
     size: str = "slide",
-):
+) -> tuple[Figure, str, dict]:
     """Councils ranked by self-directed support (percent), England and the target drawn.
 
     Returns ``(fig, alt_text, numbers)``; councils without a published value are left out and
