@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import textwrap
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+import seaborn as sns
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
@@ -329,10 +331,14 @@ def by_group(
     """Each council as a dot, grouped by region or council type, with the group median."""
     fig, ax = style.figure(size)
     order = df.groupby(by)[measure].median().sort_values(ascending=False)
-    for i, (g, med) in enumerate(order.items()):
-        vals = df[df[by] == g][measure].sort_values()
-        jitter = np.linspace(-0.25, 0.25, len(vals)) if len(vals) > 1 else np.zeros(1)
-        ax.scatter(np.full(len(vals), i) + jitter, vals, s=14, color=TURQUOISE, alpha=0.8, zorder=2)
+    # A beeswarm (seaborn): every council visible, none drawn over another, no random jitter.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "x% of points cannot be placed": they are drawn overlapping
+        sns.swarmplot(
+            data=df, x=by, y=measure, order=list(order.index), color=TURQUOISE, size=3.2, alpha=0.85, ax=ax, zorder=2
+        )
+    ax.set_xlabel("")
+    for i, med in enumerate(order):
         ax.plot([i - 0.35, i + 0.35], [med, med], color=DARK_BLUE, linewidth=2.5, zorder=3)
         style.label_end(ax, i + 0.35, med, f"{med:.1f}", color=DARK_BLUE, dx=2, fontsize=8)
     overall = df[measure].median()
