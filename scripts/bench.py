@@ -41,9 +41,9 @@ from pbanalysis import registry
 for run in runner.all_runs():
     p = dict(report.notebook_defaults(run.notebook), **run.params)
     for name in runner.DECLARED.get(run.notebook, {}).get("charts", []):
-        registry.draw(name, **{k: v for k, v in p.items() if k != "run_name"}).save_for_run(run.param_set)
+        registry.draw(name, **{k: p[k] for k in registry.CHARTS[name].params}).save_for_run(run.param_set)
     if runner.DECLARED.get(run.notebook, {}).get("briefing_pack"):
-        briefing.build_pack(p["council"], year=p["year"])
+        briefing.build_pack(p["council"], year=p["year"], docx=p.get("docx", True))
     if "claims.csv" in runner.DECLARED.get(run.notebook, {}).get("files", []):
         write_csv(paths.CLAIMS_CSV, claims.check(register.load_register(), data.load_council_year(),
                                                  data.load_national_series()))
