@@ -74,3 +74,16 @@ def test_a_default_that_is_not_a_literal_fails_naming_the_notebook(tmp_path, mon
     monkeypatch.setattr(paths, "NOTEBOOKS_DIR", tmp_path)
     with pytest.raises(InputError, match=r"variance\.ipynb, column 'year': expected a Python literal"):
         report.notebook_defaults("variance")
+
+
+def test_every_declared_chart_is_a_registry_chart_of_its_notebook_taking_its_parameters():
+    """What a run declares it draws is what the registry says the notebook draws (bench relies on it)."""
+    from pbanalysis import runner
+
+    for notebook, spec in runner.DECLARED.items():
+        declared = set(spec.get("charts", []))
+        if spec.get("briefing_pack"):
+            continue  # the briefing notebook's charts go to the council's pack, not reports/figures
+        assert declared == {name for name, _ in registry.charts_of(notebook)}, notebook
+        for name in declared:
+            assert set(registry.CHARTS[name].params) <= set(report.notebook_parameters(notebook)), name
