@@ -398,4 +398,4 @@ def test_a_target_below_the_later_outcome_is_reached(reg, cy, nat, table):
     fid = table.loc[table["method"] == "later_outcome", "figure_id"].iloc[0]
     t = claims.check(with_value(reg, fid, 90), cy, nat)
     r = row(t, fid)
-    assert r["status"] == "reached" and r["reason"].startswith("Reached later")
+    assert r["status"] == "reached" and r["reason"].startswith("Reached in 2020-21")
