@@ -40,7 +40,7 @@ from pbanalysis.atomic import write_csv
 from pbanalysis import registry
 for run in runner.all_runs():
     p = dict(report.notebook_defaults(run.notebook), **run.params)
-    for name in runner.DECLARED.get(run.notebook, {}).get("charts", []):
+    for name in runner.declared_charts(run.notebook):
         registry.draw(name, **{k: p[k] for k in registry.CHARTS[name].params}).save_for_run(run.param_set)
     if runner.DECLARED.get(run.notebook, {}).get("briefing_pack"):
         briefing.build_pack(p["council"], year=p["year"], docx=p.get("docx", True))

@@ -12,7 +12,7 @@ drawing function of :mod:`pbanalysis.charts` and returns a :class:`Chart`;
 Each chart belongs to the notebook that shows it, and takes that notebook's
 parameters. Their defaults have one home, the notebook's ``parameters``
 cell: :func:`defaults` reads them through
-:func:`pbanalysis.report.notebook_defaults`, so ``chart NAME`` without options
+:func:`pbanalysis.parameters.notebook_defaults`, so ``chart NAME`` without options
 draws what the notebook draws on its defaults.
 """
 
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis import briefing, data, measures, provenance, register, report, what_next
+from pbanalysis import briefing, data, measures, parameters, provenance, register, what_next
 from pbanalysis import keys as k
 from pbanalysis.charts import figures, style
 from pbanalysis.charts import what_next as what_next_figures
@@ -371,7 +371,7 @@ def _spec(name: str) -> ChartSpec:
 
 @functools.cache
 def _notebook_defaults(notebook: str) -> dict[str, object]:
-    return report.notebook_defaults(notebook)
+    return parameters.notebook_defaults(notebook)
 
 
 def defaults(name: str) -> dict[str, object]:

@@ -47,18 +47,23 @@ WARM_IMPORTS = ("numpy", "pandas", "matplotlib.pyplot", "IPython.display", "yaml
 #: Files each chart is saved as (see ``charts.style.save``).
 CHART_SUFFIXES = (".svg", ".png", ".alt.txt", ".json")
 
-#: What each notebook run writes besides its executed notebook and HTML: charts by
-#: name (saved in reports/figures/ as ``<name>.svg`` etc., ``<name>--<set>.svg`` for sets
-#: other than ``default``), files in reports/, and whether it writes the briefing pack
-#: of its ``council`` parameter (reports/briefings/<slug>/).
+#: What each notebook run writes besides its executed notebook, its HTML and its charts (the
+#: charts the registry says it draws, :func:`declared_charts`): files in reports/, and whether it
+#: writes the briefing pack of its ``council`` parameter (reports/briefings/<slug>/) instead.
 DECLARED: dict[str, dict] = {
     "claims": {"files": ["claims.csv"]},
     "council_briefing": {"briefing_pack": True},
-    "spending": {"charts": ["pb_spend_split", "dp_spend_series", "spend_per_recipient_rank"]},
-    "take_up": {"charts": ["takeup_timeline", "takeup_denominators"]},
-    "variance": {"charts": ["variance_rank", "variance_by_region", "variance_by_type", "variance_thresholds"]},
-    "what_next": {"charts": ["what_next_sds_rank"]},
 }
+
+
+def declared_charts(notebook: str) -> list[str]:
+    """The charts a notebook's run saves in reports/figures/: its charts in the chart registry
+    (none for the briefing notebook, whose charts go to the council's pack)."""
+    if DECLARED.get(notebook, {}).get("briefing_pack"):
+        return []
+    from pbanalysis import registry
+
+    return [name for name, _ in registry.charts_of(notebook)]
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ def declared_outputs(run: Run) -> list[Path]:
     spec = DECLARED.get(run.notebook, {})
     suffix = "" if run.param_set == "default" else f"--{run.param_set}"
     out = [paths.REPORTS_DIR / f for f in spec.get("files", [])]
-    for chart in spec.get("charts", []):
+    for chart in declared_charts(run.notebook):
         out += [paths.FIGURES_DIR / f"{chart}{suffix}{ext}" for ext in CHART_SUFFIXES]
     if spec.get("briefing_pack"):
         from pbanalysis import parameters
@@ -508,7 +513,7 @@ def execute(
                     False,
                     datetime.fromtimestamp(t_batch, UTC).isoformat(timespec="seconds"),
                     0.0,
-                    "written but declared by no run (add them to pbanalysis.runner.DECLARED): "
+                    "written but declared by no run (add them to the chart registry or pbanalysis.runner.DECLARED): "
                     + ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in stray),
                 )
             )
@@ -517,7 +522,7 @@ def execute(
 
 def undeclared_writes(results: list[Result], since: float) -> list[Path]:
     """Charts and top-level report files written since ``since`` that no run of ``results`` declares."""
-    declared = {p for r in results if r.run.notebook in DECLARED for p in declared_outputs(r.run)}
+    declared = {p for r in results if r.run.notebook != "(undeclared)" for p in declared_outputs(r.run)}
     candidates = [p for p in paths.REPORTS_DIR.glob("*") if p.is_file() and p.suffix in (".csv", ".svg", ".png")]
     if paths.FIGURES_DIR.is_dir():
         candidates += [p for p in paths.FIGURES_DIR.iterdir() if p.is_file() and not p.name.startswith(".")]
