@@ -163,21 +163,12 @@ def later_values(council_code: str) -> dict:
 
     v = what_next.council_value(council_code)
     eng = what_next.england()
-    name = v["council_name"]
-    if v["comparable"] and v["sds_pct"] is not None and v["dp_pct"] is not None:
-        sentence = (
-            f"In {what_next.YEAR}, on a later and different measure (ASCOF 1C), {v['sds_pct']:.1f}% of the people "
-            f"{name} supported in the community received self-directed support and {v['dp_pct']:.1f}% direct "
-            f"payments (England {eng['sds_pct']:.1f}% and {eng['dp_pct']:.1f}%)."
-        )
-    else:
-        sentence = f"In {what_next.YEAR}, ASCOF 1C: {v['note']}"
     return {
         "year": what_next.YEAR,
         "council": {key: val for key, val in v.items() if key != "query"},
         "england": eng,
         "measures": dict(what_next.MEASURE_NAMES),
-        "sentence": sentence,
+        "sentence": sentences.later(v, eng, what_next.YEAR),
         "note": what_next.NOT_THE_SAME,
     }
 

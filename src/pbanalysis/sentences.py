@@ -198,3 +198,19 @@ def sentences(b: _Numbers) -> list[str]:
         if s:
             out.append(s)
     return out
+
+
+def later(council: dict, england: dict, year: str) -> str:
+    """The council's ASCOF 1C values in ``year`` (percent) beside England's, or why there are none.
+
+    ``council`` and ``england`` are :func:`pbanalysis.what_next.council_value` and
+    :func:`pbanalysis.what_next.england` records. Never built from a suppressed value.
+    """
+    v = council
+    if v["comparable"] and v["sds_pct"] is not None and v["dp_pct"] is not None:
+        return (
+            f"In {year}, on a later and different measure (ASCOF 1C), {v['sds_pct']:.1f}% of the people "
+            f"{v['council_name']} supported in the community received self-directed support and "
+            f"{v['dp_pct']:.1f}% direct payments (England {england['sds_pct']:.1f}% and {england['dp_pct']:.1f}%)."
+        )
+    return f"In {year}, ASCOF 1C: {v['note']}"
