@@ -539,8 +539,13 @@ def load_package(path: Path | str | None = None) -> dict:
     return json.loads(Path(path or paths.DATAPACKAGE_JSON).read_text(encoding="utf-8"))
 
 
-def source_line(resource: str = "pssex1-activity", years: list[str] | None = None, package: dict | None = None) -> str:
-    """A chart's source line, built from the data package: publisher, publication, years, licence."""
+def source_line(
+    resource: str = "pssex1-activity", years: list[str] | None = None, package: dict | None = None, short: bool = False
+) -> str:
+    """A chart's source line, built from the data package: publisher, publication, years, licence.
+
+    ``short=True`` gives the credit alone (publisher, publication and years, no "Source:", retrieval
+    date or licence), for a second source named after the first."""
     pkg = package or load_package()
     res = next(r for r in pkg["resources"] if r["name"] == resource)
     srcs = res["sources"]
@@ -552,6 +557,8 @@ def source_line(resource: str = "pssex1-activity", years: list[str] | None = Non
     pub = first.get("publisher", "")
     short_pub = pub.split(" (")[0]
     got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
+    if short:
+        return f"{short_pub}, {first.get('publication', first['title'])}{span}"
     return (
         f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{got}. "
         f"Licence: {first.get('licence', '')}."

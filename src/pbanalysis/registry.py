@@ -138,7 +138,9 @@ def takeup_timeline(denominator: str, target: float, as_of: str, size: str = "sl
     reg = _reg()
     measures.check_number("target", target, 0, 100)
     tl = measures.takeup_timeline(reg, denominator, as_of, national=_nat())
-    return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source_register(), size)
+    proxy = provenance.source_line("pssex1-activity", package=_pkg(), short=True)
+    source = f"{source_register()} England proxy: {proxy}."  # the chart also draws the official proxy
+    return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source, size)
 
 
 def takeup_denominators(target: float, size: str = "slide") -> Drawn:

@@ -26,6 +26,10 @@ Drawn = tuple["Figure", str, dict]
 _BACKDROP = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
 
+#: A white backing for labels that lines may pass behind (the text stays readable).
+LABEL_BACKING = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+
+
 def _pct(x) -> str:
     return f"{x:.1f}%"
 
@@ -37,18 +41,24 @@ def takeup_timeline(
     fig, ax = style.figure(size)
     rep = timeline[timeline["kind"] == "reported"]
     tgt = timeline[timeline["kind"] == "target"]
-    ax.scatter(rep["date"], rep["takeup_pct"], color=DARK_BLUE, s=40, zorder=3)
+    ax.scatter(rep["date"], rep["takeup_pct"], color=DARK_BLUE, s=40, zorder=4)
     for i, (_, r) in enumerate(rep.iterrows()):
         stated = r["basis"] == "as stated in the article"
         text = r["label"] if stated else f"{r['takeup_pct']:.0f}%: {r['label']}"
-        style.label_end(ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7)
-    ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=3)
+        style.label_end(ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING)
+    ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=5)
     for _, r in tgt.iterrows():
         style.label_end(ax, r["date"], r["takeup_pct"], r["label"], color=ORANGE, dx=-6, dy=8, ha="right")
     ax.axhline(target_pct, color=ORANGE, linestyle=":", linewidth=1)
     proxy = timeline[timeline["kind"] == "proxy"] if "kind" in timeline else timeline.iloc[:0]
     if len(proxy):  # official series beside the reported figures, labelled as a proxy
-        ax.plot(proxy["date"], proxy["takeup_pct"], color=TURQUOISE, marker="o", markersize=3, linewidth=1)
+        # The line breaks where the official count's definition changes (its basis text changes).
+        xs = mdates.date2num(proxy["date"])
+        basis = list(proxy["basis"])
+        breaks = [(xs[i - 1] + xs[i]) / 2 for i in range(1, len(basis)) if basis[i] != basis[i - 1]]
+        style.plot_runs(
+            ax, xs, proxy["takeup_pct"], breaks, color=TURQUOISE, marker="o", markersize=3, linewidth=1, zorder=1
+        )
         last = proxy.iloc[-1]
         style.label_end(
             ax,
@@ -59,6 +69,7 @@ def takeup_timeline(
             dx=0,
             dy=16,
             ha="right",
+            bbox=LABEL_BACKING,
         )
     ax.set_ylim(0, 105)
     ax.set_ylabel("% of people")
