@@ -496,12 +496,15 @@ def council_series(
     if v.isna().all():
         title = f"{council}: no proxy take-up value available"
     elif len(run) >= 2:
-        a, z = v[run[0]], v[run[-1]]
-        word = "rose" if z > a else "fell" if z < a else "held"
-        title = (
-            f"{council}: proxy take-up {word} from {a:.1f}% to {z:.1f}% between {run[0]} and {run[-1]}, "
-            "on one count definition"
+        a, z = round(v[run[0]], 1), round(v[run[-1]], 1)  # the title compares what it prints
+        change = (
+            f"rose from {a:.1f}% to {z:.1f}%"
+            if z > a
+            else f"fell from {a:.1f}% to {z:.1f}%"
+            if z < a
+            else f"held at {a:.1f}%"
         )
+        title = f"{council}: proxy take-up {change} between {run[0]} and {run[-1]}, on one count definition"
     else:
         latest = v.dropna().index[-1]
         title = f"{council}: proxy take-up {v[latest]:.1f}% in {latest}"
