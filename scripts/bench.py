@@ -128,6 +128,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=10, help="councils in the naive papermill sample (default 10)")
     ap.add_argument("--report-only", action="store_true", help="only the cold report against the one-process script")
+    ap.add_argument("--briefings-only", action="store_true", help="only the briefings batch against the papermill loop")
     args = ap.parse_args()
     if args.report_only:
         return report_only(Path(tempfile.mkdtemp(prefix="pbanalysis-bench-")))
@@ -183,6 +184,11 @@ def main():
         for c in sample
     )
     print(f"  identical numbers on the sample: {same}\n")
+    if args.briefings_only:
+        print(f"ratio naive-briefings/batch: {naive_all / batch_secs:.1f}")
+        print(f"peak MiB: briefings {LARGEST['briefings']:.0f} (largest process), {batch_mib:.0f} (process tree)")
+        shutil.rmtree(scratch, ignore_errors=True)
+        return
 
     # 2. cold report vs one process ------------------------------------------------------
     print("2. Whole report")

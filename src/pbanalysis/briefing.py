@@ -259,6 +259,16 @@ def later_source() -> str:
     return provenance.source_line("ascof-1c-2020-21", package=_package())
 
 
+def chart_source(years: list[str] | None = None, later: bool = False) -> str:
+    """The short source line a pack chart carries: who published what, for which years.
+
+    The full line (retrieval date and licence) is on the pack's page and in its Word document."""
+    credits = [provenance.source_line("pssex1-activity", years, package=_package(), short=True)]
+    if later:
+        credits.append(provenance.source_line("ascof-1c-2020-21", package=_package(), short=True))
+    return "Source: " + "; ".join(credits) + "."
+
+
 def definitions_note(b: Briefing) -> str:
     """What the count means in each year, from the data (which years use which definition)."""
     s = b.series
@@ -286,8 +296,9 @@ def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
     marked measure change. Returns (figure, alt text, numbers)."""
     from pbanalysis.charts import figures
 
-    src = source_line() + " " + later_source()
-    return figures.council_series(b.series, b.name, b.definition_changes, src, size, later=_later_point(b))
+    later = _later_point(b)
+    src = chart_source(later=later is not None)
+    return figures.council_series(b.series, b.name, b.definition_changes, src, size, later=later)
 
 
 def build_pack(
@@ -311,7 +322,7 @@ def build_pack(
     makers = {
         "council_trend": lambda size: trend_chart(b, size),
         "council_comparison": lambda size: figures.council_comparison(
-            b.comparison, b.name, b.year, source_line([b.year]), size
+            b.comparison, b.name, b.year, chart_source([b.year]), size
         ),
     }
     blocks, word_charts = [], []
@@ -374,7 +385,7 @@ def build_pack(
                 + " "
                 + b.later["note"],
                 "proxy": data.PROXY_DEFINITION,
-                "source": src,
+                "source": src + " " + later_source(),
             },
             word_charts,
         )

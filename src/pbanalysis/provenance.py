@@ -173,7 +173,7 @@ PUBLICATION_FIELDS = {
     "repository": r"^[\w.-]+/[\w.-]+$",
     "accessed": r"^\d{4}-\d{2}-\d{2}$",
 }
-OPTIONAL_PUBLICATION_FIELDS = {"publisher_page": r"^https?://\S+$"}
+OPTIONAL_PUBLICATION_FIELDS = {"publisher_page": r"^https?://\S+$", "credit": None}
 #: Fields of a file record.
 FILE_FIELDS = {
     "file": r"^[\w.-]+/[\w. ()-]+$",
@@ -196,6 +196,7 @@ class Origin:
     publisher: str
     publication: str
     publisher_page: str  #: the publisher's page, or "" where not known
+    credit: str  #: short credit for a chart's source line (publisher and publication), or ""
     licence: str
     licence_url: str
     repository: str  #: the stored copy: GitHub owner/name
@@ -224,6 +225,8 @@ class Origin:
         }
         if self.publisher_page:
             out["path"] = self.publisher_page
+        if self.credit:
+            out["credit"] = self.credit
         out["stored_copy"] = {
             "repository": self.repository,
             "path": self.path,
@@ -334,6 +337,7 @@ def load_origins(path: Path | str | None = None) -> dict[str, Origin]:
             publisher=pub["publisher"],
             publication=pub["publication"],
             publisher_page=f["publisher_page"] or pub["publisher_page"],
+            credit=pub["credit"],
             licence=pub["licence"],
             licence_url=pub["licence_url"],
             repository=pub["repository"],
@@ -544,8 +548,9 @@ def source_line(
 ) -> str:
     """A chart's source line, built from the data package: publisher, publication, years, licence.
 
-    ``short=True`` gives the credit alone (publisher, publication and years, no "Source:", retrieval
-    date or licence), for a second source named after the first."""
+    ``short=True`` gives the credit alone (the publication's ``credit`` in ``origins.yaml``, else
+    publisher and publication; then the years; no "Source:", retrieval date or licence), for
+    charts that print the full line elsewhere or name a second source after the first."""
     pkg = package or load_package()
     res = next(r for r in pkg["resources"] if r["name"] == resource)
     srcs = res["sources"]
@@ -558,7 +563,7 @@ def source_line(
     short_pub = pub.split(" (")[0]
     got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
     if short:
-        return f"{short_pub}, {first.get('publication', first['title'])}{span}"
+        return f"{first.get('credit') or short_pub + ', ' + first.get('publication', first['title'])}{span}"
     return (
         f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{got}. "
         f"Licence: {first.get('licence', '')}."

@@ -270,7 +270,7 @@ def council_trend(council: str, size: str = "slide") -> Drawn:
 def council_comparison(council: str, year: str, size: str = "slide") -> Drawn:
     """One council against England, its region and its type in ``year``. Returns (figure, alt text, numbers)."""
     b = briefing.council_numbers(council, year=year)
-    return figures.council_comparison(b.comparison, b.name, b.year, source_pssex1([b.year]), size)
+    return figures.council_comparison(b.comparison, b.name, b.year, briefing.chart_source([b.year]), size)
 
 
 def what_next_sds_rank(named_councils: list[str], target_figure: str, size: str = "slide") -> Drawn:

@@ -469,8 +469,8 @@ def council_series(
         last = series[col].dropna()
         if len(last):
             style.label_end(ax, x[last.index[-1]], last.iloc[-1], f"{label}: {last.iloc[-1]:.1f}%", color=color, dx=8)
-    for y in changes:
-        style.mark_definition_change(ax, years.index(y) - 0.5, "definition changes")
+    for y in changes:  # the subtitle says what the dashed lines mean
+        style.mark_definition_change(ax, years.index(y) - 0.5, "")
     ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
     top = float(np.nanmax(series[[c for c, *_ in lines]].to_numpy()))
     if later:

@@ -173,7 +173,8 @@ def _leader_line(ann: Annotation, on: bool) -> None:
     if ann.arrow_patch is None:
         props = {"arrowstyle": "-", "color": ann.get_color(), "linewidth": 0.7, "shrinkA": 1, "shrinkB": 2}
         ann.arrowprops = props
-        ann._arrow_relpos = (0.5, 0.5)
+        # From the label's near edge (not its centre), so a leader never runs under other labels.
+        ann._arrow_relpos = (0.0 if getattr(ann, "_pb_home", (1, 0))[0] >= 0 else 1.0, 0.5)
         ann.arrow_patch = FancyArrowPatch((0, 0), (1, 1), **props)
 
 
@@ -201,10 +202,16 @@ def plot_runs(
     return lines
 
 
-def mark_definition_change(ax: Axes, x: float, label: str = "Definition changes", color: str = DARK_PINK) -> Annotation:
-    """A dashed vertical line with a label where a measure's definition changes; returns the label."""
+def mark_definition_change(
+    ax: Axes, x: float, label: str = "Definition changes", color: str = DARK_PINK
+) -> Annotation | None:
+    """A dashed vertical line with a label where a measure's definition changes; returns the label.
+
+    ``label=""`` draws the line alone (when the subtitle already says what the dashed lines mean)."""
     line = ax.axvline(x, color=color, linestyle="--", linewidth=1)
     line.set_gid(DEFINITION_CHANGE_GID)
+    if not label:
+        return None
     ann = ax.annotate(
         label,
         (x, 1),
@@ -400,17 +407,21 @@ def _declutter(fig, renderer) -> None:
         moving = set(map(id, movable))
         fixed = [text_box(t, renderer) for t in drawn_texts(fig, renderer) if id(t) not in moving]
         placed: list[Bbox] = []
-        # Top labels first, so a nudge pushes the lower one down.
+        above: dict[object, float] = {}  # per anchor column: bottom of the labels placed so far
+        # Top labels first, so a nudge pushes the lower one down; labels anchored at the same x
+        # keep the order of their values, so leader lines never cross.
         for ann in sorted(movable, key=lambda a: -text_box(a, renderer).y1):
             dx, dy = ann._pb_home
             home = text_box(ann, renderer)
+            column = _column(ann)
             best = None
             for k in range(int(NUDGE_MAX_PT / step) + 1):
                 for sign in (0,) if k == 0 else (-1, 1):
                     shift = sign * k * step * fig.dpi / 72
                     bb = home.translated(0, shift)
                     inside = fig_box.x0 <= bb.x0 and bb.x1 <= fig_box.x1 and fig_box.y0 <= bb.y0 and bb.y1 <= fig_box.y1
-                    if inside and not any(_overlaps(bb, o) for o in fixed + placed):
+                    in_order = column is None or bb.y1 <= above.get(column, np.inf)
+                    if inside and in_order and not any(_overlaps(bb, o) for o in fixed + placed):
                         best = (dx, dy + sign * k * step)
                         break
                 if best:
@@ -418,6 +429,15 @@ def _declutter(fig, renderer) -> None:
             ann.xyann = best or (dx, dy)
             _leader_line(ann, ann._pb_leader or bool(best and abs(best[1] - dy) > 3))
             placed.append(text_box(ann, renderer))
+            if column is not None:
+                above[column] = min(above.get(column, np.inf), placed[-1].y0)
+
+
+def _column(ann: Annotation) -> object:
+    """The anchor column of a direct label at a data point (its x), or None for other labels."""
+    if ann.xycoords != "data":
+        return None
+    return ("data", round(float(np.asarray(ann.xy[0], dtype=float)), 6))
 
 
 def layout(fig: Figure) -> None:
