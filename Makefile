@@ -66,8 +66,8 @@ $(RUNS_MK): $(STAMP) $(wildcard notebooks/*.ipynb notebooks/params/*.yaml) $(SRC
 	@mkdir -p $(@D)
 	@$(PY) -m pbanalysis runs --make > $@.tmp && mv $@.tmp $@
 
-briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/briefings/ (logs reports/run.json)
-	$(PY) -m pbanalysis briefings
+briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/briefings/ (SVG=1 adds SVG charts)
+	$(PY) -m pbanalysis briefings $(if $(SVG),--svg)
 
 chart: $(PROCESSED) ## Regenerate one chart: make chart NAME=variance_rank [ARGS="--year 2010-11 --format png"]
 	$(PY) -m pbanalysis chart $(NAME) $(ARGS)

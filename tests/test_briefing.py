@@ -64,7 +64,15 @@ def test_pack_index_lists_every_council_written(tmp_path):
     text = idx.read_text()
     assert "somerset/index.html" in text and "manchester/index.html" in text
     page = (tmp_path / "somerset" / "index.html").read_text()
-    assert "Proxy take-up" in page and "council_trend.svg" in page
+    assert "Proxy take-up" in page and 'src="council_trend.png"' in page
+    assert not list(tmp_path.glob("*/*.svg"))  # SVG only on request
+
+
+def test_svg_on_request_adds_the_vector_charts_and_links_them(tmp_path):
+    briefing.build_pack("Somerset", tmp_path, svg=True, docx=False)
+    folder = tmp_path / "somerset"
+    assert {p.name for p in folder.glob("*.svg")} == {f"{c}.svg" for c in briefing.PACK_CHARTS}
+    assert 'href="council_trend.svg"' in (folder / "index.html").read_text()
 
 
 # --- fixed answers for the hard cases ------------------------------------------------------------

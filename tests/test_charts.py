@@ -51,8 +51,11 @@ def test_sizes_slide_and_a4half(tmp_path):
     registry.render("pb_spend_split", fmt="png", size="a4half", out_dir=tmp_path / "a")
     w, h = Image.open(tmp_path / "s" / "pb_spend_split.png").size
     assert (w, h) == (3000, 1687)
-    w, h = Image.open(tmp_path / "a" / "pb_spend_split.png").size
-    assert w == round(8.27 * 300)
+    image = Image.open(tmp_path / "a" / "pb_spend_split.png")
+    # An A4-wide canvas printed across the 170 mm text width at 300 ppi, and the header says so.
+    assert image.size[0] in (2007, 2008)
+    assert [round(v) for v in image.info["dpi"]] == [300, 300]
+    assert abs(image.size[0] / image.info["dpi"][0] * 25.4 - 170) < 0.5
 
 
 @pytest.mark.parametrize(

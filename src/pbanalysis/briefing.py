@@ -38,6 +38,30 @@ def _tables():
     return cy, data.load_councils()
 
 
+@functools.lru_cache(maxsize=1)
+def _shared() -> dict:
+    """What every council's numbers share, computed once per process: the years, England, each
+    council's rows, region medians by year, type medians by (year, type), definition changes."""
+    cy, _ = _tables()
+    cc = cy[cy["area"] == "council"]
+    takeup = "proxy_takeup_pct"
+    return {
+        "years": sorted(cy["year"].unique()),
+        "england": cy[cy["area"] == "england"].set_index("year"),
+        "by_council": {code: g.set_index("year") for code, g in cc.groupby("council_code", sort=False)},
+        "none": cc.iloc[:0].set_index("year"),
+        "region_median": {r: g.groupby("year")[takeup].median() for r, g in cc.groupby("region", sort=False)},
+        "no_median": pd.Series(dtype=float),
+        "type_median": cc.groupby(["year", "council_type"])[takeup].median().to_dict(),
+        "changes": tuple(measures.definition_changes(cy)),
+    }
+
+
+@functools.lru_cache(maxsize=None)
+def _ranked(year: str) -> pd.DataFrame:
+    return measures.councils_in_year(_tables()[0], year)
+
+
 @dataclass
 class Briefing:
     """One council's briefing numbers: ``series`` (one row per year: the council's proxy take-up
@@ -92,23 +116,17 @@ def slugify(name: str) -> str:
 def council_numbers(council: str, year: str | None = None) -> Briefing:
     """The numbers of one council (name or GSS code, any case) for its briefing."""
     cy, councils = _tables()
+    shared = _shared()
     row = measures.find_council(council, councils)
     code = row["council_code"]
-    years = sorted(cy["year"].unique())
+    years = shared["years"]
     year = measures.check_year("year", year or years[-1], years)
-    cc = cy[cy["area"] == "council"]
-    eng = cy[cy["area"] == "england"].set_index("year")
-    mine = cc[cc["council_code"] == code].set_index("year")
-    region_med = cc[cc["region"] == row["region"]].groupby("year")["proxy_takeup_pct"].median()
+    eng = shared["england"]
+    mine = shared["by_council"][code] if code in shared["by_council"] else shared["none"]
+    region_med = shared["region_median"].get(row["region"], shared["no_median"])
     # Each year's type median uses the type the council had that year (five became unitary in 2009).
     own_type = mine["council_type"]
-    type_med = pd.Series(
-        {
-            y: cc[(cc["year"] == y) & (cc["council_type"] == t)]["proxy_takeup_pct"].median()
-            for y, t in own_type.items()
-        },
-        dtype=float,
-    )
+    type_med = pd.Series({y: shared["type_median"].get((y, t), float("nan")) for y, t in own_type.items()}, dtype=float)
     series = pd.DataFrame({"year": years})
     series["council"] = series["year"].map(mine["proxy_takeup_pct"])
     series["england"] = series["year"].map(eng["proxy_takeup_pct"])
@@ -121,7 +139,7 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
     have = series.dropna(subset=["council"])
     latest_run = same_definition_run(series, have["year"].iloc[-1]) if len(have) else []
     series["in_latest_run"] = series["year"].isin(latest_run)
-    ranked = measures.councils_in_year(cy, year)
+    ranked = _ranked(year)
     hit = ranked[ranked["council_code"] == code]
     rank = int(hit["rank"].iloc[0]) if len(hit) else None
     at = series.set_index("year").loc[year]
@@ -143,7 +161,7 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
         comparison,
         rank,
         len(ranked),
-        measures.definition_changes(cy),
+        list(shared["changes"]),
     )
     b.sentences = sentences.sentences(b)
     b.later = later_values(code)
@@ -305,15 +323,16 @@ def build_pack(
     council: str,
     out_dir: Path | str | None = None,
     year: str | None = None,
-    formats: tuple[str, ...] = ("svg", "png"),
+    svg: bool = False,
     docx: bool = True,
     size: str = PACK_SIZE,
 ) -> Briefing:
     """Write one council's pack to ``reports/briefings/<slug>/`` and return its numbers.
 
-    The pack: ``index.html``, each chart as SVG and 300 dpi PNG (``size``: A4 half page by
-    default, so the same PNG prints in the Word document) with alt text and numbers,
-    ``numbers.json`` and (``docx=True``) ``<slug>-personal-budgets.docx``."""
+    The pack: ``index.html``, each chart as a PNG (``size``: A4 half page by default, 300 ppi
+    at the 170 mm it prints at, so the same PNG goes into the Word document) with alt text and
+    numbers, ``numbers.json`` and (``docx=True``) ``<slug>-personal-budgets.docx``. ``svg=True``
+    adds each chart as SVG, for editing (the same chart as ``python -m pbanalysis chart``)."""
     from pbanalysis.charts import figures, style
 
     b = council_numbers(council, year)
@@ -325,14 +344,17 @@ def build_pack(
             b.comparison, b.name, b.year, chart_source([b.year]), size
         ),
     }
+    formats = ("png", "svg") if svg else ("png",)
     blocks, word_charts = [], []
     for name, make in makers.items():
         fig, alt, numbers = make(size)
         title = fig.texts[0].get_text().replace("\n", " ")
         written = style.save(fig, name, alt, numbers, folder, formats)
         blocks.append(
-            f'<figure><img src="{name}.svg" alt="{html.escape(alt)}"><figcaption class="note">'
-            f'<a href="{name}.png">PNG (300 dpi)</a></figcaption></figure>'
+            f'<figure><img src="{name}.png" alt="{html.escape(alt)}"><figcaption class="note">'
+            f'<a href="{name}.png">PNG (300 ppi at 17 cm wide)</a>'
+            + (f' · <a href="{name}.svg">SVG</a>' if svg else "")
+            + "</figcaption></figure>"
         )
         if docx:
             png = next((p for p in written if p.suffix == ".png"), None)
@@ -393,8 +415,8 @@ def build_pack(
 
 
 def _one(args):
-    council, out_dir, docx = args
-    b = build_pack(council, out_dir, docx=docx)
+    council, out_dir, docx, svg = args
+    b = build_pack(council, out_dir, docx=docx, svg=svg)
     gc.collect()  # closed figures hold reference cycles; without this a worker grows by ~10 MiB a council
     return b.name, b.slug, b.region, b.rank, b.of
 
@@ -405,8 +427,9 @@ def build_all(
     progress: bool = True,
     processes: int | None = None,
     docx: bool = True,
+    svg: bool = False,
 ) -> Path:
-    """Every council's pack plus an index page, in one or a few processes."""
+    """Every council's pack plus an index page, in one or a few processes (``svg``: charts as SVG too)."""
     from concurrent.futures import ProcessPoolExecutor
 
     from tqdm import tqdm
@@ -415,7 +438,7 @@ def build_all(
     names = councils or measures.list_councils(lookup)
     out_dir = Path(out_dir or paths.BRIEFINGS_DIR)
     processes = processes or min(2, os.cpu_count() or 1)
-    jobs = [(n, out_dir, docx) for n in names]
+    jobs = [(n, out_dir, docx, svg) for n in names]
     if processes > 1 and len(jobs) > 4:
         with ProcessPoolExecutor(processes) as pool:
             rows = list(

@@ -120,10 +120,12 @@ def cmd_briefings(args: argparse.Namespace) -> None:
         "command": "make briefings",
         "argv": sys.argv[1:],
         "started": started,
-        "parameters": {"councils": args.council or "all", "out": args.out},
+        "parameters": {"councils": args.council or "all", "out": args.out, "svg": args.svg},
     }
     try:
-        index = briefing.build_all(out_dir=args.out, councils=args.council or None, progress=not args.quiet)
+        index = briefing.build_all(
+            out_dir=args.out, councils=args.council or None, progress=not args.quiet, svg=args.svg
+        )
     except BaseException as exc:
         entry.update(outcome="failed", error=f"{type(exc).__name__}: {exc}", duration_s=round(time.time() - t0, 2))
         runlog.write_entry("briefings", {**entry, **runlog.environment()})
@@ -185,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--list", action="store_true", help="list the charts and what they show")
     s.add_argument("--year", default=None, help="financial year, e.g. 2010-11")
     s.add_argument("--council", default=None, help="council name or GSS code (council charts)")
-    s.add_argument("--format", default="svg", help="svg or png (300 dpi)")
+    s.add_argument("--format", default="svg", help="svg or png (300 ppi at the width the size is used at)")
     s.add_argument("--size", default="slide", help="slide (16:9) or a4half")
     s.add_argument("--out", default=None, help="output folder (default reports/figures)")
     s.set_defaults(func=cmd_chart)
@@ -194,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--council", action="append", help="only this council (repeatable)")
     s.add_argument("--out", default=None, help="output folder (default reports/briefings)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    s.add_argument("--svg", action="store_true", help="also write each chart as SVG, for editing")
     s.set_defaults(func=cmd_briefings)
     return p
 

@@ -79,6 +79,17 @@ def _num(v) -> float | None:
 
 def england(df: pd.DataFrame | None = None) -> dict:
     """England 2020-21: ``sds_pct`` and ``dp_pct`` (percent, as published) with numerators and denominators (people)."""
+    if df is None:
+        return dict(_default_england())  # read once per process: every briefing pack asks
+    return _england(df)
+
+
+@functools.lru_cache(maxsize=1)
+def _default_england() -> dict:
+    return _england(_data(None))
+
+
+def _england(df: pd.DataFrame) -> dict:
     df = _data(df)
     out = {"year": YEAR, "area": "England"}
     for key, group in (("sds", SDS), ("dp", DP)):
