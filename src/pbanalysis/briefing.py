@@ -57,7 +57,7 @@ def _shared() -> dict:
     }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _ranked(year: str) -> pd.DataFrame:
     return measures.councils_in_year(_tables()[0], year)
 
