@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
 
-from pbanalysis import briefing, report
+from pbanalysis import briefing, provenance, report
+from pbanalysis.charts import style
 from pbanalysis.errors import ParameterError
 
 
@@ -249,3 +251,26 @@ def test_a_council_whose_boundary_changed_gets_no_2020_21_value_and_says_why():
     b = briefing.council_numbers("Dorset")
     assert b.later["council"]["comparable"] is False and b.later["council"]["sds_pct"] is None
     assert "boundary changed" in b.later["sentence"].lower()
+
+
+def test_pack_charts_credit_their_sources_and_the_page_gives_the_full_line(tmp_path):
+    b = briefing.build_pack("Manchester", tmp_path, docx=False)
+    fig, _, _ = briefing.trend_chart(b)
+    foot = fig.texts[-1].get_text().replace("\n", " ")
+    style.plt.close(fig)
+    pkg = provenance.load_package()
+    credits = {s["credit"] for r in pkg["resources"] for s in r["sources"] if s.get("credit")}
+    assert foot.startswith("Source: ") and "Licence" not in foot
+    assert sum(c in foot for c in credits) == 2  # PSS-EX1 and ASCOF, as recorded in origins.yaml
+    page = (tmp_path / b.slug / "index.html").read_text()
+    assert html.escape(briefing.source_line()) in page and "Licence" in page
+
+
+def test_the_batch_shared_with_a_helper_process_writes_what_one_process_writes(tmp_path):
+    sample = ["Somerset", "Manchester", "Hackney", "Isles of Scilly", "Rutland", "Kent", "Leeds", "Dorset", "Bury"]
+    for n, out in ((1, "one"), (2, "two")):
+        briefing.build_all(out_dir=tmp_path / out, councils=sample, progress=False, processes=n, docx=False)
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert (one / "index.html").read_text() == (two / "index.html").read_text()
+    for f in sorted(one.glob("*/*")):
+        assert f.read_bytes() == (two / f.relative_to(one)).read_bytes(), f

@@ -174,3 +174,32 @@ def test_plot_runs_breaks_the_line_and_layout_nudges_colliding_end_labels():
     assert layout_problems(fig) == []
     assert any(a.arrow_patch is not None for a in ax.texts[1:])  # a nudged label gets a leader line
     plt.close(fig)
+
+
+def test_nudged_end_labels_keep_the_order_of_their_values():
+    fig, ax = style.figure("a4half")
+    values = {"Type median: 23.4%": 23.4, "England: 23.2%": 23.2, "Region median: 22.6%": 22.6}
+    for name, v in values.items():
+        ax.plot([0, 3], [v - 5, v])
+        style.label_end(ax, 3, v, name, dx=8)
+    ax.set_ylim(0, 40)
+    style.finish(fig, "Title", "Subtitle", "Source: a source line")
+    assert layout_problems(fig) == []
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in ax.texts if t.get_text() in values]
+    by_height = sorted(labels, key=lambda t: -style.text_box(t, renderer).y0)
+    assert [t.get_text() for t in by_height] == list(values)  # highest value on top: leaders never cross
+    plt.close(fig)
+
+
+def test_a_pngs_pixels_and_resolution_survive_the_writer():
+    from io import BytesIO
+
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    rgb = rng.integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
+    image = Image.open(BytesIO(style.png_bytes(rgb, 300)))
+    assert image.mode == "RGB" and image.size == (5, 7)
+    assert np.array_equal(np.asarray(image), rgb)
+    assert [round(v) for v in image.info["dpi"]] == [300, 300] and image.info["Software"] == "pbanalysis"

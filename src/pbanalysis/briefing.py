@@ -421,6 +421,52 @@ def _one(args):
     return b.name, b.slug, b.region, b.rank, b.of
 
 
+def _some(jobs: list) -> list:
+    return [_one(j) for j in jobs]
+
+
+def _run_shared(jobs: list, progress) -> list:
+    """Run ``jobs`` in this process and one forked helper, each taking the next few as it is free.
+
+    Two processes use both cores of the machines this runs on, and keeping the parent at work
+    (rather than idle beside two workers) keeps the batch to two processes' memory."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    rows: list = [None] * len(jobs)
+    queue = list(enumerate(jobs))[::-1]  # popped from the end: in order
+    pending: dict = {}
+
+    def hand_over(pool) -> None:
+        chunk = [queue.pop() for _ in range(min(CHUNK, len(queue)))]
+        if chunk:
+            pending[pool.submit(_some, [j for _, j in chunk])] = [i for i, _ in chunk]
+
+    def collect(done) -> None:
+        for fut in done:
+            for i, row in zip(pending.pop(fut), fut.result()):
+                rows[i] = row
+                progress.update()
+
+    with ProcessPoolExecutor(1) as pool:
+        hand_over(pool)
+        hand_over(pool)  # one chunk queued behind the running one: the helper never waits
+        while queue:
+            i, job = queue.pop()
+            rows[i] = _one(job)
+            progress.update()
+            collect([f for f in pending if f.done()])
+            while len(pending) < 2 and queue:
+                hand_over(pool)
+        while pending:
+            done, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            collect(done)
+    return rows
+
+
+#: Councils handed to the helper process at a time.
+CHUNK = 4
+
+
 def build_all(
     out_dir: Path | str | None = None,
     councils: list[str] | None = None,
@@ -429,9 +475,10 @@ def build_all(
     docx: bool = True,
     svg: bool = False,
 ) -> Path:
-    """Every council's pack plus an index page, in one or a few processes (``svg``: charts as SVG too)."""
-    from concurrent.futures import ProcessPoolExecutor
+    """Every council's pack plus an index page (``svg``: charts as SVG too).
 
+    ``processes``: 1 draws every pack in this process; 2 (the default on a machine with two or
+    more cores) shares them with one forked helper process."""
     from tqdm import tqdm
 
     _, lookup = _tables()
@@ -439,19 +486,14 @@ def build_all(
     out_dir = Path(out_dir or paths.BRIEFINGS_DIR)
     processes = processes or min(2, os.cpu_count() or 1)
     jobs = [(n, out_dir, docx, svg) for n in names]
-    if processes > 1 and len(jobs) > 4:
-        with ProcessPoolExecutor(processes) as pool:
-            rows = list(
-                tqdm(
-                    pool.map(_one, jobs, chunksize=4),
-                    total=len(jobs),
-                    desc="briefings",
-                    disable=not progress,
-                    unit="council",
-                )
-            )
-    else:
-        rows = [_one(j) for j in tqdm(jobs, desc="briefings", disable=not progress, unit="council")]
+    with tqdm(total=len(jobs), desc="briefings", disable=not progress, unit="council") as bar:
+        if processes > 1 and len(jobs) > 2 * CHUNK:
+            rows = _run_shared(jobs, bar)
+        else:
+            rows = []
+            for j in jobs:
+                rows.append(_one(j))
+                bar.update()
     items = "".join(
         f'<tr><td><a href="{slug}/index.html">{html.escape(n)}</a></td><td>{html.escape(r)}</td>'
         f"<td>{'' if rk is None else f'{rk} of {of}'}</td></tr>"
