@@ -418,6 +418,10 @@ def _one(args):
     council, out_dir, docx, svg = args
     b = build_pack(council, out_dir, docx=docx, svg=svg)
     gc.collect()  # closed figures hold reference cycles; without this a worker grows by ~10 MiB a council
+    if not gc.get_freeze_count():
+        # What outlives the first pack (modules, tables, caches) lives for the whole batch: freeze it,
+        # so each later collection scans only the new pack's objects (about 7 ms, not 80).
+        gc.freeze()
     return b.name, b.slug, b.region, b.rank, b.of
 
 
