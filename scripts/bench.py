@@ -68,7 +68,7 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def tree_rss_mib(root: int) -> tuple[float, float, float]:
+def tree_memory_mib(root: int) -> tuple[float, float, float]:
     """Memory of a process and all its descendants (MiB): (summed PSS, largest single RSS, summed RSS)."""
     children: dict[int, list[int]] = {}
     for d in os.listdir("/proc"):
@@ -107,7 +107,7 @@ def measure(cmd, env=None, cwd=ROOT, sample=True, label=None):
 
     def sampler():
         while not stop.wait(0.1):
-            now = tree_rss_mib(proc.pid)
+            now = tree_memory_mib(proc.pid)
             peak[:] = [max(a, b) for a, b in zip(peak, now)]
 
     th = threading.Thread(target=sampler, daemon=True)

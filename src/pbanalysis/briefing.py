@@ -49,9 +49,7 @@ def _shared() -> dict:
         "years": sorted(cy["year"].unique()),
         "england": cy[cy["area"] == "england"].set_index("year"),
         "by_council": {code: g.set_index("year") for code, g in cc.groupby("council_code", sort=False)},
-        "none": cc.iloc[:0].set_index("year"),
         "region_median": {r: g.groupby("year")[takeup].median() for r, g in cc.groupby("region", sort=False)},
-        "no_median": pd.Series(dtype=float),
         "type_median": cc.groupby(["year", "council_type"])[takeup].median().to_dict(),
         "changes": tuple(measures.definition_changes(cy)),
     }
@@ -115,15 +113,15 @@ def slugify(name: str) -> str:
 
 def council_numbers(council: str, year: str | None = None) -> Briefing:
     """The numbers of one council (name or GSS code, any case) for its briefing."""
-    cy, councils = _tables()
+    _, councils = _tables()
     shared = _shared()
     row = measures.find_council(council, councils)
     code = row["council_code"]
     years = shared["years"]
     year = measures.check_year("year", year or years[-1], years)
     eng = shared["england"]
-    mine = shared["by_council"][code] if code in shared["by_council"] else shared["none"]
-    region_med = shared["region_median"].get(row["region"], shared["no_median"])
+    mine = shared["by_council"].get(code, eng.iloc[:0])  # no rows: every value missing
+    region_med = shared["region_median"].get(row["region"], pd.Series(dtype=float))
     # Each year's type median uses the type the council had that year (five became unitary in 2009).
     own_type = mine["council_type"]
     type_med = pd.Series({y: shared["type_median"].get((y, t), float("nan")) for y, t in own_type.items()}, dtype=float)
@@ -262,28 +260,23 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-@functools.lru_cache(maxsize=1)
-def _package() -> dict:
-    return provenance.load_package()
-
-
 def source_line(years: list[str] | None = None) -> str:
     """The PSS-EX1 source line (from data/raw/datapackage.json) for ``years`` (all years when None)."""
-    return provenance.source_line("pssex1-activity", years, package=_package())
+    return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
 
 
 def later_source() -> str:
     """The source line of the 2020-21 ASCOF values (from data/raw/datapackage.json)."""
-    return provenance.source_line("ascof-1c-2020-21", package=_package())
+    return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
 
 
 def chart_source(years: list[str] | None = None, later: bool = False) -> str:
     """The short source line a pack chart carries: who published what, for which years.
 
     The full line (retrieval date and licence) is on the pack's page and in its Word document."""
-    credits = [provenance.source_line("pssex1-activity", years, package=_package(), short=True)]
+    credits = [provenance.source_line("pssex1-activity", years, package=provenance.project_package(), short=True)]
     if later:
-        credits.append(provenance.source_line("ascof-1c-2020-21", package=_package(), short=True))
+        credits.append(provenance.source_line("ascof-1c-2020-21", package=provenance.project_package(), short=True))
     return "Source: " + "; ".join(credits) + "."
 
 

@@ -13,6 +13,7 @@ the package (:func:`source_line`), so no credit is typed by hand, or twice.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import re
@@ -536,6 +537,12 @@ def write_package(descriptor: dict, path: Path | str | None = None) -> Path:
 
     text = json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_text(path or paths.DATAPACKAGE_JSON, text)
+
+
+@functools.lru_cache(maxsize=1)
+def project_package() -> dict:
+    """The project's ``data/raw/datapackage.json``, read once per process (charts ask for source lines often)."""
+    return load_package()
 
 
 def load_package(path: Path | str | None = None) -> dict:

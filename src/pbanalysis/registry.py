@@ -55,24 +55,19 @@ def _reg() -> pd.DataFrame:
     return register.load_register()
 
 
-@functools.lru_cache(maxsize=1)
-def _pkg() -> dict:
-    return provenance.load_package()
-
-
 def source_pssex1(years: list[str] | None = None) -> str:
     """The source line for charts of the PSS-EX1 activity tables (built from the data package)."""
-    return provenance.source_line("pssex1-activity", years, package=_pkg())
+    return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
 
 
 def source_unitcosts(years: list[str] | None = None) -> str:
     """The source line for charts of the PSS-EX1 unit-cost tables (built from the data package)."""
-    return provenance.source_line("pssex1-unitcosts", years, package=_pkg())
+    return provenance.source_line("pssex1-unitcosts", years, package=provenance.project_package())
 
 
 def source_ascof() -> str:
     """The source line for charts of the ASCOF 1C 2020-21 extract (built from the data package)."""
-    return provenance.source_line("ascof-1c-2020-21", package=_pkg())
+    return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
 
 
 def source_register() -> str:
@@ -138,7 +133,7 @@ def takeup_timeline(denominator: str, target: float, as_of: str, size: str = "sl
     reg = _reg()
     measures.check_number("target", target, 0, 100)
     tl = measures.takeup_timeline(reg, denominator, as_of, national=_nat())
-    proxy = provenance.source_line("pssex1-activity", package=_pkg(), short=True)
+    proxy = provenance.source_line("pssex1-activity", package=provenance.project_package(), short=True)
     source = f"{source_register()} England proxy: {proxy}."  # the chart also draws the official proxy
     return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source, size)
 

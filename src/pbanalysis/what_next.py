@@ -86,10 +86,10 @@ def england(df: pd.DataFrame | None = None) -> dict:
 
 @functools.lru_cache(maxsize=1)
 def _default_england() -> dict:
-    return _england(_data(None))
+    return _england(None)
 
 
-def _england(df: pd.DataFrame) -> dict:
+def _england(df: pd.DataFrame | None) -> dict:
     df = _data(df)
     out = {"year": YEAR, "area": "England"}
     for key, group in (("sds", SDS), ("dp", DP)):

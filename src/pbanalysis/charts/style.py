@@ -123,7 +123,7 @@ def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw: object) ->
     """A new figure in house style: returns ``(fig, ax)`` (``ax`` an array if several)."""
     check_size(size)
     # Laid out at the resolution its PNG is drawn at, so the PNG reuses the layout's text measurements.
-    kw.setdefault("dpi", PNG_PPI * USE_WIDTH_IN[size] / SIZES[size][0])
+    kw.setdefault("dpi", png_dpi_for(size))
     with plt.rc_context(RC):
         fig, ax = plt.subplots(nrows, ncols, figsize=SIZES[size], **kw)
     fig._pb_size = size
@@ -446,7 +446,7 @@ def _column(ann: Annotation) -> object:
     if ann.xycoords != "data":
         return None
     x = ann.xy[0]
-    return ("data", round(float(x), 6) if isinstance(x, (int, float, np.number)) else x)
+    return round(float(x), 6) if isinstance(x, (int, float, np.number)) else x
 
 
 def layout(fig: Figure) -> None:
@@ -572,10 +572,16 @@ def png_bytes(rgb: np.ndarray, ppi: float) -> bytes:
     )
 
 
+def png_dpi_for(size: str) -> float:
+    """The dots per inch of a ``size`` canvas that give :data:`PNG_PPI` at its use width."""
+    return PNG_PPI * USE_WIDTH_IN[size] / check_size(size)[0]
+
+
 def png_dpi(fig: Figure) -> float:
-    """The dots per inch of the figure's canvas that give :data:`PNG_PPI` at its use width."""
-    width = USE_WIDTH_IN.get(getattr(fig, "_pb_size", ""), fig.get_figwidth())
-    return PNG_PPI * width / fig.get_figwidth()
+    """The dots per inch that give the figure's PNG :data:`PNG_PPI` at its use width (plain
+    :data:`PNG_PPI` for a figure not made by :func:`figure`)."""
+    size = getattr(fig, "_pb_size", None)
+    return png_dpi_for(size) if size else PNG_PPI
 
 
 def svg_text(fig: Figure) -> str:
