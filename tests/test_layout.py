@@ -203,3 +203,19 @@ def test_a_pngs_pixels_and_resolution_survive_the_writer():
     assert image.mode == "RGB" and image.size == (5, 7)
     assert np.array_equal(np.asarray(image), rgb)
     assert [round(v) for v in image.info["dpi"]] == [300, 300] and image.info["Software"] == "pbanalysis"
+
+
+def test_a_movable_label_moves_off_a_marker_drawn_above_it():
+    fig, ax = style.figure("a4half")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 40)
+    ax.scatter([5], [20], s=40, zorder=4)  # drawn above text (zorder 3)
+    label = style.label_end(ax, 3, 20, "a label long enough to run over the point", dx=6)
+    style.finish(fig, "Title", "Subtitle", "Source: a source line")
+    renderer = fig.canvas.get_renderer()
+    x, y = ax.transData.transform((5, 20))
+    r = np.sqrt(40) / 2 * fig.dpi / 72
+    box = style.text_box(label, renderer)
+    assert not (box.x0 < x + r and x - r < box.x1 and box.y0 < y + r and y - r < box.y1)
+    assert layout_problems(fig) == []
+    plt.close(fig)

@@ -39,7 +39,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
@@ -414,6 +416,7 @@ def _declutter(fig, renderer) -> None:
             _leader_line(ann, ann._pb_leader)
         moving = set(map(id, movable))
         fixed = [text_box(t, renderer) for t in drawn_texts(fig, renderer) if id(t) not in moving]
+        fixed += _markers_above(ax, min(a.get_zorder() for a in movable), fig.dpi)
         placed: list[Bbox] = []
         above: dict[object, float] = {}  # per anchor column: bottom of the labels placed so far
         # Top labels first, so a nudge pushes the lower one down; labels anchored at the same x
@@ -439,6 +442,26 @@ def _declutter(fig, renderer) -> None:
             placed.append(text_box(ann, renderer))
             if column is not None:
                 above[column] = min(above.get(column, np.inf), placed[-1].y0)
+
+
+def _markers_above(ax: Axes, zorder: float, dpi: float) -> list[Bbox]:
+    """Boxes (pixels) of the markers drawn above ``zorder``: a label placed there would be printed over."""
+    boxes = []
+    for art in [*ax.collections, *ax.lines]:
+        if art.get_zorder() <= zorder or not art.get_visible():
+            continue
+        if isinstance(art, PathCollection) and len(art.get_offsets()):
+            xy = art.get_offset_transform().transform(art.get_offsets())
+            radius = np.sqrt(np.max(art.get_sizes())) / 2 * dpi / 72  # sizes are points squared
+        elif isinstance(art, Line2D) and art.get_marker() not in (None, "None", "", " "):
+            xy = art.get_transform().transform(art.get_xydata())
+            radius = art.get_markersize() / 2 * dpi / 72
+        else:
+            continue
+        boxes += [
+            Bbox([[x - radius, y - radius], [x + radius, y + radius]]) for x, y in xy if np.isfinite([x, y]).all()
+        ]
+    return boxes
 
 
 def _column(ann: Annotation) -> object:
