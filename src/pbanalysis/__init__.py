@@ -5,9 +5,17 @@ extracts) -> ``data`` (processed tables and loaders) -> ``measures`` ->
 ``claims``, ``charts``, ``briefing`` -> ``cli`` and the notebooks.
 """
 
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("pbanalysis")
 except PackageNotFoundError:  # running from a source tree without installing
     __version__ = "unknown"
+
+# nbformat validates notebooks through jsonschema, which imports the optional rfc3987_syntax
+# package for its "iri" format check when it is installed (it comes with the jupyter packages).
+# That import builds a grammar parser: 3 to 4 s and 20 MB in every process reading a notebook,
+# for a format no notebook schema uses (jsonschema issues 1392 and 1428). Marking it absent,
+# unless something imported it already, makes jsonschema skip that one check.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]

@@ -102,7 +102,9 @@ class Chart:
         return self.save(out_dir, name=self.name + suffix)
 
     def _repr_svg_(self):  # shows inline in Jupyter
-        return style.svg_text(self.fig)
+        svg = style.svg_text(self.fig)
+        style.release_pixels(self.fig)  # the output history keeps the chart; not its pixels
+        return svg
 
 
 def years_available() -> list[str]:

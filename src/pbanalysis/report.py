@@ -63,7 +63,7 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     target = Path(out or executed_path(notebook, param_set))
     if progress:
         log.info("running %s -> %s", run.name, target)
-    pool = runner.KernelPool(1, ahead=1)
+    pool = runner.KernelPool(1, live=1)
     try:
         km = pool.take()
         try:

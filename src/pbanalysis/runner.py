@@ -7,8 +7,9 @@ calls ``python -m pbanalysis report`` once. That executes the marked runs here:
 * one worker thread per core (``jobs``, default :func:`os.cpu_count`), each
   driving papermill's Python API;
 * a fresh kernel for every run, started ahead of need by :class:`KernelPool`
-  (while a run executes, the kernel for the next one is starting), over IPC
-  sockets, so no "TCP without encryption" warning is printed;
+  (while a finished run's HTML is made, the kernel for the next one is
+  starting; never more kernels than workers), over IPC sockets, so no "TCP
+  without encryption" warning is printed;
 * the HTML export in the same process, right after the execution;
 * one progress line per run with its time.
 
@@ -17,12 +18,18 @@ were (every output is written atomically) and :func:`execute` reports the run,
 the cell and the error. Each run's outputs are declared in :data:`DECLARED`:
 Make lists them as targets, and a run that does not write one of its declared
 outputs, or writes a chart nobody declared, fails.
+
+The runner itself stays light: it imports papermill, nbconvert and the kernel
+client, never the analysis (pandas, matplotlib). What the runs declare depends on
+the chart registry and the council table, so :func:`declared_in_child` works it
+out in a short-lived child process while the first kernels start.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
 import os
 import queue
 import shutil
@@ -30,7 +37,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -170,6 +177,36 @@ def declared_outputs(run: Run) -> list[Path]:
     return out
 
 
+def _declared_of(runs: list[Run]) -> dict[str, list[Path] | str]:
+    out: dict[str, list[Path] | str] = {}
+    for r in runs:
+        try:
+            out[r.name] = declared_outputs(r)
+        except Exception as exc:  # e.g. an unknown council: that run fails, the others go on
+            out[r.name] = f"{type(exc).__name__}: {exc}"
+    return out
+
+
+def declared_in_child(runs: list[Run]) -> Callable[[str], list[Path] | str]:
+    """Each run's declared outputs (:func:`declared_outputs`), worked out in a fresh child process
+    that exits when done, so the runner never holds the registry's pandas and matplotlib.
+
+    Returns a lookup, run name -> its outputs, or the error that stopped them being worked out
+    (a text). The child is spawned (not forked: the runner has threads) and starts at once, beside
+    the first kernels; the first lookup waits for it."""
+    ex = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+    fut: Future = ex.submit(_declared_of, runs)
+    ex.shutdown(wait=False)
+
+    def lookup(name: str) -> list[Path] | str:
+        try:
+            return fut.result().get(name, [])
+        except Exception as exc:  # the child itself failed
+            return f"{type(exc).__name__}: {exc}"
+
+    return lookup
+
+
 def run_outputs(run: Run) -> list[Path]:
     """All outputs of a run: executed notebook, HTML, then its declared outputs."""
     return [run.executed, run.html, *declared_outputs(run)]
@@ -240,19 +277,24 @@ def unmark(run: Run) -> None:
 
 
 class KernelPool:
-    """Fresh kernels started ahead of need: up to ``ahead`` wait ready while runs execute.
+    """Fresh kernels started ahead of need, at most ``live`` alive at once.
 
-    Each :meth:`take` hands out a kernel that has run nothing; :meth:`release` shuts it down.
-    Kernels talk over IPC sockets in a private temporary folder (no TCP, hence no warning),
-    start in ``cwd`` and write their own log to a file there (shown with ``--verbose``).
+    Each :meth:`take` hands out a kernel that has run nothing; :meth:`release` shuts it down, and
+    frees its place for the next kernel, which starts at once. With ``live`` equal to the number
+    of workers, the next kernel starts while a finished run's HTML is exported, and the machine
+    never holds more kernels than runs at once. Kernels talk over IPC sockets in a private
+    temporary folder (no TCP, hence no warning), start in ``cwd`` and write their own log to a
+    file there (shown with ``--verbose``).
     """
 
-    def __init__(self, count: int, ahead: int, kernel_name: str = KERNEL, cwd: Path | None = None):
+    def __init__(self, count: int, live: int, kernel_name: str = KERNEL, cwd: Path | None = None):
         self.count, self.kernel_name = count, kernel_name
         self.cwd = Path(cwd or paths.NOTEBOOKS_DIR)
         self.tmp = Path(tempfile.mkdtemp(prefix="pbanalysis-kernels-"))
         self._ready: queue.Queue = queue.Queue()
-        self._slots = threading.Semaphore(max(1, ahead))
+        self._slots = threading.Semaphore(max(1, live))
+        self._released: set[int] = set()
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._starter = threading.Thread(target=self._start_all, name="kernel-starter", daemon=True)
         self._starter.start()
@@ -295,13 +337,18 @@ class KernelPool:
     def take(self) -> Any:
         """A started kernel manager that has executed nothing (raises if it failed to start)."""
         km = self._ready.get()
-        self._slots.release()
         if isinstance(km, Exception):
+            self._slots.release()
             raise km
         return km
 
     def release(self, km: Any) -> None:
-        """Shut a used kernel down and remove its files; returns nothing."""
+        """Shut a used kernel down, remove its files and free its place (once per kernel; later
+        calls do nothing); returns nothing."""
+        with self._lock:
+            if id(km) in self._released:
+                return
+            self._released.add(id(km))
         try:
             km.shutdown_kernel(now=True)
             km.cleanup_resources()
@@ -312,6 +359,7 @@ class KernelPool:
             text = logf.read_text(errors="replace").strip()
             if text:
                 log.debug("kernel log:\n%s", text)
+        self._slots.release()
 
     def close(self) -> None:
         """Stop starting kernels and shut down any started but not taken; returns nothing."""
@@ -408,11 +456,21 @@ def _first_line(source: str) -> str:
     return f" (`{first[:60]}`)" if first else ""
 
 
-def execute_one(run: Run, km: Any, executed: Path | None = None, html: Path | None = None) -> Result:
+def execute_one(
+    run: Run,
+    km: Any,
+    executed: Path | None = None,
+    html: Path | None = None,
+    declared: list[Path] | str | None = None,
+    done_with_kernel: Callable[[Any], None] | None = None,
+) -> Result:
     """Execute one run on a started kernel (a jupyter_client KernelManager); returns its :class:`Result`.
 
     Writes the executed notebook (to ``executed``, default reports/notebooks/) and, in a report run,
-    its HTML, then checks the run wrote its declared outputs. Never raises for a failing notebook.
+    its HTML, then checks the run wrote its ``declared`` outputs (default: :func:`declared_outputs`;
+    a text is the error that stopped them being worked out, and fails the run). Never raises for a
+    failing notebook. ``done_with_kernel(km)`` is called as soon as the notebook has run, before
+    the HTML is made.
     """
     import papermill as pm
 
@@ -422,22 +480,29 @@ def execute_one(run: Run, km: Any, executed: Path | None = None, html: Path | No
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0, wall0 = time.perf_counter(), time.time()
     try:
-        nb = pm.execute_notebook(
-            str(run.notebook_path),
-            None,
-            parameters=run.params,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            engine_name=ENGINE,
-            km=km,
-        )
+        try:
+            nb = pm.execute_notebook(
+                str(run.notebook_path),
+                None,
+                parameters=run.params,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                engine_name=ENGINE,
+                km=km,
+            )
+        finally:
+            if done_with_kernel is not None:
+                done_with_kernel(km)
         text = notebook_json(nb)
         body = html_text(text, run.name)  # from what is saved (stable cell ids)
         write_text(executed or run.executed, text)
         if html is not None or executed is None:
             write_text(html or run.html, body)
         if executed is None:
-            missing = [p for p in declared_outputs(run) if not p.exists() or p.stat().st_mtime < wall0 - 1]
+            declared = declared_outputs(run) if declared is None else declared
+            if isinstance(declared, str):
+                return Result(run, False, started, time.perf_counter() - t0, f"its outputs: {declared}")
+            missing = [p for p in declared if not p.exists() or p.stat().st_mtime < wall0 - 1]
             if missing:
                 rel = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in missing)
                 return Result(run, False, started, time.perf_counter() - t0, f"did not write declared output {rel}")
@@ -473,9 +538,10 @@ def execute(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     progress = progress or log.info
     t_batch = time.time()
-    # One kernel warming ahead per two workers: enough to keep the workers fed (a start is
-    # shorter than a run), without a second idle kernel holding memory on a 2-core machine.
-    pool = KernelPool(len(runs), ahead=max(1, jobs // 2), cwd=paths.NOTEBOOKS_DIR)
+    # As many kernels alive as workers: the next one starts while a finished run's HTML is
+    # written, and no idle kernel holds memory beside two running ones.
+    pool = KernelPool(len(runs), live=jobs, cwd=paths.NOTEBOOKS_DIR)
+    declared = declared_in_child(runs)
     done = [0]
     lock = threading.Lock()
 
@@ -488,7 +554,7 @@ def execute(
             )
         else:
             try:
-                res = execute_one(run, km)
+                res = execute_one(run, km, declared=declared(run.name), done_with_kernel=pool.release)
             finally:
                 pool.release(km)
         if res.ok:
@@ -505,7 +571,7 @@ def execute(
     finally:
         pool.close()
     if check_undeclared:
-        stray = undeclared_writes(results, t_batch)
+        stray = undeclared_writes(results, t_batch, {r.run.name: declared(r.run.name) for r in results})
         if stray:
             results.append(
                 Result(
@@ -520,9 +586,18 @@ def execute(
     return results
 
 
-def undeclared_writes(results: list[Result], since: float) -> list[Path]:
-    """Charts and top-level report files written since ``since`` that no run of ``results`` declares."""
-    declared = {p for r in results if r.run.notebook != "(undeclared)" for p in declared_outputs(r.run)}
+def undeclared_writes(
+    results: list[Result], since: float, declared_by_run: dict[str, list[Path] | str] | None = None
+) -> list[Path]:
+    """Charts and top-level report files written since ``since`` that no run of ``results`` declares
+    (``declared_by_run``: each run's declared outputs, as :func:`declared_in_child` gives them;
+    default :func:`declared_outputs`)."""
+    known = declared_by_run if declared_by_run is not None else {}
+    declared = set()
+    for r in results:
+        if r.run.notebook != "(undeclared)":
+            outs = known[r.run.name] if r.run.name in known else declared_outputs(r.run)
+            declared.update(outs if not isinstance(outs, str) else [])
     candidates = [p for p in paths.REPORTS_DIR.glob("*") if p.is_file() and p.suffix in (".csv", ".svg", ".png")]
     if paths.FIGURES_DIR.is_dir():
         candidates += [p for p in paths.FIGURES_DIR.iterdir() if p.is_file() and not p.name.startswith(".")]
