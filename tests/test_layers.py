@@ -42,7 +42,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "pbanalysis.index_page",
         ),
     ),
-    ("cli", ("pbanalysis.cli", "pbanalysis.__main__")),
+    ("cli", ("pbanalysis.cli", "pbanalysis.__main__", "pbanalysis.kernel")),
 ]
 
 #: Charts only draw: a chart module may import only these layers (not sources, data or measures,

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -48,9 +49,23 @@ from pbanalysis import paths
 log = logging.getLogger(__name__)
 
 KERNEL = "python3"
+#: The kernel a report run executes on: the standard one without its debugger (pbanalysis.kernel).
+#: Its spec is written into the kernel pool's own folder; the notebooks still name ``python3``.
+REPORT_KERNEL_NAME = "pbanalysis-report"
+REPORT_KERNEL = {
+    "argv": [sys.executable, "-m", "pbanalysis.kernel", "-f", "{connection_file}"],
+    "display_name": "Python 3 (pbanalysis report run)",
+    "language": "python",
+}
 #: Libraries a started kernel imports while it waits for its run (no name is bound in the
 #: notebook's namespace, nothing of the project is loaded): the run then starts warm.
 WARM_IMPORTS = ("numpy", "pandas", "matplotlib.pyplot", "IPython.display", "yaml")
+#: How a report kernel runs: no output history (``Out``, ``_``; a run is read top to bottom, and
+#: the history would keep every chart and table of the run alive until the kernel stops).
+KERNEL_ARGS = ("--InteractiveShell.cache_size=0",)
+#: C library settings for a report kernel: blocks of 1 MiB and more (a chart's pixels) are
+#: returned to the system when freed, and threads share two memory arenas, not one each.
+KERNEL_ENV = {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_ARENA_MAX": "2"}
 #: Files each chart is saved as (see ``charts.style.save``).
 CHART_SUFFIXES = (".svg", ".png", ".alt.txt", ".json")
 
@@ -287,10 +302,13 @@ class KernelPool:
     file there (shown with ``--verbose``).
     """
 
-    def __init__(self, count: int, live: int, kernel_name: str = KERNEL, cwd: Path | None = None):
+    def __init__(self, count: int, live: int, kernel_name: str = REPORT_KERNEL_NAME, cwd: Path | None = None):
         self.count, self.kernel_name = count, kernel_name
         self.cwd = Path(cwd or paths.NOTEBOOKS_DIR)
         self.tmp = Path(tempfile.mkdtemp(prefix="pbanalysis-kernels-"))
+        spec = self.tmp / "kernels" / kernel_name
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps(REPORT_KERNEL))
         self._ready: queue.Queue = queue.Queue()
         self._slots = threading.Semaphore(max(1, live))
         self._released: set[int] = set()
@@ -301,16 +319,24 @@ class KernelPool:
 
     def _start_one(self, i: int) -> Any:
         from jupyter_client import KernelManager
+        from jupyter_client.kernelspec import KernelSpecManager
 
         km = KernelManager(
             kernel_name=self.kernel_name,
+            kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(self.tmp / "kernels")]),
             transport="ipc",
             ip=str(self.tmp / f"k{i}"),
             connection_file=str(self.tmp / f"k{i}.json"),
         )
         km._pbanalysis_log = self.tmp / f"k{i}.log"
         with open(km._pbanalysis_log, "wb") as err:
-            km.start_kernel(cwd=str(self.cwd), stdout=err, stderr=err)
+            km.start_kernel(
+                cwd=str(self.cwd),
+                stdout=err,
+                stderr=err,
+                env={**os.environ, **KERNEL_ENV},
+                extra_arguments=list(KERNEL_ARGS),
+            )
         kc = km.client()
         try:
             kc.start_channels()
