@@ -201,3 +201,78 @@ def test_notebook_defaults_come_from_the_parameters_cell_via_papermill():
     assert d["year"] == "2009-10" and d["thresholds"] == [10, 20, 30] and d["run_name"] == "default"
     assert report.notebook_parameters("variance") == list(d)
     assert "milestone" in report.inspect("take_up")["target"]["help"]
+
+
+def test_kernel_pool_never_holds_more_kernels_than_it_may(monkeypatch):
+    """The next kernel starts when a used one is released, never beside ``live`` running ones."""
+    import time
+
+    started = []
+
+    class Fake:
+        def shutdown_kernel(self, now=False):
+            pass
+
+        def cleanup_resources(self):
+            pass
+
+    def start(self, i):
+        started.append(i)
+        return Fake()
+
+    monkeypatch.setattr(runner.KernelPool, "_start_one", start)
+    pool = runner.KernelPool(3, live=1)
+    try:
+        first = pool.take()
+        time.sleep(0.3)  # ample for the starter thread, were it free to start another
+        assert started == [0], "a second kernel started while the first was alive"
+        pool.release(first)
+        pool.release(first)  # a second release of the same kernel frees nothing more
+        second = pool.take()
+        time.sleep(0.3)
+        assert started == [0, 1]
+        pool.release(second)
+        third = pool.take()
+        assert started == [0, 1, 2]
+        pool.release(third)
+    finally:
+        pool.close()
+
+
+def test_outputs_that_cannot_be_worked_out_fail_that_run_only():
+    ok = runner.Run("claims", "default", {"run_name": "default"})
+    bad = runner.Run("council_briefing", "nowhere", {"council": "Nowhere-on-Sea", "run_name": "nowhere"})
+    got = runner._declared_of([ok, bad])
+    assert got["claims--default"] == [paths.CLAIMS_CSV]
+    assert isinstance(got["council_briefing--nowhere"], str) and "Nowhere-on-Sea" in got["council_briefing--nowhere"]
+    # The undeclared-writes check skips the run it could not work out, and keeps the others.
+    results = [runner.Result(ok, True, "", 0.0), runner.Result(bad, False, "", 0.0)]
+    assert runner.undeclared_writes(results, since=1e12, declared_by_run=got) == []
+
+
+@pytest.mark.slow
+def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(tmp_path):
+    """The runner process never imports the analysis libraries (the runs' kernels do), and a report
+    kernel runs without the debugger and without an output history."""
+    nb = make_notebook(
+        tmp_path / "probe.ipynb",
+        "import sys\nimport pandas\nprint('debugpy' in sys.modules, get_ipython().cache_size)",
+    )
+    code = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from pbanalysis import runner\n"
+        f"run = runner.Run('probe', 'default', {{'run_name': 'default'}}, source=Path({str(nb)!r}))\n"
+        "pool = runner.KernelPool(1, live=1)\n"
+        "km = pool.take()\n"
+        f"res = runner.execute_one(run, km, executed=Path({str(tmp_path / 'out.ipynb')!r}), done_with_kernel=pool.release)\n"
+        "pool.close()\n"
+        "print(json.dumps({'ok': res.ok, 'error': res.error,\n"
+        "                  'loaded': [m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules]}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert got["ok"], got["error"]
+    assert got["loaded"] == [], f"the runner imported {got['loaded']}"
+    assert outputs_text(tmp_path / "out.ipynb") == "False 0\n"
