@@ -256,7 +256,7 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
     kernel runs without the debugger and without an output history."""
     nb = make_notebook(
         tmp_path / "probe.ipynb",
-        "import sys\nimport pandas\nprint('debugpy' in sys.modules, get_ipython().cache_size)",
+        "import sys\nimport pandas\nprint(sys.modules.get('debugpy') is not None, get_ipython().cache_size)",
     )
     code = (
         "import sys, json\n"

@@ -8,8 +8,8 @@ calls ``python -m pbanalysis report`` once. That executes the marked runs here:
   driving papermill's Python API;
 * a fresh kernel for every run, started ahead of need by :class:`KernelPool`
   (while a finished run's HTML is made, the kernel for the next one is
-  starting; never more kernels than workers), over IPC sockets, so no "TCP
-  without encryption" warning is printed;
+  starting; never more kernels than workers, or two with one worker), over
+  IPC sockets, so no "TCP without encryption" warning is printed;
 * the HTML export in the same process, right after the execution;
 * one progress line per run with its time.
 
@@ -564,9 +564,10 @@ def execute(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     progress = progress or log.info
     t_batch = time.time()
-    # As many kernels alive as workers: the next one starts while a finished run's HTML is
-    # written, and no idle kernel holds memory beside two running ones.
-    pool = KernelPool(len(runs), live=jobs, cwd=paths.NOTEBOOKS_DIR)
+    # As many kernels alive as workers, and at least two: the next one starts while a finished
+    # run's HTML is written (with one worker, while the run executes), and no idle kernel holds
+    # memory beside two running ones.
+    pool = KernelPool(len(runs), live=max(2, jobs), cwd=paths.NOTEBOOKS_DIR)
     declared = declared_in_child(runs)
     done = [0]
     lock = threading.Lock()
