@@ -296,8 +296,8 @@ class KernelPool:
 
     Each :meth:`take` hands out a kernel that has run nothing; :meth:`release` shuts it down, and
     frees its place for the next kernel, which starts at once. With ``live`` equal to the number
-    of workers, the next kernel starts while a finished run's HTML is exported, and the machine
-    never holds more kernels than runs at once. Kernels talk over IPC sockets in a private
+    of workers (as :func:`execute` sets it, with at least two), the next kernel starts while a
+    finished run's HTML is exported, and no idle kernel waits beside the running ones. Kernels talk over IPC sockets in a private
     temporary folder (no TCP, hence no warning), start in ``cwd`` and write their own log to a
     file there (shown with ``--verbose``).
     """
@@ -311,7 +311,6 @@ class KernelPool:
         (spec / "kernel.json").write_text(json.dumps(REPORT_KERNEL))
         self._ready: queue.Queue = queue.Queue()
         self._slots = threading.Semaphore(max(1, live))
-        self._released: set[int] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._starter = threading.Thread(target=self._start_all, name="kernel-starter", daemon=True)
@@ -371,10 +370,10 @@ class KernelPool:
     def release(self, km: Any) -> None:
         """Shut a used kernel down, remove its files and free its place (once per kernel; later
         calls do nothing); returns nothing."""
-        with self._lock:
-            if id(km) in self._released:
+        with self._lock:  # marked on the kernel itself: an id() may be reused once it is freed
+            if getattr(km, "_pbanalysis_released", False):
                 return
-            self._released.add(id(km))
+            km._pbanalysis_released = True
         try:
             km.shutdown_kernel(now=True)
             km.cleanup_resources()
@@ -617,14 +616,14 @@ def undeclared_writes(
     results: list[Result], since: float, declared_by_run: dict[str, list[Path] | str] | None = None
 ) -> list[Path]:
     """Charts and top-level report files written since ``since`` that no run of ``results`` declares
-    (``declared_by_run``: each run's declared outputs, as :func:`declared_in_child` gives them;
-    default :func:`declared_outputs`)."""
-    known = declared_by_run if declared_by_run is not None else {}
+    (``declared_by_run``: each run's declared outputs, or the error that stopped them being worked
+    out, as :func:`declared_in_child` gives them; default: worked out here)."""
+    runs = [r.run for r in results if r.run.notebook != "(undeclared)"]
+    by_run = _declared_of(runs) if declared_by_run is None else declared_by_run
     declared = set()
-    for r in results:
-        if r.run.notebook != "(undeclared)":
-            outs = known[r.run.name] if r.run.name in known else declared_outputs(r.run)
-            declared.update(outs if not isinstance(outs, str) else [])
+    for r in runs:
+        outs = by_run.get(r.name, [])
+        declared.update([] if isinstance(outs, str) else outs)
     candidates = [p for p in paths.REPORTS_DIR.glob("*") if p.is_file() and p.suffix in (".csv", ".svg", ".png")]
     if paths.FIGURES_DIR.is_dir():
         candidates += [p for p in paths.FIGURES_DIR.iterdir() if p.is_file() and not p.name.startswith(".")]
