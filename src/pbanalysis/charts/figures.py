@@ -289,7 +289,7 @@ def ranked_councils(
     ax.bar(df["rank"], df[measure], color=colors, width=0.85)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
-        style.label_end(ax, len(df) + 1, t, f"{t:g}%", color=c, dx=2)
+        style.label_end(ax, len(df) + 1, t, f"{t:g}%", color=c, dx=2, dy=1, va="bottom")  # above its line
     for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
         style.label_end(
             ax,
