@@ -19,14 +19,14 @@ PROCESSED := data/processed/council_year.csv data/processed/national_series.csv 
 # its declared outputs come from the CLI (`python -m pbanalysis runs --make`), cached in
 # $(RUNS_MK) and regenerated when a notebook, a params file or the code changes. Each run's
 # outputs are targets of its inputs; their rule only marks the run stale, and `make report`
-# then executes every stale run in one process on all cores (src/pbanalysis/runner.py).
+# then executes every stale run in one process on all cores (src/pbanalysis/pipeline/runner.py).
 RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP)
 RUNS_MK := $(REPORTS)/.make/runs.mk
 ifneq ($(filter report $(REPORTS)/%,$(MAKECMDGOALS)),)
 include $(RUNS_MK)
 endif
 
-.PHONY: help install raw data report lab lint test bench briefings chart clean lock
+.PHONY: help install raw data report lab lint test test-fast bench briefings chart clean lock
 
 help: ## Show this help: every target and what it does
 	@echo "pbanalysis - personal budgets in English adult social care"
@@ -55,7 +55,7 @@ raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/d
 
 data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
 
-$(PROCESSED) &: $(RAW) src/pbanalysis/data.py src/pbanalysis/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/lookup.py src/pbanalysis/paths.py src/pbanalysis/atomic.py $(STAMP)
+$(PROCESSED) &: $(RAW) src/pbanalysis/build/data.py src/pbanalysis/core/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/lookup.py src/pbanalysis/core/paths.py src/pbanalysis/core/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
 report: $(PROCESSED) $(RUN_OUTPUTS) ## Build the whole report: data, every stale notebook run (all cores), HTML, index, run.json
@@ -79,8 +79,12 @@ lint: $(TEST_STAMP) ## Check the coding standard (ruff lint and format)
 	$(VENV)/bin/ruff check src tests scripts notebooks
 	$(VENV)/bin/ruff format --check src tests scripts notebooks
 
-test: $(TEST_STAMP) $(PROCESSED) lint ## Run the lint, then the test suite (unit, data, notebooks via nbval)
-	$(PY) -m pytest -p no:cacheprovider
+test: $(TEST_STAMP) $(PROCESSED) lint ## Run the lint, then the whole test suite on all cores (unit, data, notebooks via nbval)
+	@start=$$(date +%s); $(PY) -m pytest -p no:cacheprovider; rc=$$?; \
+	  echo "make test: wall time $$(( $$(date +%s) - start )) s"; exit $$rc
+
+test-fast: $(TEST_STAMP) $(PROCESSED) ## The edit-test loop: every test not marked slow (no notebook runs, no full builds)
+	$(PY) -m pytest -p no:cacheprovider -m "not slow"
 
 bench: $(STAMP) $(PROCESSED) ## Benchmark: cold report vs one process, briefings batch vs naive, peak memory, no-op report
 	$(PY) scripts/bench.py

@@ -39,9 +39,13 @@ PY = sys.executable
 #: run's parameters (notebook defaults read by papermill, then the named set), the claims table
 #: and the briefing packs.
 REPORT_SCRIPT = r"""
-from pbanalysis import briefing, claims, data, paths, register, report, runner
-from pbanalysis.atomic import write_csv
-from pbanalysis import registry
+from pbanalysis.analysis import claims, register
+from pbanalysis.build import data
+from pbanalysis.core import paths
+from pbanalysis.outputs import briefing
+from pbanalysis.pipeline import report, runner
+from pbanalysis.core.atomic import write_csv
+from pbanalysis.pipeline import registry
 for run in runner.all_runs():
     p = dict(report.notebook_defaults(run.notebook), **run.params)
     for name in runner.declared_charts(run.notebook):
@@ -160,7 +164,9 @@ def main():
         return report_only(Path(tempfile.mkdtemp(prefix="pbanalysis-bench-")))
 
     sys.path.insert(0, str(ROOT / "src"))
-    from pbanalysis import briefing, data, measures
+    from pbanalysis.analysis import measures
+    from pbanalysis.build import data
+    from pbanalysis.outputs import briefing
 
     councils = measures.list_councils(data.load_councils())
     step = max(1, len(councils) // args.sample)

@@ -2,7 +2,7 @@
 
 The template holds the layout, styles and fixed wording; docxtpl fills the ``{{ ... }}``
 fields and repeats the ``{%p for %}`` paragraphs and ``{%tr for %}`` table rows
-(see :mod:`pbanalysis.briefing_docx` for the fields). Re-running this script
+(see :mod:`pbanalysis.outputs.briefing_docx` for the fields). Re-running this script
 overwrites any edits made in Word: ``.venv/bin/python scripts/make_template.py --force``.
 """
 
@@ -17,8 +17,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from pbanalysis import paths
-from pbanalysis.atomic import atomic_path
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import atomic_path
 
 #: Table columns: (header, field of a row).
 COLUMNS = [

@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import papermill as pm
 
-from pbanalysis import paths, report
+from pbanalysis.core import paths
+from pbanalysis.pipeline import report
 
 EXPECTED_DIR = paths.ROOT / "tests" / "nbval_expected"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pbanalysis import paths
+from pbanalysis.core import paths
 
 SOURCE = paths.DEFAULT_SOURCE_DIR
 has_source = pytest.mark.skipif(not (SOURCE / "pssex1").is_dir(), reason="official files not present (../shared/data)")

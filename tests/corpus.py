@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis import paths
+from pbanalysis.core import paths
 from pbanalysis.sources import pssex1
 
 SOURCE = paths.DEFAULT_SOURCE_DIR

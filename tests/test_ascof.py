@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from conftest import SOURCE
 
-from pbanalysis import paths, provenance, what_next
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.analysis import what_next
+from pbanalysis.build import provenance
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError, ParameterError
 from pbanalysis.sources import ascof, lookup
 
 has_ascof = pytest.mark.skipif(not paths.ascof_xlsx(SOURCE).is_file(), reason="ASCOF workbook not present")
@@ -180,7 +182,7 @@ def test_a_bad_origins_file_names_the_file_row_and_field(tmp_path, edit, match):
 
 @has_ascof
 def test_an_official_file_without_an_origin_record_is_refused(tmp_path, monkeypatch):
-    from pbanalysis.raw import build_raw
+    from pbanalysis.build.raw import build_raw
 
     text = paths.ORIGINS_YAML.read_text(encoding="utf-8")
     cut = text.index("  - file: ascof/")
@@ -268,8 +270,8 @@ def test_sentences_name_the_measure_and_say_it_is_not_ni130():
 @has_ascof
 def test_the_extract_is_read_from_the_workbook_byte_for_byte(tmp_path):
     """The committed extract equals a fresh read of the workbook (boundary columns included)."""
-    from pbanalysis.atomic import write_csv
-    from pbanalysis.raw import _ascof_with_boundaries
+    from pbanalysis.build.raw import _ascof_with_boundaries
+    from pbanalysis.core.atomic import write_csv
 
     shutil.copyfile(paths.ascof_xlsx(SOURCE), tmp_path / "a.xlsx")
     df = _ascof_with_boundaries(tmp_path / "a.xlsx", pd.read_csv(paths.COUNCILS_CSV, dtype=str, keep_default_na=False))
@@ -278,7 +280,7 @@ def test_the_extract_is_read_from_the_workbook_byte_for_byte(tmp_path):
 
 
 def test_the_chart_has_a_source_line_from_the_package_and_is_deterministic(tmp_path):
-    from pbanalysis import registry
+    from pbanalysis.pipeline import registry
 
     a = registry.draw("what_next_sds_rank").save(tmp_path / "a")
     b = registry.draw("what_next_sds_rank").save(tmp_path / "b")

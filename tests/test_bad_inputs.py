@@ -17,9 +17,10 @@ import sys
 import pytest
 from corpus import CASES, SOURCE, copy_register, copy_source, message_matches
 
-from pbanalysis import paths, register
-from pbanalysis.errors import InputError
-from pbanalysis.raw import build_raw
+from pbanalysis.analysis import register
+from pbanalysis.build.raw import build_raw
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 pytestmark = pytest.mark.skipif(
     not (SOURCE / "pssex1").is_dir() or not (SOURCE / "lookup").is_dir(),

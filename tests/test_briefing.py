@@ -7,9 +7,11 @@ import json
 
 import pytest
 
-from pbanalysis import briefing, provenance, report
+from pbanalysis.build import provenance
 from pbanalysis.charts import style
-from pbanalysis.errors import ParameterError
+from pbanalysis.core.errors import ParameterError
+from pbanalysis.outputs import briefing
+from pbanalysis.pipeline import report
 
 
 def test_briefing_has_rank_comparators_and_three_to_five_sentences():
@@ -50,7 +52,7 @@ def test_batch_and_notebook_give_identical_numbers_and_sentences(tmp_path, monke
         b = briefing.council_numbers(council)
         params = tmp_path / "params"
         params.mkdir(exist_ok=True)
-        import pbanalysis.paths as paths
+        import pbanalysis.core.paths as paths
 
         (params / "council_briefing.yaml").write_text(f'one:\n  council: "{council}"\n')
         monkeypatch.setattr(paths, "PARAMS_DIR", params)
@@ -113,7 +115,8 @@ def test_a_zero_spend_with_recipients_gives_no_spend_sentence():
 
 
 def _ranked(year):
-    from pbanalysis import data, measures
+    from pbanalysis.analysis import measures
+    from pbanalysis.build import data
 
     return measures.councils_in_year(data.load_council_year(), year)
 
@@ -129,14 +132,14 @@ def test_the_highest_and_lowest_councils_are_worded_as_such(year):
 
 
 def test_quartiles_split_the_ranks_into_four():
-    from pbanalysis import sentences
+    from pbanalysis.outputs import sentences
 
     qs = [sentences.quartile(r, 152) for r in range(1, 153)]
     assert qs[0] == 1 and qs[-1] == 4 and [qs.count(q) for q in (1, 2, 3, 4)] == [38, 38, 38, 38]
 
 
 def _missing_cases():
-    from pbanalysis import data
+    from pbanalysis.build import data
 
     cy = data.load_council_year()
     gaps = cy[(cy["area"] == "council") & cy["proxy_takeup_pct"].isna()]
@@ -162,7 +165,8 @@ def test_every_council_year_without_a_value_says_so_and_never_uses_a_suppressed_
 
 
 def test_every_council_gets_three_to_five_generated_sentences():
-    from pbanalysis import data, measures
+    from pbanalysis.analysis import measures
+    from pbanalysis.build import data
 
     for name in measures.list_councils(data.load_councils()):
         b = briefing.council_numbers(name)
@@ -231,7 +235,7 @@ def test_word_document_has_alt_text_the_council_its_sentences_and_its_numbers(co
 
 
 def test_the_manchester_pack_holds_its_2020_21_ascof_values_beside_the_earlier_years(tmp_path):
-    from pbanalysis import what_next
+    from pbanalysis.analysis import what_next
 
     b = briefing.build_pack("Manchester", tmp_path, docx=False)
     numbers = json.loads((tmp_path / b.slug / "numbers.json").read_text())

@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from pbanalysis import provenance, registry
-from pbanalysis.errors import ParameterError
+from pbanalysis.build import provenance
+from pbanalysis.core.errors import ParameterError
+from pbanalysis.pipeline import registry
 
 HASHES = "mpl_hashes.json"
 

@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from pbanalysis import checks, claims, data, measures, paths, register
-from pbanalysis.errors import InputError
+from pbanalysis.analysis import checks, claims, measures, register
+from pbanalysis.build import data
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 
 @pytest.fixture(scope="module")
@@ -343,13 +345,14 @@ def test_measures_take_their_roles_from_the_checks_file(reg, doc):
     ],
 )
 def test_index_shows_integers_as_integers(value, unit, text):
-    from pbanalysis import index_page
+    from pbanalysis.outputs import index_page
 
     assert index_page.fmt_value(value, unit) == text
 
 
 def test_index_opens_with_the_findings_and_links_each_claim(tmp_path, monkeypatch, table):
-    from pbanalysis import atomic, index_page
+    from pbanalysis.core import atomic
+    from pbanalysis.outputs import index_page
 
     reports = paths.REPORTS_DIR
     for name in ("FIGURES_DIR", "EXECUTED_DIR", "HTML_DIR", "BRIEFINGS_DIR"):
@@ -380,7 +383,7 @@ def test_a_council_check_on_a_year_without_values_names_the_entry(reg, cy, nat, 
 
 
 def test_the_everyone_eligible_targets_are_judged_against_ascof_1c_2020_21(table):
-    from pbanalysis import what_next
+    from pbanalysis.analysis import what_next
 
     eng = what_next.england()
     later = table[table["method"] == "later_outcome"]

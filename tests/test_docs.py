@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pbanalysis import paths
+from pbanalysis.core import paths
 
 SRC = paths.ROOT / "src" / "pbanalysis"
 MODULES = sorted(p for p in SRC.rglob("*.py") if "__pycache__" not in p.parts)

@@ -1,53 +1,57 @@
 """Layers that run one way: no import cycle in src/pbanalysis, and no import from a lower layer to a
 higher one. Charts only draw: they import nothing that loads data or computes a measure.
 
-The import graph is built with ``ast`` from every module's source, imports inside function bodies
-included (a lazy import is still a dependency). Measure keys are spelled once, in ``keys.py``.
+The layers are read from the folders: each subpackage of ``src/pbanalysis`` says in its docstring
+which layers it may import ("May import: core, sources."). The modules left at the top (``cli``,
+``__main__``) form the last layer and may import anything. The import graph is built with ``ast``
+from every module's source, imports inside function bodies included (a lazy import is still a
+dependency).
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
 
-from pbanalysis import keys, paths
+from pbanalysis.core import keys, paths
 
 SRC = paths.ROOT / "src" / "pbanalysis"
 PACKAGE = "pbanalysis"
+TOP = "top"
 
-#: The layers, lowest first. A module may import modules of its own layer or of a lower one.
-#: Every module must be placed here (a new module fails the test until it is): the layering is a
-#: decision, not a default. Names ending in ".*" cover a package's modules.
-LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("base", ("pbanalysis", "pbanalysis.paths", "pbanalysis.errors", "pbanalysis.atomic", "pbanalysis.keys")),
-    ("sources", ("pbanalysis.sources", "pbanalysis.sources.*")),
-    (
-        "data",
-        ("pbanalysis.data", "pbanalysis.register", "pbanalysis.checks", "pbanalysis.provenance", "pbanalysis.raw"),
-    ),
-    ("measures", ("pbanalysis.measures", "pbanalysis.claims", "pbanalysis.what_next", "pbanalysis.sentences")),
-    ("charts", ("pbanalysis.charts", "pbanalysis.charts.*")),
-    (
-        "compose",
-        (
-            "pbanalysis.parameters",
-            "pbanalysis.runlog",
-            "pbanalysis.runner",
-            "pbanalysis.briefing_docx",
-            "pbanalysis.briefing",
-            "pbanalysis.registry",
-            "pbanalysis.report",
-            "pbanalysis.index_page",
-        ),
-    ),
-    ("cli", ("pbanalysis.cli", "pbanalysis.__main__", "pbanalysis.kernel")),
-]
 
-#: Charts only draw: a chart module may import only these layers (not sources, data or measures,
-#: even though they are lower): it takes the numbers it shows and returns a figure.
-CHARTS_MAY_IMPORT = {"base", "charts"}
+def _read_docstrings() -> tuple[dict[str, int], dict[str, set[str] | None]]:
+    """({layer: its number}, {layer: the layers it may import, or None for every layer below it}),
+    read from each subpackage's docstring ("Layer 3 of 7. May import: core, sources.")."""
+    number: dict[str, int] = {}
+    may: dict[str, set[str] | None] = {}
+    for init in sorted(SRC.glob("*/__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        m = re.search(r"Layer (\d+) of \d+\. May import: ([^.]+)\.", doc)
+        assert m, f"{init.relative_to(paths.ROOT)}: its docstring must say 'Layer N of M. May import: <layers>.'"
+        layer, said = init.parent.name, m.group(2).strip()
+        number[layer] = int(m.group(1))
+        if said.startswith("every layer"):
+            may[layer] = None
+        else:
+            may[layer] = set() if said.startswith("nothing") else {s.strip() for s in said.split(",")}
+    return number, may
+
+
+NUMBER, DECLARED = _read_docstrings()
+ORDER = sorted(NUMBER, key=NUMBER.get) + [TOP]
+RANK = {layer: i for i, layer in enumerate(ORDER)}
+
+
+def _allowed(layer: str) -> set[str]:
+    said = DECLARED.get(layer)
+    if said is None:  # "every layer below it", and the top
+        return set(ORDER[: RANK[layer]])
+    return said
+
 
 #: Known violations, each to be removed by the change named in its comment. The test fails on any
 #: violation not listed here, and (test_known_exceptions_are_still_needed) on an entry that no
@@ -102,7 +106,7 @@ def _imports(module: str, path: Path) -> dict[str, int]:
             if base.split(".")[0] != PACKAGE:
                 continue
             for alias in node.names:
-                # "from pbanalysis import data" names a module; "from pbanalysis.keys import X" a member.
+                # "from pbanalysis.build import data" names a module; "from pbanalysis.core.keys import X" a member.
                 add(
                     _resolve(f"{base}.{alias.name}") if f"{base}.{alias.name}" in MODULES else _resolve(base),
                     node.lineno,
@@ -124,15 +128,11 @@ def _imports(module: str, path: Path) -> dict[str, int]:
 GRAPH: dict[str, dict[str, int]] = {m: _imports(m, p) for m, p in MODULES.items()}
 
 
-def _layer_of(module: str) -> str | None:
-    for layer, members in LAYERS:
-        for pattern in members:
-            if module == pattern or (pattern.endswith(".*") and module.startswith(pattern[:-1])):
-                return layer
-    return None
-
-
-RANK = {layer: i for i, (layer, _) in enumerate(LAYERS)}
+def _layer_of(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[1] in DECLARED:
+        return parts[1]
+    return TOP
 
 
 def _edges(include_known: bool = False):
@@ -149,12 +149,27 @@ def _where(src: str, dst: str, line: int) -> str:
 def test_the_graph_sees_imports_inside_functions():
     # cli imports each command's module inside the command's function, and nothing else at the top
     # but errors: the graph must see them.
-    assert {"pbanalysis.registry", "pbanalysis.report", "pbanalysis.briefing"} <= set(GRAPH["pbanalysis.cli"])
+    assert {"pbanalysis.pipeline.registry", "pbanalysis.pipeline.report", "pbanalysis.outputs.briefing"} <= set(
+        GRAPH["pbanalysis.cli"]
+    )
 
 
-def test_every_module_has_a_layer():
-    unplaced = sorted(m for m in MODULES if _layer_of(m) is None)
-    assert not unplaced, f"place these modules in LAYERS in tests/test_layers.py: {unplaced}"
+#: The modules that may sit directly in src/pbanalysis: the package, its entry point and the CLI.
+TOP_MODULES = {"pbanalysis", "pbanalysis.__main__", "pbanalysis.cli"}
+
+
+def test_every_module_is_in_a_layer_folder():
+    loose = sorted(m for m in MODULES if _layer_of(m) == TOP and m not in TOP_MODULES)
+    assert not loose, f"move these modules into a layer subpackage of src/pbanalysis: {loose}"
+    assert len([p for p in SRC.glob("*.py")]) <= 4
+
+
+def test_the_layers_read_from_the_folders_are_in_order():
+    assert ORDER == ["core", "sources", "build", "analysis", "charts", "outputs", "pipeline", TOP]
+    assert sorted(NUMBER.values()) == list(range(1, len(NUMBER) + 1)), "layer numbers must be 1..N, each once"
+    # A layer may import only layers below it.
+    upward = {layer: sorted(said - set(ORDER[: RANK[layer]])) for layer, said in DECLARED.items() if said}
+    assert not any(upward.values()), f"a docstring allows an import up the layers: {upward}"
 
 
 def _cycles() -> list[list[str]]:
@@ -201,24 +216,28 @@ def test_no_import_cycle():
     assert not cycles, f"import cycles in src/pbanalysis: {detail}"
 
 
-def test_no_import_from_a_lower_layer_to_a_higher_one():
+def _violations() -> list[str]:
     bad = []
     for src, dst, line in _edges():
         a, b = _layer_of(src), _layer_of(dst)
-        if a is None or b is None:
-            continue  # test_every_module_has_a_layer reports these
-        if RANK[b] > RANK[a]:
-            bad.append(f"{_where(src, dst, line)} ({a} -> {b})")
-    assert not bad, "imports that run up the layers:\n" + "\n".join(bad)
+        if a != b and a != TOP and b not in _allowed(a):
+            bad.append(f"{_where(src, dst, line)} ({a} may import only {sorted(_allowed(a))}, not {b})")
+    return bad
+
+
+def test_each_layer_imports_only_what_its_docstring_allows():
+    bad = _violations()
+    assert not bad, "imports that run up the layers, or across to a layer not allowed:\n" + "\n".join(bad)
 
 
 def test_charts_only_draw():
-    bad = [
-        f"{_where(src, dst, line)} ({_layer_of(dst)})"
-        for src, dst, line in _edges()
-        if _layer_of(src) == "charts" and _layer_of(dst) not in CHARTS_MAY_IMPORT
-    ]
-    assert not bad, "chart modules may import only " + ", ".join(sorted(CHARTS_MAY_IMPORT)) + ":\n" + "\n".join(bad)
+    # Charts take the numbers they show: they may not import sources, build or analysis.
+    assert DECLARED["charts"] == {"core"}
+
+
+def test_an_upward_import_would_be_caught(monkeypatch):
+    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.build.data": 1})
+    assert any("pbanalysis.build.data" in v for v in _violations())
 
 
 def test_known_exceptions_are_still_needed():
@@ -229,12 +248,12 @@ def test_known_exceptions_are_still_needed():
 @pytest.mark.parametrize(
     "source,expected",
     [
-        ("from pbanalysis import data\n", {"pbanalysis.data"}),
+        ("from pbanalysis.build import data\n", {"pbanalysis.build.data"}),
         ("def f():\n    from pbanalysis.charts import figures\n", {"pbanalysis.charts.figures"}),
         ("import pbanalysis.sources.pssex1 as p\n", {"pbanalysis.sources.pssex1"}),
-        ("from pbanalysis.keys import PROXY_TAKEUP_PCT\n", {"pbanalysis.keys"}),
+        ("from pbanalysis.core.keys import PROXY_TAKEUP_PCT\n", {"pbanalysis.core.keys"}),
         ("from .style import DARK_BLUE\n", {"pbanalysis.charts.style"}),
-        ("import importlib\nimportlib.import_module('pbanalysis.briefing')\n", {"pbanalysis.briefing"}),
+        ("import importlib\nimportlib.import_module('pbanalysis.outputs.briefing')\n", {"pbanalysis.outputs.briefing"}),
     ],
 )
 def test_the_graph_resolves_each_form_of_import(tmp_path, source, expected):
@@ -244,8 +263,8 @@ def test_the_graph_resolves_each_form_of_import(tmp_path, source, expected):
 
 
 def test_a_cycle_inside_a_function_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.paths", {**GRAPH["pbanalysis.paths"], "pbanalysis.data": 1})
-    assert any({"pbanalysis.paths", "pbanalysis.data"} <= set(c) for c in _cycles())
+    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.build.data": 1})
+    assert any({"pbanalysis.core.paths", "pbanalysis.build.data"} <= set(c) for c in _cycles())
 
 
 # --- each measure key spelled once ---------------------------------------------------------------
@@ -256,9 +275,9 @@ KEY_VALUES = _KEYS | {keys.flag(v) for v in _KEYS} | {keys.england(v) for v in _
 
 #: Modules owned by other changes that still spell keys as strings (issue 8 rewrites measures and
 #: claims; issue 12 rewrites briefing and charts). Listed so the test fails on any NEW spelling;
-#: an entry may shrink or go as those modules import from pbanalysis.keys.
+#: an entry may shrink or go as those modules import from pbanalysis.core.keys.
 KNOWN_SPELLINGS: dict[str, set[str]] = {
-    "src/pbanalysis/measures.py": {
+    "src/pbanalysis/analysis/measures.py": {
         "proxy_takeup_pct",
         "dp_clients_31mar",
         "dp_spend_per_recipient_gbp",
@@ -273,14 +292,14 @@ KNOWN_SPELLINGS: dict[str, set[str]] = {
         "england_dp_recipients_31mar",
         "england_dp_spend_per_recipient_gbp",
     },
-    "src/pbanalysis/claims.py": {
+    "src/pbanalysis/analysis/claims.py": {
         "proxy_takeup_pct",
         "england_community_receipts_31mar",
         "england_dp_clients_31mar",
         "england_dp_gross_cost_gbp000",
         "england_proxy_takeup_pct",
     },
-    "src/pbanalysis/briefing.py": {
+    "src/pbanalysis/outputs/briefing.py": {
         "proxy_takeup_pct",
         "dp_clients_31mar",
         "dp_clients_31mar_flag",
@@ -288,7 +307,7 @@ KNOWN_SPELLINGS: dict[str, set[str]] = {
         "definition_basis",
     },
     "src/pbanalysis/charts/figures.py": {"definition_basis", "dp_only", "dp_and_pb"},
-    "src/pbanalysis/provenance.py": {"definition_basis"},
+    "src/pbanalysis/build/provenance.py": {"definition_basis"},
 }
 
 
@@ -304,10 +323,10 @@ def _spelled_keys(path: Path) -> dict[str, int]:
 def test_each_measure_key_is_spelled_once():
     new = []
     for module, path in MODULES.items():
-        if module == "pbanalysis.keys":
+        if module == "pbanalysis.core.keys":
             continue
         rel = str(path.relative_to(paths.ROOT))
         for key, line in sorted(_spelled_keys(path).items()):
             if key not in KNOWN_SPELLINGS.get(rel, set()):
-                new.append(f"{rel}:{line} spells {key!r}: import it from pbanalysis.keys")
+                new.append(f"{rel}:{line} spells {key!r}: import it from pbanalysis.core.keys")
     assert not new, "\n".join(new)

@@ -17,8 +17,12 @@ import papermill
 import pytest
 import yaml
 
-from pbanalysis import briefing, data, measures, paths, provenance, registry
+from pbanalysis.analysis import measures
+from pbanalysis.build import data, provenance
 from pbanalysis.charts import figures, style
+from pbanalysis.core import paths
+from pbanalysis.outputs import briefing
+from pbanalysis.pipeline import registry
 
 SIZES = list(style.SIZES)
 TOL = 0.5  # pixels

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pbanalysis import data, measures, register
-from pbanalysis.errors import ParameterError
+from pbanalysis.analysis import measures, register
+from pbanalysis.build import data
+from pbanalysis.core.errors import ParameterError
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def test_timeline_shows_the_official_proxy_beside_the_reported_figures(reg, nat)
 
 
 def test_timeline_chart_numbers_include_the_april_2011_national_figure():
-    from pbanalysis import registry
+    from pbanalysis.pipeline import registry
 
     numbers = registry.draw("takeup_timeline").numbers
     points = {p["figure_id"]: p for p in numbers["points"]}

@@ -18,8 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from pbanalysis import paths, report
-from pbanalysis.errors import InputError, ParameterError, RunError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError, ParameterError, RunError
+from pbanalysis.pipeline import report
 
 NOTEBOOKS = report.notebooks()
 HERE = Path(__file__).parent
@@ -121,7 +122,7 @@ def test_each_named_parameter_set_runs(notebook, param_set, reports_tmp):
 @pytest.mark.slow
 def test_a_bad_parameter_fails_at_once_listing_allowed_values(tmp_path, reports_tmp):
     (tmp_path / "take_up.yaml").write_text("bad:\n  denominator: everyone\n")
-    import pbanalysis.report as r
+    import pbanalysis.pipeline.report as r
 
     orig = paths.PARAMS_DIR
     try:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pbanalysis import data, paths
-from pbanalysis.errors import InputError
+from pbanalysis.build import data
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 
 @pytest.fixture(scope="module")

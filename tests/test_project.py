@@ -8,7 +8,7 @@ import tomllib
 
 import yaml
 
-from pbanalysis import paths
+from pbanalysis.core import paths
 
 
 def _project():

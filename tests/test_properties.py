@@ -20,7 +20,7 @@ from conftest import ACTIVITY_COLUMNS, activity_rows, write_table
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from pbanalysis.errors import InputError
+from pbanalysis.core.errors import InputError
 from pbanalysis.sources import pssex1
 
 SETTINGS = settings(max_examples=100, deadline=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import ACTIVITY_COLUMNS, activity_rows, write_table
 
-from pbanalysis.errors import InputError
+from pbanalysis.core.errors import InputError
 from pbanalysis.sources import pssex1
 
 

@@ -9,8 +9,9 @@ import pytest
 from conftest import SOURCE, has_source
 from frictionless import validate
 
-from pbanalysis import data, paths
-from pbanalysis.raw import build_raw
+from pbanalysis.build import data
+from pbanalysis.build.raw import build_raw
+from pbanalysis.core import paths
 
 
 @pytest.fixture(scope="module")

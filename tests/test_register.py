@@ -9,8 +9,9 @@ import shutil
 
 import pytest
 
-from pbanalysis import paths, register
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.analysis import register
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError, ParameterError
 
 SEEDS_DIR = paths.ROOT.parent / "shared" / "seeds"
 

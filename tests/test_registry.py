@@ -9,8 +9,9 @@ import json
 
 import pytest
 
-from pbanalysis import paths, registry, report
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError, ParameterError
+from pbanalysis.pipeline import registry, report
 
 
 def _parameters_cell(notebook: str) -> dict[str, object]:
@@ -78,7 +79,7 @@ def test_a_default_that_is_not_a_literal_fails_naming_the_notebook(tmp_path, mon
 
 def test_every_declared_chart_is_a_registry_chart_of_its_notebook_taking_its_parameters():
     """What a run declares it draws is what the registry says the notebook draws (bench relies on it)."""
-    from pbanalysis import runner
+    from pbanalysis.pipeline import runner
 
     for notebook in report.notebooks():
         declared = set(runner.declared_charts(notebook))

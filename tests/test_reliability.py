@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pbanalysis import atomic, claims, data, paths, register
+from pbanalysis.analysis import claims, register
+from pbanalysis.build import data
+from pbanalysis.core import atomic, paths
 
 HERE = Path(__file__).parent
 

@@ -12,7 +12,9 @@ import sys
 import nbformat
 import pytest
 
-from pbanalysis import paths, report, runlog, runner
+from pbanalysis.core import paths
+from pbanalysis.outputs import runlog
+from pbanalysis.pipeline import report, runner
 
 
 def make_notebook(path, *cells, params="x = 1  # a parameter\nrun_name = 'default'  # name of this run"):
@@ -156,7 +158,7 @@ def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports,
 
 
 def test_built_from_line_names_commit_dirty_state_and_date():
-    from pbanalysis import index_page
+    from pbanalysis.outputs import index_page
 
     line = index_page.built_from_line({"commit": "0123456789abcdef", "dirty": True}, "2026-11-25T15:40:00+00:00")
     assert "0123456789ab" in line and "uncommitted changes" in line and "2026-11-25" in line
@@ -261,7 +263,7 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
     code = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from pbanalysis import runner\n"
+        "from pbanalysis.pipeline import runner\n"
         f"run = runner.Run('probe', 'default', {{'run_name': 'default'}}, source=Path({str(nb)!r}))\n"
         "pool = runner.KernelPool(1, live=1)\n"
         "km = pool.take()\n"

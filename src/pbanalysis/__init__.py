@@ -1,8 +1,9 @@
 """pbanalysis: personal budgets in English adult social care, rebuilt from official data.
 
-Layers (dependencies run one way): ``sources`` (official files -> tidy
-extracts) -> ``data`` (processed tables and loaders) -> ``measures`` ->
-``claims``, ``charts``, ``briefing`` -> ``cli`` and the notebooks.
+The subpackages are layers, lowest first; each may import only the layers its docstring names:
+``core`` -> ``sources`` -> ``build`` -> ``analysis`` -> ``charts`` -> ``outputs`` -> ``pipeline``,
+then ``cli`` (the command line) and the notebooks. ``tests/test_layers.py`` reads the layers from
+the subpackages' docstrings.
 """
 
 import sys

@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from pbanalysis.errors import InputError, ParameterError, RunError
+from pbanalysis.core.errors import InputError, ParameterError, RunError
 
 log = logging.getLogger("pbanalysis")
 
@@ -35,28 +35,28 @@ def setup_logging(verbose: bool = False) -> None:
 
 def cmd_raw(args: argparse.Namespace) -> None:
     """``raw``: regenerate the data/raw extracts from the official files in ``args.source`` (into ``args.out``); returns nothing."""
-    from pbanalysis.raw import build_raw
+    from pbanalysis.build.raw import build_raw
 
     build_raw(args.source, raw_dir=args.out, progress=_progress)
 
 
 def cmd_data(args: argparse.Namespace) -> None:
     """``data``: build the processed tables from data/raw (into ``args.out``); returns nothing."""
-    from pbanalysis.data import build_processed
+    from pbanalysis.build.data import build_processed
 
     build_processed(out_dir=args.out, progress=_progress)
 
 
 def cmd_run_notebook(args: argparse.Namespace) -> None:
     """``run-notebook``: execute one notebook (``args.notebook``) with a named parameter set (``args.param_set``); returns nothing."""
-    from pbanalysis import report
+    from pbanalysis.pipeline import report
 
     report.run_notebook(args.notebook, args.param_set, progress=not args.quiet)
 
 
 def cmd_runs(args: argparse.Namespace) -> None:
     """List the runs, their Make rules (--make) or their outputs (--outputs) on stdout; returns nothing."""
-    from pbanalysis import runner
+    from pbanalysis.pipeline import runner
 
     runs = runner.all_runs()
     for r in runs:
@@ -74,7 +74,7 @@ def cmd_runs(args: argparse.Namespace) -> None:
 
 def cmd_report(args: argparse.Namespace) -> None:
     """Execute stale (or named) runs, then the index and run.json; exits 1 if a run failed."""
-    from pbanalysis import report
+    from pbanalysis.pipeline import report
 
     status = report.build(args.run or (["all"] if args.all else None), jobs=args.jobs)
     if status:
@@ -83,21 +83,21 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 def cmd_html(args: argparse.Namespace) -> None:
     """``html``: convert one executed notebook (``args.executed``) to HTML with code hidden; returns nothing."""
-    from pbanalysis import report
+    from pbanalysis.pipeline import report
 
     report.to_html(args.executed)
 
 
 def cmd_index(args: argparse.Namespace) -> None:
     """``index``: write reports/index.html; returns nothing."""
-    from pbanalysis import index_page
+    from pbanalysis.outputs import index_page
 
     index_page.write_index()
 
 
 def cmd_chart(args: argparse.Namespace) -> None:
     """``chart``: list the registered charts (``--list``), or draw one and print the paths of the files written; returns nothing."""
-    from pbanalysis import registry
+    from pbanalysis.pipeline import registry
 
     if args.list or not args.name:
         for name, desc in registry.describe():
@@ -113,7 +113,7 @@ def cmd_briefings(args: argparse.Namespace) -> None:
     """``briefings``: build every (or each named) council's briefing pack and log the run to reports/run.json; returns nothing."""
     import time
 
-    from pbanalysis import briefing, runlog
+    from pbanalysis.outputs import briefing, runlog
 
     started, t0 = runlog.now(), time.time()
     entry = {

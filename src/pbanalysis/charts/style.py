@@ -46,9 +46,9 @@ from matplotlib.patches import FancyArrowPatch  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from pbanalysis import paths  # noqa: E402
-from pbanalysis.atomic import atomic_path, write_text  # noqa: E402
-from pbanalysis.errors import ParameterError  # noqa: E402
+from pbanalysis.core import paths  # noqa: E402
+from pbanalysis.core.atomic import atomic_path, write_text  # noqa: E402
+from pbanalysis.core.errors import ParameterError  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

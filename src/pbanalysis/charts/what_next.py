@@ -1,7 +1,7 @@
 """The "what happened next" chart: every council's ASCOF 1C(1A) share in 2020-21, ranked.
 
-Draws only: it takes the council table of :func:`pbanalysis.what_next.council_table` and a
-source line built from the data package (:func:`pbanalysis.registry.source_ascof`).
+Draws only: it takes the council table of :func:`pbanalysis.analysis.what_next.council_table` and a
+source line built from the data package (:func:`pbanalysis.pipeline.registry.source_ascof`).
 """
 
 from __future__ import annotations

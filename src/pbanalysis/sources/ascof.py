@@ -30,7 +30,7 @@ Every quirk of this file is handled here and nowhere else:
 * carers' measures (1C1B, 1C2B) kept apart from users' (``recipients``);
 * all the other ASCOF measures in the file are ignored.
 
-Bad input raises :class:`pbanalysis.errors.InputError` naming the file, the
+Bad input raises :class:`pbanalysis.core.errors.InputError` naming the file, the
 sheet, the row (1-based, as the spreadsheet shows it), the column and what
 was expected.
 """
@@ -44,8 +44,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis import paths
-from pbanalysis.errors import InputError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 SHEET = "in"
 YEAR = "2020-21"

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis.errors import InputError
+from pbanalysis.core.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -131,9 +131,9 @@ def _scan_sources(lookup_path, years) -> dict:
 
     Used when the caller gave no ``where``: the lookup lives at
     ``<source>/lookup/...`` and the tables at ``<source>/pssex1/`` (see
-    :mod:`pbanalysis.paths`). Anything unreadable gives no locations.
+    :mod:`pbanalysis.core.paths`). Anything unreadable gives no locations.
     """
-    from pbanalysis import paths
+    from pbanalysis.core import paths
     from pbanalysis.sources import pssex1
 
     lookup_path = Path(lookup_path)
@@ -315,7 +315,7 @@ def read_successors(path: Path | str | None = None) -> pd.DataFrame:
     that a ``same_area`` council has exactly one successor. InputError names the
     row and column.
     """
-    from pbanalysis import paths
+    from pbanalysis.core import paths
 
     path = Path(path or paths.COUNCIL_SUCCESSORS_CSV)
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")

@@ -38,7 +38,7 @@ Every quirk of these files is handled here and nowhere else:
   a credible spend (:func:`spend_not_credible`);
 * 150 councils in 2008-09 and 152 from 2009-10 (:func:`expected_councils`).
 
-Bad input raises :class:`pbanalysis.errors.InputError` naming the file, row
+Bad input raises :class:`pbanalysis.core.errors.InputError` naming the file, row
 (1-based, as a spreadsheet shows it), column and what was expected.
 """
 
@@ -55,8 +55,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from pbanalysis import keys as k
-from pbanalysis.errors import InputError, column_letter
+from pbanalysis.core import keys as k
+from pbanalysis.core.errors import InputError, column_letter
 
 # Publisher, publication, licence and where each file was read from: data/raw/origins.yaml.
 
@@ -67,7 +67,6 @@ SUPPRESSION = {
     ".": "not applicable",
 }
 
-YEARS = ("2008-09", "2009-10", "2010-11", "2011-12", "2012-13", "2013-14")
 KINDS = ("activity", "unitcosts")
 
 #: Output columns of the tidy extracts, in order.

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from pbanalysis import paths
-from pbanalysis.errors import InputError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 DEFAULT_SET = "default"
 

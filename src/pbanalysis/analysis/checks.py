@@ -24,8 +24,8 @@ here, and no Python:
 
 :func:`load_checks` validates the file on load: an unknown method, an unknown
 ``figure_id``, a missing or unknown field, or a template naming an unknown
-placeholder raises :class:`~pbanalysis.errors.InputError` naming the file,
-the entry and the field. :mod:`pbanalysis.claims` interprets the methods.
+placeholder raises :class:`~pbanalysis.core.errors.InputError` naming the file,
+the entry and the field. :mod:`pbanalysis.analysis.claims` interprets the methods.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pbanalysis import paths
-from pbanalysis.errors import InputError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -118,7 +118,6 @@ PLACEHOLDERS = frozenset(
         "proxy_share",
         "reported_share",
         "threshold",
-        "of_figure_value",
         "measure",
         "england_pct",
         "england_counts",

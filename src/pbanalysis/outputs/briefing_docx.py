@@ -6,7 +6,7 @@ layout, styles and fixed wording; :func:`write` fills its fields with docxtpl:
 ``title``, ``meta``, ``council``, ``region``, ``council_type``
     the council and where it sits;
 ``sentences``
-    the generated key points (:mod:`pbanalysis.sentences`);
+    the generated key points (:mod:`pbanalysis.outputs.sentences`);
 ``charts``
     each with ``title`` and ``image`` (a PNG at print size whose alt text is set on the drawing);
 ``rows``
@@ -27,8 +27,8 @@ from pathlib import Path
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 
-from pbanalysis import paths
-from pbanalysis.atomic import atomic_path
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import atomic_path
 
 #: Width of a chart on the page (A4 with 2 cm margins).
 CHART_WIDTH_MM = 170

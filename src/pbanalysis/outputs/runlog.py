@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from pbanalysis import paths
-from pbanalysis.atomic import write_text
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_text
 
 
 def now() -> str:
@@ -106,7 +106,7 @@ def write_entry(command: str, entry: dict, path: Path | None = None) -> Path:
 
 def write_report_log(all_runs: list, results: list, started: str, seconds: float, path: Path | None = None) -> Path:
     """Record a ``make report`` in the run log; returns its path. ``all_runs``: every
-    :class:`~pbanalysis.runner.Run`; ``results``: the :class:`~pbanalysis.runner.Result` of those executed now.
+    :class:`~pbanalysis.pipeline.runner.Run`; ``results``: the :class:`~pbanalysis.pipeline.runner.Result` of those executed now.
 
     Runs not executed this time keep their record from the previous log (marked ``up to date``).
     """

@@ -138,8 +138,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis import paths
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError, ParameterError
 
 __all__ = [
     "REGISTER_COLUMNS",
@@ -401,7 +401,7 @@ def load_register(path: Path | str | None = None, sources_path: Path | str | Non
 
     ``path`` defaults to ``paths.REGISTER_CSV`` (read when called);
     ``sources_path`` defaults to ``reported_sources.csv`` beside ``path``.
-    Any problem raises :class:`~pbanalysis.errors.InputError` naming the file,
+    Any problem raises :class:`~pbanalysis.core.errors.InputError` naming the file,
     the row (the header is row 1, so data row i is row i + 2) and the column.
     """
     path = Path(path if path is not None else paths.REGISTER_CSV)
@@ -578,7 +578,7 @@ def implied_tolerance(stated_precision: str, value: float | str) -> tuple[float,
     See the table in the module docstring. ``one_in`` works in the stored unit
     (N of "one in N"): one in seven -> (6.5, 7.5), i.e. a share between 1/7.5
     and 1/6.5. ``fraction_word`` works in percent: half -> (45, 55).
-    Unknown terms raise :class:`~pbanalysis.errors.ParameterError`.
+    Unknown terms raise :class:`~pbanalysis.core.errors.ParameterError`.
     """
     if stated_precision not in PRECISIONS:
         raise ParameterError("stated_precision", stated_precision, list(PRECISIONS))

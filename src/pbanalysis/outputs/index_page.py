@@ -8,8 +8,8 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from pbanalysis import paths
-from pbanalysis.atomic import write_text
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_text
 
 STATUS_COLOURS = {
     "input": "#E5E5E5",
@@ -52,7 +52,7 @@ def _section_link(section: str, r: Path) -> str:
 
 def _findings(claims, r: Path) -> list[str]:
     """The opening of the page: counts by verdict and one generated sentence per headline area."""
-    from pbanalysis import claims as claims_mod
+    from pbanalysis.analysis import claims as claims_mod
 
     counts = claims_mod.summary(claims).set_index("status")["figures"]
     verdicts = int(counts[list(claims_mod.VERDICTS)].sum())
@@ -112,7 +112,7 @@ def _claims_table(claims, r: Path) -> list[str]:
 
 
 def _sources() -> list[str]:
-    from pbanalysis import register
+    from pbanalysis.analysis import register
 
     parts = ["<h2>Articles</h2><ul>"]
     for _, s in register.load_sources().iterrows():
@@ -127,7 +127,7 @@ def _sources() -> list[str]:
 
 def built_from_line(git: dict | None = None, when: str | None = None) -> str:
     """One HTML paragraph: the git commit (and whether the tree had uncommitted changes) and the UTC date built."""
-    from pbanalysis import runlog
+    from pbanalysis.outputs import runlog
 
     git = runlog.git_state() if git is None else git
     when = when or runlog.now()

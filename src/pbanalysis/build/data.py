@@ -14,8 +14,7 @@ Built from ``data/raw`` only:
     the difference explained (rounding to the nearest 5, suppressed cells,
     estimates for missing councils).
 
-Loaders: :func:`load_council_year`, :func:`load_national_series`,
-:func:`load_reconciliation`, plus :func:`load_extract` and
+Loaders: :func:`load_council_year`, :func:`load_national_series`, plus :func:`load_extract` and
 :func:`load_councils` for the raw extracts.
 """
 
@@ -27,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pbanalysis import keys as k
-from pbanalysis import paths
-from pbanalysis.atomic import write_csv
-from pbanalysis.errors import InputError, ParameterError
+from pbanalysis.core import keys as k
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_csv
+from pbanalysis.core.errors import InputError, ParameterError
 from pbanalysis.sources import lookup, pssex1
 
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
@@ -339,8 +338,3 @@ def load_council_year() -> pd.DataFrame:
 def load_national_series() -> pd.DataFrame:
     """England series, one row per year."""
     return _read(paths.NATIONAL_SERIES_CSV, dtype={"year": str}, numeric_blank_is_missing=True)
-
-
-def load_reconciliation() -> pd.DataFrame:
-    """England row against council sums, with explanations."""
-    return _read(paths.RECONCILIATION_CSV, dtype={"year": str}, numeric_blank_is_missing=True)

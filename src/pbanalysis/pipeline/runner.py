@@ -44,16 +44,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pbanalysis import paths
+from pbanalysis.core import paths
 
 log = logging.getLogger(__name__)
 
 KERNEL = "python3"
-#: The kernel a report run executes on: the standard one without its debugger (pbanalysis.kernel).
+#: The kernel a report run executes on: the standard one without its debugger (pbanalysis.pipeline.kernel).
 #: Its spec is written into the kernel pool's own folder; the notebooks still name ``python3``.
 REPORT_KERNEL_NAME = "pbanalysis-report"
 REPORT_KERNEL = {
-    "argv": [sys.executable, "-m", "pbanalysis.kernel", "-f", "{connection_file}"],
+    "argv": [sys.executable, "-m", "pbanalysis.pipeline.kernel", "-f", "{connection_file}"],
     "display_name": "Python 3 (pbanalysis report run)",
     "language": "python",
 }
@@ -83,7 +83,7 @@ def declared_charts(notebook: str) -> list[str]:
     (none for the briefing notebook, whose charts go to the council's pack)."""
     if DECLARED.get(notebook, {}).get("briefing_pack"):
         return []
-    from pbanalysis import registry
+    from pbanalysis.pipeline import registry
 
     return [name for name, _ in registry.charts_of(notebook)]
 
@@ -147,7 +147,7 @@ class Result:
 
 def all_runs() -> list[Run]:
     """Every run of the report: each notebook with each named set in notebooks/params/<notebook>.yaml."""
-    from pbanalysis import parameters
+    from pbanalysis.pipeline import parameters
 
     runs = []
     for nb in parameters.notebooks():
@@ -158,7 +158,7 @@ def all_runs() -> list[Run]:
 
 def find_runs(names: Iterable[str]) -> list[Run]:
     """The runs called ``names`` (``<notebook>--<set>``), in report order; unknown names are an error."""
-    from pbanalysis.errors import ParameterError
+    from pbanalysis.core.errors import ParameterError
 
     runs = {r.name: r for r in all_runs()}
     out = []
@@ -170,7 +170,9 @@ def find_runs(names: Iterable[str]) -> list[Run]:
 
 
 def _pack_dir(council: str) -> Path:
-    from pbanalysis import briefing, data, measures
+    from pbanalysis.analysis import measures
+    from pbanalysis.build import data
+    from pbanalysis.outputs import briefing
 
     name = measures.find_council(council, data.load_councils())["council_name"]
     return paths.briefing_dir(briefing.slugify(name))
@@ -184,7 +186,7 @@ def declared_outputs(run: Run) -> list[Path]:
     for chart in declared_charts(run.notebook):
         out += [paths.FIGURES_DIR / f"{chart}{suffix}{ext}" for ext in CHART_SUFFIXES]
     if spec.get("briefing_pack"):
-        from pbanalysis import parameters
+        from pbanalysis.pipeline import parameters
 
         council = run.params.get("council", parameters.notebook_defaults(run.notebook).get("council"))
         folder = _pack_dir(council)
@@ -253,7 +255,7 @@ def makefile_fragment(runs: list[Run] | None = None) -> str:
         outs = run_outputs(r)
         for o in outs:
             if o in seen:
-                from pbanalysis.errors import InputError
+                from pbanalysis.core.errors import InputError
 
                 raise InputError(
                     paths.PARAMS_DIR / f"{r.notebook}.yaml",
@@ -499,7 +501,7 @@ def execute_one(
     """
     import papermill as pm
 
-    from pbanalysis.atomic import write_text
+    from pbanalysis.core.atomic import write_text
 
     _register_engine()
     started = datetime.now(UTC).isoformat(timespec="seconds")
@@ -605,7 +607,7 @@ def execute(
                     False,
                     datetime.fromtimestamp(t_batch, UTC).isoformat(timespec="seconds"),
                     0.0,
-                    "written but declared by no run (add them to the chart registry or pbanalysis.runner.DECLARED): "
+                    "written but declared by no run (add them to the chart registry or pbanalysis.pipeline.runner.DECLARED): "
                     + ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in stray),
                 )
             )

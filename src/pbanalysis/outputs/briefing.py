@@ -1,9 +1,9 @@
 """One council's briefing: its numbers, its charts, its key points and its Word document.
 
 :func:`council_numbers` computes everything for one council (the key points come
-from the rules in :mod:`pbanalysis.sentences`); :func:`build_pack` composes its
+from the rules in :mod:`pbanalysis.outputs.sentences`); :func:`build_pack` composes its
 pack: HTML page, charts (drawn by :mod:`pbanalysis.charts.figures`, which only
-draws), ``numbers.json`` and the Word document (:mod:`pbanalysis.briefing_docx`).
+draws), ``numbers.json`` and the Word document (:mod:`pbanalysis.outputs.briefing_docx`).
 The briefing notebook and ``make briefings`` (:func:`build_all`, every council in
 one or two processes) call the same functions, so they give identical numbers and
 sentences.
@@ -22,9 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis import data, measures, paths, provenance, sentences
-from pbanalysis.atomic import write_text
-from pbanalysis.sentences import same_definition_run
+from pbanalysis.analysis import measures
+from pbanalysis.build import data, provenance
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_text
+from pbanalysis.outputs import sentences
+from pbanalysis.outputs.sentences import same_definition_run
 
 #: The charts in every pack.
 PACK_CHARTS = ("council_trend", "council_comparison")
@@ -169,13 +172,13 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
 def later_values(council_code: str) -> dict:
     """The council's ASCOF 1C values for 2020-21 (percent, people) beside England's, and a sentence.
 
-    Returns a dict: ``year``; ``council`` (the :func:`pbanalysis.what_next.council_value`
+    Returns a dict: ``year``; ``council`` (the :func:`pbanalysis.analysis.what_next.council_value`
     record: ``sds_pct``/``dp_pct`` in percent with numerators and denominators in people,
     None where suppressed or where the boundary changed); ``england`` (England's values);
     ``measures`` (their exact names); ``sentence`` (generated from those numbers) and ``note``
     (that the measure is neither NI 130 nor the PSS-EX1 count).
     """
-    from pbanalysis import what_next
+    from pbanalysis.analysis import what_next
 
     v = what_next.council_value(council_code)
     eng = what_next.england()
@@ -382,7 +385,7 @@ def build_pack(
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
     if docx:
-        from pbanalysis import briefing_docx
+        from pbanalysis.outputs import briefing_docx
 
         briefing_docx.write(
             paths.briefing_docx(b.slug, out_dir),

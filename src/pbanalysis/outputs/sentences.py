@@ -1,7 +1,7 @@
 """The plain-English sentences of a council briefing, each written by a rule over the council's numbers.
 
 Every rule lives here, so an analyst can read or change them in one place. A rule
-takes one council's briefing numbers (:class:`pbanalysis.briefing.Briefing`: its
+takes one council's briefing numbers (:class:`pbanalysis.outputs.briefing.Briefing`: its
 ``series`` by year, chosen ``year``, ``rank`` of ``of``, region, council type and the
 years where the count's definition changes) and returns a sentence, or ``None``
 when its numbers do not allow one. Nothing is typed for a particular council.
@@ -29,8 +29,8 @@ from typing import Protocol
 
 import pandas as pd
 
-from pbanalysis import keys as k
-from pbanalysis.measures import BASIS_LABEL
+from pbanalysis.analysis.measures import BASIS_LABEL
+from pbanalysis.core import keys as k
 from pbanalysis.sources.pssex1 import SUPPRESSION
 
 #: Short names of each count definition, for sentences.
@@ -41,7 +41,7 @@ QUARTERS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "botto
 
 
 class _Numbers(Protocol):
-    """What a rule reads of one council's briefing numbers (a :class:`pbanalysis.briefing.Briefing`)."""
+    """What a rule reads of one council's briefing numbers (a :class:`pbanalysis.outputs.briefing.Briefing`)."""
 
     name: str
     region: str
@@ -203,8 +203,8 @@ def sentences(b: _Numbers) -> list[str]:
 def later(council: dict, england: dict, year: str) -> str:
     """The council's ASCOF 1C values in ``year`` (percent) beside England's, or why there are none.
 
-    ``council`` and ``england`` are :func:`pbanalysis.what_next.council_value` and
-    :func:`pbanalysis.what_next.england` records. Never built from a suppressed value.
+    ``council`` and ``england`` are :func:`pbanalysis.analysis.what_next.council_value` and
+    :func:`pbanalysis.analysis.what_next.england` records. Never built from a suppressed value.
     """
     v = council
     if v["comparable"] and v["sds_pct"] is not None and v["dp_pct"] is not None:

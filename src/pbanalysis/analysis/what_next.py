@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis import paths
-from pbanalysis.errors import ParameterError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import ParameterError
 from pbanalysis.sources import ascof, lookup
 
 if TYPE_CHECKING:
@@ -290,7 +290,7 @@ def against_target(figure_id: str, register_frame: pd.DataFrame | None = None, d
     (percentage points, target minus outcome), councils at or above the target of those published,
     and ``can_show`` / ``cannot_show``: what this comparison says about the target date.
     """
-    from pbanalysis import register
+    from pbanalysis.analysis import register
 
     reg = register.load_register() if register_frame is None else register_frame
     row = reg.set_index("figure_id").loc[figure_id]

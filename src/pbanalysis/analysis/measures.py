@@ -1,8 +1,8 @@
 """The report's computations: take-up under each denominator, proxy rates,
 spend per recipient, council distributions, and parameter checks.
 
-Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.data` and
-:mod:`pbanalysis.register`, and no plotting.
+Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.build.data` and
+:mod:`pbanalysis.analysis.register`, and no plotting.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pbanalysis import checks
-from pbanalysis.errors import ParameterError
+from pbanalysis.analysis import checks
+from pbanalysis.core.errors import ParameterError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

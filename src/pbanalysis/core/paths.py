@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 #: The project root (the folder holding ``pyproject.toml``).
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 DATA_DIR = ROOT / "data"
 #: Tidy extracts made by our code from the official files, plus the register
@@ -39,7 +39,7 @@ PSSEX1_UNITCOSTS_CSV = RAW_DIR / "pssex1_unitcosts.csv"
 COUNCILS_CSV = RAW_DIR / "councils.csv"
 REGISTER_CSV = RAW_DIR / "reported_figures.csv"
 REGISTER_SOURCES_CSV = RAW_DIR / "reported_sources.csv"
-#: How each reported figure is checked against official data (read by pbanalysis.checks).
+#: How each reported figure is checked against official data (read by pbanalysis.analysis.checks).
 CLAIM_CHECKS_YAML = RAW_DIR / "claim_checks.yaml"
 DATAPACKAGE_JSON = RAW_DIR / "datapackage.json"
 

@@ -1,10 +1,10 @@
 """The chart registry: every chart of the report by name, so one can be regenerated on its own.
 
-(Not to be confused with :mod:`pbanalysis.register`, the register of reported figures.)
+(Not to be confused with :mod:`pbanalysis.analysis.register`, the register of reported figures.)
 
-``draw(name, ...)`` loads the data it needs (through :mod:`pbanalysis.data`
-and :mod:`pbanalysis.register`), computes through :mod:`pbanalysis.measures`
-(and :mod:`pbanalysis.briefing` for one council), hands the numbers to a
+``draw(name, ...)`` loads the data it needs (through :mod:`pbanalysis.build.data`
+and :mod:`pbanalysis.analysis.register`), computes through :mod:`pbanalysis.analysis.measures`
+(and :mod:`pbanalysis.outputs.briefing` for one council), hands the numbers to a
 drawing function of :mod:`pbanalysis.charts` and returns a :class:`Chart`;
 ``render`` also saves it. The notebooks and the CLI
 (``python -m pbanalysis chart NAME``) both come through here.
@@ -12,7 +12,7 @@ drawing function of :mod:`pbanalysis.charts` and returns a :class:`Chart`;
 Each chart belongs to the notebook that shows it, and takes that notebook's
 parameters. Their defaults have one home, the notebook's ``parameters``
 cell: :func:`defaults` reads them through
-:func:`pbanalysis.parameters.notebook_defaults`, so ``chart NAME`` without options
+:func:`pbanalysis.pipeline.parameters.notebook_defaults`, so ``chart NAME`` without options
 draws what the notebook draws on its defaults.
 """
 
@@ -27,11 +27,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis import briefing, data, measures, parameters, provenance, register, what_next
-from pbanalysis import keys as k
+from pbanalysis.analysis import measures, register, what_next
+from pbanalysis.build import data, provenance
 from pbanalysis.charts import figures, style
 from pbanalysis.charts import what_next as what_next_figures
-from pbanalysis.errors import ParameterError
+from pbanalysis.core import keys as k
+from pbanalysis.core.errors import ParameterError
+from pbanalysis.outputs import briefing
+from pbanalysis.pipeline import parameters
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis import paths, provenance
-from pbanalysis.atomic import write_csv
-from pbanalysis.errors import InputError
+from pbanalysis.build import provenance
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_csv
+from pbanalysis.core.errors import InputError
 from pbanalysis.sources import ascof, lookup, pssex1
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ Each notebook has one cell tagged ``parameters``, the only home of its defaults
 (read with ``papermill.inspect_notebook``: :func:`notebook_parameters`,
 :func:`notebook_defaults`); named parameter sets live in
 ``notebooks/params/<notebook>.yaml``. ``make report`` calls :func:`build` once,
-which executes every stale run through :mod:`pbanalysis.runner` (all cores,
+which executes every stale run through :mod:`pbanalysis.pipeline.runner` (all cores,
 one fresh kernel per run), then writes the index page and ``reports/run.json``.
 Every output is written to a temporary file and renamed into place, so a failed
 or killed run leaves the earlier outputs intact. Volatile metadata (timings) is
@@ -17,10 +17,10 @@ import logging
 import os
 from pathlib import Path
 
-from pbanalysis import paths
-from pbanalysis.atomic import write_text
-from pbanalysis.errors import ParameterError, RunError
-from pbanalysis.parameters import (  # noqa: F401  (re-exported: the report's notebooks and their parameters)
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_text
+from pbanalysis.core.errors import ParameterError, RunError
+from pbanalysis.pipeline.parameters import (  # noqa: F401  (re-exported: the report's notebooks and their parameters)
     DEFAULT_SET,
     inspect,
     load_param_sets,
@@ -29,7 +29,6 @@ from pbanalysis.parameters import (  # noqa: F401  (re-exported: the report's no
     notebooks,
 )
 
-KERNEL = "python3"
 log = logging.getLogger(__name__)
 
 
@@ -38,21 +37,14 @@ def executed_path(notebook: str, param_set: str) -> Path:
     return paths.EXECUTED_DIR / f"{notebook}--{param_set}.ipynb"
 
 
-def strip_volatile(nb: dict) -> dict:
-    """Remove timings and paths that change from run to run; returns the same notebook dict."""
-    from pbanalysis.runner import strip_volatile as strip
-
-    return strip(nb)
-
-
 def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = True, out: Path | None = None) -> Path:
     """Execute one notebook with one named parameter set; returns the executed notebook's path.
 
     The output goes to ``reports/notebooks/`` (or ``out``), written atomically; a failure raises
     :class:`RunError` naming the cell and error and leaves any earlier output as it was.
-    ``make report`` runs many at once through :mod:`pbanalysis.runner` instead.
+    ``make report`` runs many at once through :mod:`pbanalysis.pipeline.runner` instead.
     """
-    from pbanalysis import runner
+    from pbanalysis.pipeline import runner
 
     if notebook not in notebooks():
         raise ParameterError("notebook", notebook, notebooks())
@@ -83,7 +75,7 @@ def to_html(executed: Path | str) -> Path:
     """Convert an executed notebook to HTML with code hidden; returns ``reports/html/<stem>.html``."""
     import nbformat
 
-    from pbanalysis.runner import html_text
+    from pbanalysis.pipeline.runner import html_text
 
     executed = Path(executed)
     nb = nbformat.read(executed, as_version=4)
@@ -99,7 +91,8 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     """
     import time
 
-    from pbanalysis import index_page, runlog, runner
+    from pbanalysis.outputs import index_page, runlog
+    from pbanalysis.pipeline import runner
 
     t0 = time.time()
     started = runlog.now()

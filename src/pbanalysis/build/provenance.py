@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pbanalysis import paths
-from pbanalysis.errors import InputError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError
 
 if TYPE_CHECKING:
     from pbanalysis.sources.pssex1 import Table
@@ -500,7 +500,7 @@ def build_package(
                 "Every figure stated in the five articles, restated in our own words.",
                 _REGISTER_FIELDS,
                 [article_source],
-                "hand-curated register, checked by pbanalysis.register",
+                "hand-curated register, checked by pbanalysis.analysis.register",
             )
         )
     if (raw / "reported_sources.csv").exists():
@@ -511,7 +511,7 @@ def build_package(
                 "Publication, headline and date of each article.",
                 _SOURCES_FIELDS,
                 [article_source],
-                "hand-curated, checked by pbanalysis.register",
+                "hand-curated, checked by pbanalysis.analysis.register",
             )
         )
     return {
@@ -533,7 +533,7 @@ def build_package(
 
 def write_package(descriptor: dict, path: Path | str | None = None) -> Path:
     """Write ``descriptor`` as JSON (atomically) to ``path`` (default ``data/raw/datapackage.json``); returns the path."""
-    from pbanalysis.atomic import write_text
+    from pbanalysis.core.atomic import write_text
 
     text = json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_text(path or paths.DATAPACKAGE_JSON, text)

@@ -2,7 +2,7 @@
 
 ``claims.py`` knows no figure: each register figure's check (method, official
 measure, years, reason texts, notebook section) is an entry of
-``data/raw/claim_checks.yaml`` (see :mod:`pbanalysis.checks`). This module
+``data/raw/claim_checks.yaml`` (see :mod:`pbanalysis.analysis.checks`). This module
 interprets the methods:
 
 ``input``
@@ -10,7 +10,7 @@ interprets the methods:
 ``rebuild``
     a derived figure rebuilt from the register's own inputs: ``match`` when the
     rebuilt value lies inside the interval the article's wording implies
-    (:func:`pbanalysis.register.implied_tolerance`), else ``differs``.
+    (:func:`pbanalysis.analysis.register.implied_tolerance`), else ``differs``.
 ``bracket``
     the claim implies a quantity (the figure itself or an expression over
     figures); official values bound that quantity in time or definition, and
@@ -32,14 +32,14 @@ interprets the methods:
     nothing available tests it; the reason says why.
 ``later_outcome``
     a target level (percent) against the later official outcome, ASCOF 1C(1A)
-    self-directed support in 2020-21 (:mod:`pbanalysis.what_next`): ``reached``
+    self-directed support in 2020-21 (:mod:`pbanalysis.analysis.what_next`): ``reached``
     when England stood at or above the target then, else ``not_reached``. It
     shows where things stood years after the target date, not whether the
     target was met on its date.
 
 Every reason is built from the templates in the checks file, filled from the
 data. A new method needs a function in :data:`METHODS`, its fields and
-outcomes in :mod:`pbanalysis.checks` and its sentences in the checks file.
+outcomes in :mod:`pbanalysis.analysis.checks` and its sentences in the checks file.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pbanalysis import checks as checks_mod
-from pbanalysis import measures, register
-from pbanalysis.errors import InputError
+from pbanalysis.analysis import checks as checks_mod
+from pbanalysis.analysis import measures, register
+from pbanalysis.core.errors import InputError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -156,12 +156,11 @@ def _ordinal(n: int) -> str:
 
 @dataclass
 class Context:
-    """What every method may read: the register, the official tables and the checks file."""
+    """What every method may read: the register, the official tables and the checks file's path."""
 
     reg: pd.DataFrame
     cy: pd.DataFrame
     nat: pd.DataFrame
-    doc: dict
     path: object
 
     def value(self, fid: str) -> float:
@@ -423,7 +422,7 @@ def _rank(ctx, row, entry) -> dict:
 
 
 def data_label(measure: str) -> str:
-    """The short name of a council measure (from :data:`pbanalysis.measures.VARIANCE_MEASURES`)."""
+    """The short name of a council measure (from :data:`pbanalysis.analysis.measures.VARIANCE_MEASURES`)."""
     return measures.VARIANCE_MEASURES.get(measure, measure).split(":")[0]
 
 
@@ -514,7 +513,7 @@ def _not_rebuildable(ctx, row, entry) -> dict:
 
 
 def _later_outcome(ctx, row, entry) -> dict:
-    from pbanalysis import what_next
+    from pbanalysis.analysis import what_next
 
     t = what_next.against_target(row["figure_id"], register_frame=ctx.reg)
     reached = t["england_pct"] >= t["target_pct"]
@@ -573,17 +572,17 @@ def check(
 ) -> pd.DataFrame:
     """The claims table: one row per register figure, with its status and evidence.
 
-    ``doc`` is the checks file (:func:`pbanalysis.checks.load_checks`), loaded
+    ``doc`` is the checks file (:func:`pbanalysis.analysis.checks.load_checks`), loaded
     from ``paths.CLAIM_CHECKS_YAML`` when not given. Columns:
     :data:`CLAIMS_COLUMNS`; ``reported``/``rebuilt`` in the figure's unit,
     ``rank``/``of`` for council claims, ``reason`` in full.
     """
-    from pbanalysis import paths
+    from pbanalysis.core import paths
 
     path = path if path is not None else paths.CLAIM_CHECKS_YAML
     if doc is None:
         doc = checks_mod.load_checks(path, figure_ids=reg["figure_id"])
-    ctx = Context(reg, cy, nat, doc, path)
+    ctx = Context(reg, cy, nat, path)
     rows = []
     for _, r in reg.iterrows():
         fid = r["figure_id"]
@@ -658,7 +657,7 @@ def check(
 
 def check_statuses(show_status: str | list[str]) -> list[str]:
     """The statuses to list: ``"all"`` gives :data:`STATUSES`; else a non-empty list of them, or ParameterError."""
-    from pbanalysis.errors import ParameterError
+    from pbanalysis.core.errors import ParameterError
 
     if show_status == "all":
         return list(STATUSES)

@@ -1,0 +1,6 @@
+"""Analysis: what the numbers say. The register of reported figures (``register``) and how each is
+checked (``checks``), the measures (``measures``), the claims check (``claims``) and the later ASCOF
+outcome (``what_next``). Nothing here draws or writes a page.
+
+Layer 4 of 7. May import: core, sources, build.
+"""
