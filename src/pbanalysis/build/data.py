@@ -71,6 +71,7 @@ _DTYPES = {
     "unit": str,
     "flag": str,
     "flag_reason": str,
+    "source_file": str,
     "source_code": str,
     "definition": str,
 }

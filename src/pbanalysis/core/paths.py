@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 DATA_DIR = ROOT / "data"
-#: Tidy extracts made by our code from the official files, plus the register
-#: of reported figures. Committed; never edited by hand.
+#: Tidy extracts made by our code from the official files (never edited by hand), beside the
+#: hand-curated inputs: the register of reported figures, their checks, origins and successors.
 RAW_DIR = DATA_DIR / "raw"
 #: Analysis-ready tables built by ``make data``. Not committed.
 PROCESSED_DIR = DATA_DIR / "processed"
