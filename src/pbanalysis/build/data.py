@@ -173,14 +173,14 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
         k.DEFINITION_BASIS,
         k.DEFINITION_NOTE,
         k.DP_CLIENTS_31MAR,
-        k.flag(k.DP_CLIENTS_31MAR),
+        k.DP_CLIENTS_31MAR_FLAG,
         k.HOME_CARE_CLIENTS_31MAR,
         k.DAY_CARE_CLIENTS_31MAR,
         k.MEALS_CLIENTS_31MAR,
         k.COMMUNITY_RECEIPTS_31MAR,
         k.PROXY_TAKEUP_PCT,
         k.DP_GROSS_COST_GBP000,
-        k.flag(k.DP_GROSS_COST_GBP000),
+        k.DP_GROSS_COST_GBP000_FLAG,
         k.DP_RECIPIENTS_31MAR,
         k.RECIPIENTS_SOURCE,
         k.DP_SPEND_PER_RECIPIENT_GBP,
@@ -283,18 +283,8 @@ def build_national_series(council_year: pd.DataFrame) -> pd.DataFrame:
     out[k.DEFINITION_BASIS] = eng[k.DEFINITION_BASIS]
     out[k.DEFINITION_NOTE] = eng[k.DEFINITION_NOTE]
     out["councils"] = cy.groupby("year")["council_code"].nunique()
-    for col in [
-        k.DP_CLIENTS_31MAR,
-        k.HOME_CARE_CLIENTS_31MAR,
-        k.DAY_CARE_CLIENTS_31MAR,
-        k.MEALS_CLIENTS_31MAR,
-        k.COMMUNITY_RECEIPTS_31MAR,
-        k.PROXY_TAKEUP_PCT,
-        k.DP_GROSS_COST_GBP000,
-        k.DP_RECIPIENTS_31MAR,
-        k.DP_SPEND_PER_RECIPIENT_GBP,
-    ]:
-        out[k.england(col)] = eng[col]
+    for col, england_col in k.ENGLAND_OF.items():
+        out[england_col] = eng[col]
     out[k.COUNCILS_WITH_PROXY] = cy.groupby("year")[k.PROXY_TAKEUP_PCT].count()
     out[k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT] = cy.groupby("year")[k.PROXY_TAKEUP_PCT].median().round(2)
     out[k.COUNCILS_WITH_DP_SPEND] = cy.groupby("year")[k.DP_GROSS_COST_GBP000].count()
@@ -327,10 +317,10 @@ def load_council_year() -> pd.DataFrame:
             "year": str,
             "council_code": str,
             "gss_code": str,
-            k.flag(k.DP_CLIENTS_31MAR): str,
+            k.DP_CLIENTS_31MAR_FLAG: str,
             k.DEFINITION_NOTE: str,
             k.SPEND_NOTE: str,
-            k.flag(k.DP_GROSS_COST_GBP000): str,
+            k.DP_GROSS_COST_GBP000_FLAG: str,
         },
         numeric_blank_is_missing=True,
     )
