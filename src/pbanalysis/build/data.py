@@ -30,12 +30,12 @@ from pbanalysis.core import keys as k
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError, ParameterError
-from pbanalysis.sources import lookup, pssex1
+from pbanalysis.sources import lookup, pssex1, pssex1_rules
 
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
 PROXY_DEFINITION = (
-    pssex1.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
+    pssex1_rules.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
     "home care, day care, meals and direct payments at 31 March, all ages (PSS-EX1 / RAP P2s). "
     "A person receiving two services counts twice in the denominator, so this understates the share "
     "of people. It is NOT NI 130 (clients and carers receiving self-directed support during the year "
@@ -56,7 +56,7 @@ RECONCILED = [
     ("unitcosts", k.DP_RECIPIENTS_31MAR, "all_adults", "18+"),
 ]
 
-#: The unit-cost table's recipients, before :func:`pbanalysis.sources.pssex1.spend_recipients` picks the count.
+#: The unit-cost table's recipients, before :func:`pbanalysis.sources.pssex1_rules.spend_recipients` picks the count.
 _UC_RECIPIENTS = k.DP_RECIPIENTS_31MAR + "_uc"
 
 _DTYPES = {
@@ -140,7 +140,7 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     out[k.DEFINITION_BASIS] = out[f"{k.DP_CLIENTS_31MAR}_basis"]
     out[k.DEFINITION_NOTE] = ""
     # Where the table's header and its counts disagree, the source module says what the count is.
-    for year, note in pssex1.dp_only_in_effect(activity, unitcosts).items():
+    for year, note in pssex1_rules.dp_only_in_effect(activity, unitcosts).items():
         rows = out["year"] == year
         out.loc[rows, k.DEFINITION_BASIS] = k.BASIS_DP_ONLY
         out.loc[rows, k.DEFINITION_NOTE] = note
@@ -150,13 +150,13 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     out[k.COMMUNITY_RECEIPTS_31MAR] = denom
     out[k.PROXY_TAKEUP_PCT] = (100 * out[k.DP_CLIENTS_31MAR] / denom.replace(0, np.nan)).round(2)
     gross = out[k.DP_GROSS_COST_GBP000]
-    out[k.DP_RECIPIENTS_31MAR], out[k.RECIPIENTS_SOURCE] = pssex1.spend_recipients(
+    out[k.DP_RECIPIENTS_31MAR], out[k.RECIPIENTS_SOURCE] = pssex1_rules.spend_recipients(
         out[_UC_RECIPIENTS], out[k.DP_CLIENTS_31MAR], gross
     )
     spend = 1000 * gross / out[k.DP_RECIPIENTS_31MAR].replace(0, np.nan)
-    not_credible = pssex1.spend_not_credible(gross, out[k.DP_RECIPIENTS_31MAR])
+    not_credible = pssex1_rules.spend_not_credible(gross, out[k.DP_RECIPIENTS_31MAR])
     out[k.DP_SPEND_PER_RECIPIENT_GBP] = spend.where(~not_credible).round(0)
-    out[k.SPEND_NOTE] = np.where(not_credible, pssex1.NOT_CREDIBLE_SPEND, "")
+    out[k.SPEND_NOTE] = np.where(not_credible, pssex1_rules.NOT_CREDIBLE_SPEND, "")
     meta = councils[["council_code", "council_name", "gss_code", "region", "council_type", "council_type_2008_09"]]
     out = out.merge(meta, on="council_code", how="left")
     out["council_type"] = lookup.council_type_in_year(out["year"], out["council_type"], out["council_type_2008_09"])
@@ -215,7 +215,7 @@ def validate_council_year(df: pd.DataFrame, path: Path | str | None = None) -> N
         )
     counts = df[df["area"] == "council"].groupby("year")["council_code"].nunique()
     for year, n in counts.items():
-        expected = pssex1.expected_councils(year)
+        expected = pssex1_rules.expected_councils(year)
         if n != expected:
             raise InputError(
                 path or paths.COUNCIL_YEAR_CSV, f"{expected} councils in {year}", column="council_code", found=str(n)
