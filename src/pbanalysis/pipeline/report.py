@@ -91,7 +91,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     """
     import time
 
-    from pbanalysis.outputs import index_page, runlog
+    from pbanalysis.outputs import datatables, index_page, runlog
     from pbanalysis.pipeline import runner
 
     t0 = time.time()
@@ -110,6 +110,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
+    datatables.write()  # the workbook and its CSVs, before the page that lists them
     index_page.write_index()
     runlog.write_report_log(everything, results, started=started, seconds=time.time() - t0)
     for r in failed:
