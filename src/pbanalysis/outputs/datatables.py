@@ -142,38 +142,39 @@ def ascof_files(raw_dir: Path | None = None) -> list[Path]:
     return sorted(Path(raw_dir or paths.RAW_DIR).glob(ASCOF_GLOB))
 
 
-def load_ascof(files: Sequence[Path] | None = None) -> tuple[pd.DataFrame, dict[str, str]]:
+def load_ascof(files: Sequence[Path] | None = None) -> tuple[pd.DataFrame, dict[str, Path]]:
     """Every ASCOF 1C extract, one year from one file: (the rows, {year: the file it comes from}).
 
     A year held by two extracts is taken from the one holding fewer years (an extract read
     straight from that year's official file, before a compilation of several years)."""
     from pbanalysis.sources import ascof
 
-    files = list(ascof_files() if files is None else files)
+    files = [Path(f) for f in (ascof_files() if files is None else files)]
     if not files:
         raise InputError(paths.RAW_DIR / ASCOF_GLOB, "at least one ASCOF 1C extract (run `make raw`)")
     frames = []
     for p in files:
-        df = ascof.load_1c(p)
-        missing = [c for c in ascof.EXTRACT_COLUMNS if c not in df.columns]
+        header = list(pd.read_csv(p, nrows=0).columns)
+        missing = [c for c in ascof.EXTRACT_COLUMNS if c not in header]
         if missing:
-            raise InputError(p, f"the ASCOF extract columns {', '.join(ascof.EXTRACT_COLUMNS)}", row=1, found=missing)
-        frames.append(df.assign(_file=p.name))
+            raise InputError(
+                p, f"the ASCOF extract columns {', '.join(ascof.EXTRACT_COLUMNS)}", row=1, found=", ".join(missing)
+            )
+        frames.append(ascof.load_1c(p).assign(_file=str(p)))
     rows = pd.concat(frames, ignore_index=True)
     years_in = rows.groupby("_file")["year"].nunique()
     source = {}
     for year, g in rows.groupby("year"):
-        source[year] = min(g["_file"].unique(), key=lambda f: (years_in[f], f))
+        source[year] = min(g["_file"].unique(), key=lambda f: (years_in[f], Path(f).name))
     keep = rows["_file"] == rows["year"].map(source)
-    return rows[keep].drop(columns="_file").reset_index(drop=True), dict(sorted(source.items()))
+    out = rows[keep].drop(columns="_file").reset_index(drop=True)
+    return out, {y: Path(f) for y, f in sorted(source.items())}
 
 
-def compiled_years(source: dict[str, str]) -> list[str]:
-    """The ASCOF years that come from an extract compiling several years' official files."""
-    per_file: dict[str, int] = {}
-    for f in source.values():
-        per_file[f] = per_file.get(f, 0) + 1
-    return [y for y, f in source.items() if per_file[f] > 1]
+def compiled_years(source: dict[str, Path]) -> list[str]:
+    """The ASCOF years taken from an extract that compiles several years' official files."""
+    years = {f: pd.read_csv(f, usecols=["year"], dtype=str)["year"].nunique() for f in set(source.values())}
+    return [y for y, f in source.items() if years[f] > 1]
 
 
 @dataclass
@@ -186,7 +187,7 @@ class Inputs:
     claims: pd.DataFrame
     sources: pd.DataFrame
     ascof: pd.DataFrame
-    ascof_source: dict[str, str]
+    ascof_source: dict[str, Path]
 
 
 def load_inputs() -> Inputs:
