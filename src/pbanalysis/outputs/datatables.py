@@ -45,9 +45,9 @@ from pbanalysis.core.reproducible_zip import normalise_file
 from pbanalysis.outputs.tables import Column, Table
 
 #: The workbook's file name, in the reports folder.
-WORKBOOK_NAME = "pbanalysis-data-tables.xlsx"
+WORKBOOK_NAME = paths.DATA_TABLES_XLSX.name
 #: The folder of the CSV files, in the reports folder.
-CSV_DIR_NAME = "data"
+CSV_DIR_NAME = paths.DATA_TABLES_DIR.name
 #: The ASCOF measure 1C extracts in ``data/raw``: the 2020-21 extract and any other year or years.
 ASCOF_GLOB = "ascof_1c_*.csv"
 
@@ -90,6 +90,7 @@ class Sheet:
 
     @property
     def csv_name(self) -> str:
+        """The CSV file's name: the sheet label in lower case (``england_by_year.csv``)."""
         return f"{self.label.lower()}.csv"
 
     def numeric_labels(self) -> list[str]:
@@ -114,6 +115,7 @@ class Sheet:
         return out
 
     def symbols_used(self) -> list[str]:
+        """The symbols the table's cells hold, in the order of :data:`pbanalysis.core.format.SYMBOLS`."""
         seen = set(self.cells().to_numpy().ravel().tolist()) if len(self.table.df) else set()
         return [s for s in fmt.SYMBOLS if s in seen]
 
@@ -390,6 +392,7 @@ GSS_ENTITY_TYPE = {"E06": "Unitary authority", "E08": "Metropolitan district", "
 
 
 def england_table(inp: Inputs) -> Sheet:
+    """England by year: the national series (:func:`pbanalysis.build.data.load_national_series`)."""
     nat = inp.national.copy()
     nat["basis_label"] = nat[k.DEFINITION_BASIS].map(_basis_label)
     e = k.england
@@ -439,6 +442,7 @@ _COUNCIL_ID = [
 
 
 def council_table(inp: Inputs) -> Sheet:
+    """Every council in every year (:func:`pbanalysis.build.data.load_council_year`)."""
     df = _council_rows(inp)
     cols = [
         *_COUNCIL_ID,
@@ -473,6 +477,7 @@ def council_table(inp: Inputs) -> Sheet:
 
 
 def rank_table(inp: Inputs) -> Sheet:
+    """Every council in every year with its ranks (:func:`pbanalysis.analysis.measures.councils_in_year`)."""
     from pbanalysis.analysis import measures
 
     df = _council_rows(inp)
@@ -507,6 +512,7 @@ def rank_table(inp: Inputs) -> Sheet:
 
 
 def ascof_table(inp: Inputs) -> Sheet:
+    """ASCOF 1C by council and year, every extract (:func:`pbanalysis.analysis.what_next.council_table`)."""
     from pbanalysis.analysis import what_next as wn
 
     meta = _councils_meta(inp.councils)
@@ -570,6 +576,7 @@ def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
 
 
 def claims_table(inp: Inputs) -> Sheet:
+    """Each reported figure's check (:func:`pbanalysis.analysis.claims.check`) with its article."""
     c = inp.claims.merge(inp.sources[["source_id", "publication", "headline", "published"]], on="source_id", how="left")
     c["rebuilt_flag"] = np.where(c["rebuilt"].isna(), "[z]", "")
     cols = [

@@ -5,7 +5,8 @@ Each notebook has one cell tagged ``parameters``, the only home of its defaults
 :func:`notebook_defaults`); named parameter sets live in
 ``notebooks/params/<notebook>.yaml``. ``make report`` calls :func:`build` once,
 which executes every stale run through :mod:`pbanalysis.pipeline.runner` (all cores,
-one fresh kernel per run), then writes the index page and ``reports/run.json``.
+one fresh kernel per run), then writes the data tables
+(:mod:`pbanalysis.outputs.datatables`), the index page and ``reports/run.json``.
 Every output is written to a temporary file and renamed into place, so a failed
 or killed run leaves the earlier outputs intact. Volatile metadata (timings) is
 stripped so two runs give the same executed notebooks.
