@@ -719,7 +719,8 @@ def _gptable(sheet: Sheet, stamp: dict):
 
     cells = sheet.cells()
     subtitles = [
-        "Notes on this table: " + " ".join(f"$${key}$$" for key in sheet.note_keys),
+        # gptables moves each marker to the end of its text, as [note N]
+        "Notes on this table: " + "".join(f"$${key}$$" for key in sheet.note_keys),
         f"Built from pbanalysis commit {(stamp['commit'] or 'not recorded')[:12]}, dated {stamp['date']}.",
         *sheet.subtitles,
     ]
