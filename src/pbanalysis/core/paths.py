@@ -32,6 +32,9 @@ CLAIMS_CSV = REPORTS_DIR / "claims.csv"
 INDEX_HTML = REPORTS_DIR / "index.html"
 #: The run log of the last `make report` / `make briefings` (commit, versions, input hashes, runs).
 RUN_JSON = REPORTS_DIR / "run.json"
+#: The data tables (pbanalysis.outputs.datatables): the workbook, and one CSV per table in data/.
+DATA_TABLES_XLSX = REPORTS_DIR / "pbanalysis-data-tables.xlsx"
+DATA_TABLES_DIR = REPORTS_DIR / "data"
 
 # --- data/raw ---------------------------------------------------------------
 PSSEX1_ACTIVITY_CSV = RAW_DIR / "pssex1_activity.csv"
