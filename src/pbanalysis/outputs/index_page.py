@@ -70,7 +70,12 @@ def built(git: dict | None = None, when: str | None = None) -> dict:
     git = runlog.git_state() if git is None else git
     when = when or runlog.now()
     commit = git.get("commit")
-    return {"commit": commit[:12] if commit else None, "dirty": bool(git.get("dirty")), "date": when[:10], "time": when[11:16]}
+    return {
+        "commit": commit[:12] if commit else None,
+        "dirty": bool(git.get("dirty")),
+        "date": when[:10],
+        "time": when[11:16],
+    }
 
 
 def built_from_line(git: dict | None = None, when: str | None = None) -> str:
@@ -326,7 +331,7 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
     claims = _load_claims()
     points: list[str] = []
     if claims is not None:
-        points = main_points.main_points(main_points.load())
+        points = main_points.main_points(main_points.load(claims))
     briefings = paths.BRIEFINGS_DIR / "index.html"
     return {
         "built": built(git, when),

@@ -74,13 +74,15 @@ class Inputs:
     later: dict
 
 
-def load() -> Inputs:
-    """The inputs as ``make report`` leaves them: reports/claims.csv and the processed tables."""
+def load(claims: pd.DataFrame | None = None) -> Inputs:
+    """The inputs as ``make report`` leaves them: the claims table (``claims``, else
+    reports/claims.csv), the targets of the checks file and the processed tables."""
     from pbanalysis.analysis import measures, what_next
     from pbanalysis.build import data
     from pbanalysis.core import paths
 
-    claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
+    if claims is None:
+        claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
     reported = claims.set_index("figure_id")["reported"]
     targets = [
         {"value": float(reported[t["figure"]]), "date": t["date"], "label": t["label"]}
@@ -108,9 +110,7 @@ def verdicts(i: Inputs) -> str | None:
     reached, missed = int(counts.get("reached", 0)), int(counts.get("not_reached", 0))
     tested = held + failed + reached + missed
     articles = c["source_id"].nunique()
-    head = (
-        f"Of the {fmt.count(len(c))} figures in the {words(articles)} {_plural(articles, 'article', 'articles')}, "
-    )
+    head = f"Of the {fmt.count(len(c))} figures in the {words(articles)} {_plural(articles, 'article', 'articles')}, "
     if not tested:
         return head + "none could be tested against official data."
     parts = []

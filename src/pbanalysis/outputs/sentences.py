@@ -98,7 +98,9 @@ def level(b: _Numbers) -> str | None:
     if pd.notna(at["england"]):
         comps.append(f"{_rel(at['council'], at['england'])} England ({fmt.pct(at['england'])})")
     if pd.notna(at["region_median"]):
-        comps.append(f"{_rel(at['council'], at['region_median'])} the {b.region} median ({fmt.pct(at['region_median'])})")
+        comps.append(
+            f"{_rel(at['council'], at['region_median'])} the {b.region} median ({fmt.pct(at['region_median'])})"
+        )
     return text + (", " + " and ".join(comps) if comps else "") + "."
 
 
@@ -120,7 +122,9 @@ def change(b: _Numbers) -> str | None:
     diff = fmt.rounded(z - a, 1)
     word = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
     text = f"On the same count definition, its proxy take-up {word}"
-    text += f" from {fmt.pct(a)} in {run[0]} to {fmt.pct(z)} in {run[-1]}" if diff else f" between {run[0]} and {run[-1]}"
+    text += (
+        f" from {fmt.pct(a)} in {run[0]} to {fmt.pct(z)} in {run[-1]}" if diff else f" between {run[0]} and {run[-1]}"
+    )
     ea, ez = s.loc[run[0], "england"], s.loc[run[-1], "england"]
     if diff and pd.notna(ea) and pd.notna(ez):
         text += f" ({fmt.points(abs(diff))}; England {fmt.pct(ea)} to {fmt.pct(ez)})"
@@ -177,7 +181,9 @@ def spend(b: _Numbers) -> str | None:
     at = _at(b)
     if pd.isna(at[k.DP_SPEND_PER_RECIPIENT_GBP]):
         return None
-    return f"In {b.year} its gross spend on direct payments was {fmt.gbp(at[k.DP_SPEND_PER_RECIPIENT_GBP])} per recipient."
+    return (
+        f"In {b.year} its gross spend on direct payments was {fmt.gbp(at[k.DP_SPEND_PER_RECIPIENT_GBP])} per recipient."
+    )
 
 
 #: The rules in reading order; :data:`FILL` rules are used only to reach three sentences.
