@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pbanalysis.core import format as fmt
+from pbanalysis.core import keys as k
 
 #: Statuses by what they say of a figure.
 HELD = ("match", "consistent")
@@ -156,7 +157,7 @@ def _target_year(i: Inputs) -> str | None:
 def national_takeup(i: Inputs) -> str | None:
     """England's proxy take-up in the first year of the tables and in the first target's year."""
     year = _target_year(i)
-    n = i.national.dropna(subset=["england_proxy_takeup_pct"]).set_index("year")
+    n = i.national.dropna(subset=[k.england(k.PROXY_TAKEUP_PCT)]).set_index("year")
     if year is None or year not in n.index or n.index[0] == year:
         return None
     first = n.index[0]
@@ -164,10 +165,10 @@ def national_takeup(i: Inputs) -> str | None:
     t = i.targets[0]
     text = (
         "England's proxy take-up (people on direct payments as a share of people receiving community "
-        f"services, the nearest official measure) was {fmt.pct(a['england_proxy_takeup_pct'])} at "
-        f"{_when(_year_end(first))} and {fmt.pct(z['england_proxy_takeup_pct'])} at {_when(_year_end(year))}"
+        f"services, the nearest official measure) was {fmt.pct(a[k.england(k.PROXY_TAKEUP_PCT)])} at "
+        f"{_when(_year_end(first))} and {fmt.pct(z[k.england(k.PROXY_TAKEUP_PCT)])} at {_when(_year_end(year))}"
     )
-    if a["definition_basis"] != z["definition_basis"]:
+    if a[k.DEFINITION_BASIS] != z[k.DEFINITION_BASIS]:
         text += " (on different count definitions)"
     return text + f", against a target of {fmt.pct(t['value'])} {t['label']}."
 
@@ -183,22 +184,22 @@ def council_spread(i: Inputs) -> str | None:
     if len(ranked) < 2:
         return None
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
-    med = ranked["proxy_takeup_pct"].median()
+    med = ranked[k.PROXY_TAKEUP_PCT].median()
     text = (
-        f"In {year}, proxy take-up ranged from {fmt.pct(top['proxy_takeup_pct'])} in {top['council_name']} "
-        f"to {fmt.pct(bottom['proxy_takeup_pct'])} in {bottom['council_name']} across the "
+        f"In {year}, proxy take-up ranged from {fmt.pct(top[k.PROXY_TAKEUP_PCT])} in {top['council_name']} "
+        f"to {fmt.pct(bottom[k.PROXY_TAKEUP_PCT])} in {bottom['council_name']} across the "
         f"{fmt.count(len(ranked))} councils with a value; the median council stood at {fmt.pct(med)}"
     )
     if i.targets:
         t = i.targets[0]["value"]
-        at = int((ranked["proxy_takeup_pct"] >= t).sum())
+        at = int((ranked[k.PROXY_TAKEUP_PCT] >= t).sum())
         text += f", and {fmt.count(at)} {_plural(at, 'was', 'were')} at or above {fmt.pct(t)}"
     return text + "."
 
 
 def spend(i: Inputs) -> str | None:
     """England's gross spend on direct payments in the first and last years that have it."""
-    s = i.national.set_index("year")["england_dp_gross_cost_gbp000"] / 1000
+    s = i.national.set_index("year")[k.england(k.DP_GROSS_COST_GBP000)] / 1000
     have = s.dropna()
     if len(have) < 2:
         return None
