@@ -450,3 +450,37 @@ def test_the_word_template_puts_no_heading_above_a_chart():
         if "{{ c.image }}" in p.text:
             before = [q for q in paras[:i] if q.text.strip() and not q.text.startswith("{%")][-1]
             assert "c.title" not in before.text and before.text == "Charts"
+
+
+def test_a_headline_chart_is_the_run_drawn_for_the_main_points_year(tmp_path, monkeypatch):
+    import json
+
+    from pbanalysis.outputs import index_page
+
+    figures, html_dir = tmp_path / "figures", tmp_path / "html"
+    figures.mkdir()
+    html_dir.mkdir()
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "FIGURES_DIR", figures)
+    monkeypatch.setattr(paths, "HTML_DIR", html_dir)
+    for suffix, year in (("", "2009-10"), ("--y2010_11", "2010-11")):
+        (figures / f"variance_rank{suffix}.svg").write_text("<svg/>", encoding="utf-8")
+        (figures / f"variance_rank{suffix}.json").write_text(json.dumps({"year": year}), encoding="utf-8")
+        (figures / f"variance_rank{suffix}.alt.txt").write_text(f"Bar chart, {year}", encoding="utf-8")
+    (html_dir / "variance--y2010_11.html").write_text("", encoding="utf-8")
+    anchor = index_page.chart_anchor("variance", "variance_rank")
+    chart = next(c for c in index_page.headline_charts("2010-11") if c["src"].startswith("figures/variance_rank"))
+    assert chart["src"] == "figures/variance_rank--y2010_11.svg" and chart["alt"] == "Bar chart, 2010-11"
+    assert chart["href"] == f"html/variance--y2010_11.html#{anchor}"
+    chart = next(c for c in index_page.headline_charts("2013-14") if c["src"].startswith("figures/variance_rank"))
+    assert chart["src"] == "figures/variance_rank.svg" and chart["href"].startswith("html/variance--default.html")
+
+
+def test_a_chart_links_to_the_heading_it_is_drawn_under():
+    from pbanalysis.outputs import index_page
+
+    for chart, notebook, _ in index_page.HEADLINE_CHARTS:
+        anchor = index_page.chart_anchor(notebook, chart)
+        cells = index_page._notebook_cells(notebook)
+        marks = "".join(index_page._source(c) for c in cells if c["cell_type"] == "markdown")
+        assert f'id="{anchor}"' in marks or anchor.replace("-", " ") in marks, (chart, anchor)

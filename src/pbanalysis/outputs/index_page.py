@@ -111,14 +111,21 @@ def notebook_intro(name: str) -> tuple[str, str]:
     return title, re.sub(r"\*+([^*]+)\*+", r"\1", " ".join(plain))
 
 
+def _heading_id(heading: str) -> str:
+    """The id the HTML export gives a markdown heading: its text with spaces as hyphens."""
+    return heading.strip().replace(" ", "-")
+
+
 def chart_anchor(notebook: str, chart: str) -> str:
-    """The section anchor (``id="..."`` of a heading) under which ``notebook`` draws ``chart``; '' if none."""
+    """The anchor of the section under which ``notebook`` draws ``chart``: the ``id="..."`` a
+    section sets, else the id the HTML export gives its heading; '' if there is none."""
     anchor = ""
     for cell in _notebook_cells(notebook):
         src = _source(cell)
         if cell["cell_type"] == "markdown":
             ids = re.findall(r'id="([^"]+)"', src)
-            anchor = ids[-1] if ids else anchor
+            headings = re.findall(r"^#{2,6}\s+(.+)$", src, flags=re.MULTILINE)
+            anchor = ids[-1] if ids else _heading_id(headings[-1]) if headings else anchor
         elif re.search(rf"draw\(\s*['\"]{re.escape(chart)}['\"]", src):
             return anchor
     return ""
@@ -134,24 +141,40 @@ def section_link(section: str) -> str:
     return _html_page(notebook) + (f"#{anchor}" if anchor else "")
 
 
-def headline_charts() -> list[dict]:
-    """The headline charts that exist in ``reports/figures/``: ``src``, ``alt``, ``caption``, ``href``, ``png``."""
+def _chart_file(chart: str, year: str | None) -> tuple[Path, str]:
+    """The chart's SVG and its parameter set: the run drawn for ``year`` where there is one (its
+    numbers say so), else the default run."""
+    default = paths.FIGURES_DIR / f"{chart}.svg"
+    if year:
+        for svg in sorted(paths.FIGURES_DIR.glob(f"{chart}--*.svg")):
+            numbers = svg.with_suffix(".json")
+            if numbers.exists() and json.loads(numbers.read_text(encoding="utf-8")).get("year") == year:
+                return svg, svg.stem.partition("--")[2]
+    return default, "default"
+
+
+def headline_charts(year: str | None = None) -> list[dict]:
+    """The headline charts that exist in ``reports/figures/`` (each drawn for ``year`` where a run
+    draws it for that year, so the charts and the main points speak of the same year): ``src``,
+    ``alt``, ``caption``, ``href`` (its notebook section), ``png``, ``notebook``."""
     out = []
     for chart, notebook, caption in HEADLINE_CHARTS:
-        svg = paths.FIGURES_DIR / f"{chart}.svg"
+        svg, pset = _chart_file(chart, year)
         png = svg.with_suffix(".png")
         img = svg if svg.exists() else png
         if not img.exists():
             continue
         alt_p = svg.with_suffix(".alt.txt")
         anchor = chart_anchor(notebook, chart)
+        if not (paths.HTML_DIR / f"{notebook}--{pset}.html").exists():
+            pset = "default"
         out.append(
             {
                 "src": img.relative_to(paths.REPORTS_DIR).as_posix(),
                 "png": png.relative_to(paths.REPORTS_DIR).as_posix() if png.exists() else "",
                 "alt": " ".join(alt_p.read_text(encoding="utf-8").split()) if alt_p.exists() else caption,
                 "caption": caption,
-                "href": section_link(f"{notebook}#{anchor}" if anchor else notebook),
+                "href": _html_page(notebook, pset) + (f"#{anchor}" if anchor else ""),
                 "notebook": notebook_intro(notebook)[0],
             }
         )
@@ -330,13 +353,15 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
 
     claims = _load_claims()
     points: list[str] = []
+    year = None
     if claims is not None:
-        points = main_points.main_points(main_points.load(claims))
+        inputs = main_points.load(claims)
+        points, year = main_points.main_points(inputs), main_points.target_year(inputs)
     briefings = paths.BRIEFINGS_DIR / "index.html"
     return {
         "built": built(git, when),
         "main_points": points,
-        "charts": headline_charts(),
+        "charts": headline_charts(year),
         "notebooks": notebook_sections(claims),
         "claims": claims_rows(claims) if claims is not None else [],
         "statuses": status_table(claims) if claims is not None else [],

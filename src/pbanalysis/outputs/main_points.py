@@ -146,7 +146,7 @@ def untested(i: Inputs) -> str | None:
     return f"Of the other {fmt.count(rest)}, {_listed(parts, '; ')}."
 
 
-def _target_year(i: Inputs) -> str | None:
+def target_year(i: Inputs) -> str | None:
     """The last year of the national series whose 31 March falls on or before the first target's date."""
     if not i.targets:
         return None
@@ -156,7 +156,7 @@ def _target_year(i: Inputs) -> str | None:
 
 def national_takeup(i: Inputs) -> str | None:
     """England's proxy take-up in the first year of the tables and in the first target's year."""
-    year = _target_year(i)
+    year = target_year(i)
     n = i.national.dropna(subset=[k.england(k.PROXY_TAKEUP_PCT)]).set_index("year")
     if year is None or year not in n.index or n.index[0] == year:
         return None
@@ -177,7 +177,7 @@ def council_spread(i: Inputs) -> str | None:
     """The highest, lowest and median council on proxy take-up in the first target's year."""
     from pbanalysis.analysis import measures
 
-    year = _target_year(i)
+    year = target_year(i)
     if year is None:
         return None
     ranked = measures.councils_in_year(i.council_year, year)

@@ -216,4 +216,5 @@ def later(council: dict, england: dict, year: str) -> str:
             f"{v['council_name']} supported in the community received self-directed support and "
             f"{fmt.pct(v['dp_pct'])} direct payments (England {fmt.pct(england['sds_pct'])} and {fmt.pct(england['dp_pct'])})."
         )
-    return f"In {year}, ASCOF 1C: {v['note']}"
+    note = str(v.get("note") or "no value is published").strip()
+    return f"In {year}, no ASCOF 1C value can be given for {v['council_name']}. {note}"
