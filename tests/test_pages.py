@@ -145,6 +145,10 @@ def artefacts(page: str, ids: set[str]) -> list[str]:
     for fid in ids:
         if re.search(rf"(?<![\w-]){re.escape(fid)}(?![\w-])", text):
             found.append(f"register id {fid!r} outside its id column")
+    for m in _SNAKE.finditer(text):
+        is_file = re.match(r"\.(csv|xlsx|json|yaml|html|docx|png|svg)\b", text[m.end() :])
+        if m.group(0) not in ids and not is_file:
+            found.append(f"code key {m.group(0)!r} in ...{text[max(0, m.start() - 40) : m.end() + 20]}")
     return found
 
 
@@ -168,6 +172,7 @@ def artefacts(page: str, ids: set[str]) -> list[str]:
         ("<p>[Hackney, marked [x]]</p>", "repr"),
         ("<p>['a', 'b']</p>", "repr"),
         ("<p>pb_holders_ongoing_mar2010: Consistent</p>", "register id"),
+        ("<p>the wording 'rounded_hundred_thousand' allows</p>", "code key"),
     ],
 )
 def test_the_checker_finds_each_artefact(bad, what, figure_ids):
@@ -339,6 +344,16 @@ def test_the_claims_table_sorts_and_searches_with_no_network(site, claims_table)
 
 
 @pytest.mark.slow
+def test_the_councils_list_sorts_and_searches_with_no_network(site):
+    page = (site / "briefings" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", page)
+    assert '<table id="councils-table" class="sortable">' in page and 'data-filter="councils-table"' in page
+    assert "table.sortable" in page
+    for council in SAMPLE_COUNCILS:
+        assert f'<a href="{council.lower()}/index.html">{council}</a>' in page
+
+
+@pytest.mark.slow
 def test_downloads_list_the_files_that_exist_with_their_sizes(site):
     from pbanalysis.outputs import pages
 
@@ -374,7 +389,9 @@ def test_about_the_data_names_sources_licences_and_what_the_data_cannot_show(sit
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("page", ["index.html", *(f"briefings/{c.lower()}/index.html" for c in SAMPLE_COUNCILS)])
+@pytest.mark.parametrize(
+    "page", ["index.html", "briefings/index.html", *(f"briefings/{c.lower()}/index.html" for c in SAMPLE_COUNCILS)]
+)
 def test_pages_have_no_notebook_artefacts(site, page, figure_ids):
     found = artefacts((site / page).read_text(encoding="utf-8"), figure_ids)
     assert found == [], "\n".join(found[:20])
@@ -395,7 +412,7 @@ def test_briefing_page_gives_each_source_once_and_explains_its_symbols(site):
 
 def test_pages_are_rendered_from_templates_not_assembled_in_python():
     """No module of the outputs layer writes markup: the pages' tags live in templates/."""
-    for module in ("index_page", "briefing", "main_points", "pages", "sentences"):
+    for module in ("index_page", "briefing", "briefing_docx", "main_points", "pages", "sentences"):
         src = (paths.ROOT / "src" / "pbanalysis" / "outputs" / f"{module}.py").read_text(encoding="utf-8")
         strings = [
             n.value

@@ -320,17 +320,29 @@ def about_sources() -> list[dict]:
     return out
 
 
+def _publication(name: str) -> str:
+    """An article's publication as a reader reads it: 'Local Government Chronicle (LGC),
+    publication inferred' for a register entry that says it was inferred from the text."""
+    title, _, note = name.partition(" - ")
+    return f"{title}, publication inferred" if "inferred" in note else title
+
+
+def _headline(text: str) -> str:
+    """A headline without the register's note on how it was shortened."""
+    return re.sub(r"\s*\(shortened;[^)]*\)", "", text).strip()
+
+
 def articles() -> list[dict]:
-    """The five articles of the register: label, headline, whether the date is stated or estimated."""
+    """The five articles of the register: publication, date (and whether it is estimated), headline."""
     from pbanalysis.analysis import register
 
     return [
         {
             "id": s["source_id"],
-            "publication": s["publication"],
+            "publication": _publication(s["publication"]),
             "published": s["published"],
             "estimated": s["date_basis"] != "stated",
-            "headline": s["headline"],
+            "headline": _headline(s["headline"]),
         }
         for _, s in register.load_sources().iterrows()
     ]
