@@ -47,22 +47,23 @@ def file_size(n_bytes: int) -> str:
 
 def downloads(reports: Path | None = None) -> list[dict]:
     """The data files a reader can download from the report, those that exist: ``name``,
-    ``href`` (relative to ``reports/``), ``size`` and ``what``. The claims table, the workbook
-    and every file in ``reports/data/``."""
+    ``href`` (relative to ``reports/``), ``size`` and ``what``. The workbook and each table's CSV
+    (:func:`pbanalysis.outputs.datatables.downloads`), then the claims table."""
+    from pbanalysis.outputs import datatables
+
     r = Path(reports or paths.REPORTS_DIR)
-    found = []
-    wanted = [
-        (r / "pbanalysis-data-tables.xlsx", "Every table of the report, one sheet each, with notes (Excel workbook)"),
-        (r / paths.CLAIMS_CSV.name, "Every reported figure, its check and its evidence (CSV)"),
+    found = [
+        {"name": Path(rel).name, "href": rel, "size": file_size(size), "what": title}
+        for rel, title, size in datatables.downloads(r)
     ]
-    data_dir = r / "data"
-    if data_dir.is_dir():
-        for f in sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            kind = f.suffix.lstrip(".").upper() or "file"
-            wanted.append((f, f"{f.stem.replace('_', ' ').replace('-', ' ').capitalize()} ({kind})"))
-    for f, what in wanted:
-        if f.is_file():
-            found.append(
-                {"name": f.name, "href": f.relative_to(r).as_posix(), "size": file_size(f.stat().st_size), "what": what}
-            )
+    claims = r / paths.CLAIMS_CSV.name
+    if claims.is_file():
+        found.append(
+            {
+                "name": claims.name,
+                "href": claims.relative_to(r).as_posix(),
+                "size": file_size(claims.stat().st_size),
+                "what": "Every reported figure, its check and its evidence (CSV)",
+            }
+        )
     return found
