@@ -693,7 +693,7 @@ def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFra
     out = pd.concat([out, extra], ignore_index=True)
     for y in ys:
         out[y] = pd.to_numeric(out[y], errors="coerce").astype(float)
-    out["rank"] = pd.to_numeric(out["rank"], errors="coerce").astype(float)
+    out["rank"] = pd.array(pd.to_numeric(out["rank"], errors="coerce"), dtype="Int64")
     return out
 
 
