@@ -17,6 +17,7 @@ import os
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -28,6 +29,10 @@ from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.outputs.tables import STYLE, Column, Table
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
+    from matplotlib.figure import Figure
 
 #: The explorer draws for a screen: a 16:9 chart 1000 pixels wide.
 SCREEN_DPI = 100
@@ -51,7 +56,7 @@ class Shown:
     csv_name: str
 
 
-def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI):
+def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) -> tuple[Figure, str, dict]:
     """The view's chart: lines over the years shown, or bars for one year. Returns (fig, alt, numbers)."""
     m = v.measure
     subtitle = f"{m.definition}"
@@ -76,7 +81,7 @@ def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI):
     return charts.bars(values, m.kind, f"{m.header}, {year}", v.title, subtitle, v.source, lines, size, dpi)
 
 
-def png_bytes(fig) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     """A figure as PNG bytes at its own resolution, then closed."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
@@ -194,11 +199,14 @@ class Page:
     """One view as a plain page (chart, rank, what the articles said, table), with no widgets: what
     the report's HTML shows, where no kernel answers the controls."""
 
-    def __init__(self, council: str, measure: str, years: object, comparators: str, named=()):
+    def __init__(
+        self, council: str, measure: str, years: object, comparators: str, named: list[str] | tuple[str, ...] = ()
+    ):
         self.shown = render(explore.view(council, measure, years, comparators, named))
 
     @property
     def view(self) -> explore.View:
+        """The view shown."""
         return self.shown.view
 
     def _repr_html_(self) -> str:
@@ -206,7 +214,12 @@ class Page:
 
 
 def explorer(
-    council: str, measure: str, years: object, comparators: str, named=(), static: bool = False
+    council: str,
+    measure: str,
+    years: object,
+    comparators: str,
+    named: list[str] | tuple[str, ...] = (),
+    static: bool = False,
 ) -> Explorer | Page:
     """The explorer with its controls (:class:`Explorer`), or with ``static`` its view as a plain page
     (:class:`Page`) for an HTML export, which has no kernel to answer the controls."""
@@ -366,7 +379,7 @@ class Explorer:
 
     # -- display ----------------------------------------------------------------------------
 
-    def static(self):
+    def static(self) -> HTML:
         """The current view as plain HTML (an IPython HTML object), for a page without a kernel."""
         from IPython.display import HTML
 
