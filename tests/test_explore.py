@@ -252,7 +252,7 @@ def test_the_chart_has_a_title_stating_the_finding_and_a_source_line(t):
     assert numbers["breaks"] == ["2009-10", "2010-11"] and "Somerset" in alt
     plt.close(fig)
     fig, alt, numbers = shown.chart(explore.view("Somerset", years="2010-11", t=t))
-    assert "Somerset" in numbers["values"] and set(numbers["lines"]) == {"England", "Median"}
+    assert "Somerset" in numbers["values"] and set(numbers["lines"]) == {"England", "Median of South West councils"}
     plt.close(fig)
 
 

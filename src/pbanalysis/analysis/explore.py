@@ -747,7 +747,8 @@ def _title(c, m, ys, series, rank, ranked, label, basis) -> str:
     have = s["value"].dropna()
     if not len(have):
         span = ys[0] if len(ys) == 1 else f"{ys[0]} to {last}"
-        return f"{c['name']}: no {m.short} value in {span}"
+        why = ": its boundary changed before then" if flag == "[z]" else f" ({fmt.symbol(flag)})"
+        return f"{c['name']}: no {m.short} value in {span}{why}"
     if pd.isna(v):
         return f"{c['name']}: {m.short} {m.text(have.iloc[-1])} in {have.index[-1]}; no value in {last} ({fmt.symbol(flag)})"
     ranked_text = f", {fmt.ordinal(rank)} of {ranked} councils" if rank else ""

@@ -144,20 +144,23 @@ def bars(
         if chosen:
             tick.set_color(DARK_BLUE)
             tick.set_fontweight("bold")
+    drawn = 0
     for (label, value), colour in zip(lines, [DARK_GREY, TURQUOISE]):
         if value is None or pd.isna(value):
             continue
         ax.axvline(value, color=colour, linestyle="--", linewidth=1)
-        ax.text(
-            value,
-            1.0,
-            f" {label}: {_text(kind, value)}",
+        # Stacked above the plot, one line each, so two close reference lines keep readable labels.
+        ax.annotate(
+            f"{label}: {_text(kind, value)}",
+            (value, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, 2 + 11 * drawn),
+            textcoords="offset points",
             color=colour,
-            transform=ax.get_xaxis_transform(),
             va="bottom",
             fontsize=8,
-            rotation=0,
         )
+        drawn += 1
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x")

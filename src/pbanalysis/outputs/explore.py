@@ -77,7 +77,7 @@ def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) 
     )
     lines = [("England", t.loc[t["role"] == "england", year].iloc[0])]
     if v.comparators != "named":
-        lines.append(("Median", t.loc[t["role"] == "median", year].iloc[0]))
+        lines.append((f"Median of {v.comparator_label}", t.loc[t["role"] == "median", year].iloc[0]))
     return charts.bars(values, m.kind, f"{m.header}, {year}", v.title, subtitle, v.source, lines, size, dpi)
 
 
