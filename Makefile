@@ -86,10 +86,12 @@ lab: $(STAMP) $(PROCESSED) $(LAB_OVERRIDES) ## Open JupyterLab on notebooks/ wit
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
-# One kernel per open page; a kernel whose page is gone is ended after 15 idle minutes.
+# One kernel per open page; a kernel whose page is gone is ended after 15 idle minutes. The page
+# template (jupyter/voila/templates/pbanalysis) is Voila's own without its request to a CDN.
 explore: $(STAMP) $(PROCESSED) ## Serve the council explorer as a web app on http://127.0.0.1:8866 (PORT=...); Ctrl-C stops it
 	@echo "The council explorer: http://127.0.0.1:$(PORT)/  (this machine only; Ctrl-C stops it)"
-	$(VENV)/bin/voila notebooks/explore.ipynb --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+	JUPYTER_PATH=$(abspath jupyter) $(VENV)/bin/voila notebooks/explore.ipynb --template=pbanalysis \
+	  --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
 	  --Voila.port_retries=0 --strip_sources=True --show_tracebacks=False \
 	  --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
 

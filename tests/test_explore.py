@@ -335,6 +335,8 @@ def test_make_explore_serves_the_page_on_loopback_and_stops_by_pid():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        # As in a terminal, where Ctrl-C reaches the server (a shell's background job would ignore it).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline, page, status = time.monotonic() + 120, "", None
@@ -365,3 +367,5 @@ def test_make_explore_serves_the_page_on_loopback_and_stops_by_pid():
             pytest.fail("the server did not stop within 15 s of Ctrl-C")
     out = proc.stdout.read().decode()
     assert f"http://127.0.0.1:{port}/" in out
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0, "the server still listens after Ctrl-C"

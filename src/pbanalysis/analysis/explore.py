@@ -520,9 +520,9 @@ def _register_mentions(council_name: str, reg: pd.DataFrame | None = None) -> li
                 "figure_id": r.figure_id,
                 "statement": r.statement,
                 "value": value,
-                "period": r.period,
+                "period": str(r.period).removeprefix("FY"),
                 "publication": where,
-                "text": f"{r.statement} Reported value: {value}; period {r.period}; {where}.",
+                "text": f"{r.statement} Reported value: {value}; period {str(r.period).removeprefix('FY')}; {where}.",
             }
         )
     return out
@@ -682,8 +682,8 @@ def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFra
         {
             "name": [f"Median of {label}", "England"],
             "role": ["median", "england"],
-            "region": "",
-            "council_type": "",
+            "region": "[z]",  # a median or England has no region or type
+            "council_type": "[z]",
             **{y: [med.get(y, np.nan), eng.get(y, np.nan)] for y in ys},
             **{f"{y}_flag": "" for y in ys},
             "rank": None,

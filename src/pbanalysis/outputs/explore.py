@@ -111,7 +111,7 @@ def table(v: explore.View) -> Table:
         v.table,
         cols,
         title=f"{m.header}: {v.council['name']} and {v.comparator_label}, {v.year_label}",
-        source=v.source,
+        source=v.source.removeprefix("Source: "),  # the table prints its own "Source:"
         notes=notes,
         name="explore",
     )
