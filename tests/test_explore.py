@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import explore
+from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.outputs import explore as shown
@@ -220,9 +221,35 @@ def test_the_table_reads_in_words_with_units_and_symbols(t):
     assert frame.iloc[0]["Council"] == "Somerset"
     assert list(frame["Council"].iloc[-2:]) == ["Median of South West councils", "England"]
     assert frame.iloc[-1].iloc[-1] == "[z]"
-    assert all(re.fullmatch(r"\d+\.\d%|\[[cxz]\]", c) for c in frame.iloc[:, 1:-1].to_numpy().ravel())
+    assert all(re.fullmatch(r"\d+\.\d%|\[[cxz]\]", c) for c in frame.iloc[:, 1:-2].to_numpy().ravel())
+    assert all(re.fullmatch(r"-?\d+\.\d|\[[cxz]\]", c) for c in frame.iloc[:, -2])  # change, in points
     html = tab.html()
     assert "Source: " in html and "NHS" in html and "<th" in html and "index" not in html.lower()
+
+
+def test_the_change_over_the_years_is_given_only_on_one_definition(t):
+    v = explore.view("Somerset", t=t)
+    row = v.table.iloc[0]
+    assert row["change"] == pytest.approx(row["2013-14"] - row["2008-09"])  # both years count direct payments only
+    frame = shown.table(v).frame()
+    assert frame.iloc[0]["Change, 2008-09 to 2013-14 (percentage points)"] == fmt.number(row["change"], 1)
+    across = explore.view("Somerset", years=("2009-10", "2013-14"), t=t)
+    assert across.table["change"].isna().all() and set(across.table["change_flag"]) == {"[z]"}
+    assert any("different definitions" in n for n in shown.table(across).all_notes())
+    assert "change" not in explore.view("Somerset", years="2010-11", t=t).table
+
+
+def test_the_chart_never_joins_two_years_across_a_definition_change(t):
+    import matplotlib.pyplot as plt
+
+    from pbanalysis.charts.style import DARK_BLUE, DEFINITION_CHANGE_GID
+
+    fig, _, _ = shown.chart(explore.view("Somerset", t=t))
+    ax = fig.axes[0]
+    council = [ln for ln in ax.get_lines() if ln.get_color() == DARK_BLUE and ln.get_gid() != DEFINITION_CHANGE_GID]
+    assert [len(ln.get_xdata()) for ln in council] == [1, 1, 4]  # 2008-09 | 2009-10 | 2010-11 to 2013-14
+    assert len([ln for ln in ax.get_lines() if ln.get_gid() == DEFINITION_CHANGE_GID]) == 2
+    plt.close(fig)
 
 
 def test_the_csv_is_the_table_with_symbols_for_missing_values(t):
@@ -230,7 +257,7 @@ def test_the_csv_is_the_table_with_symbols_for_missing_values(t):
     s = shown.render(v)
     lines = s.csv.splitlines()
     assert next(csv.reader([lines[0]]))[:2] == ["Council", "Proxy take-up, 2008-09 (%)"]
-    assert lines[1] == "Cheshire East,[x],25.25,40.8,50.63,45.16,32.68,20"
+    assert lines[1] == "Cheshire East,[x],25.25,40.8,50.63,45.16,32.68,[x],20"
     assert s.csv_name == "cheshire-east-proxy_takeup_pct-region-2008-09-to-2013-14.csv"
 
 

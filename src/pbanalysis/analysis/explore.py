@@ -425,7 +425,8 @@ class View:
     ``series``: the chart's lines, one row per line and year (``line``: council, peer_median,
     england or a named council's code; ``label``; ``year``; ``value``; ``flag``; ``basis``).
     ``table``: one row per council shown, then the comparators' median and England, with a value
-    column (and a flag column ``<year>_flag``) per year and ``rank`` in the last year shown.
+    column (and a flag column ``<year>_flag``) per year, ``rank`` in the last year shown and, over
+    several years, ``change`` from the first year to the last (:func:`add_change`).
     ``rank``/``ranked``: the council's rank (1 = highest) among the councils with a value in the
     last year shown. ``mentions``: what the articles said about the council (register rows).
     ``breaks``: years whose count definition differs from the year before, within the span."""
@@ -625,6 +626,8 @@ def view(
     my_rank = rank_of.get(c["code"])
     breaks = _breaks(t, m.key, ys)
     table = _table(t, c, shown, ys, vals, flags, med, eng["value"], rank_of, label)
+    if len(ys) > 1:
+        add_change(table, ys, basis)
     return View(
         council=c,
         measure=m,
@@ -695,6 +698,18 @@ def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFra
         out[y] = pd.to_numeric(out[y], errors="coerce").astype(float)
     out["rank"] = pd.array(pd.to_numeric(out["rank"], errors="coerce"), dtype="Int64")
     return out
+
+
+def add_change(table: pd.DataFrame, years: list[str], basis: pd.Series) -> bool:
+    """Add ``change`` (last year shown minus first, in the measure's unit) and ``change_flag`` to a
+    view's table: who moved most. Where the two years count on different definitions the change is
+    not applicable ([z]); where a value is missing it is not available. Returns whether the two
+    years are comparable."""
+    first, last = years[0], years[-1]
+    same = basis.get(first, "") == basis.get(last, "")
+    table["change"] = (table[last] - table[first]) if same else np.nan
+    table["change_flag"] = "" if same else "[z]"
+    return same
 
 
 def _notes(t, c, m, ys, mine, mine_flags, breaks, basis) -> list[str]:

@@ -102,13 +102,26 @@ def table(v: explore.View) -> Table:
     if v.comparators == "named":
         cols.append(Column("council_type", "Council type"))
     cols += [Column(y, f"{m.label}, {y} ({m.unit})", m.kind, flag=f"{y}_flag") for y in v.years]
+    notes = list(v.notes)
+    df = v.table.copy()
+    if "change" in df:
+        unit = "percentage points" if m.kind == "pct" else m.unit
+        places = 1 if m.kind == "pct" else 0  # points to one decimal, as percentages; people and pounds whole
+        df["change_text"] = [
+            fmt.number(x, places) if not fmt.is_missing(x) else fmt.symbol(f)
+            for x, f in zip(v.table["change"], v.table["change_flag"])
+        ]
+        cols.append(Column("change_text", f"Change, {v.years[0]} to {v.years[-1]} ({unit})"))
+        if (v.table["change_flag"] == "[z]").all():
+            notes.append(
+                f"Change: {v.years[0]} and {v.years[-1]} count on different definitions, so no change is given ([z])."
+            )
     cols.append(
         Column("rank", f"Rank in {v.years[-1]} of {v.ranked} councils (1 = highest)", "count", flag="rank_flag")
     )
-    notes = list(v.notes)
     notes.append("Rank: among every council with a value that year; the median and England are not ranked ([z]).")
     return Table(
-        v.table,
+        df,
         cols,
         title=f"{m.header}: {v.council['name']} and {v.comparator_label}, {v.year_label}",
         source=v.source.removeprefix("Source: "),  # the table prints its own "Source:"
