@@ -26,7 +26,7 @@ ifneq ($(filter report $(REPORTS)/%,$(MAKECMDGOALS)),)
 include $(RUNS_MK)
 endif
 
-.PHONY: help install raw data report lab lint test test-fast bench briefings chart clean lock
+.PHONY: help install raw data report lab explore lint test test-fast bench briefings chart clean lock
 
 help: ## Show this help: every target and what it does
 	@echo "pbanalysis - personal budgets in English adult social care"
@@ -72,8 +72,28 @@ briefings: $(PROCESSED) ## Build a briefing pack for every council in reports/br
 chart: $(PROCESSED) ## Regenerate one chart: make chart NAME=variance_rank [ARGS="--year 2010-11 --format png"]
 	$(PY) -m pbanalysis chart $(NAME) $(ARGS)
 
-lab: $(STAMP) $(PROCESSED) ## Open JupyterLab on notebooks/ with the project's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+# JupyterLab refuses to start as root (as in a container) unless told; passed only when root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# The project's JupyterLab settings (news and update checks off), copied into the venv's Lab.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+PORT ?= 8866
+
+$(LAB_OVERRIDES): jupyter/overrides.json $(STAMP)
+	@mkdir -p $(@D)
+	cp jupyter/overrides.json $@
+
+lab: $(STAMP) $(PROCESSED) $(LAB_OVERRIDES) ## Open JupyterLab on notebooks/ with the project's kernel (no news pop-up)
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) \
+	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+# One kernel per open page; a kernel whose page is gone is ended after 15 idle minutes. The page
+# template (jupyter/voila/templates/pbanalysis) is Voila's own without its request to a CDN.
+explore: $(STAMP) $(PROCESSED) ## Serve the council explorer as a web app on http://127.0.0.1:8866 (PORT=...); Ctrl-C stops it
+	@echo "The council explorer: http://127.0.0.1:$(PORT)/  (this machine only; Ctrl-C stops it)"
+	JUPYTER_PATH=$(abspath jupyter) $(VENV)/bin/voila notebooks/explore.ipynb --template=pbanalysis \
+	  --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
+	  --Voila.port_retries=0 --strip_sources=True --show_tracebacks=False \
+	  --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
 
 lint: $(TEST_STAMP) ## Check the coding standard (ruff lint and format)
 	$(VENV)/bin/ruff check src tests scripts notebooks

@@ -7,6 +7,8 @@
 2. A cold ``make report`` (into a scratch folder) against a one-process script
    doing the same computations and writing the same charts.
 3. A no-op ``make report`` (everything up to date).
+4. The council explorer: how long one change of a control takes to redraw (the widgets'
+   callback: the view, its chart and its table), in this process with the tables loaded once.
 
 Peak memory of a step is the memory of its whole process tree (the command and
 everything it starts), sampled every 0.1 s from /proc: the sum of each process's
@@ -16,7 +18,8 @@ libraries). The largest single resident set (what GNU time reports) and the summ
 resident sets (which count shared pages once per process) are printed on a detail line.
 This is a benchmark, not a test: nothing here fails on a time. The last four
 lines are the summary (targets: cold report at most 3.0x the one-process script,
-briefings batch at least 20x the naive loop, peaks at most 400 MiB, no-op under 0.5 s).
+briefings batch at least 20x the naive loop, peaks at most 400 MiB, no-op under 0.5 s, an explorer
+redraw under 0.5 s).
 """
 
 from __future__ import annotations
@@ -154,12 +157,47 @@ def report_only(scratch: Path) -> None:
     shutil.rmtree(scratch, ignore_errors=True)
 
 
+def explorer_redraw() -> tuple[float, float]:
+    """(median, slowest) seconds of one explorer redraw, over a round of control changes."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from pbanalysis.outputs.explore import Explorer
+
+    app = Explorer("Somerset", "proxy_takeup_pct", None, "region")  # loads the tables, as a kernel does once
+    changes = [
+        ("council", "Manchester (E08000003)"),
+        ("comparators", "type"),
+        ("council", "Cheshire East (E06000049)"),
+        ("years", ("2010-11", "2010-11")),
+        ("comparators", "region"),
+        ("measure", "dp_spend_per_recipient_gbp"),
+        ("council", "Leeds (E08000035)"),
+        ("measure", "ascof_sds_pct"),
+        ("council", "Dorset (E10000009)"),
+        ("measure", "dp_clients_31mar"),
+        ("comparators", "named"),
+        ("named", ["Kent (E10000016)", "Essex (E10000012)", "Surrey (E10000030)"]),
+    ]
+    times = []
+    for name, value in changes:
+        t0 = time.perf_counter()
+        getattr(app, name).value = value
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2], times[-1]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sample", type=int, default=10, help="councils in the naive papermill sample (default 10)")
     ap.add_argument("--report-only", action="store_true", help="only the cold report against the one-process script")
     ap.add_argument("--briefings-only", action="store_true", help="only the briefings batch against the papermill loop")
+    ap.add_argument("--explorer-only", action="store_true", help="only the council explorer's redraw")
     args = ap.parse_args()
+    if args.explorer_only:
+        median, slowest = explorer_redraw()
+        print(f"  explorer redraw: median {median:.2f} s, slowest {slowest:.2f} s of 12 control changes")
+        print(f"explorer redraw seconds: {median:.2f}")
+        return
     if args.report_only:
         return report_only(Path(tempfile.mkdtemp(prefix="pbanalysis-bench-")))
 
@@ -241,10 +279,16 @@ def main():
     print(detail_line())
     print()
 
+    # 4. the explorer --------------------------------------------------------------------
+    print("4. Council explorer")
+    redraw, slowest = explorer_redraw()
+    print(f"  explorer redraw: median {redraw:.2f} s, slowest {slowest:.2f} s of 12 control changes\n")
+
     print(f"ratio cold-report/one-process: {cold_secs / one_secs:.1f}")
     print(f"ratio naive-briefings/batch: {naive_all / batch_secs:.1f}")
     print(f"peak MiB: report {cold_mib:.0f}, briefings {batch_mib:.0f}")
     print(f"noop-report seconds: {noop_secs:.2f}")
+    print(f"explorer redraw seconds: {redraw:.2f}")
     shutil.rmtree(scratch, ignore_errors=True)
 
 
