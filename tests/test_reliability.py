@@ -91,7 +91,8 @@ def test_make_report_prints_one_line_per_run_and_no_kernel_warning(built):
     runs = subprocess.run([sys.executable, "-m", "pbanalysis", "runs"], capture_output=True, text=True).stdout.split()
     progress = [ln for ln in lines if ln.startswith("[")]
     assert len(progress) == len(runs) and all(re.search(r" \d+\.\d s  ok$", ln) for ln in progress), lines
-    assert not [ln for ln in lines if ln not in progress and not ln.startswith("running ")], lines
+    assert lines[-1] == f"report: {len(runs)} runs executed, 0 already up to date", lines
+    assert not [ln for ln in lines[:-1] if ln not in progress and not ln.startswith("running ")], lines
     assert "TCP" not in stderr and "encryption" not in stderr
     assert (built / "run.json").exists() and (built / "claims.csv").exists()
 
@@ -101,7 +102,7 @@ def test_noop_report_does_nothing_and_one_run_reruns_only_itself_with_identical_
     before = digest(built)
     t = time.perf_counter()
     noop = make(built, "report")
-    assert noop.returncode == 0 and noop.stderr == "", noop.stderr
+    assert noop.returncode == 0 and noop.stderr == "report: 0 runs executed, 12 already up to date\n", noop.stderr
     assert time.perf_counter() - t < 2.0, "a no-op make report should start no Python (make bench: < 0.5 s)"
     assert digest(built) == before
     # Age one declared chart of one run: only that run is stale.

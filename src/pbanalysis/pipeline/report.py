@@ -87,7 +87,9 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
 
     ``run_names`` defaults to the runs Make marked stale (``reports/.stale/``); ``["all"]`` runs
     every run. Returns the exit status: 0, or 1 when any run failed (each failure is logged
-    with its run, cell and error; the other runs still complete and earlier outputs stay).
+    with its run, cell and error; the other runs still complete and earlier outputs stay) or when
+    a declared output of any run is missing at the end (:func:`missing_outputs` names them). The
+    last line logged says how many runs were executed and how many were already up to date.
     """
     import time
 
@@ -108,6 +110,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         todo = runner.find_runs([n for n in names if n in known])
     if todo:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
+    declared = runner.declared_in_child(everything)  # worked out beside the runs, for the check below
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
     index_page.write_index()
@@ -116,5 +119,49 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-        return 1
-    return 0
+    missing = missing_outputs(everything, declared)
+    executed = sum(r.run.name in {e.name for e in everything} for r in results)
+    log.info(
+        "report: %d run%s executed%s, %d already up to date",
+        executed,
+        "" if executed == 1 else "s",
+        f" ({len(failed)} failed)" if failed else "",
+        len(everything) - executed,
+    )
+    return 1 if failed or missing else 0
+
+
+def missing_outputs(runs: list, declared) -> dict[str, list[Path]]:
+    """Each run of ``runs`` with a declared output missing (``declared``: run name -> its declared
+    outputs, as :func:`pbanalysis.pipeline.runner.declared_in_child` gives them), logged as errors
+    naming them; those runs are marked stale, so the next ``make report`` executes them."""
+    from pbanalysis.pipeline import runner
+
+    out: dict[str, list[Path]] = {}
+    for r in runs:
+        outs = declared(r.name)
+        if isinstance(outs, str):
+            continue  # the run itself failed on this, and said so
+        gone = [p for p in [r.executed, r.html, *outs] if not p.exists()]
+        if gone:
+            out[r.name] = gone
+            runner.stale_dir().mkdir(parents=True, exist_ok=True)
+            (runner.stale_dir() / r.name).touch()
+    for name, gone in out.items():
+        shown = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in gone)
+        log.error("error: run %s: declared output missing: %s", name, shown)
+    if out:
+        log.error("error: %d run(s) lack declared outputs (marked stale: `make report` executes them)", len(out))
+    return out
+
+
+def make_fragment(runs: list | None = None) -> str:
+    """The Make rules of every run (:func:`pbanalysis.pipeline.runner.makefile_fragment`), sealed
+    for the Makefile: the first line gives the number of runs, the last the number of words in the
+    file, so Make reads the file only when it is whole."""
+    from pbanalysis.pipeline import runner
+
+    runs = runner.all_runs() if runs is None else runs
+    text = f"# {len(runs)} runs. Read by the Makefile only when its word count matches the last line.\n"
+    text += runner.makefile_fragment(runs) + "RUNS_MK_WORDS :="
+    return f"{text} {len(text.split()) + 1}\n"
