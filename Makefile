@@ -32,7 +32,7 @@ NOOP_LINE = report: 0 runs executed, $(word 2,$(RUNS_MK_TEXT)) already up to dat
 RUNS_MK_TEXT := $(if $(wildcard $(RUNS_MK)),$(file <$(RUNS_MK)))
 RUNS_MK_WHOLE := $(and $(RUNS_MK_TEXT),$(filter $(words $(RUNS_MK_TEXT)),$(lastword $(RUNS_MK_TEXT))))
 
-.PHONY: help install raw data report lab lint test test-fast bench briefings chart clean lock FORCE
+.PHONY: help install raw data report lab lint test test-fast bench briefings chart clean lock
 
 help: ## Show this help: every target and what it does
 	@echo "pbanalysis - personal budgets in English adult social care"
@@ -110,6 +110,7 @@ else
 endif
 
 ifneq ($(CHECK_ONLY),)
+.PHONY: FORCE
 FORCE: ; @:
 report: $(PROCESSED) $(RUN_OUTPUTS) $(REPORTS)/index.html $(if $(wildcard $(REPORTS)/.stale/*),FORCE)
 else

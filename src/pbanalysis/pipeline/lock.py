@@ -201,8 +201,11 @@ def acquire(
     left = holder(path)
     if left.get("pid"):
         pid = left["pid"]
-        state = "no longer running" if not pid_alive(pid) else "it ended without releasing it"
-        say(f"took over the lock left by pid {pid} ({state}; killed?): {path}")
+        # With flock the lock itself is free once its holder dies; the record it left says who that was.
+        state = (
+            "no longer running: killed or crashed" if not pid_alive(pid) else "it let go without clearing its record"
+        )
+        say(f"took over the lock left by pid {pid} ({state})")
     token = secrets.token_hex(8)
     rec = {
         "pid": os.getpid(),
