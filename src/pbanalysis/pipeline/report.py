@@ -119,8 +119,8 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-    missing = missing_outputs(everything, declared)
-    executed = sum(r.run.name in {e.name for e in everything} for r in results)
+    missing = missing_outputs([r for r in everything if r.name not in {f.run.name for f in failed}], declared)
+    executed = len([r for r in results if r.run in everything])  # not the check for undeclared writes
     log.info(
         "report: %d run%s executed%s, %d already up to date",
         executed,
