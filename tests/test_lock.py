@@ -201,12 +201,12 @@ def unstamped(d: dict[str, str]) -> dict[str, str]:
 def clone(tmp_path_factory) -> Path:
     """A fresh copy of the project: what git tracks (or would), nothing built, this .venv."""
     dest = tmp_path_factory.mktemp("clone") / "pbanalysis"
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=paths.ROOT,
-        capture_output=True,
-        check=True,
-    ).stdout.split(b"\0")
+    git = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=paths.ROOT, capture_output=True
+    )
+    if git.returncode != 0:
+        pytest.skip("not a git checkout: cannot list the project's files")
+    listed = git.stdout.split(b"\0")
     for rel in filter(None, (os.fsdecode(p) for p in listed)):
         src = paths.ROOT / rel
         if src.is_file():
@@ -364,10 +364,11 @@ def test_a_report_that_ends_with_a_declared_output_missing_fails_naming_it_and_m
     reports = clone / "reports"
     before = unstamped(digest(reports))
     (reports / "claims.csv").unlink()  # behind Make's back
-    # Execute one other run by name: Make's checks are bypassed, the final check is not.
+    # The report step without Make: nothing is marked stale, so it executes nothing, and the final
+    # check is all that stands between the missing output and a success.
     env = dict(clone_env(clone), PBANALYSIS_REPORTS=str(reports))
     direct = subprocess.run(
-        [sys.executable, "-m", "pbanalysis", "report", "council_briefing--default"],
+        [sys.executable, "-m", "pbanalysis", "report"],
         cwd=clone,
         env=env,
         capture_output=True,
@@ -375,7 +376,7 @@ def test_a_report_that_ends_with_a_declared_output_missing_fails_naming_it_and_m
     )
     assert direct.returncode == 1
     assert "error: run claims--default: declared output missing: claims.csv" in direct.stderr, direct.stderr
-    assert direct.stderr.strip().splitlines()[-1] == f"report: 1 run executed, {n_runs(clone) - 1} already up to date"
+    assert direct.stderr.strip().splitlines()[-1] == f"report: 0 runs executed, {n_runs(clone)} already up to date"
     assert (reports / ".stale" / "claims--default").exists()
     rerun = make(clone, "report")
     assert rerun.returncode == 0, rerun.stderr[-3000:]

@@ -282,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as exc:
         return int(exc.code or 0)
+    except KeyboardInterrupt:  # e.g. Ctrl-C while waiting for the lock: nothing was written
+        return 130
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from pbanalysis.core import paths
@@ -87,8 +88,9 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
 
     ``run_names`` defaults to the runs Make marked stale (``reports/.stale/``); ``["all"]`` runs
     every run. Returns the exit status: 0, or 1 when any run failed (each failure is logged
-    with its run, cell and error; the other runs still complete and earlier outputs stay) or when
-    a declared output of any run is missing at the end (:func:`missing_outputs` names them). The
+    with its run, cell and error; the other runs still complete and earlier outputs stay) or when,
+    building the whole report (``run_names`` None or ``["all"]``), a declared output of any run
+    is missing at the end (:func:`missing_outputs` names them and marks their runs stale). The
     last line logged says how many runs were executed and how many were already up to date.
     """
     import time
@@ -110,7 +112,10 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         todo = runner.find_runs([n for n in names if n in known])
     if todo:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
-    declared = runner.declared_in_child(everything)  # worked out beside the runs, for the check below
+    # The whole report (not runs named one by one) ends with every declared output of every run
+    # in place; what they are is worked out beside the runs.
+    whole = everything if run_names is None or run_names == ["all"] else todo
+    declared = runner.declared_in_child(whole)
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
     index_page.write_index()
@@ -119,7 +124,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-    missing = missing_outputs([r for r in everything if r.name not in {f.run.name for f in failed}], declared)
+    missing = missing_outputs([r for r in whole if r.name not in {f.run.name for f in failed}], declared)
     executed = len([r for r in results if r.run in everything])  # not the check for undeclared writes
     log.info(
         "report: %d run%s executed%s, %d already up to date",
@@ -131,7 +136,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     return 1 if failed or missing else 0
 
 
-def missing_outputs(runs: list, declared) -> dict[str, list[Path]]:
+def missing_outputs(runs: list, declared: Callable[[str], list[Path] | str]) -> dict[str, list[Path]]:
     """Each run of ``runs`` with a declared output missing (``declared``: run name -> its declared
     outputs, as :func:`pbanalysis.pipeline.runner.declared_in_child` gives them), logged as errors
     naming them; those runs are marked stale, so the next ``make report`` executes them."""
