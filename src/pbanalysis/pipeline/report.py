@@ -112,10 +112,10 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         todo = runner.find_runs([n for n in names if n in known])
     if todo:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
-    # The whole report (not runs named one by one) ends with every declared output of every run
-    # in place; what they are is worked out beside the runs.
-    whole = everything if run_names is None or run_names == ["all"] else todo
-    declared = runner.declared_in_child(whole)
+    # The whole report (not runs named one by one, each checked as it runs) ends with every
+    # declared output of every run in place; what they are is worked out beside the runs.
+    whole = everything if run_names is None or run_names == ["all"] else []
+    declared = runner.declared_in_child(whole) if whole else None
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
     index_page.write_index()
@@ -124,14 +124,17 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-    missing = missing_outputs([r for r in whole if r.name not in {f.run.name for f in failed}], declared)
+    missing = (
+        missing_outputs([r for r in whole if r.name not in {f.run.name for f in failed}], declared) if whole else {}
+    )
     executed = len([r for r in results if r.run in everything])  # not the check for undeclared writes
     log.info(
-        "report: %d run%s executed%s, %d already up to date",
+        "report: %d run%s executed%s, %d already up to date%s",
         executed,
         "" if executed == 1 else "s",
         f" ({len(failed)} failed)" if failed else "",
-        len(everything) - executed,
+        len(everything) - executed - len(set(missing) - {r.run.name for r in results}),
+        f", {len(missing)} with declared outputs missing" if missing else "",
     )
     return 1 if failed or missing else 0
 
