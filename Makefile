@@ -131,8 +131,10 @@ briefings: $(PROCESSED)
 chart: $(PROCESSED)
 	$(PY) -m pbanalysis chart $(NAME) $(ARGS)
 
+# data/processed is the project's even when REPORTS is a scratch folder (which has its own lock).
 clean:
-	rm -rf $(REPORTS) data/processed/*.csv
+	rm -rf $(REPORTS)
+	$(if $(wildcard $(STAMP)),$(PY) -m pbanalysis with-lock --dir data/processed --) rm -f data/processed/*.csv
 endif
 
 lab: $(STAMP) $(PROCESSED) ## Open JupyterLab on notebooks/ with the project's kernel
