@@ -19,6 +19,7 @@ from pbanalysis.analysis import claims, register
 from pbanalysis.build import data
 from pbanalysis.core import atomic, paths
 from pbanalysis.outputs import datatables
+from pbanalysis.pipeline import runner
 
 HERE = Path(__file__).parent
 
@@ -93,7 +94,8 @@ def test_make_report_prints_one_line_per_run_and_no_kernel_warning(built):
     runs = subprocess.run([sys.executable, "-m", "pbanalysis", "runs"], capture_output=True, text=True).stdout.split()
     progress = [ln for ln in lines if ln.startswith("[")]
     assert len(progress) == len(runs) and all(re.search(r" \d+\.\d s  ok$", ln) for ln in progress), lines
-    assert not [ln for ln in lines if ln not in progress and not ln.startswith("running ")], lines
+    assert lines[-1] == f"report: {len(runs)} runs executed, 0 already up to date", lines
+    assert not [ln for ln in lines[:-1] if ln not in progress and not ln.startswith("running ")], lines
     assert "TCP" not in stderr and "encryption" not in stderr
     assert (built / "run.json").exists() and (built / "claims.csv").exists()
     assert [p for p, _, _ in datatables.downloads(built)][:2] == [datatables.WORKBOOK_NAME, "data/england_by_year.csv"]
@@ -104,7 +106,10 @@ def test_noop_report_does_nothing_and_one_run_reruns_only_itself_with_identical_
     before = digest(built)
     t = time.perf_counter()
     noop = make(built, "report")
-    assert noop.returncode == 0 and noop.stderr == "", noop.stderr
+    n_runs = len(runner.all_runs())
+    assert noop.returncode == 0 and noop.stderr == f"report: 0 runs executed, {n_runs} already up to date\n", (
+        noop.stderr
+    )
     assert time.perf_counter() - t < 2.0, "a no-op make report should start no Python (make bench: < 0.5 s)"
     assert digest(built) == before
     # Age one declared chart of one run: only that run is stale.

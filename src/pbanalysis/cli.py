@@ -2,14 +2,19 @@
 
 Every command exits non-zero with a one-line message naming the file, row and
 column when its input is bad. The Makefile calls these commands; users can too.
+Every command that writes under reports/ or data/ holds the project's lock while it runs
+(:mod:`pbanalysis.pipeline.lock`): a second one waits, or with ``--no-wait`` stops (exit 75).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+from pathlib import Path
 
+from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError, RunError
 
 log = logging.getLogger("pbanalysis")
@@ -62,7 +67,15 @@ def cmd_runs(args: argparse.Namespace) -> None:
     for r in runs:
         log.debug("run %s: parameters %s", r.name, r.params)
     if args.make:
-        sys.stdout.write(runner.makefile_fragment(runs))
+        from pbanalysis.pipeline import report
+
+        text = report.make_fragment(runs)
+        if args.out:  # Make includes this file: written whole or not at all, under the lock
+            from pbanalysis.core.atomic import write_text
+
+            write_text(args.out, text)
+        else:
+            sys.stdout.write(text)
     elif args.outputs:
         for r in runs:
             for p in runner.run_outputs(r):
@@ -109,6 +122,16 @@ def cmd_chart(args: argparse.Namespace) -> None:
         print(p)
 
 
+def cmd_with_lock(args: argparse.Namespace) -> None:
+    """``with-lock``: run a command holding the project's lock; exits with the command's status."""
+    from pbanalysis.pipeline import lock
+
+    argv = args.argv[1:] if args.argv[:1] == ["--"] else args.argv
+    status = lock.run_locked(argv, folders=[args.dir] if args.dir else None, wait=not args.no_wait)
+    if status:
+        raise SystemExit(status)
+
+
 def cmd_briefings(args: argparse.Namespace) -> None:
     """``briefings``: build every (or each named) council's briefing pack and log the run to reports/run.json; returns nothing."""
     import time
@@ -149,15 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("raw", help="extract tidy tables from the official files into data/raw/")
     s.add_argument("--source", default=None, help="folder holding pssex1/ and lookup/ (default: ../shared/data)")
     s.add_argument("--out", default=None, help="output folder (default data/raw)")
+    _writes(s, lambda a: [a.out or paths.RAW_DIR])
     s.set_defaults(func=cmd_raw)
 
     s = sub.add_parser("data", help="build the processed tables in data/processed/")
     s.add_argument("--out", default=None, help="output folder (default data/processed)")
+    _writes(s, lambda a: [a.out or paths.PROCESSED_DIR])
     s.set_defaults(func=cmd_data)
 
     s = sub.add_parser("runs", help="list the report's notebook runs (<notebook>--<set>), one a line")
     s.add_argument("--make", action="store_true", help="print Make rules: each run's outputs as targets of its inputs")
     s.add_argument("--outputs", action="store_true", help="print each run's outputs (run, tab, path)")
+    s.add_argument("--out", default=None, help="with --make: write the rules to this file (atomically), not stdout")
+    _writes(s, lambda a: [Path(a.out).parent] if a.out else [])
     s.set_defaults(func=cmd_runs)
 
     s = sub.add_parser(
@@ -167,19 +194,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("run", nargs="*", help="runs to execute (default: those `make report` marked stale)")
     s.add_argument("--all", action="store_true", help="execute every run")
     s.add_argument("--jobs", "-j", type=int, default=None, help="runs at once (default: one per core)")
+    _writes(s, lambda a: [paths.REPORTS_DIR])
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("run-notebook", help="execute one notebook with one named parameter set")
     s.add_argument("notebook", help="notebook name, e.g. take_up")
     s.add_argument("param_set", help="parameter set name in notebooks/params/<notebook>.yaml")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
+    _writes(s, lambda a: [paths.REPORTS_DIR])
     s.set_defaults(func=cmd_run_notebook)
 
     s = sub.add_parser("html", help="convert an executed notebook to HTML with code hidden")
     s.add_argument("executed", help="path of the executed notebook")
+    _writes(s, lambda a: [paths.REPORTS_DIR])
     s.set_defaults(func=cmd_html)
 
     s = sub.add_parser("index", help="write reports/index.html linking notebooks, charts and claims")
+    _writes(s, lambda a: [paths.REPORTS_DIR])
     s.set_defaults(func=cmd_index)
 
     s = sub.add_parser("chart", help="regenerate one chart of the report (--list shows them)")
@@ -190,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--format", default="svg", help="svg or png (300 ppi at the width the size is used at)")
     s.add_argument("--size", default="slide", help="slide (16:9) or a4half")
     s.add_argument("--out", default=None, help="output folder (default reports/figures)")
+    _writes(s, lambda a: [] if a.list or not a.name else [a.out or paths.FIGURES_DIR])
     s.set_defaults(func=cmd_chart)
 
     s = sub.add_parser("briefings", help="build council briefing packs (all 152 by default)")
@@ -197,27 +229,61 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="output folder (default reports/briefings)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--svg", action="store_true", help="also write each chart as SVG, for editing")
+    # The packs, and the run log in the reports folder.
+    _writes(s, lambda a: [a.out or paths.BRIEFINGS_DIR, paths.REPORTS_DIR])
     s.set_defaults(func=cmd_briefings)
+
+    s = sub.add_parser(
+        "with-lock",
+        help="run a command (e.g. make) holding the project's lock; what it starts shares the lock",
+        description="Run COMMAND holding the project's lock (.pbanalysis.lock at the project's root, or in "
+        "DIR when DIR is outside the project). Another run waits for it, and says so.",
+    )
+    s.add_argument("--no-wait", action="store_true", help="if another run holds the lock, stop (exit 75)")
+    s.add_argument("--dir", default=None, help="the folder the command writes to (default: the reports folder)")
+    s.add_argument("argv", nargs=argparse.REMAINDER, metavar="-- COMMAND ...", help="the command and its arguments")
+    s.set_defaults(func=cmd_with_lock)
     return p
+
+
+def _writes(s: argparse.ArgumentParser, folders) -> None:
+    """Mark a sub-command as writing ``folders(args)``: it then runs holding their lock
+    (:mod:`pbanalysis.pipeline.lock`), with a ``--no-wait`` option; returns nothing."""
+    s.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="if another pbanalysis run holds the project's lock, stop at once (exit 75) instead of waiting",
+    )
+    s.set_defaults(writes=folders)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line (``argv``, default ``sys.argv[1:]``); returns the exit status.
 
     0 when the command succeeded; 2 for bad input, a bad parameter or a run error
-    (logged as ``error: ...``); otherwise the code the command exited with (``report``: 1
+    (logged as ``error: ...``); 75 when another run holds the project's lock and ``--no-wait``
+    was given; otherwise the code the command exited with (``report``: 1
     when a run failed).
     """
+    from pbanalysis.pipeline import lock
+
     args = build_parser().parse_args(argv)
     setup_logging(args.verbose)
     log.debug("command: %s", args)
     try:
-        args.func(args)
+        folders = args.writes(args) if getattr(args, "writes", None) else []
+        with lock.held(*folders, wait=not args.no_wait) if folders else contextlib.nullcontext():
+            args.func(args)
+    except lock.LockBusy as exc:
+        log.error(f"error: {exc}")
+        return lock.BUSY_STATUS
     except (InputError, ParameterError, RunError) as exc:
         log.error(f"error: {exc}")
         return 2
     except SystemExit as exc:
         return int(exc.code or 0)
+    except KeyboardInterrupt:  # e.g. Ctrl-C while waiting for the lock: nothing was written
+        return 130
     return 0
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from pbanalysis.core import paths
@@ -88,7 +89,10 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
 
     ``run_names`` defaults to the runs Make marked stale (``reports/.stale/``); ``["all"]`` runs
     every run. Returns the exit status: 0, or 1 when any run failed (each failure is logged
-    with its run, cell and error; the other runs still complete and earlier outputs stay).
+    with its run, cell and error; the other runs still complete and earlier outputs stay) or when,
+    building the whole report (``run_names`` None or ``["all"]``), a declared output of any run
+    is missing at the end (:func:`missing_outputs` names them and marks their runs stale). The
+    last line logged says how many runs were executed and how many were already up to date.
     """
     import time
 
@@ -109,6 +113,10 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         todo = runner.find_runs([n for n in names if n in known])
     if todo:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
+    # The whole report (not runs named one by one, each checked as it runs) ends with every
+    # declared output of every run in place; what they are is worked out beside the runs.
+    whole = everything if run_names is None or run_names == ["all"] else []
+    declared = runner.declared_in_child(whole) if whole else None
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
     datatables.write()  # the workbook and its CSVs, before the page that lists them
@@ -118,5 +126,52 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-        return 1
-    return 0
+    missing = (
+        missing_outputs([r for r in whole if r.name not in {f.run.name for f in failed}], declared) if whole else {}
+    )
+    executed = len([r for r in results if r.run in everything])  # not the check for undeclared writes
+    log.info(
+        "report: %d run%s executed%s, %d already up to date%s",
+        executed,
+        "" if executed == 1 else "s",
+        f" ({len(failed)} failed)" if failed else "",
+        len(everything) - executed - len(set(missing) - {r.run.name for r in results}),
+        f", {len(missing)} with declared outputs missing" if missing else "",
+    )
+    return 1 if failed or missing else 0
+
+
+def missing_outputs(runs: list, declared: Callable[[str], list[Path] | str]) -> dict[str, list[Path]]:
+    """Each run of ``runs`` with a declared output missing (``declared``: run name -> its declared
+    outputs, as :func:`pbanalysis.pipeline.runner.declared_in_child` gives them), logged as errors
+    naming them; those runs are marked stale, so the next ``make report`` executes them."""
+    from pbanalysis.pipeline import runner
+
+    out: dict[str, list[Path]] = {}
+    for r in runs:
+        outs = declared(r.name)
+        if isinstance(outs, str):
+            continue  # the run itself failed on this, and said so
+        gone = [p for p in [r.executed, r.html, *outs] if not p.exists()]
+        if gone:
+            out[r.name] = gone
+            runner.stale_dir().mkdir(parents=True, exist_ok=True)
+            (runner.stale_dir() / r.name).touch()
+    for name, gone in out.items():
+        shown = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in gone)
+        log.error("error: run %s: declared output missing: %s", name, shown)
+    if out:
+        log.error("error: %d run(s) lack declared outputs (marked stale: `make report` executes them)", len(out))
+    return out
+
+
+def make_fragment(runs: list | None = None) -> str:
+    """The Make rules of every run (:func:`pbanalysis.pipeline.runner.makefile_fragment`), sealed
+    for the Makefile: the first line gives the number of runs, the last the number of words in the
+    file, so Make reads the file only when it is whole."""
+    from pbanalysis.pipeline import runner
+
+    runs = runner.all_runs() if runs is None else runs
+    text = f"# {len(runs)} runs. Read by the Makefile only when its word count matches the last line.\n"
+    text += runner.makefile_fragment(runs) + "RUNS_MK_WORDS :="
+    return f"{text} {len(text.split()) + 1}\n"
