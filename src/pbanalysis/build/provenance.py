@@ -660,7 +660,9 @@ def source_line(
     if short:
         return f"{first.get('credit') or short_pub + ', ' + first.get('publication', first['title'])}{span}{compiled}"
     if compiled:
-        compiled += f" by {first['compiled_by']} (not an official file; checked against the official 2020-21 file)"
+        where = first.get("stored_copy", {}).get("repository", "")
+        compiled += f" in {where}" if where else ""
+        compiled += " (not an official file; checked against the official 2020-21 file)"
     return (
         f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{compiled}{got}. "
         f"Licence: {first.get('licence', '')}."
