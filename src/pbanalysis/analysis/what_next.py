@@ -517,8 +517,11 @@ def stayed_lowest(group: str = SDS, n: int = LOWEST_N, df: pd.DataFrame | None =
     """Councils among the ``n`` lowest in every year of one definition (2017-18 to 2022-23) they published.
 
     A council must have published in at least all but one of those years. Columns: key,
-    area_name, years (published), values (year -> percent), highest (its best value).
+    area_name, years (published), values (year -> percent), highest (its best value) and
+    values_text (the values in words).
     """
+    from pbanalysis.core import format as fmt
+
     r = council_ranks(group, df)
     r = r[r["year"].isin(SAME_DEFINITION_YEARS)].copy()
     # Lowest n: rank counted from the bottom (ties share the lowest place).
@@ -533,9 +536,10 @@ def stayed_lowest(group: str = SDS, n: int = LOWEST_N, df: pd.DataFrame | None =
                     "years": len(g),
                     "values": dict(zip(g["year"], g["value"].astype(float))),
                     "highest": float(g["value"].max()),
+                    "values_text": "; ".join(f"{y} {fmt.pct(v)}" for y, v in zip(g["year"], g["value"])),
                 }
             )
-    cols = ["key", "area_name", "years", "values", "highest"]
+    cols = ["key", "area_name", "years", "values", "highest", "values_text"]
     return pd.DataFrame(out, columns=cols).sort_values(["highest", "area_name"], kind="stable").reset_index(drop=True)
 
 
@@ -573,9 +577,11 @@ def jumps(group: str = SDS, threshold: float = JUMP_POINTS, df: pd.DataFrame | N
 
 
 def flagged_jumps(group: str = SDS, threshold: float = JUMP_POINTS, df: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The changes :func:`jumps` flags, largest first."""
+    """The changes :func:`jumps` flags, largest first, with ``size`` (points, unsigned) and ``framework``."""
     j = jumps(group, threshold, df)
     j = j[j["flagged"]].copy()
+    j["size"] = j["change"].abs()
+    j["framework"] = ["across the 2023-24 framework change" if b else "one framework" for b in j["across_break"]]
     j["_a"] = -j["change"].abs()
     return j.sort_values(["_a", "area_name", "to_year"], kind="stable").drop(columns="_a").reset_index(drop=True)
 
@@ -784,3 +790,57 @@ def trend_sentences(group: str = SDS, df: pd.DataFrame | None = None) -> list[st
         text += " The largest: " + "; ".join(jump_text(r) for _, r in j.head(3).iterrows()) + "."
     out.append(text)
     return out
+
+
+def series_table(df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per year: England's self-directed support and direct payments (percent), councils
+    published, councils at 100% on self-directed support, and the councils' median, lowest and
+    highest on each; ``framework`` says which ASCOF framework the year belongs to."""
+    sds, dp = council_spread_by_year(SDS, df), council_spread_by_year(DP, df)
+    out = pd.DataFrame({"year": sds["year"]})
+    out["england_sds"] = england_series(SDS, df)["value"].to_numpy()
+    out["england_dp"] = england_series(DP, df)["value"].to_numpy()
+    out["councils"] = sds["councils"]
+    out["at_100_sds"] = sds["at_100"]
+    for key, sp in (("sds", sds), ("dp", dp)):
+        for stat in ("min", "median", "max"):
+            out[f"{stat}_{key}"] = sp[stat]
+    out["framework"] = [
+        "2023-24 framework (renumbered)" if b else "before the 2023-24 renumbering" for b in sds["definition_break"]
+    ]
+    return out
+
+
+def target_series_sentence(figure_id: str, df: pd.DataFrame | None = None) -> str:
+    """The target against the whole series, in one paragraph generated from the data."""
+    from pbanalysis.core import format as fmt
+
+    t = against_target_series(figure_id, df=df)
+    head = (
+        f"Against the target recorded in the register ({t['statement'].rstrip('.')}; {fmt.pct(t['target_pct'], decimals=0)} "
+        f"by {t['target_period']}): "
+    )
+    if t["reached"]:
+        head += f"England first reached it in {t['first_year_reached']}."
+    else:
+        head += (
+            f"England reached it in no year from {t['years']}. Its best year was {t['best_year']}, at "
+            f"{fmt.pct(t['best_pct'])}, {fmt.points(t['gap_points'])} short; that year "
+            f"{fmt.count(t['councils_at_target'])} of {fmt.count(t['councils_published'])} councils with a "
+            f"published figure were at {fmt.pct(t['target_pct'], decimals=0)}."
+        )
+    return head + " " + t["cannot_show"]
+
+
+def boundary_table(df: pd.DataFrame | None = None, successors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every row of ``council_successors.csv`` with how it is compared (``relation_text``) and the first
+    year the later council appears in the series (``first_year``; missing when it never does)."""
+    successors = _default_tables()[2] if successors is None else successors
+    s = trend_series(SDS, "council", df)
+    first = s.groupby("gss_code")["year"].min()
+    out = successors.copy()
+    out["relation_text"] = out["relation"].map(BOUNDARY_TEXT)
+    out["first_year"] = out["successor_gss_code"].map(first)
+    return out.sort_values(["changed_on", "council_name_2009_14", "successor_name"], kind="stable").reset_index(
+        drop=True
+    )

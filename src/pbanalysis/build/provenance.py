@@ -142,7 +142,7 @@ _TREND_FIELDS = [
     (
         "measure_group",
         "string",
-        "The measure, by its 2014-15 to 2022-23 code: 1C1A, 1C2A (people using social care), 1C1B, 1C2B (carers).",
+        "The measure, by its code before 2023-24: 1C1A, 1C2A (people using social care), 1C1B, 1C2B (carers).",
         None,
     ),
     ("measure_code", "string", "The code the file prints (3D1A, 3D2A, 3D1B, 3D2B in 2023-24).", None),

@@ -73,7 +73,7 @@ HEADERS = {
     "type": "Measure Type",
 }
 
-#: Our key for each measure (its 2014-15 to 2022-23 code) -> recipients, measure, code in each framework.
+#: Our key for each measure (its code before 2023-24) -> recipients, measure, code in each framework.
 MEASURES = {
     "1C1A": {"recipients": "users", "measure": "self_directed_support", "codes": ("1C1A", "3D1A")},
     "1C2A": {"recipients": "users", "measure": "direct_payments", "codes": ("1C2A", "3D2A")},
@@ -129,7 +129,7 @@ _REGION_GSS = re.compile(r"^E12\d{6}$")
 
 
 def framework(year: str) -> int:
-    """0 for the 2014-15 to 2022-23 framework (codes 1C...), 1 for 2023-24 on (codes 3D...)."""
+    """0 for the framework before 2023-24 (codes 1C...), 1 for 2023-24 on (codes 3D...)."""
     return 1 if year >= BREAK_YEAR else 0
 
 
