@@ -74,9 +74,11 @@ def source_ascof() -> str:
     return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
 
 
-def source_ascof_trend() -> str:
-    """The source line for charts of the ASCOF 2017-18 to 2023-24 series (compiled from NHS Digital's ASCOF files)."""
-    return provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
+def source_ascof_trend(prefix: bool = True) -> str:
+    """The source line for charts of the ASCOF 2017-18 to 2023-24 series (compiled from NHS Digital's ASCOF
+    files); ``prefix=False`` leaves out the leading "Source: " (a table prints its own)."""
+    line = provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
+    return line if prefix else line.removeprefix("Source: ")
 
 
 def source_register() -> str:

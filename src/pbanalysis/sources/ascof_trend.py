@@ -327,7 +327,7 @@ def join_councils(
     ended = {}  # old GSS code -> (date it ended, what it became)
     for s in successors.itertuples():
         if s.successor_gss_code != s.gss_code_2009_14:
-            ended.setdefault(s.gss_code_2009_14, (s.changed_on, []))[1].append(s.successor_name)
+            ended.setdefault(s.gss_code_2009_14, (s.changed_on, s.council_name_2009_14, []))[2].append(s.successor_name)
     succ = {}
     for gss, grp in successors.groupby("successor_gss_code"):
         same = grp["relation"].eq("same_area").all() and len(grp) == 1
@@ -355,10 +355,10 @@ def join_councils(
         elif r.gss_code in by_gss:
             code, boundary = by_gss[r.gss_code], "unchanged"
             if r.gss_code in ended and start >= ended[r.gss_code][0]:
-                on, became = ended[r.gss_code]
+                on, was, became = ended[r.gss_code]
                 raise InputError(
                     path,
-                    f"a council that existed in {r.year} ({r.area_name} changed on {on} and became "
+                    f"a council that existed in {r.year} ({was} changed on {on} and became "
                     f"{', '.join(became)}: council_successors.csv)",
                     row=int(r.source_row),
                     column=gss_col,
