@@ -55,10 +55,10 @@ raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/d
 
 data: $(PROCESSED) ## Build the analysis-ready tables in data/processed/
 
-$(PROCESSED) &: $(RAW) src/pbanalysis/build/data.py src/pbanalysis/core/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/lookup.py src/pbanalysis/core/paths.py src/pbanalysis/core/atomic.py $(STAMP)
+$(PROCESSED) &: $(RAW) src/pbanalysis/build/data.py src/pbanalysis/core/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/pssex1_rules.py src/pbanalysis/sources/lookup.py src/pbanalysis/core/paths.py src/pbanalysis/core/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
-report: $(PROCESSED) $(RUN_OUTPUTS) ## Build the whole report: data, every stale notebook run (all cores), HTML, index, run.json
+report: $(PROCESSED) $(RUN_OUTPUTS) ## Build the whole report: data, every stale notebook run (all cores), HTML, the data-tables workbook and CSVs, index, run.json
 	@if [ -n "$$(ls -A $(REPORTS)/.stale 2>/dev/null)" ] || [ ! -e $(REPORTS)/index.html ]; then \
 	  $(PY) -m pbanalysis report $(if $(JOBS),--jobs $(JOBS)); fi
 

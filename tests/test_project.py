@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import tomllib
 
 import yaml
@@ -101,3 +102,22 @@ def test_licences_citation_and_changelog_exist():
     for name in ("LICENSE", "DATA_LICENCE.md", "CITATION.cff", "CHANGELOG.md"):
         assert (paths.ROOT / name).stat().st_size > 200, name
     assert "Open Government Licence v3.0" in (paths.ROOT / "DATA_LICENCE.md").read_text(encoding="utf-8")
+
+
+#: Files that may exceed the size limit: the tidy extracts of the official tables, made by `make raw`.
+LARGE_ALLOWED = re.compile(r"^data/raw/(pssex1|ascof)_[^/]*\.csv$")
+
+
+def test_no_large_file_is_committed_and_pre_commit_checks_the_same():
+    files = subprocess.run(["git", "ls-files"], cwd=paths.ROOT, capture_output=True, text=True, check=True).stdout
+    large = [
+        f
+        for f in files.split()
+        if (paths.ROOT / f).is_file() and (paths.ROOT / f).stat().st_size > 500_000 and not LARGE_ALLOWED.match(f)
+    ]
+    assert not large, f"files over 500 kB: {large}"
+    config = yaml.safe_load((paths.ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert {"ruff", "ruff-format", "nbstripout", "check-added-large-files"} <= set(hooks)
+    assert "--maxkb=500" in hooks["check-added-large-files"]["args"]
+    assert re.compile(hooks["check-added-large-files"]["exclude"]).pattern == LARGE_ALLOWED.pattern

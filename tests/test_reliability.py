@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -17,6 +18,7 @@ import pytest
 from pbanalysis.analysis import claims, register
 from pbanalysis.build import data
 from pbanalysis.core import atomic, paths
+from pbanalysis.outputs import datatables
 
 HERE = Path(__file__).parent
 
@@ -94,6 +96,7 @@ def test_make_report_prints_one_line_per_run_and_no_kernel_warning(built):
     assert not [ln for ln in lines if ln not in progress and not ln.startswith("running ")], lines
     assert "TCP" not in stderr and "encryption" not in stderr
     assert (built / "run.json").exists() and (built / "claims.csv").exists()
+    assert [p for p, _, _ in datatables.downloads(built)][:2] == [datatables.WORKBOOK_NAME, "data/england_by_year.csv"]
 
 
 @pytest.mark.slow
@@ -165,6 +168,27 @@ def test_claims_csv_is_byte_identical_across_builds(tmp_path):
     atomic.write_csv(tmp_path / "a.csv", claims.check(*args))
     atomic.write_csv(tmp_path / "b.csv", claims.check(*args))
     assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_the_workbook_and_a_word_document_are_byte_identical_across_builds(tmp_path):
+    from PIL import Image
+
+    from pbanalysis.outputs import briefing_docx
+
+    png = io.BytesIO()
+    Image.new("RGB", (60, 30), "white").save(png, "PNG")
+    charts = [{"title": "A chart", "alt": "A blank chart", "png": png.getvalue()}]
+    context = {"title": "A council", "meta": "GSS E00000000", "council": "A council", "sentences": ["One."]}
+    builds = []
+    for i, name in enumerate(("first", "second")):
+        if i:
+            time.sleep(2.1)  # past the 2-second step of a zip's dates and the second of the document's own
+        out = tmp_path / name
+        datatables.write(out)
+        briefing_docx.write(out / "pack.docx", context, charts)
+        builds.append(digest(out))
+    assert datatables.WORKBOOK_NAME in builds[0] and "pack.docx" in builds[0]
+    assert builds[0] == builds[1]
 
 
 @pytest.mark.slow

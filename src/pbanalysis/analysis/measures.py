@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import checks
+from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
 
 if TYPE_CHECKING:
@@ -42,9 +43,9 @@ def denominators(doc: dict | None = None) -> dict[str, dict]:
 
 #: Council-level measures the variance notebook can rank.
 VARIANCE_MEASURES = {
-    "proxy_takeup_pct": "Proxy take-up (%): direct payments as a share of community-service receipts at 31 March",
-    "dp_clients_31mar": "People on direct payments at 31 March",
-    "dp_spend_per_recipient_gbp": "Direct-payment gross spend per recipient (£ a year)",
+    k.PROXY_TAKEUP_PCT: "Proxy take-up (%): direct payments as a share of community-service receipts at 31 March",
+    k.DP_CLIENTS_31MAR: "People on direct payments at 31 March",
+    k.DP_SPEND_PER_RECIPIENT_GBP: "Direct-payment gross spend per recipient (£ a year)",
 }
 
 
@@ -245,7 +246,7 @@ def takeup_timeline(
                         "label": f"{p['label']}, {n['year']}",
                         "kind": "proxy",
                         "takeup_pct": round(float(n[p["measure"]]), 1),
-                        "basis": f"official: {p['measure']} ({BASIS_LABEL.get(n['definition_basis'], '')})",
+                        "basis": f"official: {p['measure']} ({BASIS_LABEL.get(n[k.DEFINITION_BASIS], '')})",
                         "note": "",
                     }
                 )
@@ -259,7 +260,7 @@ def takeup_timeline(
 # --------------------------------------------------------------------------
 
 
-def councils_in_year(cy: pd.DataFrame, year: str, measure: str = "proxy_takeup_pct") -> pd.DataFrame:
+def councils_in_year(cy: pd.DataFrame, year: str, measure: str = k.PROXY_TAKEUP_PCT) -> pd.DataFrame:
     """Councils with a value of ``measure`` in ``year``, ranked (1 = highest)."""
     sub = cy[(cy["area"] == "council") & (cy["year"] == year)].dropna(subset=[measure]).copy()
     sub = sub.sort_values([measure, "council_name"], ascending=[False, True], kind="mergesort")
@@ -269,7 +270,7 @@ def councils_in_year(cy: pd.DataFrame, year: str, measure: str = "proxy_takeup_p
 
 
 def threshold_shares(
-    cy: pd.DataFrame, thresholds: Sequence[float] = (10, 20, 30), measure: str = "proxy_takeup_pct"
+    cy: pd.DataFrame, thresholds: Sequence[float] = (10, 20, 30), measure: str = k.PROXY_TAKEUP_PCT
 ) -> pd.DataFrame:
     """Per year: councils below the lowest threshold, above the middle ones, at or above the highest."""
     t = list(thresholds)
@@ -280,20 +281,20 @@ def threshold_shares(
         row = {
             "year": year,
             "councils_with_value": n,
-            "definition_basis": g["definition_basis"].mode().iloc[0],
+            k.DEFINITION_BASIS: g[k.DEFINITION_BASIS].mode().iloc[0],
             "median_pct": round(float(vals.median()), 2) if n else np.nan,
             f"below_{t[0]:g}_n": int((vals < t[0]).sum()),
         }
         for x in t[1:-1]:
             row[f"above_{x:g}_n"] = int((vals > x).sum())
         row[f"at_or_above_{t[-1]:g}_n"] = int((vals >= t[-1]).sum())
-        for k in [c for c in row if c.endswith("_n")]:
-            row[k[:-2] + "_share_pct"] = round(100 * row[k] / n, 1) if n else np.nan
+        for col in [c for c in row if c.endswith("_n")]:
+            row[col[:-2] + "_share_pct"] = round(100 * row[col] / n, 1) if n else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def group_summary(cy: pd.DataFrame, year: str, by: str, measure: str = "proxy_takeup_pct") -> pd.DataFrame:
+def group_summary(cy: pd.DataFrame, year: str, by: str, measure: str = k.PROXY_TAKEUP_PCT) -> pd.DataFrame:
     """Median, quartiles and count of ``measure`` by region or council type in one year."""
     sub = councils_in_year(cy, year, measure)
     g = sub.groupby(by)[measure]
@@ -313,9 +314,9 @@ def group_summary(cy: pd.DataFrame, year: str, by: str, measure: str = "proxy_ta
 def definition_changes(cy_or_series: pd.DataFrame) -> list[str]:
     """Years whose direct-payment definition differs from the year before (to mark on charts)."""
     basis = (
-        cy_or_series.groupby("year")["definition_basis"].agg(lambda s: s.mode().iloc[0])
+        cy_or_series.groupby("year")[k.DEFINITION_BASIS].agg(lambda s: s.mode().iloc[0])
         if "area" in cy_or_series
-        else cy_or_series.set_index("year")["definition_basis"]
+        else cy_or_series.set_index("year")[k.DEFINITION_BASIS]
     )
     years = sorted(basis.index)
     return [y for prev, y in zip(years, years[1:]) if basis[y] != basis[prev]]
@@ -327,7 +328,10 @@ def reference_figures(register: pd.DataFrame, doc: dict | None = None) -> pd.Dat
     return register.set_index("figure_id").loc[ids, ["statement", "value", "unit", "period", "source_id"]]
 
 
-BASIS_LABEL = {"dp_only": "direct payments only", "dp_and_pb": "direct payments and personal budgets (existing/new)"}
+BASIS_LABEL = {
+    k.BASIS_DP_ONLY: "direct payments only",
+    k.BASIS_DP_AND_PB: "direct payments and personal budgets (existing/new)",
+}
 
 
 # --------------------------------------------------------------------------
@@ -358,13 +362,13 @@ def spend_series(national: pd.DataFrame) -> pd.DataFrame:
     out = national[
         [
             "year",
-            "england_dp_gross_cost_gbp000",
-            "england_dp_recipients_31mar",
-            "england_dp_spend_per_recipient_gbp",
-            "councils_with_dp_spend",
+            k.ENGLAND_DP_GROSS_COST_GBP000,
+            k.ENGLAND_DP_RECIPIENTS_31MAR,
+            k.ENGLAND_DP_SPEND_PER_RECIPIENT_GBP,
+            k.COUNCILS_WITH_DP_SPEND,
         ]
     ].copy()
-    out["dp_gross_cost_gbp_million"] = (out["england_dp_gross_cost_gbp000"] / 1000).round(1)
+    out["dp_gross_cost_gbp_million"] = (out[k.ENGLAND_DP_GROSS_COST_GBP000] / 1000).round(1)
     return out
 
 
@@ -384,7 +388,7 @@ def spend_cross_check(register: pd.DataFrame, national: pd.DataFrame, doc: dict 
             "reported_pb_total_gbp_million",
             "reported_pb_as_dp_gbp_million",
             "official_minus_reported_dp_gbp_million",
-            "councils_with_dp_spend",
+            k.COUNCILS_WITH_DP_SPEND,
         ]
     ]
 
@@ -393,17 +397,17 @@ def council_spend_by_year(cy: pd.DataFrame) -> pd.DataFrame:
     """Direct-payment gross spend (£000) by council (rows) and year (columns); England last."""
     years = sorted(cy["year"].unique())
     councils = cy[cy["area"] == "council"].pivot_table(
-        index="council_name", columns="year", values="dp_gross_cost_gbp000", aggfunc="first"
+        index="council_name", columns="year", values=k.DP_GROSS_COST_GBP000, aggfunc="first"
     )
     councils = councils.reindex(columns=years).dropna(how="all")
-    england = cy[cy["area"] == "england"].set_index("year")["dp_gross_cost_gbp000"].reindex(years)
+    england = cy[cy["area"] == "england"].set_index("year")[k.DP_GROSS_COST_GBP000].reindex(years)
     out = pd.concat([councils, england.to_frame("England").T])
     return out.rename_axis("council").rename_axis(None, axis=1).reset_index()
 
 
 def spend_per_recipient(cy: pd.DataFrame, year: str) -> pd.DataFrame:
     """Councils ranked by direct-payment gross spend per recipient in ``year``."""
-    out = councils_in_year(cy, year, "dp_spend_per_recipient_gbp")
+    out = councils_in_year(cy, year, k.DP_SPEND_PER_RECIPIENT_GBP)
     return out[
         [
             "rank",
@@ -411,9 +415,9 @@ def spend_per_recipient(cy: pd.DataFrame, year: str) -> pd.DataFrame:
             "council_name",
             "region",
             "council_type",
-            "dp_gross_cost_gbp000",
-            "dp_recipients_31mar",
-            "recipients_source",
-            "dp_spend_per_recipient_gbp",
+            k.DP_GROSS_COST_GBP000,
+            k.DP_RECIPIENTS_31MAR,
+            k.RECIPIENTS_SOURCE,
+            k.DP_SPEND_PER_RECIPIENT_GBP,
         ]
     ]

@@ -30,12 +30,12 @@ from pbanalysis.core import keys as k
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError, ParameterError
-from pbanalysis.sources import lookup, pssex1
+from pbanalysis.sources import lookup, pssex1, pssex1_rules
 
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
 PROXY_DEFINITION = (
-    pssex1.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
+    pssex1_rules.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
     "home care, day care, meals and direct payments at 31 March, all ages (PSS-EX1 / RAP P2s). "
     "A person receiving two services counts twice in the denominator, so this understates the share "
     "of people. It is NOT NI 130 (clients and carers receiving self-directed support during the year "
@@ -56,7 +56,7 @@ RECONCILED = [
     ("unitcosts", k.DP_RECIPIENTS_31MAR, "all_adults", "18+"),
 ]
 
-#: The unit-cost table's recipients, before :func:`pbanalysis.sources.pssex1.spend_recipients` picks the count.
+#: The unit-cost table's recipients, before :func:`pbanalysis.sources.pssex1_rules.spend_recipients` picks the count.
 _UC_RECIPIENTS = k.DP_RECIPIENTS_31MAR + "_uc"
 
 _DTYPES = {
@@ -71,6 +71,7 @@ _DTYPES = {
     "unit": str,
     "flag": str,
     "flag_reason": str,
+    "source_file": str,
     "source_code": str,
     "definition": str,
 }
@@ -139,7 +140,7 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     out[k.DEFINITION_BASIS] = out[f"{k.DP_CLIENTS_31MAR}_basis"]
     out[k.DEFINITION_NOTE] = ""
     # Where the table's header and its counts disagree, the source module says what the count is.
-    for year, note in pssex1.dp_only_in_effect(activity, unitcosts).items():
+    for year, note in pssex1_rules.dp_only_in_effect(activity, unitcosts).items():
         rows = out["year"] == year
         out.loc[rows, k.DEFINITION_BASIS] = k.BASIS_DP_ONLY
         out.loc[rows, k.DEFINITION_NOTE] = note
@@ -149,13 +150,13 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     out[k.COMMUNITY_RECEIPTS_31MAR] = denom
     out[k.PROXY_TAKEUP_PCT] = (100 * out[k.DP_CLIENTS_31MAR] / denom.replace(0, np.nan)).round(2)
     gross = out[k.DP_GROSS_COST_GBP000]
-    out[k.DP_RECIPIENTS_31MAR], out[k.RECIPIENTS_SOURCE] = pssex1.spend_recipients(
+    out[k.DP_RECIPIENTS_31MAR], out[k.RECIPIENTS_SOURCE] = pssex1_rules.spend_recipients(
         out[_UC_RECIPIENTS], out[k.DP_CLIENTS_31MAR], gross
     )
     spend = 1000 * gross / out[k.DP_RECIPIENTS_31MAR].replace(0, np.nan)
-    not_credible = pssex1.spend_not_credible(gross, out[k.DP_RECIPIENTS_31MAR])
+    not_credible = pssex1_rules.spend_not_credible(gross, out[k.DP_RECIPIENTS_31MAR])
     out[k.DP_SPEND_PER_RECIPIENT_GBP] = spend.where(~not_credible).round(0)
-    out[k.SPEND_NOTE] = np.where(not_credible, pssex1.NOT_CREDIBLE_SPEND, "")
+    out[k.SPEND_NOTE] = np.where(not_credible, pssex1_rules.NOT_CREDIBLE_SPEND, "")
     meta = councils[["council_code", "council_name", "gss_code", "region", "council_type", "council_type_2008_09"]]
     out = out.merge(meta, on="council_code", how="left")
     out["council_type"] = lookup.council_type_in_year(out["year"], out["council_type"], out["council_type_2008_09"])
@@ -172,14 +173,14 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
         k.DEFINITION_BASIS,
         k.DEFINITION_NOTE,
         k.DP_CLIENTS_31MAR,
-        k.flag(k.DP_CLIENTS_31MAR),
+        k.DP_CLIENTS_31MAR_FLAG,
         k.HOME_CARE_CLIENTS_31MAR,
         k.DAY_CARE_CLIENTS_31MAR,
         k.MEALS_CLIENTS_31MAR,
         k.COMMUNITY_RECEIPTS_31MAR,
         k.PROXY_TAKEUP_PCT,
         k.DP_GROSS_COST_GBP000,
-        k.flag(k.DP_GROSS_COST_GBP000),
+        k.DP_GROSS_COST_GBP000_FLAG,
         k.DP_RECIPIENTS_31MAR,
         k.RECIPIENTS_SOURCE,
         k.DP_SPEND_PER_RECIPIENT_GBP,
@@ -214,7 +215,7 @@ def validate_council_year(df: pd.DataFrame, path: Path | str | None = None) -> N
         )
     counts = df[df["area"] == "council"].groupby("year")["council_code"].nunique()
     for year, n in counts.items():
-        expected = pssex1.expected_councils(year)
+        expected = pssex1_rules.expected_councils(year)
         if n != expected:
             raise InputError(
                 path or paths.COUNCIL_YEAR_CSV, f"{expected} councils in {year}", column="council_code", found=str(n)
@@ -282,18 +283,8 @@ def build_national_series(council_year: pd.DataFrame) -> pd.DataFrame:
     out[k.DEFINITION_BASIS] = eng[k.DEFINITION_BASIS]
     out[k.DEFINITION_NOTE] = eng[k.DEFINITION_NOTE]
     out["councils"] = cy.groupby("year")["council_code"].nunique()
-    for col in [
-        k.DP_CLIENTS_31MAR,
-        k.HOME_CARE_CLIENTS_31MAR,
-        k.DAY_CARE_CLIENTS_31MAR,
-        k.MEALS_CLIENTS_31MAR,
-        k.COMMUNITY_RECEIPTS_31MAR,
-        k.PROXY_TAKEUP_PCT,
-        k.DP_GROSS_COST_GBP000,
-        k.DP_RECIPIENTS_31MAR,
-        k.DP_SPEND_PER_RECIPIENT_GBP,
-    ]:
-        out[k.england(col)] = eng[col]
+    for col, england_col in k.ENGLAND_OF.items():
+        out[england_col] = eng[col]
     out[k.COUNCILS_WITH_PROXY] = cy.groupby("year")[k.PROXY_TAKEUP_PCT].count()
     out[k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT] = cy.groupby("year")[k.PROXY_TAKEUP_PCT].median().round(2)
     out[k.COUNCILS_WITH_DP_SPEND] = cy.groupby("year")[k.DP_GROSS_COST_GBP000].count()
@@ -326,10 +317,10 @@ def load_council_year() -> pd.DataFrame:
             "year": str,
             "council_code": str,
             "gss_code": str,
-            k.flag(k.DP_CLIENTS_31MAR): str,
+            k.DP_CLIENTS_31MAR_FLAG: str,
             k.DEFINITION_NOTE: str,
             k.SPEND_NOTE: str,
-            k.flag(k.DP_GROSS_COST_GBP000): str,
+            k.DP_GROSS_COST_GBP000_FLAG: str,
         },
         numeric_blank_is_missing=True,
     )

@@ -56,6 +56,12 @@ _EXTRACT_FIELDS = [
     ("value", "number", "The figure; empty when the source suppressed or lacked it.", "see unit"),
     ("flag", "string", "Source mark for a missing value: '-', '..', '.', or 'blank'; empty when present.", None),
     ("flag_reason", "string", "What the mark means, from the table's own notes.", None),
+    (
+        "source_file",
+        "string",
+        "The official file the value was read from, under the source folder (origins.yaml has its record).",
+        None,
+    ),
     ("source_code", "string", "The table's column code (e.g. A4.20), where the table has one.", None),
     ("source_field", "integer", "0-based CSV field of the column in the official file.", None),
     ("definition", "string", "The column's header text as that year states it (header rows joined by ' | ').", None),

@@ -1,7 +1,8 @@
-"""The one error type users see for bad input.
+"""The errors users see: :class:`InputError` (bad input), :class:`ParameterError` (a parameter
+outside its allowed values) and :class:`RunError` (a notebook run that failed).
 
-Every message names the file, the row and the column (where they apply) and
-says what was expected, so a user can open the file and fix it.
+Every message names the file, the row and the column (where they apply) and says what was
+expected, so a user can open the file and fix it.
 """
 
 from __future__ import annotations

@@ -57,7 +57,30 @@ DP_SPEND_PER_RECIPIENT_GBP = "dp_spend_per_recipient_gbp"
 #: Why spend per recipient is missing where the inputs are present.
 SPEND_NOTE = "spend_note"
 
+#: The source mark of people on direct payments at 31 March ('-', '..', '.', 'blank'; empty when present).
+DP_CLIENTS_31MAR_FLAG = "dp_clients_31mar_flag"
+#: The source mark of the direct-payment gross cost.
+DP_GROSS_COST_GBP000_FLAG = "dp_gross_cost_gbp000_flag"
+
 # --- columns of data/processed/national_series.csv ----------------------------------
+#: England's people on direct payments at 31 March (the England row of the activity table).
+ENGLAND_DP_CLIENTS_31MAR = "england_dp_clients_31mar"
+#: England's people receiving home care at 31 March.
+ENGLAND_HOME_CARE_CLIENTS_31MAR = "england_home_care_clients_31mar"
+#: England's people receiving day care at 31 March.
+ENGLAND_DAY_CARE_CLIENTS_31MAR = "england_day_care_clients_31mar"
+#: England's people receiving meals at 31 March.
+ENGLAND_MEALS_CLIENTS_31MAR = "england_meals_clients_31mar"
+#: England's community-service receipts at 31 March (the proxy's denominator).
+ENGLAND_COMMUNITY_RECEIPTS_31MAR = "england_community_receipts_31mar"
+#: England's proxy take-up, %.
+ENGLAND_PROXY_TAKEUP_PCT = "england_proxy_takeup_pct"
+#: England's direct-payment gross cost, GBP thousand.
+ENGLAND_DP_GROSS_COST_GBP000 = "england_dp_gross_cost_gbp000"
+#: England's direct-payment recipients at 31 March (unit-cost table).
+ENGLAND_DP_RECIPIENTS_31MAR = "england_dp_recipients_31mar"
+#: England's direct-payment gross spend per recipient, GBP a year.
+ENGLAND_DP_SPEND_PER_RECIPIENT_GBP = "england_dp_spend_per_recipient_gbp"
 #: Councils with a proxy take-up value that year.
 COUNCILS_WITH_PROXY = "councils_with_proxy"
 #: Median of the councils' proxy take-up that year, %.
@@ -68,12 +91,20 @@ COUNCILS_WITH_DP_SPEND = "councils_with_dp_spend"
 #: The community services whose 31 March counts make the proxy's denominator.
 COMMUNITY_MEASURES = (HOME_CARE_CLIENTS_31MAR, DAY_CARE_CLIENTS_31MAR, MEALS_CLIENTS_31MAR, DP_CLIENTS_31MAR)
 
+#: Each council-year column and the national-series column holding its England value.
+ENGLAND_OF = {
+    DP_CLIENTS_31MAR: ENGLAND_DP_CLIENTS_31MAR,
+    HOME_CARE_CLIENTS_31MAR: ENGLAND_HOME_CARE_CLIENTS_31MAR,
+    DAY_CARE_CLIENTS_31MAR: ENGLAND_DAY_CARE_CLIENTS_31MAR,
+    MEALS_CLIENTS_31MAR: ENGLAND_MEALS_CLIENTS_31MAR,
+    COMMUNITY_RECEIPTS_31MAR: ENGLAND_COMMUNITY_RECEIPTS_31MAR,
+    PROXY_TAKEUP_PCT: ENGLAND_PROXY_TAKEUP_PCT,
+    DP_GROSS_COST_GBP000: ENGLAND_DP_GROSS_COST_GBP000,
+    DP_RECIPIENTS_31MAR: ENGLAND_DP_RECIPIENTS_31MAR,
+    DP_SPEND_PER_RECIPIENT_GBP: ENGLAND_DP_SPEND_PER_RECIPIENT_GBP,
+}
+
 
 def flag(key: str) -> str:
     """The column holding a measure's source mark (``-``, ``..``, ``.``, ``blank``): ``<key>_flag``."""
     return f"{key}_flag"
-
-
-def england(key: str) -> str:
-    """The national-series column holding the England value of a measure: ``england_<key>``."""
-    return f"england_{key}"

@@ -13,8 +13,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 DATA_DIR = ROOT / "data"
-#: Tidy extracts made by our code from the official files, plus the register
-#: of reported figures. Committed; never edited by hand.
+#: Tidy extracts made by our code from the official files (never edited by hand), beside the
+#: hand-curated inputs: the register of reported figures, their checks, origins and successors.
 RAW_DIR = DATA_DIR / "raw"
 #: Analysis-ready tables built by ``make data``. Not committed.
 PROCESSED_DIR = DATA_DIR / "processed"
@@ -32,6 +32,9 @@ CLAIMS_CSV = REPORTS_DIR / "claims.csv"
 INDEX_HTML = REPORTS_DIR / "index.html"
 #: The run log of the last `make report` / `make briefings` (commit, versions, input hashes, runs).
 RUN_JSON = REPORTS_DIR / "run.json"
+#: The data tables (pbanalysis.outputs.datatables): the workbook, and one CSV per table in data/.
+DATA_TABLES_XLSX = REPORTS_DIR / "pbanalysis-data-tables.xlsx"
+DATA_TABLES_DIR = REPORTS_DIR / "data"
 
 # --- data/raw ---------------------------------------------------------------
 PSSEX1_ACTIVITY_CSV = RAW_DIR / "pssex1_activity.csv"

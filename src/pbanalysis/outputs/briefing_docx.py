@@ -29,6 +29,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import atomic_path
+from pbanalysis.core.reproducible_zip import normalise_file
 
 #: Width of a chart on the page (A4 with 2 cm margins).
 CHART_WIDTH_MM = 170
@@ -73,4 +74,5 @@ def write(target: Path, context: dict, charts: list[dict], template: Path | None
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:
         tpl.save(tmp)
+        normalise_file(tmp)  # fixed zip dates: two builds give the same bytes
     return target

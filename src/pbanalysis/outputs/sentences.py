@@ -145,7 +145,7 @@ def definition_breaks(b: _Numbers) -> str | None:
 
 
 def _missing_reason(row: pd.Series) -> str:
-    flag = row.get(k.flag(k.DP_CLIENTS_31MAR), "")
+    flag = row.get(k.DP_CLIENTS_31MAR_FLAG, "")
     if isinstance(flag, str) and flag in SUPPRESSION:
         kind, _, detail = SUPPRESSION[flag].partition(": ")
         return f"the count of people on direct payments is {kind}" + (f", {detail}" if detail else "")

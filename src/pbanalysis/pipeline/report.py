@@ -5,7 +5,8 @@ Each notebook has one cell tagged ``parameters``, the only home of its defaults
 :func:`notebook_defaults`); named parameter sets live in
 ``notebooks/params/<notebook>.yaml``. ``make report`` calls :func:`build` once,
 which executes every stale run through :mod:`pbanalysis.pipeline.runner` (all cores,
-one fresh kernel per run), then writes the index page and ``reports/run.json``.
+one fresh kernel per run), then writes the data tables
+(:mod:`pbanalysis.outputs.datatables`), the index page and ``reports/run.json``.
 Every output is written to a temporary file and renamed into place, so a failed
 or killed run leaves the earlier outputs intact. Volatile metadata (timings) is
 stripped so two runs give the same executed notebooks.
@@ -91,7 +92,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     """
     import time
 
-    from pbanalysis.outputs import index_page, runlog
+    from pbanalysis.outputs import datatables, index_page, runlog
     from pbanalysis.pipeline import runner
 
     t0 = time.time()
@@ -110,6 +111,7 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
+    datatables.write()  # the workbook and its CSVs, before the page that lists them
     index_page.write_index()
     runlog.write_report_log(everything, results, started=started, seconds=time.time() - t0)
     for r in failed:

@@ -1,0 +1,816 @@
+"""The data tables a reader takes away: one workbook, ``reports/pbanalysis-data-tables.xlsx``, and
+each of its tables as a CSV file in ``reports/data/``.
+
+The workbook follows the Government Analysis Function's guidance "Releasing statistics in
+spreadsheets" and is written with ONS's ``gptables``: a cover sheet (what the tables are, the
+period, the sources with their licences and credit lines, what the data cannot show, contact and
+licence for reuse, the commit and date it was built from), a contents sheet with a link to every
+table, a notes sheet (every note, numbered), then one table per sheet, each with its title in A1,
+no merged cells, its source, and headers that give the unit.
+
+A cell without a value holds its symbol (``[c]``, ``[x]`` or ``[z]``, :mod:`pbanalysis.core.format`),
+never a blank or 0; every other cell of a numeric column is a number. The CSV files hold the same
+columns and cells, with one header row, in UTF-8.
+
+The tables are built by the library functions the notebooks call (:mod:`pbanalysis.build.data`,
+:mod:`pbanalysis.analysis.measures`, :mod:`pbanalysis.analysis.claims`,
+:mod:`pbanalysis.analysis.what_next`) and described by :class:`pbanalysis.outputs.tables.Table`;
+nothing is computed a second time here. The ASCOF table takes every extract
+``data/raw/ascof_1c_*.csv`` there is.
+
+Two builds of the same commit give the same bytes: the build date on the cover is the commit's
+date (or ``$SOURCE_DATE_EPOCH``), the document properties carry that date, and the zip is written
+with fixed dates (:mod:`pbanalysis.core.reproducible_zip`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pbanalysis.core import format as fmt
+from pbanalysis.core import keys as k
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import atomic_path, write_csv
+from pbanalysis.core.errors import InputError
+from pbanalysis.core.reproducible_zip import normalise_file
+from pbanalysis.outputs.tables import Column, Table
+
+#: The workbook's file name, in the reports folder.
+WORKBOOK_NAME = paths.DATA_TABLES_XLSX.name
+#: The folder of the CSV files, in the reports folder.
+CSV_DIR_NAME = paths.DATA_TABLES_DIR.name
+#: The ASCOF measure 1C extracts in ``data/raw``: the 2020-21 extract and any other year or years.
+ASCOF_GLOB = "ascof_1c_*.csv"
+
+TITLE = "Personal budgets and direct payments in English adult social care: data tables"
+AUTHOR = "The pbanalysis contributors"
+#: Columns wider than this (characters) are narrowed, so long text does not push the table off screen.
+MAX_WIDTH = 60
+
+#: Excel number formats by column kind: whole numbers with separators, percentages to one decimal.
+NUM_FORMATS = {
+    "count": "#,##0",
+    "rank": "#,##0",
+    "gbp": "#,##0",
+    "gbp_million": "#,##0.0",
+    "pct": "0.0",
+    "number": "General",
+}
+#: Kinds whose cells are numbers (or a symbol where the value is missing).
+NUMERIC_KINDS = set(NUM_FORMATS)
+
+#: What each symbol means on the notes sheet, beyond :data:`pbanalysis.core.format.SYMBOLS`.
+SYMBOL_SOURCES = {
+    "[c]": "PSS-EX1 prints '-' for 1 to 5 people; ASCOF prints [c] for small numbers it withholds",
+    "[x]": "PSS-EX1 prints '..' or leaves the cell empty, ASCOF prints [x], or the tables read here do not "
+    "cover that council or year",
+    "[z]": "PSS-EX1 prints '.'; also used where a column does not apply to the row",
+}
+_SYMBOL_KEY = {"[c]": "symbol_c", "[x]": "symbol_x", "[z]": "symbol_z"}
+
+
+@dataclass
+class Sheet:
+    """One table of the workbook: its sheet label, the :class:`Table` (title, columns, source), the
+    notes its subtitle points to, and the name of its CSV file."""
+
+    label: str
+    table: Table
+    note_keys: Sequence[str]
+    subtitles: Sequence[str] = ()
+
+    @property
+    def csv_name(self) -> str:
+        """The CSV file's name: the sheet label in lower case (``england_by_year.csv``)."""
+        return f"{self.label.lower()}.csv"
+
+    def numeric_labels(self) -> list[str]:
+        """Headers of the columns whose cells are numbers."""
+        return [c.label for c in self.table.columns if c.kind in NUMERIC_KINDS]
+
+    def cells(self) -> pd.DataFrame:
+        """The cells as written: numbers stay numbers (whole ones as int), a missing value is its symbol."""
+        out = self.table.data().astype(object)
+        rows = list(self.table.df.reset_index(drop=True).iterrows())
+        for j, col in enumerate(self.table.columns):
+            values = []
+            for (_, row), v in zip(rows, out.iloc[:, j]):
+                if fmt.is_missing(v) or (col.kind not in NUMERIC_KINDS and v == ""):
+                    values.append(_symbol_of(col, row))
+                elif col.kind in NUMERIC_KINDS:
+                    f = float(v)
+                    values.append(int(f) if f.is_integer() else f)
+                else:
+                    values.append(str(v))
+            out[col.label] = pd.Series(values, index=out.index, dtype=object)
+        return out
+
+    def symbols_used(self) -> list[str]:
+        """The symbols the table's cells hold, in the order of :data:`pbanalysis.core.format.SYMBOLS`."""
+        seen = set(self.cells().to_numpy().ravel().tolist()) if len(self.table.df) else set()
+        return [s for s in fmt.SYMBOLS if s in seen]
+
+
+def _symbol_of(col: Column, row: pd.Series) -> str:
+    if col.flag:
+        return fmt.symbol(row[col.flag])
+    return "[x]"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def _year_after(year: str) -> str:
+    start = int(year[:4]) + 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _year_before(year: str) -> str:
+    start = int(year[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def ascof_files(raw_dir: Path | None = None) -> list[Path]:
+    """Every ASCOF 1C extract in ``data/raw`` (``ascof_1c_*.csv``), by name."""
+    return sorted(Path(raw_dir or paths.RAW_DIR).glob(ASCOF_GLOB))
+
+
+def load_ascof(files: Sequence[Path] | None = None) -> tuple[pd.DataFrame, dict[str, Path]]:
+    """Every ASCOF 1C extract, one year from one file: (the rows, {year: the file it comes from}).
+
+    A year held by two extracts is taken from the one holding fewer years (an extract read
+    straight from that year's official file, before a compilation of several years)."""
+    from pbanalysis.sources import ascof
+
+    files = [Path(f) for f in (ascof_files() if files is None else files)]
+    if not files:
+        raise InputError(paths.RAW_DIR / ASCOF_GLOB, "at least one ASCOF 1C extract (run `make raw`)")
+    frames = []
+    for p in files:
+        header = list(pd.read_csv(p, nrows=0).columns)
+        missing = [c for c in ascof.EXTRACT_COLUMNS if c not in header]
+        if missing:
+            raise InputError(
+                p, f"the ASCOF extract columns {', '.join(ascof.EXTRACT_COLUMNS)}", row=1, found=", ".join(missing)
+            )
+        frames.append(ascof.load_1c(p).assign(_file=str(p)))
+    rows = pd.concat(frames, ignore_index=True)
+    years_in = rows.groupby("_file")["year"].nunique()
+    source = {}
+    for year, g in rows.groupby("year"):
+        source[year] = min(g["_file"].unique(), key=lambda f: (years_in[f], Path(f).name))
+    keep = rows["_file"] == rows["year"].map(source)
+    out = rows[keep].drop(columns="_file").reset_index(drop=True)
+    return out, {y: Path(f) for y, f in sorted(source.items())}
+
+
+def compiled_years(source: dict[str, Path]) -> list[str]:
+    """The ASCOF years taken from an extract that compiles several years' official files."""
+    years = {f: pd.read_csv(f, usecols=["year"], dtype=str)["year"].nunique() for f in set(source.values())}
+    return [y for y, f in source.items() if years[f] > 1]
+
+
+@dataclass
+class Inputs:
+    """What the tables are built from, each read by its own loader."""
+
+    council_year: pd.DataFrame
+    national: pd.DataFrame
+    councils: pd.DataFrame
+    claims: pd.DataFrame
+    sources: pd.DataFrame
+    ascof: pd.DataFrame
+    ascof_source: dict[str, Path]
+
+
+def load_inputs() -> Inputs:
+    """The processed tables, the council lookup, the claims check and every ASCOF extract."""
+    from pbanalysis.analysis import claims, register
+    from pbanalysis.build import data
+
+    cy, nat = data.load_council_year(), data.load_national_series()
+    reg = register.load_register()
+    asc, asc_source = load_ascof()
+    return Inputs(
+        council_year=cy,
+        national=nat,
+        councils=data.load_councils(),
+        claims=claims.check(reg, cy, nat),
+        sources=register.load_sources(),
+        ascof=asc,
+        ascof_source=asc_source,
+    )
+
+
+# --------------------------------------------------------------------------- the build's date
+
+
+def build_stamp(root: Path | None = None) -> dict:
+    """``{"commit", "dirty", "date"}``: the commit the tables are built from and its date (ISO).
+
+    The date is the commit's, so two builds of one commit agree; ``$SOURCE_DATE_EPOCH`` overrides
+    it, and outside git it is today (:func:`pbanalysis.outputs.runlog.now`)."""
+    from pbanalysis.outputs import runlog
+
+    state = runlog.git_state(root)
+    date = None
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        date = dt.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), dt.UTC).date().isoformat()
+    elif state["commit"]:
+        try:
+            r = subprocess.run(
+                ["git", "show", "-s", "--format=%cI", state["commit"]],
+                cwd=root or paths.ROOT,
+                capture_output=True,
+                text=True,
+                timeout=20,
+            )
+            if r.returncode == 0 and r.stdout.strip():
+                date = dt.datetime.fromisoformat(r.stdout.strip()).astimezone(dt.UTC).date().isoformat()
+        except (OSError, subprocess.SubprocessError):
+            date = None
+    return {"commit": state["commit"], "dirty": state["dirty"], "date": date or runlog.now()[:10]}
+
+
+# --------------------------------------------------------------------------- notes and sources
+
+
+def _basis_label(basis: str) -> str:
+    from pbanalysis.analysis import measures
+
+    text = measures.BASIS_LABEL.get(basis, basis)
+    return text[:1].upper() + text[1:]
+
+
+def _origins_by_publication() -> dict[str, dict]:
+    """Each publication of ``origins.yaml``: its fields and the years of the files read."""
+    from pbanalysis.build import provenance
+
+    pubs: dict[str, dict] = {}
+    for o in provenance.load_origins().values():
+        p = pubs.setdefault(
+            o.key,
+            {
+                "key": o.key,
+                "publisher": o.publisher,
+                "publication": o.publication,
+                "credit": o.credit,
+                "licence": o.licence,
+                "licence_url": o.licence_url,
+                "publisher_page": o.publisher_page,
+                "years": set(),
+            },
+        )
+        p["years"].add(o.year)
+    return pubs
+
+
+def _span(years: Sequence[str]) -> str:
+    ys = sorted(set(years))
+    if not ys:
+        return ""
+    return ys[0] if len(ys) == 1 else f"{ys[0]} to {ys[-1]}"
+
+
+def _source(keys: Sequence[str], years: Sequence[str] | None = None) -> str:
+    """A table's source line from ``origins.yaml``: each publication's credit, the years (``years``,
+    where given, for the first publication: those the table covers), the licence."""
+    pubs = _origins_by_publication()
+    parts = []
+    for i, key in enumerate(keys):
+        p = pubs[key]
+        credit = p["credit"] or f"{p['publisher']}, {p['publication']}"
+        span = _span(years if years is not None and i == 0 else p["years"])
+        parts.append(f"{credit}{', ' + span if span else ''} (licence: {p['licence']})")
+    return "; ".join(parts) + ". Processed by pbanalysis."
+
+
+def _pssex1_keys() -> list[str]:
+    return ["pssex1", "lookup"]
+
+
+def _ascof_keys() -> list[str]:
+    return [key for key in _origins_by_publication() if key.startswith("ascof")] + ["lookup"]
+
+
+def notes(inp: Inputs) -> dict[str, str]:
+    """Every note a table may point to: reference key -> text (the notes sheet numbers them)."""
+    from pbanalysis.analysis import claims
+    from pbanalysis.analysis import what_next as wn
+    from pbanalysis.build import data
+    from pbanalysis.sources import pssex1
+
+    cy = inp.council_year
+    basis = cy.groupby("year")[k.DEFINITION_BASIS].first()
+    pb_years = [y for y, b in basis.items() if b == k.BASIS_DP_AND_PB]
+    stated = cy[cy[k.DEFINITION_NOTE] != ""].groupby("year")[k.DEFINITION_NOTE].first()
+    no_spend = [
+        y
+        for y, g in cy.groupby("year")
+        if g[k.DP_GROSS_COST_GBP000].isna().all() and not (g[k.flag(k.DP_GROSS_COST_GBP000)] != "").any()
+    ]
+    out = {
+        "proxy": data.PROXY_NAME + ". " + data.PROXY_DEFINITION,
+        "count_definition": (
+            "What the count of people on direct payments counts changes twice. "
+            + (
+                f"In {', '.join(pb_years)} the PSS-EX1 activity table counts 'existing / new direct payments and "
+                "personal budgets' at 31 March, so the count includes personal budgets held other than as a direct "
+                "payment and the proxy take-up is higher than in the years either side. "
+                if pb_years
+                else ""
+            )
+            + " ".join(f"In {y}: {t}" for y, t in stated.items())
+            + " The column 'Count definition' gives each year's."
+        ),
+        "spend": (
+            "Direct-payment spend is the gross total cost of direct payments to adults and older people (18 and "
+            "over) during the year, in thousands of pounds, from the PSS-EX1 unit-cost table. Spend per recipient "
+            "divides it by the people receiving direct payments at 31 March: the unit-cost table's own count where "
+            f"it has one, otherwise the activity table's ('{pssex1.RECIPIENTS_FROM_ACTIVITY}'), rounded to the "
+            f"pound. It is withheld ([x]) where the gross cost is 0 with recipients at 31 March "
+            f"('{pssex1.NOT_CREDIBLE_SPEND}')."
+            + (f" There is no unit-cost table for {', '.join(no_spend)} among the files read." if no_spend else "")
+        ),
+        "rank": (
+            "Rank 1 is the highest value in the year; councils with the same value are ranked by name. A council "
+            "without a value in that year is not ranked ([x]). 'Councils ranked' is how many had a value."
+        ),
+        "ascof": (
+            f"{wn.MEASURE_NAMES[wn.SDS]}; {wn.MEASURE_NAMES[wn.DP]}. The denominator is people using social care "
+            "who received long-term community support at 31 March of the year; the numerators are those of them "
+            "receiving self-directed support, and direct payments. Percentages are as published (one decimal). "
+            "ASCOF 1C is neither NI 130 (clients and carers receiving self-directed support during the year) nor "
+            "the PSS-EX1 count of people on direct payments at 31 March, so its years are read beside the "
+            "PSS-EX1 years, not as a continuation of their trend."
+        ),
+        "ascof_boundary": (
+            "'Same area as a 2009-2014 council' says how a council compares with the councils of the PSS-EX1 "
+            f"tables: {'; '.join(f'{v}' for v in wn.BOUNDARY_TEXT.values())}. The 2009-2014 council code is not "
+            "applicable ([z]) where the boundary changed."
+        ),
+        "claims": (
+            "Each figure reported in the news articles of 2010 and 2011, with the check the report makes of it "
+            "against the official tables. Status: "
+            + "; ".join(f"{s}: {m}" for s, m in claims.STATUS_MEANING.items())
+            + ". The statement is the project's own wording of the figure; no article text is reproduced. "
+            "'Rebuilt or official value' is in the figure's unit; it is not applicable ([z]) where the method "
+            "rebuilds no value."
+        ),
+    }
+    compiled = compiled_years(inp.ascof_source)
+    if compiled:
+        out["ascof_compiled"] = (
+            f"The ASCOF values for {_span(compiled)} are a compilation of the official ASCOF files, one a year, "
+            "read into one extract; each value is as its year's file publishes it."
+        )
+    for s, meaning in fmt.SYMBOLS.items():
+        out[_SYMBOL_KEY[s]] = f"{s}: {meaning} ({SYMBOL_SOURCES[s]}). Such a cell holds the symbol, never 0."
+    return out
+
+
+# --------------------------------------------------------------------------- the tables
+
+
+def _councils_meta(councils: pd.DataFrame) -> pd.DataFrame:
+    """Region and council type by GSS code, the latest council row for each code."""
+    c = councils[councils["gss_code"] != ""].sort_values("last_year", kind="mergesort")
+    return c.drop_duplicates("gss_code", keep="last").set_index("gss_code")[["region", "council_type"]]
+
+
+#: Council type by the entity code that opens a GSS code (ONS's register of codes).
+GSS_ENTITY_TYPE = {"E06": "Unitary authority", "E08": "Metropolitan district", "E09": "London borough", "E10": "County"}
+
+
+def england_table(inp: Inputs) -> Sheet:
+    """England by year: the national series (:func:`pbanalysis.build.data.load_national_series`)."""
+    nat = inp.national.copy()
+    nat["basis_label"] = nat[k.DEFINITION_BASIS].map(_basis_label)
+    e = k.england
+    cols = [
+        Column("year", "Financial year", "year"),
+        Column("basis_label", "Count definition", "text"),
+        Column("councils", "Councils in the tables (number)", "count"),
+        Column(e(k.DP_CLIENTS_31MAR), "People on direct payments at 31 March (number)", "count"),
+        Column(e(k.HOME_CARE_CLIENTS_31MAR), "People receiving home care at 31 March (number)", "count"),
+        Column(e(k.DAY_CARE_CLIENTS_31MAR), "People receiving day care at 31 March (number)", "count"),
+        Column(e(k.MEALS_CLIENTS_31MAR), "People receiving meals at 31 March (number)", "count"),
+        Column(e(k.COMMUNITY_RECEIPTS_31MAR), "Community-service receipts at 31 March (number)", "count"),
+        Column(e(k.PROXY_TAKEUP_PCT), "Proxy take-up (%)", "pct"),
+        Column(k.COUNCILS_WITH_PROXY, "Councils with a proxy take-up (number)", "count"),
+        Column(k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT, "Median council proxy take-up (%)", "pct"),
+        Column(e(k.DP_GROSS_COST_GBP000), "Direct-payment gross spend (£ thousand)", "count"),
+        Column(e(k.DP_RECIPIENTS_31MAR), "Direct-payment recipients used for spend per recipient (number)", "count"),
+        Column(e(k.DP_SPEND_PER_RECIPIENT_GBP), "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend (number)", "count"),
+    ]
+    years = list(nat["year"])
+    t = Table(
+        nat,
+        cols,
+        f"People on direct payments, proxy take-up and direct-payment spend, England, {_span(years)}",
+        _source(_pssex1_keys()[:1], years),
+        name="england_by_year",
+    )
+    return Sheet("England_by_year", t, ["proxy", "count_definition", "spend"])
+
+
+def _council_rows(inp: Inputs) -> pd.DataFrame:
+    cy = inp.council_year
+    out = cy[cy["area"] == "council"].copy()
+    out["basis_label"] = out[k.DEFINITION_BASIS].map(_basis_label)
+    return out.reset_index(drop=True)
+
+
+_COUNCIL_ID = [
+    Column("year", "Financial year", "year"),
+    Column("gss_code", "GSS code", "text"),
+    Column("council_code", "PSS-EX1 council code", "text"),
+    Column("council_name", "Council", "text"),
+    Column("region", "Region", "text"),
+    Column("council_type", "Council type", "text"),
+]
+
+
+def council_table(inp: Inputs) -> Sheet:
+    """Every council in every year (:func:`pbanalysis.build.data.load_council_year`)."""
+    df = _council_rows(inp)
+    cols = [
+        *_COUNCIL_ID,
+        Column("basis_label", "Count definition", "text"),
+        Column(
+            k.DP_CLIENTS_31MAR, "People on direct payments at 31 March (number)", "count", k.flag(k.DP_CLIENTS_31MAR)
+        ),
+        Column(k.HOME_CARE_CLIENTS_31MAR, "People receiving home care at 31 March (number)", "count"),
+        Column(k.DAY_CARE_CLIENTS_31MAR, "People receiving day care at 31 March (number)", "count"),
+        Column(k.MEALS_CLIENTS_31MAR, "People receiving meals at 31 March (number)", "count"),
+        Column(k.COMMUNITY_RECEIPTS_31MAR, "Community-service receipts at 31 March (number)", "count"),
+        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+        Column(
+            k.DP_GROSS_COST_GBP000,
+            "Direct-payment gross spend (£ thousand)",
+            "count",
+            k.flag(k.DP_GROSS_COST_GBP000),
+        ),
+        Column(k.DP_RECIPIENTS_31MAR, "Direct-payment recipients used for spend per recipient (number)", "count"),
+        Column(k.RECIPIENTS_SOURCE, "Recipients counted in", "text"),
+        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year)", "gbp"),
+    ]
+    years = sorted(df["year"].unique())
+    t = Table(
+        df,
+        cols,
+        f"People on direct payments, proxy take-up and direct-payment spend by council, England, {_span(years)}",
+        _source(_pssex1_keys(), years),
+        name="councils_by_year",
+    )
+    return Sheet("Councils_by_year", t, ["proxy", "count_definition", "spend"])
+
+
+def rank_table(inp: Inputs) -> Sheet:
+    """Every council in every year with its ranks (:func:`pbanalysis.analysis.measures.councils_in_year`)."""
+    from pbanalysis.analysis import measures
+
+    df = _council_rows(inp)
+    keys = ["year", "council_code"]
+    for measure, prefix in ((k.PROXY_TAKEUP_PCT, "proxy"), (k.DP_SPEND_PER_RECIPIENT_GBP, "spend")):
+        ranked = pd.concat(
+            [measures.councils_in_year(inp.council_year, y, measure) for y in sorted(df["year"].unique())],
+            ignore_index=True,
+        )
+        ranked = ranked[[*keys, "rank", "of"]].rename(columns={"rank": f"{prefix}_rank", "of": f"{prefix}_of"})
+        df = df.merge(ranked, on=keys, how="left")
+        of = df.groupby("year")[f"{prefix}_of"].transform("max")
+        df[f"{prefix}_of"] = of
+    cols = [
+        *_COUNCIL_ID,
+        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+        Column("proxy_rank", "Rank on proxy take-up (1 = highest)", "rank"),
+        Column("proxy_of", "Councils ranked on proxy take-up (number)", "count"),
+        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column("spend_rank", "Rank on spend per recipient (1 = highest)", "rank"),
+        Column("spend_of", "Councils ranked on spend per recipient (number)", "count"),
+    ]
+    years = sorted(df["year"].unique())
+    t = Table(
+        df,
+        cols,
+        f"Council ranks on proxy take-up and on direct-payment spend per recipient, England, {_span(years)}",
+        _source(_pssex1_keys(), years),
+        name="council_ranks",
+    )
+    return Sheet("Council_ranks", t, ["rank", "proxy", "spend"])
+
+
+def ascof_table(inp: Inputs) -> Sheet:
+    """ASCOF 1C by council and year, every extract (:func:`pbanalysis.analysis.what_next.council_table`)."""
+    from pbanalysis.analysis import what_next as wn
+
+    meta = _councils_meta(inp.councils)
+    successors = _successor_regions(inp.councils)
+    parts = []
+    for year, g in inp.ascof.groupby("year"):
+        t = wn.council_table(g)
+        t.insert(0, "year", year)
+        parts.append(t)
+    df = pd.concat(parts, ignore_index=True)
+    df["region"] = df["gss_code"].map(meta["region"]).fillna(df["gss_code"].map(successors)).fillna("")
+    df["council_type"] = (
+        df["gss_code"].map(meta["council_type"]).fillna(df["gss_code"].str[:3].map(GSS_ENTITY_TYPE)).fillna("")
+    )
+    df["boundary_text"] = df["boundary"].map(wn.BOUNDARY_TEXT).fillna("")
+    df["council_code_2009_14"] = np.where(
+        (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
+    )
+    df = df.sort_values(["year", "council_code"], kind="mergesort").reset_index(drop=True)
+    cols = [
+        Column("year", "Financial year", "year"),
+        Column("gss_code", "GSS code", "text"),
+        Column("council_code", "ASCOF council code", "text"),
+        Column("council_name", "Council", "text"),
+        Column("region", "Region", "text"),
+        Column("council_type", "Council type", "text"),
+        Column("boundary_text", "Same area as a 2009-2014 council", "text"),
+        Column("council_code_2009_14", "PSS-EX1 council code, 2009-2014", "text"),
+        Column(
+            "sds_denominator", "People receiving long-term community support at 31 March (number)", "count", "sds_flag"
+        ),
+        Column("sds_numerator", "Of whom receiving self-directed support (number)", "count", "sds_flag"),
+        Column("sds_pct", "Self-directed support, ASCOF 1C(1A) (%)", "pct", "sds_flag"),
+        Column("dp_numerator", "Of whom receiving direct payments (number)", "count", "dp_flag"),
+        Column("dp_pct", "Direct payments, ASCOF 1C(2A) (%)", "pct", "dp_flag"),
+    ]
+    years = sorted(df["year"].unique())
+    t = Table(
+        df,
+        cols,
+        f"Self-directed support and direct payments (ASCOF 1C) by council, England, {_span(years)}",
+        _source(_ascof_keys(), None),
+        name="ascof_1c_by_council",
+    )
+    keys = ["ascof", "ascof_boundary"] + (["ascof_compiled"] if compiled_years(inp.ascof_source) else [])
+    return Sheet("ASCOF_1C_by_council", t, keys)
+
+
+def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
+    """Region of each later council (by GSS code) whose 2009-2014 predecessors all lie in one region."""
+    from pbanalysis.sources import lookup
+
+    succ = lookup.read_successors()
+    region = dict(zip(councils["council_code"], councils["region"]))
+    out = {}
+    for gss, g in succ.groupby("successor_gss_code"):
+        regions = {region.get(c, "") for c in g["council_code_2009_14"]}
+        if len(regions) == 1 and "" not in regions:
+            out[gss] = regions.pop()
+    return out
+
+
+def claims_table(inp: Inputs) -> Sheet:
+    """Each reported figure's check (:func:`pbanalysis.analysis.claims.check`) with its article."""
+    c = inp.claims.merge(inp.sources[["source_id", "publication", "headline", "published"]], on="source_id", how="left")
+    c["rebuilt_flag"] = np.where(c["rebuilt"].isna(), "[z]", "")
+    cols = [
+        Column("figure_id", "Figure", "text"),
+        Column("publication", "Article: publication", "text"),
+        Column("headline", "Article: headline", "text"),
+        Column("published", "Article: published", "text"),
+        Column("statement", "Statement of the figure", "text"),
+        Column("reported", "Reported value (in the unit given)", "number"),
+        Column("unit", "Unit", "text"),
+        Column("method", "Method of the check", "text"),
+        Column("status", "Status", "text"),
+        Column("rebuilt", "Rebuilt or official value (in the unit given)", "number", "rebuilt_flag"),
+        Column("official_values", "Official values used", "text"),
+        Column("reason", "Finding", "text"),
+    ]
+    c["official_values"] = c["official_values"].where(c["official_values"] != "", "[z]")
+    t = Table(
+        c,
+        cols,
+        "Check of each figure reported in the news articles against the official tables",
+        "News articles of 2010 and 2011 (publication, headline and date as listed); "
+        + _source(["pssex1", "ascof"], None),
+        name="claims_check",
+    )
+    return Sheet("Claims_check", t, ["claims", "proxy"])
+
+
+def sheets(inp: Inputs | None = None) -> list[Sheet]:
+    """Every table of the workbook, in its order."""
+    inp = inp or load_inputs()
+    out = [england_table(inp), council_table(inp), rank_table(inp), ascof_table(inp), claims_table(inp)]
+    for s in out:
+        s.note_keys = [*s.note_keys, *(_SYMBOL_KEY[sym] for sym in s.symbols_used())]
+    return out
+
+
+# --------------------------------------------------------------------------- the cover
+
+
+def _years(inp: Inputs) -> tuple[list[str], list[str]]:
+    pss = sorted(inp.council_year["year"].unique())
+    return pss, sorted(inp.ascof["year"].unique())
+
+
+def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, list]:
+    """The cover's intro, about and contact paragraphs (gptables' rich-text lists for headings)."""
+    from pbanalysis.analysis import register
+
+    pss, asc = _years(inp)
+    bold = {"bold": True}
+    pubs = _origins_by_publication()
+    sources = []
+    for p in pubs.values():
+        line = (
+            f"{p['publisher']}, {p['publication']}, {_span(p['years'])}. Licence: {p['licence']} ({p['licence_url']})."
+        )
+        if p["credit"]:
+            line += f" Credit line: {p['credit']}."
+        if p["publisher_page"]:
+            line += f" Publisher's page: {p['publisher_page']}"
+        sources.append(line)
+    articles = register.load_sources()
+    sources.append(
+        f"Figures reported in {len(articles)} news articles of 2010 and 2011 ("
+        + "; ".join(sorted(set(articles["publication"].str.split(" - ").str[0])))
+        + "), checked on the Claims_check "
+        "sheet; the figures are facts reported by those publications and are cited to them."
+    )
+    gap = [] if not asc else [_year_after(pss[-1]), _year_before(asc[0])]
+    cannot = [
+        "No council-level NI 130: NI 130 (clients and carers receiving self-directed support during the year, as a "
+        "share of community-based clients and carers) is the indicator the articles quote, and it is not published "
+        "per council in the data available here. The proxy take-up stands in for it and is not the same measure.",
+        "No ADASS survey per council: the ADASS and LGA personal budget surveys the articles cite are reported for "
+        "England, not council by council.",
+    ]
+    if gap and gap[0] <= gap[1]:
+        cannot.append(
+            f"A gap from {gap[0]} to {gap[1]}: the PSS-EX1 council tables read here end in {pss[-1]} and the ASCOF "
+            f"extracts start in {asc[0]}. No year in between is filled in or estimated."
+        )
+    cannot.append(
+        "No comparison across the change of measure: ASCOF 1C counts people receiving long-term community support "
+        "and is not a continuation of the PSS-EX1 proxy."
+    )
+    commit = stamp["commit"] or "not recorded (built outside git)"
+    dirty = " (with uncommitted changes)" if stamp["dirty"] else ""
+    intro = [
+        "These tables hold the numbers behind the pbanalysis report on personal budgets and direct payments in "
+        "English adult social care: people on direct payments at 31 March and the proxy take-up of direct payments, "
+        "direct-payment spend, council ranks, the ASCOF measure of self-directed support and direct payments, and "
+        "the check of each figure reported in the news articles against the official tables.",
+        f"Period: financial years (April to March) {_span(pss)} from PSS-EX1, and {_span(asc)} from ASCOF.",
+        "Each table is also a CSV file (UTF-8, one header row, the same columns) in the folder data/ beside this "
+        "workbook: " + ", ".join(csv_names) + ".",
+    ]
+    about = [
+        [bold, "Sources"],
+        *sources,
+        [bold, "What the data cannot show"],
+        *cannot,
+        [bold, "Notes, symbols and units"],
+        "Some tables point to notes, found on the Notes sheet; note markers are in square brackets, such as "
+        "[note 1]. Units are in round brackets in each column heading.",
+        "A cell without a value holds a symbol, never a blank or 0: "
+        + "; ".join(f"{s} {m}" for s, m in fmt.SYMBOLS.items())
+        + ". The other cells of a numeric column are numbers.",
+        [bold, "Built from"],
+        f"Commit {commit}{dirty} of pbanalysis, dated {stamp['date']}.",
+    ]
+    contact = [
+        f"Made by {AUTHOR} (see CITATION.cff in the project). Questions about the official statistics go to "
+        "their publishers, named above.",
+        "Reuse: the official statistics are under the Open Government Licence v3.0 "
+        "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/); the council names and codes "
+        "come from mySociety under the MIT licence; the tables as compiled here are released with the code under "
+        "the MIT licence. When reusing them, credit the publishers as in each table's source line and say: "
+        "'Contains public sector information licensed under the Open Government Licence v3.0. Processed by "
+        "pbanalysis.'",
+    ]
+    return {"intro": intro, "about": about, "contact": contact}
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def workbook_path(reports_dir: Path | str | None = None) -> Path:
+    """Where the workbook goes: ``<reports>/pbanalysis-data-tables.xlsx``."""
+    return Path(reports_dir or paths.REPORTS_DIR) / WORKBOOK_NAME
+
+
+def csv_dir(reports_dir: Path | str | None = None) -> Path:
+    """Where the CSV files go: ``<reports>/data/``."""
+    return Path(reports_dir or paths.REPORTS_DIR) / CSV_DIR_NAME
+
+
+def _gptable(sheet: Sheet, stamp: dict):
+    import gptables as gpt
+
+    cells = sheet.cells()
+    subtitles = [
+        # gptables moves each marker to the end of its text, as [note N]
+        "Notes on this table: " + "".join(f"$${key}$$" for key in sheet.note_keys),
+        f"Built from pbanalysis commit {(stamp['commit'] or 'not recorded')[:12]}, dated {stamp['date']}.",
+        *sheet.subtitles,
+    ]
+    formatting = []
+    for kind, num_format in NUM_FORMATS.items():
+        labels = [c.label for c in sheet.table.columns if c.kind == kind]
+        if labels:
+            formatting.append({"column": {"columns": labels, "format": {"num_format": num_format}}})
+    return gpt.GPTable(
+        table=cells,
+        table_name=sheet.table.name,
+        title=sheet.table.title,
+        subtitles=subtitles,
+        source="Source: " + sheet.table.source,
+        index_columns={},
+        additional_formatting=formatting,
+    )
+
+
+def write(reports_dir: Path | str | None = None, inp: Inputs | None = None) -> list[Path]:
+    """Write the workbook and one CSV per table into ``reports_dir`` (default ``reports/``), each
+    atomically; returns the files written, the workbook first."""
+    import gptables as gpt
+
+    inp = inp or load_inputs()
+    stamp = build_stamp()
+    all_sheets = sheets(inp)
+    folder = csv_dir(reports_dir)
+    written_csv = [write_csv(folder / s.csv_name, s.cells()) for s in all_sheets]
+    note_text = notes(inp)
+    used = list(dict.fromkeys(key for s in all_sheets for key in s.note_keys))
+    notes_table = pd.DataFrame({"Note reference": used, "Note text": [note_text[key] for key in used]})
+    text = cover_text(inp, stamp, [f"{CSV_DIR_NAME}/{s.csv_name}" for s in all_sheets])
+    cover = gpt.Cover(title=TITLE, intro=text["intro"], about=text["about"], contact=text["contact"])
+    target = workbook_path(reports_dir)
+    date = dt.datetime.fromisoformat(stamp["date"]).replace(tzinfo=None)
+    with atomic_path(target) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        wb = gpt.produce_workbook(
+            filename=str(tmp),
+            sheets={s.label: _gptable(s, stamp) for s in all_sheets},
+            cover=cover,
+            notes_table=notes_table,
+        )
+        for ws in wb.worksheets():
+            if ws.name == cover.cover_label:
+                continue
+            for col, info in list(ws.col_info.items()):
+                if info.width and info.width > MAX_WIDTH:
+                    ws.set_column(col, col, MAX_WIDTH)
+        wb.set_properties(
+            {
+                "title": TITLE,
+                "author": AUTHOR,
+                "company": AUTHOR,
+                "created": date,
+                "comments": f"Built from pbanalysis commit {stamp['commit'] or 'not recorded'}",
+            }
+        )
+        wb.close()
+        normalise_file(tmp)
+    return [target, *written_csv]
+
+
+def downloads(reports_dir: Path | str | None = None) -> list[tuple[str, str, int]]:
+    """The downloads for the landing page: (path relative to ``reports_dir``, title, size in bytes),
+    the workbook first, then each table's CSV; only files that exist."""
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR)
+    out = []
+    book = workbook_path(reports_dir)
+    if book.is_file():
+        out.append(
+            (
+                book.relative_to(reports_dir).as_posix(),
+                "All tables, with cover and notes (Excel workbook)",
+                book.stat().st_size,
+            )
+        )
+    for name, title in CSV_TITLES.items():
+        p = csv_dir(reports_dir) / name
+        if p.is_file():
+            out.append((p.relative_to(reports_dir).as_posix(), title + " (CSV)", p.stat().st_size))
+    return out
+
+
+#: Each CSV file and what it holds, in the workbook's order.
+CSV_TITLES = {
+    "england_by_year.csv": "England by year",
+    "councils_by_year.csv": "Every council by year",
+    "council_ranks.csv": "Council ranks by year",
+    "ascof_1c_by_council.csv": "ASCOF self-directed support and direct payments by council and year",
+    "claims_check.csv": "Check of each reported figure",
+}
