@@ -727,7 +727,9 @@ def against_target_series(
     ranks = council_ranks(SDS, df)
     at_best = ranks[ranks["year"] == best["year"]]
     series_text = ", ".join(
-        f"{fmt.pct(r.value)} in {r.year}" + (" (new framework)" if r.definition_break else "") for r in e.itertuples()
+        # As the claims check prints every number: at most one decimal, none for a whole number.
+        f"{fmt.number(r.value)}% in {r.year}" + (" (new framework)" if r.definition_break else "")
+        for r in e.itertuples()
     )
     return {
         "figure_id": figure_id,
