@@ -586,7 +586,7 @@ def flagged_jumps(group: str = SDS, threshold: float = JUMP_POINTS, df: pd.DataF
     return j.sort_values(["_a", "area_name", "to_year"], kind="stable").drop(columns="_a").reset_index(drop=True)
 
 
-def jump_text(row) -> str:
+def jump_text(row: pd.Series | dict) -> str:
     """One flagged change, in words that never read it as a change in take-up."""
     from pbanalysis.core import format as fmt
 
