@@ -996,6 +996,17 @@ CASES += [
         column=TREND_VALUE,
     ),
     Case(
+        "ascof-trend-age-split-row",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2021, 7, "65 and over")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2021}, column H \(field 7\): expected Disaggregation Level 'Total' in "
+            r"2020-21; found '65 and over'",
+        ),
+        row=TREND_MAN_2021,
+        column=7,
+    ),
+    Case(
         "ascof-trend-missing-column",
         TREND,
         edit_trend(_trend_drop_column("Measure Group Description")),
