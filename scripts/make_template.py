@@ -59,15 +59,11 @@ def build() -> Document:
     doc.add_paragraph("{{ s }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("Charts", level=1)
+    # Each chart carries its own title, so no heading repeats it above the picture.
     doc.add_paragraph("{%p for c in charts %}")
-    doc.add_heading("{{ c.title }}", level=2)
     doc.add_paragraph("{{ c.image }}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("The numbers by year", level=1)
-    doc.add_paragraph(
-        "Proxy take-up in %; the region and type columns are medians of their councils; "
-        "spend is gross spend on direct payments per recipient, £ a year."
-    )
     table = doc.add_table(rows=4, cols=len(COLUMNS))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -83,6 +79,9 @@ def build() -> Document:
         for run in cell.paragraphs[0].runs:
             run.font.size = Pt(9)
     table.rows[3].cells[0].text = "{%tr endfor %}"
+    doc.add_paragraph("{%p for n in table_notes %}")
+    doc.add_paragraph("{{ n }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
     doc.add_heading("Notes", level=1)
     doc.add_paragraph("{{ definitions }}")
     doc.add_paragraph("Proxy take-up: {{ proxy }}")

@@ -193,15 +193,18 @@ def test_pack_tables_show_counts_and_pounds_as_integers(tmp_path):
     page = (tmp_path / "manchester" / "index.html").read_text()
     nums = json.loads((tmp_path / "manchester" / "numbers.json").read_text())
     first = nums["series"][0]
-    assert f"<td>{first['dp_clients_31mar']:,.0f}</td>" in page
-    assert f"<td>£{first['dp_spend_per_recipient_gbp']:,.0f}</td>" in page
+    assert f'<td class="num">{first["dp_clients_31mar"]:,.0f}</td>' in page
+    assert f'<td class="num">£{first["dp_spend_per_recipient_gbp"]:,.0f}</td>' in page
     assert ".0</td>" not in page
 
 
 def _fmt(v, kind, flag=""):
+    """The cell the pack prints: the project's one formatter, and the symbol of a missing value."""
+    from pbanalysis.core import format as fmt
+
     if v is None:
-        return {"-": "suppressed", "..": "not available", ".": "not applicable"}.get(flag, "n/a")
-    return {"count": f"{v:,.0f}", "gbp": f"£{v:,.0f}", "pct": f"{v:.1f}%"}[kind]
+        return {"-": "[c]", "..": "[x]", ".": "[z]"}.get(flag, "[x]")
+    return {"count": fmt.count, "gbp": fmt.gbp, "pct": fmt.pct}[kind](v)
 
 
 @pytest.mark.parametrize("council", ["Isles of Scilly", "Manchester"])

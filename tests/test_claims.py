@@ -328,50 +328,6 @@ def test_measures_take_their_roles_from_the_checks_file(reg, doc):
     assert (t["kind"] == "reported").sum() == 1
 
 
-# --------------------------------------------------------------------------- the index page
-
-
-@pytest.mark.parametrize(
-    "value,unit,text",
-    [
-        (2009.0, "year", "2009"),
-        (1_000_000.0, "people", "1,000,000"),
-        (130.0, "councils", "130"),
-        (13.0, "percent", "13%"),
-        (3.3, "percent", "3.3%"),
-        (900.0, "GBP million", "£900m"),
-        (7.0, "one_in", "one in 7"),
-        (float("nan"), "people", ""),
-    ],
-)
-def test_index_shows_integers_as_integers(value, unit, text):
-    from pbanalysis.outputs import index_page
-
-    assert index_page.fmt_value(value, unit) == text
-
-
-def test_index_opens_with_the_findings_and_links_each_claim(tmp_path, monkeypatch, table):
-    from pbanalysis.core import atomic
-    from pbanalysis.outputs import index_page
-
-    reports = paths.REPORTS_DIR
-    for name in ("FIGURES_DIR", "EXECUTED_DIR", "HTML_DIR", "BRIEFINGS_DIR"):
-        monkeypatch.setattr(paths, name, tmp_path / getattr(paths, name).relative_to(reports))
-    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
-    monkeypatch.setattr(paths, "CLAIMS_CSV", tmp_path / "claims.csv")
-    monkeypatch.setattr(paths, "INDEX_HTML", tmp_path / "index.html")
-    atomic.write_csv(paths.CLAIMS_CSV, table)
-    page = index_page.write_index().read_text(encoding="utf-8")
-    assert page.index("<h2>Findings</h2>") < page.index("<h2>Notebooks</h2>") < page.index('id="claims"')
-    assert f"{len(claims.verdicts(table))} carry a verdict" in page
-    for area in ("take_up", "spending", "variance"):
-        assert f"html/{area}--default.html#" in page
-    body = page[page.index("<body>") :]
-    assert not re.search(r"\b\d+\.0\b", re.sub(r"<[^>]+>", " ", body)), "a whole number shown as a float"
-    assert "1,000,000" in body and "<details>" in body
-    assert body.count('href="#source-S') == len(table) and 'id="source-S1"' in body
-
-
 def test_a_council_check_on_a_year_without_values_names_the_entry(reg, cy, nat, doc):
     d = copy.deepcopy(doc)
     d["checks"]["takeup_somerset_2009_10"]["year"] = "1999-00"

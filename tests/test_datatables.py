@@ -20,7 +20,7 @@ from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core import paths, reproducible_zip
 from pbanalysis.outputs import datatables
-from pbanalysis.sources import pssex1
+from pbanalysis.sources import pssex1_rules
 
 NUMBER_TEXT = re.compile(r"^[£-]?\d[\d,]*(\.\d+)?%?$")
 
@@ -135,7 +135,7 @@ def test_the_council_table_holds_every_council_in_every_year(built):
     assert got == set(zip(councils["year"], councils["council_code"]))
     assert len(got) == len(table)
     for year, n in table.groupby("Financial year").size().items():
-        assert n == pssex1.expected_councils(year)
+        assert n == pssex1_rules.expected_councils(year)
     assert table["Council"].ne("[x]").all() and table["Region"].ne("[x]").all()
     assert table["Council type"].ne("[x]").all()
     assert table["GSS code"].str.match(r"^(E\d{8}|\[x\])$").all()
@@ -163,7 +163,7 @@ def test_england_ranks_ascof_and_claims_tables_hold_the_library_values(built):
     nat = data.load_national_series()
     england = _frame(built, "England_by_year")
     assert list(england["Financial year"]) == list(nat["year"])
-    assert list(england["Proxy take-up (%)"]) == list(nat[k.england(k.PROXY_TAKEUP_PCT)])
+    assert list(england["Proxy take-up (%)"]) == list(nat[k.ENGLAND_PROXY_TAKEUP_PCT])
     ranks = _frame(built, "Council_ranks")
     top = ranks[(ranks["Financial year"] == "2010-11") & (ranks["Rank on proxy take-up (1 = highest)"] == 1)]
     assert top["Council"].item() == "Barking and Dagenham"

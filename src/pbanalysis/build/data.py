@@ -30,7 +30,7 @@ from pbanalysis.core import keys as k
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError, ParameterError
-from pbanalysis.sources import lookup, pssex1, pssex1_rules
+from pbanalysis.sources import lookup, pssex1_rules
 
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"

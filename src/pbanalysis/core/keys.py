@@ -108,3 +108,8 @@ ENGLAND_OF = {
 def flag(key: str) -> str:
     """The column holding a measure's source mark (``-``, ``..``, ``.``, ``blank``): ``<key>_flag``."""
     return f"{key}_flag"
+
+
+def england(key: str) -> str:
+    """The national-series column holding the England value of a council-year column (:data:`ENGLAND_OF`)."""
+    return ENGLAND_OF[key]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import html
 import json
 import os
 import re
@@ -24,9 +23,10 @@ import pandas as pd
 
 from pbanalysis.analysis import measures
 from pbanalysis.build import data, provenance
+from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
-from pbanalysis.outputs import sentences
+from pbanalysis.outputs import pages, sentences
 from pbanalysis.outputs.sentences import same_definition_run
 
 #: The charts in every pack.
@@ -192,30 +192,6 @@ def later_values(council_code: str) -> dict:
     }
 
 
-PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:Arial,Helvetica,sans-serif;max-width:960px;margin:2em auto;color:#0B0C0C}}
-h1{{color:#12436D}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 8px;text-align:right}}
-th:first-child,td:first-child{{text-align:left}} .note{{color:#3D3D3D;font-size:90%}} img{{max-width:100%}}</style>
-</head><body>
-<p><a href="../index.html">All councils</a></p>
-<h1>{title}</h1>
-<p class="note">{meta}</p>
-<h2>In brief</h2>
-<ul>{sentences}</ul>
-{charts}
-<h2>The numbers</h2>
-{table}
-<h2>What happened next</h2>
-<p>{later}</p>
-<p class="note">{later_note}</p>
-<p class="note">{definitions}</p>
-<p class="note">Proxy take-up: {proxy}</p>
-<p class="note">{source}</p>
-</body></html>
-"""
-
-
 #: The numbers table of a pack (HTML and Word): (header, series column, kind).
 TABLE_COLUMNS = [
     ("Year", "year", "text"),
@@ -231,23 +207,23 @@ TABLE_COLUMNS = [
 DOCX_FIELDS = ["year", "basis", "people", "council", "region_median", "type_median", "england", "spend"]
 
 
+#: Kinds of table column whose cells are right-aligned.
+NUMERIC_KINDS = ("count", "pct", "gbp")
+
+
+def _cell_class(kind: str) -> str:
+    return "num" if kind in NUMERIC_KINDS else "year" if kind == "text" else "txt"
+
+
 def format_value(value: object, kind: str, flag: str = "") -> str:
-    """A table cell: counts and pounds as integers (585, £11,855), percentages to one decimal (12.3%).
-
-    A missing value shows why it is missing ('suppressed', 'not available') or 'n/a'."""
+    """A table cell, printed by :mod:`pbanalysis.core.format`: counts and pounds whole with
+    separators (1,585; £11,855), percentages to one decimal (12.3%), and a missing value as its
+    symbol ([c] suppressed, [x] not available, [z] not applicable, from its PSS-EX1 mark)."""
     if kind == "text":
-        return str(value)
+        return fmt.year(value)
     if kind == "basis":
-        return sentences.BASIS_SHORT.get(value, str(value))
-    if value is None or pd.isna(value):
-        from pbanalysis.sources.pssex1 import SUPPRESSION
-
-        return SUPPRESSION[flag].split(":")[0] if flag in SUPPRESSION else "n/a"
-    if kind == "count":
-        return f"{value:,.0f}"
-    if kind == "gbp":
-        return f"£{value:,.0f}"
-    return f"{value:.1f}%"
+        return sentences.BASIS_SHORT.get(value, str(value)) if not fmt.is_missing(value) else "[x]"
+    return {"count": fmt.count, "gbp": fmt.gbp, "pct": fmt.pct}[kind](value, flag or None)
 
 
 def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
@@ -261,6 +237,15 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
             [format_value(r[col], kind, flag if col == "dp_clients_31mar" else "") for _, col, kind in TABLE_COLUMNS]
         )
     return headers, rows
+
+
+def table_notes(rows: list[list[str]]) -> list[str]:
+    """The notes under a pack's numbers table: the units, then each missing-value symbol it uses."""
+    used = {cell for row in rows for cell in row}
+    return [
+        "Proxy take-up and the medians in %; the region and type columns are medians of their councils; "
+        "spend is gross spend on direct payments per recipient, £ a year."
+    ] + [f"{sym}: {meaning}." for sym, meaning in fmt.SYMBOLS.items() if sym in used]
 
 
 def source_line(years: list[str] | None = None) -> str:
@@ -333,7 +318,7 @@ def build_pack(
 
     b = council_numbers(council, year)
     folder = paths.briefing_dir(b.slug, out_dir)
-    src = source_line()
+    src = source_line()  # "Source: ... Licence: ...", printed as it is
     makers = {
         "council_trend": lambda size: trend_chart(b, size),
         "council_comparison": lambda size: figures.council_comparison(
@@ -346,12 +331,7 @@ def build_pack(
         fig, alt, numbers = make(size)
         title = fig.texts[0].get_text().replace("\n", " ")
         written = style.save(fig, name, alt, numbers, folder, formats)
-        blocks.append(
-            f'<figure><img src="{name}.png" alt="{html.escape(alt)}"><figcaption class="note">'
-            f'<a href="{name}.png">PNG (300 ppi at 17 cm wide)</a>'
-            + (f' · <a href="{name}.svg">SVG</a>' if svg else "")
-            + "</figcaption></figure>"
-        )
+        blocks.append({"png": f"{name}.png", "svg": f"{name}.svg" if svg else "", "alt": alt})
         if docx:
             png = next((p for p in written if p.suffix == ".png"), None)
             if png is None or size != DOCX_SIZE:
@@ -362,25 +342,26 @@ def build_pack(
                 data_png = png.read_bytes()
             word_charts.append({"title": title, "alt": alt, "png": data_png})
     headers, rows = table_rows(b)
-    table = (
-        "<table><thead><tr>"
-        + "".join(f"<th>{html.escape(h)}</th>" for h in headers)
-        + "</tr></thead><tbody>"
-        + "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in rows)
-        + "</tbody></table>"
-    )
+    kinds = [kind for _, _, kind in TABLE_COLUMNS]
     meta = f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest year {b.year}"
-    page = PAGE.format(
-        title=html.escape(f"{b.name}: personal budgets and direct payments"),
-        meta=html.escape(meta),
-        sentences="".join(f"<li>{html.escape(s)}</li>" for s in b.sentences),
-        charts="\n".join(blocks),
-        table=table,
-        definitions=html.escape(definitions_note(b)),
-        proxy=html.escape(data.PROXY_DEFINITION),
-        source=html.escape(src),
-        later=html.escape(b.later["sentence"]),
-        later_note=html.escape(b.later["note"] + " Source: " + later_source()),
+    page = pages.render(
+        "briefing.html.j2",
+        title=f"{b.name}: personal budgets and direct payments",
+        meta=meta,
+        sentences=b.sentences,
+        charts=blocks,
+        table={
+            "title": f"{b.name}: proxy take-up, people on direct payments and spend per recipient, by year",
+            "headers": [{"label": h, "cls": _cell_class(k)} for h, k in zip(headers, kinds)],
+            "rows": rows,
+            "notes": table_notes(rows),
+        },
+        source=src,
+        later=b.later["sentence"],
+        later_note=b.later["note"],
+        later_source=later_source(),
+        definitions=definitions_note(b),
+        proxy=data.PROXY_DEFINITION,
     )
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
@@ -397,6 +378,7 @@ def build_pack(
                 "council_type": b.council_type,
                 "sentences": b.sentences,
                 "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
+                "table_notes": table_notes(rows),
                 "definitions": definitions_note(b)
                 + " What happened next: "
                 + b.later["sentence"]
@@ -494,18 +476,19 @@ def build_all(
             for j in jobs:
                 rows.append(_one(j))
                 bar.update()
-    items = "".join(
-        f'<tr><td><a href="{slug}/index.html">{html.escape(n)}</a></td><td>{html.escape(r)}</td>'
-        f"<td>{'' if rk is None else f'{rk} of {of}'}</td></tr>"
-        for n, slug, r, rk, of in rows
+    page = pages.render(
+        "briefings.html.j2",
+        rows=[
+            {
+                "name": n,
+                "slug": slug,
+                "region": r,
+                "rank": "[x]" if rk is None else f"{fmt.count(rk)} of {fmt.count(of)}",
+                "rank_sort": "" if rk is None else str(rk),
+            }
+            for n, slug, r, rk, of in rows
+        ],
+        notes=["[x]: no proxy take-up in the latest year, so no rank."] if any(row[3] is None for row in rows) else [],
     )
-    write_text(
-        out_dir / "index.html",
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Council briefings'
-        "</title><style>body{font-family:Arial,sans-serif;max-width:960px;margin:2em auto}"
-        "td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}</style></head><body>"
-        f"<h1>Council briefing packs ({len(rows)})</h1><p>Rank: proxy take-up in the latest year, "
-        "1 = highest.</p><table><tr><th>Council</th><th>Region</th><th>Rank</th></tr>"
-        f"{items}</table></body></html>\n",
-    )
+    write_text(out_dir / "index.html", page)
     return out_dir / "index.html"

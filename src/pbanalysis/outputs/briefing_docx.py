@@ -8,9 +8,12 @@ layout, styles and fixed wording; :func:`write` fills its fields with docxtpl:
 ``sentences``
     the generated key points (:mod:`pbanalysis.outputs.sentences`);
 ``charts``
-    each with ``title`` and ``image`` (a PNG at print size whose alt text is set on the drawing);
+    each with ``title`` and ``image`` (a PNG at print size whose alt text and title are set on the
+    drawing; the chart prints its own title, so the template puts no heading above it);
 ``rows``
     the numbers by year (strings, formatted like the HTML page);
+``table_notes``
+    the table's units and the meaning of each missing-value symbol it uses;
 ``definitions``, ``proxy``, ``source``
     the notes and the source line.
 

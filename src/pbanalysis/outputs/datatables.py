@@ -307,7 +307,7 @@ def notes(inp: Inputs) -> dict[str, str]:
     from pbanalysis.analysis import claims
     from pbanalysis.analysis import what_next as wn
     from pbanalysis.build import data
-    from pbanalysis.sources import pssex1
+    from pbanalysis.sources import pssex1_rules
 
     cy = inp.council_year
     basis = cy.groupby("year")[k.DEFINITION_BASIS].first()
@@ -336,9 +336,9 @@ def notes(inp: Inputs) -> dict[str, str]:
             "Direct-payment spend is the gross total cost of direct payments to adults and older people (18 and "
             "over) during the year, in thousands of pounds, from the PSS-EX1 unit-cost table. Spend per recipient "
             "divides it by the people receiving direct payments at 31 March: the unit-cost table's own count where "
-            f"it has one, otherwise the activity table's ('{pssex1.RECIPIENTS_FROM_ACTIVITY}'), rounded to the "
+            f"it has one, otherwise the activity table's ('{pssex1_rules.RECIPIENTS_FROM_ACTIVITY}'), rounded to the "
             f"pound. It is withheld ([x]) where the gross cost is 0 with recipients at 31 March "
-            f"('{pssex1.NOT_CREDIBLE_SPEND}')."
+            f"('{pssex1_rules.NOT_CREDIBLE_SPEND}')."
             + (f" There is no unit-cost table for {', '.join(no_spend)} among the files read." if no_spend else "")
         ),
         "rank": (
@@ -395,7 +395,7 @@ def england_table(inp: Inputs) -> Sheet:
     """England by year: the national series (:func:`pbanalysis.build.data.load_national_series`)."""
     nat = inp.national.copy()
     nat["basis_label"] = nat[k.DEFINITION_BASIS].map(_basis_label)
-    e = k.england
+    e = k.ENGLAND_OF.__getitem__
     cols = [
         Column("year", "Financial year", "year"),
         Column("basis_label", "Count definition", "text"),

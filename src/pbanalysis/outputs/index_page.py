@@ -1,193 +1,393 @@
-"""``reports/index.html``: the page a reader starts at.
+"""``reports/index.html``: the page a reader starts at, rendered from ``templates/index.html.j2``.
 
-It links every executed notebook and its HTML, the claims table and every chart.
+In the order of a statistical bulletin: the title with the date and commit it was built from;
+the main points (:mod:`pbanalysis.outputs.main_points`); the headline charts, each linking to
+its notebook section; one short section per notebook; the claims table (sortable and
+searchable with no network); the data downloads; and "About the data" (sources, licences and
+what the data cannot show). This module gathers the page's content; the template holds the markup.
 """
 
 from __future__ import annotations
 
-import html
+import json
+import re
 from pathlib import Path
 
+import pandas as pd
+
+from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
+from pbanalysis.outputs import pages
 
-STATUS_COLOURS = {
-    "input": "#E5E5E5",
-    "match": "#CCE8E5",
-    "differs": "#F9D3C0",
-    "consistent": "#CCE8E5",
-    "inconsistent": "#F9D3C0",
-    "proxy": "#E3D9F3",
-    "not_rebuildable": "#E8CCD8",
+#: The notebooks, in the order the page presents them.
+NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "claims", "council_briefing")
+
+#: The headline charts: (chart, its notebook, caption).
+HEADLINE_CHARTS = (
+    ("takeup_timeline", "take_up", "Take-up against the targets"),
+    ("variance_rank", "variance", "Councils ranked by proxy take-up"),
+    ("dp_spend_series", "spending", "Spending on direct payments, England"),
+    ("what_next_sds_rank", "what_next", "What happened next: self-directed support in 2020-21"),
+)
+
+#: What each claim status says, in a reader's words.
+STATUS_LABEL = {
+    "match": "Matches (rebuilt)",
+    "differs": "Differs (rebuilt)",
+    "consistent": "Consistent with official data",
+    "inconsistent": "Inconsistent with official data",
+    "reached": "Target reached by the later measure",
+    "not_reached": "Target not reached by the later measure",
+    "proxy": "Proxy only: no verdict",
+    "not_rebuildable": "Cannot be tested",
+    "input": "Input, taken as given",
 }
 
+#: A status after a count of figures ('4 matched when rebuilt').
+STATUS_COUNTED = {
+    "match": "matched when rebuilt",
+    "differs": "differed when rebuilt",
+    "consistent": "consistent with official data",
+    "inconsistent": "inconsistent with official data",
+    "reached": "reached on the later measure",
+    "not_reached": "not reached on the later measure",
+    "proxy": "proxy only (no verdict)",
+    "not_rebuildable": "cannot be tested",
+    "input": "inputs taken as given",
+}
 
-def fmt_value(value: object, unit: str = "") -> str:
-    """A number as a reader expects it: 2009 (a year), 1,000,000 (people), 13%, £900m, 3.3; '' if missing."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return "" if value is None else str(value)
-    if v != v:  # NaN
-        return ""
-    if v in (float("inf"), float("-inf")):
-        return "no limit" if v > 0 else "no lower limit"
-    if unit == "year":
-        return str(int(round(v)))
-    r = round(v, 2)
-    text = f"{int(r):,}" if r == int(r) else f"{r:,.2f}".rstrip("0").rstrip(".")
-    if unit == "percent":
-        return text + "%"
-    if unit == "GBP million":
-        return f"£{text}m"
-    if unit == "one_in":
-        return f"one in {text}"
-    return text
+#: Methods whose rebuilt value is the quantity a claim implies (an amount, a count), not the figure
+#: in its own unit: printed as a plain number.
+_UNITLESS_REBUILT = ("bracket",)
 
 
-def _section_link(section: str, r: Path) -> str:
-    notebook, _, anchor = section.partition("#")
-    return f"{paths.HTML_DIR.relative_to(r)}/{notebook}--default.html#{anchor}"
-
-
-def _findings(claims, r: Path) -> list[str]:
-    """The opening of the page: counts by verdict and one generated sentence per headline area."""
-    from pbanalysis.analysis import claims as claims_mod
-
-    counts = claims_mod.summary(claims).set_index("status")["figures"]
-    verdicts = int(counts[list(claims_mod.VERDICTS)].sum())
-    parts = [
-        "<h2>Findings</h2>",
-        f"<p>{len(claims)} reported figures checked; <strong>{verdicts} carry a verdict</strong>. "
-        "A verdict is <em>match</em>/<em>differs</em> (rebuilt from the articles' own inputs) or "
-        "<em>consistent</em>/<em>inconsistent</em> (tested against official values that bound it). "
-        "A <em>proxy</em> is a comparison with the nearest official measure and is never a verdict.</p>",
-        '<table class="counts"><tr><th>status</th><th>figures</th><th>meaning</th></tr>',
-    ]
-    for status, n in counts.items():
-        parts.append(
-            f'<tr style="background:{STATUS_COLOURS.get(status, "#fff")}"><td>{html.escape(status)}</td>'
-            f"<td>{int(n)}</td><td>{html.escape(claims_mod.STATUS_MEANING[status])}</td></tr>"
-        )
-    parts.append("</table><ul>")
-    for h in claims_mod.headlines(claims):
-        parts.append(
-            f"<li><strong>{html.escape(h['title'])}</strong>: {html.escape(h['sentence'])} "
-            f'<a href="{_section_link(h["section"], r)}">Read more</a></li>'
-        )
-    parts.append("</ul>")
-    return parts
-
-
-def _claims_table(claims, r: Path) -> list[str]:
-    """The claims table: integers as integers, long reasons folded, links to article and notebook."""
-    parts = [
-        f'<h2 id="claims">Claims check</h2><p>Every reported figure, its check and its evidence '
-        f'(all columns in <a href="{paths.CLAIMS_CSV.name}">claims.csv</a>).</p><table><tr>'
-        + "".join(
-            f"<th>{c}</th>"
-            for c in ["figure", "article", "statement", "reported", "official or rebuilt", "status", "why"]
-        )
-        + "</tr>"
-    ]
-    for _, c in claims.iterrows():
-        rebuilt = fmt_value(c["rebuilt"], "" if c["method"] in ("bracket", "distribution") else c["unit"])
-        rank = f" (rank {fmt_value(c['rank'])} of {fmt_value(c['of'])})" if fmt_value(c["rank"]) else ""
-        rest = str(c["reason"]).removeprefix(str(c["finding"])).strip()
-        reason = html.escape(rest or str(c["reason"]))
-        finding = html.escape(str(c["finding"]))
-        parts.append(
-            f'<tr id="{html.escape(c["figure_id"])}" style="background:{STATUS_COLOURS.get(c["status"], "#fff")}">'
-            f"<td><code>{html.escape(c['figure_id'])}</code></td>"
-            f'<td><a href="#source-{html.escape(c["source_id"])}">{html.escape(c["source_id"])}</a></td>'
-            f"<td>{html.escape(c['statement'])}</td>"
-            f"<td>{fmt_value(c['reported'], c['unit'])}</td>"
-            f"<td>{rebuilt}{rank}</td>"
-            f"<td>{html.escape(c['status'])}</td>"
-            f"<td><details><summary>{finding}</summary>{reason}</details>"
-            f'<a href="{_section_link(c["section"], r)}">notebook</a></td></tr>'
-        )
-    parts.append("</table>")
-    return parts
-
-
-def _sources() -> list[str]:
-    from pbanalysis.analysis import register
-
-    parts = ["<h2>Articles</h2><ul>"]
-    for _, s in register.load_sources().iterrows():
-        parts.append(
-            f'<li id="source-{html.escape(s["source_id"])}"><strong>{html.escape(s["source_id"])}</strong>: '
-            f"{html.escape(s['publication'])}, {html.escape(s['published'])} ({html.escape(s['date_basis'])} date): "
-            f"{html.escape(s['headline'])}</li>"
-        )
-    parts.append("</ul>")
-    return parts
-
-
-def built_from_line(git: dict | None = None, when: str | None = None) -> str:
-    """One HTML paragraph: the git commit (and whether the tree had uncommitted changes) and the UTC date built."""
+def built(git: dict | None = None, when: str | None = None) -> dict:
+    """What the page says it was built from: ``commit`` (12 characters or None), ``dirty``,
+    ``date`` and ``time`` (UTC)."""
     from pbanalysis.outputs import runlog
 
     git = runlog.git_state() if git is None else git
     when = when or runlog.now()
     commit = git.get("commit")
-    if commit:
-        what = f"commit <code>{html.escape(commit[:12])}</code>" + (
-            " with uncommitted changes" if git.get("dirty") else ""
+    return {
+        "commit": commit[:12] if commit else None,
+        "dirty": bool(git.get("dirty")),
+        "date": when[:10],
+        "time": when[11:16],
+    }
+
+
+def built_from_line(git: dict | None = None, when: str | None = None) -> str:
+    """The page's "Built from" paragraph (HTML), as the template renders it."""
+    return pages.render("built.html.j2", built=built(git, when)).strip()
+
+
+def _notebook_cells(name: str) -> list[dict]:
+    path = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def notebook_intro(name: str) -> tuple[str, str]:
+    """A notebook's title and the plain sentences of its first paragraph (those naming no file,
+    module or code key), read from the notebook itself."""
+    cells = [c for c in _notebook_cells(name) if c["cell_type"] == "markdown"]
+    if not cells:
+        return name.replace("_", " ").capitalize(), ""
+    lines = _source(cells[0]).strip().splitlines()
+    title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else name
+    body = "\n".join(lines[1:]).strip().split("\n\n")[0].replace("\n", " ")
+    sentences = re.split(r"(?<=[.!?])\s+", body)
+    # A sentence naming a file or module, a make target or what the notebook shows "below" reads
+    # wrongly outside the notebook.
+    plain = [s for s in sentences if s and not re.search(r"`|\bmake |\bbelow\b", s)]
+    return title, re.sub(r"\*+([^*]+)\*+", r"\1", " ".join(plain))
+
+
+def _heading_id(heading: str) -> str:
+    """The id the HTML export gives a markdown heading: its text with spaces as hyphens."""
+    return heading.strip().replace(" ", "-")
+
+
+def chart_anchor(notebook: str, chart: str) -> str:
+    """The anchor of the section under which ``notebook`` draws ``chart``: the ``id="..."`` a
+    section sets, else the id the HTML export gives its heading; '' if there is none."""
+    anchor = ""
+    for cell in _notebook_cells(notebook):
+        src = _source(cell)
+        if cell["cell_type"] == "markdown":
+            ids = re.findall(r'id="([^"]+)"', src)
+            headings = re.findall(r"^#{2,6}\s+(.+)$", src, flags=re.MULTILINE)
+            anchor = ids[-1] if ids else _heading_id(headings[-1]) if headings else anchor
+        elif re.search(rf"draw\(\s*['\"]{re.escape(chart)}['\"]", src):
+            return anchor
+    return ""
+
+
+def _html_page(notebook: str, parameter_set: str = "default") -> str:
+    return f"{paths.HTML_DIR.relative_to(paths.REPORTS_DIR).as_posix()}/{notebook}--{parameter_set}.html"
+
+
+def section_link(section: str) -> str:
+    """The link (relative to ``reports/``) of a notebook section written 'notebook#anchor'."""
+    notebook, _, anchor = section.partition("#")
+    return _html_page(notebook) + (f"#{anchor}" if anchor else "")
+
+
+def _chart_file(chart: str, year: str | None) -> tuple[Path, str]:
+    """The chart's SVG and its parameter set: the run drawn for ``year`` where there is one (its
+    numbers say so), else the default run."""
+    default = paths.FIGURES_DIR / f"{chart}.svg"
+    if year:
+        for svg in sorted(paths.FIGURES_DIR.glob(f"{chart}--*.svg")):
+            numbers = svg.with_suffix(".json")
+            if numbers.exists() and json.loads(numbers.read_text(encoding="utf-8")).get("year") == year:
+                return svg, svg.stem.partition("--")[2]
+    return default, "default"
+
+
+def headline_charts(year: str | None = None) -> list[dict]:
+    """The headline charts that exist in ``reports/figures/`` (each drawn for ``year`` where a run
+    draws it for that year, so the charts and the main points speak of the same year): ``src``,
+    ``alt``, ``caption``, ``href`` (its notebook section), ``png``, ``notebook``."""
+    out = []
+    for chart, notebook, caption in HEADLINE_CHARTS:
+        svg, pset = _chart_file(chart, year)
+        png = svg.with_suffix(".png")
+        img = svg if svg.exists() else png
+        if not img.exists():
+            continue
+        alt_p = svg.with_suffix(".alt.txt")
+        anchor = chart_anchor(notebook, chart)
+        if not (paths.HTML_DIR / f"{notebook}--{pset}.html").exists():
+            pset = "default"
+        out.append(
+            {
+                "src": img.relative_to(paths.REPORTS_DIR).as_posix(),
+                "png": png.relative_to(paths.REPORTS_DIR).as_posix() if png.exists() else "",
+                "alt": " ".join(alt_p.read_text(encoding="utf-8").split()) if alt_p.exists() else caption,
+                "caption": caption,
+                "href": _html_page(notebook, pset) + (f"#{anchor}" if anchor else ""),
+                "notebook": notebook_intro(notebook)[0],
+            }
         )
-    else:
-        what = "a tree outside git (no commit)"
-    return f'<p class="built">Built from {what} on {html.escape(when[:10])} ({html.escape(when[11:16])} UTC).</p>'
+    return out
+
+
+def _parameter_sets(notebook: str) -> dict:
+    import yaml
+
+    path = paths.PARAMS_DIR / f"{notebook}.yaml"
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+
+
+def _run_label(values: dict) -> str:
+    """A run's parameters in words ('NI 130 population, including one-off services'; '2010-11'; 'Somerset')."""
+    from pbanalysis.analysis import measures
+
+    labels = {key: d["label"] for key, d in measures.denominators().items()}
+    return "; ".join(labels.get(str(v), str(v)) for v in values.values()) or "main run"
+
+
+def _status_counts(sub: pd.DataFrame) -> str:
+    """'17 reported figures: 4 consistent with official data, ...' for one notebook's claims."""
+    from pbanalysis.analysis import claims as claims_mod
+
+    counts = sub["status"].value_counts()
+    parts = [f"{fmt.count(counts[s])} {STATUS_COUNTED[s]}" for s in claims_mod.STATUSES if s in counts]
+    noun = "reported figure" if len(sub) == 1 else "reported figures"
+    return f"{fmt.count(len(sub))} {noun}: " + "; ".join(parts) + "."
+
+
+def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
+    """One short section per notebook with an HTML page: title, summary, its claims, its pages."""
+    out = []
+    for nb in NOTEBOOKS:
+        if not (paths.HTML_DIR / f"{nb}--default.html").exists():
+            continue
+        title, summary = notebook_intro(nb)
+        runs = []
+        for pset, values in _parameter_sets(nb).items():
+            if pset == "default" or not (paths.HTML_DIR / f"{nb}--{pset}.html").exists():
+                continue
+            runs.append({"label": _run_label(values or {}), "href": _html_page(nb, pset)})
+        sub = claims[claims["section"].str.split("#").str[0] == nb] if claims is not None else None
+        executed = paths.EXECUTED_DIR / f"{nb}--default.ipynb"
+        out.append(
+            {
+                "id": nb.replace("_", "-"),
+                "title": title,
+                "summary": summary,
+                "claims": _status_counts(sub) if sub is not None and len(sub) else "",
+                "href": _html_page(nb),
+                "executed": executed.relative_to(paths.REPORTS_DIR).as_posix() if executed.exists() else "",
+                "runs": runs,
+            }
+        )
+    return out
+
+
+def _article_label(s: pd.Series) -> str:
+    return f"{s['publication'].split(' - ')[0].split(' (')[0]}, {s['published']}"
+
+
+def claims_rows(claims: pd.DataFrame) -> list[dict]:
+    """The claims table's rows as the template prints them, every number through :mod:`pbanalysis.core.format`."""
+    from pbanalysis.analysis import register
+
+    articles = {s["source_id"]: _article_label(s) for _, s in register.load_sources().iterrows()}
+    rows = []
+    for _, c in claims.iterrows():
+        unit = "" if c["method"] in _UNITLESS_REBUILT else c["unit"]
+        if fmt.is_missing(c["rebuilt"]):
+            rebuilt = "[z]" if c["status"] in ("input", "not_rebuildable") else "[x]"
+        else:
+            rebuilt = fmt.value(c["rebuilt"], unit)
+        if not fmt.is_missing(c["rank"]) and not fmt.is_missing(c["of"]):
+            rebuilt += f" (rank {fmt.count(c['rank'])} of {fmt.count(c['of'])})"
+        finding = str(c["finding"])
+        reason = str(c["reason"]).removeprefix(finding).strip()
+        rows.append(
+            {
+                "id": c["figure_id"],
+                "status": c["status"],
+                "article": articles.get(c["source_id"], c["source_id"]),
+                "statement": c["statement"],
+                "reported": fmt.value(c["reported"], c["unit"]),
+                "reported_sort": "" if fmt.is_missing(c["reported"]) else repr(float(c["reported"])),
+                "rebuilt": rebuilt,
+                "rebuilt_sort": "" if fmt.is_missing(c["rebuilt"]) else repr(float(c["rebuilt"])),
+                "result": STATUS_LABEL.get(c["status"], c["status"]),
+                "finding": finding,
+                "reason": reason,
+                "href": section_link(c["section"]),
+            }
+        )
+    return rows
+
+
+def status_table(claims: pd.DataFrame) -> list[dict]:
+    """Figures by status: ``label``, ``count``, ``meaning``, ``status`` (statuses with no figure left out)."""
+    from pbanalysis.analysis import claims as claims_mod
+
+    counts = claims["status"].value_counts()
+    return [
+        {"status": s, "label": STATUS_LABEL[s], "count": fmt.count(counts[s]), "meaning": claims_mod.STATUS_MEANING[s]}
+        for s in claims_mod.STATUSES
+        if s in counts
+    ]
+
+
+def about_sources() -> list[dict]:
+    """The official sources of the report (data/raw/datapackage.json, built from origins.yaml):
+    one entry per publication with publisher, years, licence and where it is published."""
+    from pbanalysis.build import provenance
+
+    seen: dict[str, dict] = {}
+    for res in provenance.project_package()["resources"]:
+        for s in res.get("sources", []):
+            if not s.get("publisher"):
+                continue
+            entry = seen.setdefault(
+                s["publication"],
+                {
+                    "publisher": s["publisher"],
+                    "publication": s["publication"],
+                    "years": set(),
+                    "licence": s.get("licence", ""),
+                    "licence_url": s.get("licence_url", ""),
+                    "page": s.get("path", ""),
+                    "retrieved": s.get("retrieved", ""),
+                    "tables": set(),
+                },
+            )
+            if s.get("year"):
+                entry["years"].add(s["year"])
+            entry["tables"].add(res["title"])
+    out = []
+    for e in seen.values():
+        yrs = sorted(e.pop("years"))
+        e["years"] = yrs[0] if len(yrs) == 1 else (f"{yrs[0]} to {yrs[-1]}" if yrs else "")
+        e["tables"] = sorted(e["tables"])
+        out.append(e)
+    return out
+
+
+def _publication(name: str) -> str:
+    """An article's publication as a reader reads it: 'Local Government Chronicle (LGC),
+    publication inferred' for a register entry that says it was inferred from the text."""
+    title, _, note = name.partition(" - ")
+    return f"{title}, publication inferred" if "inferred" in note else title
+
+
+def _headline(text: str) -> str:
+    """A headline without the register's note on how it was shortened."""
+    return re.sub(r"\s*\(shortened;[^)]*\)", "", text).strip()
+
+
+def articles() -> list[dict]:
+    """The five articles of the register: publication, date (and whether it is estimated), headline."""
+    from pbanalysis.analysis import register
+
+    return [
+        {
+            "id": s["source_id"],
+            "publication": _publication(s["publication"]),
+            "published": s["published"],
+            "estimated": s["date_basis"] != "stated",
+            "headline": _headline(s["headline"]),
+        }
+        for _, s in register.load_sources().iterrows()
+    ]
+
+
+def _load_claims() -> pd.DataFrame | None:
+    if not paths.CLAIMS_CSV.exists():
+        return None
+    claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
+    for col in ("figure_id", "source_id", "statement", "unit", "status", "method", "reason", "finding", "section"):
+        claims[col] = claims[col].fillna("").astype(str)
+    return claims
+
+
+def context(git: dict | None = None, when: str | None = None) -> dict:
+    """Everything the landing page shows, gathered from reports/ and data/raw."""
+    from pbanalysis.analysis import what_next
+    from pbanalysis.build import data
+    from pbanalysis.outputs import main_points
+
+    claims = _load_claims()
+    points: list[str] = []
+    year = None
+    if claims is not None:
+        inputs = main_points.load(claims)
+        points, year = main_points.main_points(inputs), main_points.target_year(inputs)
+    briefings = paths.BRIEFINGS_DIR / "index.html"
+    return {
+        "built": built(git, when),
+        "main_points": points,
+        "charts": headline_charts(year),
+        "notebooks": notebook_sections(claims),
+        "claims": claims_rows(claims) if claims is not None else [],
+        "statuses": status_table(claims) if claims is not None else [],
+        "claims_csv": paths.CLAIMS_CSV.name,
+        "downloads": pages.downloads(paths.REPORTS_DIR),
+        "sources": about_sources(),
+        "articles": articles(),
+        "proxy_definition": data.PROXY_DEFINITION,
+        "later_note": what_next.NOT_THE_SAME,
+        "symbols": fmt.SYMBOLS,
+        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix() if briefings.exists() else "",
+    }
 
 
 def write_index() -> Path:
-    """``reports/index.html``: findings first, then notebooks, the claims table, articles and charts."""
-    import pandas as pd
-
-    r = paths.REPORTS_DIR
-    claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""]) if paths.CLAIMS_CSV.exists() else None
-    if claims is not None:
-        for col in ("figure_id", "source_id", "statement", "unit", "status", "method", "reason", "finding", "section"):
-            claims[col] = claims[col].fillna("").astype(str)
-    parts = [
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">',
-        "<title>pbanalysis report</title><style>body{font-family:Arial,sans-serif;max-width:1100px;"
-        "margin:2em auto;color:#0B0C0C}h1,h2{color:#12436D}table{border-collapse:collapse;font-size:90%}"
-        "td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}figure{display:inline-block;"
-        "width:320px;margin:6px}img{width:100%}figcaption{font-size:80%}summary{cursor:pointer}</style></head><body>",
-        "<h1>Personal budgets in English adult social care: the report</h1>",
-        built_from_line(),
-        "<p>Built by pbanalysis from official PSS-EX1 council tables and a register of figures "
-        "reported in 2010-2011. Read the notebooks for the narrative; the claims table checks "
-        "every reported figure.</p>",
-    ]
-    if claims is not None:
-        parts += _findings(claims, r)
-    parts.append("<h2>Notebooks</h2><ul>")
-    for h in sorted(paths.HTML_DIR.glob("*.html")):
-        nb_name, _, pset = h.stem.partition("--")
-        parts.append(
-            f'<li><a href="{h.relative_to(r)}">{html.escape(nb_name)}</a> '
-            f"(parameter set <code>{html.escape(pset)}</code>; "
-            f'<a href="{paths.EXECUTED_DIR.relative_to(r)}/{h.stem}.ipynb">executed notebook</a>)</li>'
-        )
-    parts.append("</ul>")
-    if claims is not None:
-        parts += _claims_table(claims, r)
-        parts += _sources()
-    parts.append("<h2>Charts</h2>")
-    for svg in sorted(paths.FIGURES_DIR.glob("*.svg")):
-        alt_p = svg.with_suffix(".alt.txt")
-        alt = alt_p.read_text(encoding="utf-8").strip() if alt_p.exists() else ""
-        rel = svg.relative_to(r)
-        parts.append(
-            f'<figure><a href="{rel}"><img src="{rel}" alt="{html.escape(alt)}"></a><figcaption>'
-            f'{html.escape(svg.stem)} · <a href="{rel.with_suffix(".png")}">PNG</a> · '
-            f'<a href="{rel.with_suffix(".json")}">numbers</a></figcaption></figure>'
-        )
-    if (paths.BRIEFINGS_DIR / "index.html").exists():
-        rel = (paths.BRIEFINGS_DIR / "index.html").relative_to(r)
-        parts.append(f'<h2>Council briefings</h2><p><a href="{rel}">All council packs</a></p>')
-    parts.append("</body></html>\n")
-    return write_text(paths.INDEX_HTML, "\n".join(parts))
+    """``reports/index.html``, rendered from ``templates/index.html.j2``; returns its path."""
+    return write_text(paths.INDEX_HTML, pages.render("index.html.j2", **context()))

@@ -30,6 +30,7 @@ from typing import Protocol
 import pandas as pd
 
 from pbanalysis.analysis.measures import BASIS_LABEL
+from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.sources.pssex1 import SUPPRESSION
 
@@ -68,10 +69,6 @@ def _basis(key: str) -> str:
     return BASIS_SHORT.get(key) or BASIS_LABEL.get(key, "another count")
 
 
-def _pct(v: float) -> str:
-    return f"{v:.1f}%"
-
-
 def _rel(a: float, b: float) -> str:
     return "above" if a > b else "below" if a < b else "level with"
 
@@ -91,17 +88,19 @@ def level(b: _Numbers) -> str | None:
     if pd.isna(at["council"]):
         parts = []
         if pd.notna(at["england"]):
-            parts.append(f"England's was {_pct(at['england'])}")
+            parts.append(f"England's was {fmt.pct(at['england'])}")
         if pd.notna(at["region_median"]):
-            parts.append(f"the {b.region} median {_pct(at['region_median'])}")
+            parts.append(f"the {b.region} median {fmt.pct(at['region_median'])}")
         tail = f"; {' and '.join(parts)}" if parts else ""
         return f"In {b.year}, no proxy take-up can be given for {b.name}{tail}."
-    text = f"In {b.year}, {b.name}'s proxy take-up was {_pct(at['council'])}"
+    text = f"In {b.year}, {b.name}'s proxy take-up was {fmt.pct(at['council'])}"
     comps = []
     if pd.notna(at["england"]):
-        comps.append(f"{_rel(at['council'], at['england'])} England ({_pct(at['england'])})")
+        comps.append(f"{_rel(at['council'], at['england'])} England ({fmt.pct(at['england'])})")
     if pd.notna(at["region_median"]):
-        comps.append(f"{_rel(at['council'], at['region_median'])} the {b.region} median ({_pct(at['region_median'])})")
+        comps.append(
+            f"{_rel(at['council'], at['region_median'])} the {b.region} median ({fmt.pct(at['region_median'])})"
+        )
     return text + (", " + " and ".join(comps) if comps else "") + "."
 
 
@@ -120,13 +119,15 @@ def change(b: _Numbers) -> str | None:
         return None
     s = b.series.set_index("year")
     a, z = s.loc[run[0], "council"], s.loc[run[-1], "council"]
-    diff = round(z - a, 1)
+    diff = fmt.rounded(z - a, 1)
     word = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
     text = f"On the same count definition, its proxy take-up {word}"
-    text += f" from {_pct(a)} in {run[0]} to {_pct(z)} in {run[-1]}" if diff else f" between {run[0]} and {run[-1]}"
+    text += (
+        f" from {fmt.pct(a)} in {run[0]} to {fmt.pct(z)} in {run[-1]}" if diff else f" between {run[0]} and {run[-1]}"
+    )
     ea, ez = s.loc[run[0], "england"], s.loc[run[-1], "england"]
     if diff and pd.notna(ea) and pd.notna(ez):
-        text += f" ({abs(diff):.1f} percentage points; England {_pct(ea)} to {_pct(ez)})"
+        text += f" ({fmt.points(abs(diff))}; England {fmt.pct(ea)} to {fmt.pct(ez)})"
     return text + "."
 
 
@@ -172,7 +173,7 @@ def people(b: _Numbers) -> str | None:
         return None
     when = f"31 March {b.year[:2]}{b.year[-2:]}"
     basis = BASIS_LABEL.get(at[k.DEFINITION_BASIS], "direct payments")
-    return f"At {when}, {b.name} had {at[k.DP_CLIENTS_31MAR]:,.0f} people on {basis}."
+    return f"At {when}, {b.name} had {fmt.count(at[k.DP_CLIENTS_31MAR])} people on {basis}."
 
 
 def spend(b: _Numbers) -> str | None:
@@ -180,7 +181,9 @@ def spend(b: _Numbers) -> str | None:
     at = _at(b)
     if pd.isna(at[k.DP_SPEND_PER_RECIPIENT_GBP]):
         return None
-    return f"In {b.year} its gross spend on direct payments was £{at[k.DP_SPEND_PER_RECIPIENT_GBP]:,.0f} per recipient."
+    return (
+        f"In {b.year} its gross spend on direct payments was {fmt.gbp(at[k.DP_SPEND_PER_RECIPIENT_GBP])} per recipient."
+    )
 
 
 #: The rules in reading order; :data:`FILL` rules are used only to reach three sentences.
@@ -209,8 +212,9 @@ def later(council: dict, england: dict, year: str) -> str:
     v = council
     if v["comparable"] and v["sds_pct"] is not None and v["dp_pct"] is not None:
         return (
-            f"In {year}, on a later and different measure (ASCOF 1C), {v['sds_pct']:.1f}% of the people "
+            f"In {year}, on a later and different measure (ASCOF 1C), {fmt.pct(v['sds_pct'])} of the people "
             f"{v['council_name']} supported in the community received self-directed support and "
-            f"{v['dp_pct']:.1f}% direct payments (England {england['sds_pct']:.1f}% and {england['dp_pct']:.1f}%)."
+            f"{fmt.pct(v['dp_pct'])} direct payments (England {fmt.pct(england['sds_pct'])} and {fmt.pct(england['dp_pct'])})."
         )
-    return f"In {year}, ASCOF 1C: {v['note']}"
+    note = str(v.get("note") or "no value is published").strip()
+    return f"In {year}, no ASCOF 1C value can be given for {v['council_name']}. {note}"

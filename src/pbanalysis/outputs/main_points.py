@@ -1,0 +1,242 @@
+"""The "Main points" of the landing page: a few plain-English sentences, each written by a rule
+over the claims table and the official measures.
+
+Nothing here knows a result: every count, share, year and council name is read from the inputs,
+and every number is printed by :mod:`pbanalysis.core.format`. The rules, in reading order:
+
+1. :func:`verdicts`: how many reported figures could be tested, and how many held up;
+2. :func:`untested`: what became of the rest (proxies, untestable figures, inputs);
+3. :func:`national_takeup`: England's proxy take-up against the first target;
+4. :func:`council_spread`: how far councils differed in the target's year;
+5. :func:`spend`: England's gross spend on direct payments over the years the tables cover;
+6. :func:`later`: where England stood on the later ASCOF measure against the last target.
+
+A rule returns ``None`` when its numbers do not allow a sentence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from pbanalysis.core import format as fmt
+from pbanalysis.core import keys as k
+
+#: Statuses by what they say of a figure.
+HELD = ("match", "consistent")
+FAILED = ("differs", "inconsistent")
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def words(n: int) -> str:
+    """A small count in words (one to nine), larger ones as figures: the style of a bulletin."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else fmt.count(n)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return one if n == 1 else many
+
+
+def _listed(parts: list[str], sep: str) -> str:
+    """'a, b, and c' (or 'a; b; and c' when the parts hold commas)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return f"{parts[0]} and {parts[1]}"
+    return sep.join(parts[:-1]) + f"{sep}and " + parts[-1]
+
+
+def _when(date: str) -> str:
+    """'2011-03-31' as '31 March 2011'."""
+    return pd.Timestamp(date).strftime("%-d %B %Y")
+
+
+def _year_end(year: str) -> str:
+    """The 31 March that ends a financial year ('2010-11' -> '2011-03-31')."""
+    return f"{year[:2]}{year[-2:]}-03-31"
+
+
+@dataclass
+class Inputs:
+    """What the main points are computed from.
+
+    ``claims``: the claims table (one row per reported figure: ``source_id``, ``status``,
+    ``reported``); ``targets``: the take-up targets in date order, each a dict of ``value``
+    (percent), ``date`` (ISO) and ``label`` ('by April 2011'); ``national``: the England series by
+    year; ``council_year``: the council-by-year table; ``later``: England on ASCOF 1C
+    (:func:`pbanalysis.analysis.what_next.england`)."""
+
+    claims: pd.DataFrame
+    targets: list[dict]
+    national: pd.DataFrame
+    council_year: pd.DataFrame
+    later: dict
+
+
+def load(claims: pd.DataFrame | None = None) -> Inputs:
+    """The inputs as ``make report`` leaves them: the claims table (``claims``, else
+    reports/claims.csv), the targets of the checks file and the processed tables."""
+    from pbanalysis.analysis import measures, what_next
+    from pbanalysis.build import data
+    from pbanalysis.core import paths
+
+    if claims is None:
+        claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
+    reported = claims.set_index("figure_id")["reported"]
+    targets = [
+        {"value": float(reported[t["figure"]]), "date": t["date"], "label": t["label"]}
+        for t in measures.uses()["targets"]
+        if t["figure"] in reported.index
+    ]
+    return Inputs(
+        claims,
+        sorted(targets, key=lambda t: t["date"]),
+        data.load_national_series(),
+        data.load_council_year(),
+        what_next.england(),
+    )
+
+
+def verdicts(i: Inputs) -> str | None:
+    """'Of the 47 figures in the five articles, 14 could be tested against official data: 11 held
+    up, 1 did not, and the 2 targets had still not been reached by 2020-21.'"""
+    c = i.claims
+    if c.empty:
+        return None
+    counts = c["status"].value_counts()
+    held = int(counts.reindex(HELD, fill_value=0).sum())
+    failed = int(counts.reindex(FAILED, fill_value=0).sum())
+    reached, missed = int(counts.get("reached", 0)), int(counts.get("not_reached", 0))
+    tested = held + failed + reached + missed
+    articles = c["source_id"].nunique()
+    head = f"Of the {fmt.count(len(c))} figures in the {words(articles)} {_plural(articles, 'article', 'articles')}, "
+    if not tested:
+        return head + "none could be tested against official data."
+    parts = []
+    if held + failed:
+        parts += [f"{fmt.count(held)} held up", f"{fmt.count(failed)} did not"]
+    year = i.later.get("year", "")
+    if reached and missed:
+        parts.append(f"of the {fmt.count(reached + missed)} targets {fmt.count(reached)} had been reached by {year}")
+        parts.append(f"{fmt.count(missed)} had not")
+    elif missed:
+        noun = _plural(missed, "target had", "targets had")
+        parts.append(f"the {fmt.count(missed)} {noun} still not been reached by {year}")
+    elif reached:
+        noun = _plural(reached, "target had", "targets had")
+        parts.append(f"the {fmt.count(reached)} {noun} been reached by {year}")
+    return head + f"{fmt.count(tested)} could be tested against official data: {_listed(parts, ', ')}."
+
+
+def untested(i: Inputs) -> str | None:
+    """What the figures that carry no verdict are: proxies, untestable figures and inputs."""
+    counts = i.claims["status"].value_counts()
+    kinds = [
+        (int(counts.get("proxy", 0)), "could only be set beside the nearest official measure (no verdict)"),
+        (int(counts.get("not_rebuildable", 0)), "could not be tested with any available data"),
+        (int(counts.get("input", 0)), "are inputs, targets or dates taken as given"),
+    ]
+    kinds = [(n, what) for n, what in kinds if n]
+    rest = sum(n for n, _ in kinds)
+    if not rest:
+        return None
+    parts = [f"{fmt.count(n)} {what}" for n, what in kinds]
+    return f"Of the other {fmt.count(rest)}, {_listed(parts, '; ')}."
+
+
+def target_year(i: Inputs) -> str | None:
+    """The last year of the national series whose 31 March falls on or before the first target's date."""
+    if not i.targets:
+        return None
+    years = [y for y in i.national["year"] if _year_end(y) <= i.targets[0]["date"]]
+    return years[-1] if years else None
+
+
+def national_takeup(i: Inputs) -> str | None:
+    """England's proxy take-up in the first year of the tables and in the first target's year."""
+    year = target_year(i)
+    n = i.national.dropna(subset=[k.england(k.PROXY_TAKEUP_PCT)]).set_index("year")
+    if year is None or year not in n.index or n.index[0] == year:
+        return None
+    first = n.index[0]
+    a, z = n.loc[first], n.loc[year]
+    t = i.targets[0]
+    text = (
+        "England's proxy take-up (people on direct payments as a share of people receiving community "
+        f"services, the nearest official measure) was {fmt.pct(a[k.england(k.PROXY_TAKEUP_PCT)])} at "
+        f"{_when(_year_end(first))} and {fmt.pct(z[k.england(k.PROXY_TAKEUP_PCT)])} at {_when(_year_end(year))}"
+    )
+    if a[k.DEFINITION_BASIS] != z[k.DEFINITION_BASIS]:
+        text += " (on different count definitions)"
+    return text + f", against a target of {fmt.pct(t['value'])} {t['label']}."
+
+
+def council_spread(i: Inputs) -> str | None:
+    """The highest, lowest and median council on proxy take-up in the first target's year."""
+    from pbanalysis.analysis import measures
+
+    year = target_year(i)
+    if year is None:
+        return None
+    ranked = measures.councils_in_year(i.council_year, year)
+    if len(ranked) < 2:
+        return None
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    med = ranked[k.PROXY_TAKEUP_PCT].median()
+    text = (
+        f"In {year}, proxy take-up ranged from {fmt.pct(top[k.PROXY_TAKEUP_PCT])} in {top['council_name']} "
+        f"to {fmt.pct(bottom[k.PROXY_TAKEUP_PCT])} in {bottom['council_name']} across the "
+        f"{fmt.count(len(ranked))} councils with a value; the median council stood at {fmt.pct(med)}"
+    )
+    if i.targets:
+        t = i.targets[0]["value"]
+        at = int((ranked[k.PROXY_TAKEUP_PCT] >= t).sum())
+        text += f", and {fmt.count(at)} {_plural(at, 'was', 'were')} at or above {fmt.pct(t)}"
+    return text + "."
+
+
+def spend(i: Inputs) -> str | None:
+    """England's gross spend on direct payments in the first and last years that have it."""
+    s = i.national.set_index("year")[k.england(k.DP_GROSS_COST_GBP000)] / 1000
+    have = s.dropna()
+    if len(have) < 2:
+        return None
+    a, z = have.iloc[0], have.iloc[-1]
+    word = "rose" if z > a else "fell" if z < a else "stayed"
+    text = (
+        f"Councils' gross spend on direct payments in England {word} from {fmt.gbp_million(a)} in "
+        f"{have.index[0]} to {fmt.gbp_million(z)} in {have.index[-1]}"
+    )
+    gaps = [y for y in s.index if have.index[0] < y < have.index[-1] and y not in have.index]
+    if gaps:
+        text += f" (the tables give no England total for {' or '.join(gaps)})"
+    return text + "."
+
+
+def later(i: Inputs) -> str | None:
+    """England on ASCOF 1C against the last target."""
+    v = i.later
+    if not v or v.get("sds_pct") is None:
+        return None
+    text = (
+        f"By {v['year']}, on a later and different measure (ASCOF 1C), {fmt.pct(v['sds_pct'])} of people "
+        "receiving long-term community support in England had self-directed support"
+    )
+    if v.get("dp_pct") is not None:
+        text += f" and {fmt.pct(v['dp_pct'])} took it as direct payments"
+    if len(i.targets) > 1:
+        t = i.targets[-1]
+        text += f"; the target was {fmt.pct(t['value'])} {t['label']}"
+    return text + "."
+
+
+#: The rules in reading order.
+RULES = (verdicts, untested, national_takeup, council_spread, spend, later)
+
+
+def main_points(i: Inputs | None = None) -> list[str]:
+    """The main points, four to six sentences (fewer only when the data allow fewer)."""
+    i = i if i is not None else load()
+    return [s for s in (rule(i) for rule in RULES) if s][:6]

@@ -1,0 +1,501 @@
+"""The landing page and the briefing pages as a reader gets them: the bulletin's order, main points
+computed from the claims, a claims table that sorts and searches with no network, pages rendered
+from the templates, and no notebook artefacts in any cell or sentence.
+
+:func:`artefacts` is the checker: it parses a page and lists every ``NaN``/``<NA>``/``None``/``NaT``
+in a cell, float printed for an integer, number of 1,000 or more without separators, code-key
+column header, bare row index, literal ``\\n``, Python repr, and register figure id outside its id
+column (a ``<code>`` element)."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from pbanalysis.analysis import claims, register
+from pbanalysis.build import data
+from pbanalysis.core import paths
+from pbanalysis.outputs import index_page
+
+HEADLINE = [c for c, _, _ in index_page.HEADLINE_CHARTS]
+SAMPLE_COUNCILS = ("Somerset", "Manchester", "Hackney")
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+class _Page(HTMLParser):
+    """Text of a page by where it sits: table cells (with their table and column), headers, and
+    running text outside ``<code>``, ``<script>`` and ``<style>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tables: list[dict] = []  # {"headers": [...], "rows": [[...]]}
+        self.text: list[str] = []  # running text outside code
+        self.cell: list[str] | None = None
+        self.cell_tag = ""
+        self.order: list[tuple[str, int]] = []  # ("table" | "img" | "main-points", position)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag not in ("br", "img", "input", "meta", "col", "wbr", "link"):
+            self.stack.append(tag)
+        if tag == "table":
+            self.tables.append({"headers": [], "rows": [], "id": a.get("id", ""), "class": a.get("class", "")})
+            self.order.append(("table", self.getpos()[0]))
+        elif tag == "img":
+            self.order.append(("img", self.getpos()[0]))
+        elif tag == "tr" and self.tables:
+            self.tables[-1]["rows"].append([])
+        elif tag in ("td", "th"):
+            self.cell, self.cell_tag = [], tag
+        if a.get("id") == "main-points":
+            self.order.append(("main-points", self.getpos()[0]))
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.tables:
+            text = " ".join("".join(self.cell).split())
+            t = self.tables[-1]
+            if tag == "th" and not any(t["rows"][:-1]) and "thead" in self.stack:
+                t["headers"].append(text)
+            else:
+                t["rows"][-1].append(text)
+            self.cell = None
+        while self.stack and self.stack[-1] != tag:
+            self.stack.pop()
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, d):
+        if any(t in self.stack for t in ("script", "style")):
+            return
+        in_code = "code" in self.stack
+        if self.cell is not None and not in_code:
+            self.cell.append(d)
+        if not in_code:
+            self.text.append(d)
+
+
+def _parse(page: str) -> _Page:
+    p = _Page()
+    p.feed(page)
+    return p
+
+
+@pytest.fixture(scope="module")
+def figure_ids() -> set[str]:
+    with paths.REGISTER_CSV.open(encoding="utf-8") as f:
+        return {r["figure_id"] for r in csv.DictReader(f)}
+
+
+_MISSING = re.compile(r"(?<![\w<])(NaN|None|NaT|nan)(?!\w)|<NA>")
+_FLOAT_INT = re.compile(r"(?<![\w.,-])\d[\d,]*\.0(?![\d%])(?!\s*(points|percentage))")
+_LONG = re.compile(r"(?<![\w.,£-])(\d{4,})(?:\.\d+)?(?![\w,-])")
+_SNAKE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+_REPR = re.compile(
+    r"\['|\{'|'\]|'\}|\b(np|pd)\.\w|Timestamp\(|dtype[:=]|\[[^\[\]]*\[[xcz]\]\]|<function |\bobject at 0x"
+)
+
+
+def _is_year(number: str) -> bool:
+    return len(number) == 4 and 1900 <= int(number) <= 2099
+
+
+def artefacts(page: str, ids: set[str]) -> list[str]:
+    """Every reader-facing artefact of ``page`` (HTML), each described with where it is."""
+    p = _parse(page)
+    found = []
+    for t in p.tables:
+        name = t["id"] or "a table"
+        for h in t["headers"]:
+            if _SNAKE.search(h):
+                found.append(f"{name}: code-key header {h!r}")
+        firsts = [r[0] for r in t["rows"] if r]
+        if t["headers"] and t["headers"][0] == "":
+            found.append(f"{name}: a column with no header (a row index?)")
+        if len(firsts) > 2 and firsts == [str(i) for i in range(len(firsts))]:
+            found.append(f"{name}: a bare row index 0, 1, 2, ...")
+        if len(firsts) > 2 and firsts == [str(i) for i in range(1, len(firsts) + 1)] and t["headers"][:1] == [""]:
+            found.append(f"{name}: a bare row index 1, 2, 3, ...")
+        for r in t["rows"]:
+            for c in r:
+                if _MISSING.search(c):
+                    found.append(f"{name}: missing value printed as {_MISSING.search(c).group(0)!r} in {c!r}")
+    text = " ".join(" ".join(p.text).split())
+    for m in _FLOAT_INT.finditer(text):
+        found.append(f"float for an integer {m.group(0)!r} in ...{text[max(0, m.start() - 40) : m.end() + 20]}...")
+    for m in _LONG.finditer(text):
+        if not _is_year(m.group(1)):
+            found.append(
+                f"number without separators {m.group(0)!r} in ...{text[max(0, m.start() - 40) : m.end() + 20]}"
+            )
+    if "\\n" in text:
+        found.append("a literal \\n in the text")
+    for m in _REPR.finditer(text):
+        found.append(f"a Python repr {m.group(0)!r} in ...{text[max(0, m.start() - 40) : m.end() + 40]}")
+    if _MISSING.search(text):
+        m = _MISSING.search(text)
+        found.append(f"missing value {m.group(0)!r} in ...{text[max(0, m.start() - 40) : m.end() + 40]}")
+    for fid in ids:
+        if re.search(rf"(?<![\w-]){re.escape(fid)}(?![\w-])", text):
+            found.append(f"register id {fid!r} outside its id column")
+    for m in _SNAKE.finditer(text):
+        is_file = re.match(r"\.(csv|xlsx|json|yaml|html|docx|png|svg)\b", text[m.end() :])
+        if m.group(0) not in ids and not is_file:
+            found.append(f"code key {m.group(0)!r} in ...{text[max(0, m.start() - 40) : m.end() + 20]}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "bad,what",
+    [
+        ("<table><thead><tr><th>Value</th></tr></thead><tbody><tr><td>NaN</td></tr></tbody></table>", "missing"),
+        ("<table><thead><tr><th>Value</th></tr></thead><tbody><tr><td>&lt;NA&gt;</td></tr></tbody></table>", "missing"),
+        ("<table><thead><tr><th>Value</th></tr></thead><tbody><tr><td>None</td></tr></tbody></table>", "missing"),
+        ("<p>1500000.0 people</p>", "float for an integer"),
+        ("<p>585.0 people</p>", "float for an integer"),
+        ("<p>In 2009.0</p>", "float for an integer"),
+        ("<p>409504 people</p>", "without separators"),
+        ("<p>£992.85m</p>", ""),  # one decimal too many is not an artefact this checks; must pass
+        ("<table><thead><tr><th>dp_gross_cost_gbp_million</th></tr></thead><tbody></tbody></table>", "code-key"),
+        (
+            "<table><thead><tr><th></th><th>A</th></tr></thead><tbody><tr><td>0</td><td>x</td></tr></tbody></table>",
+            "row index",
+        ),
+        ("<p>a\\nb</p>", "literal"),
+        ("<p>[Hackney, marked [x]]</p>", "repr"),
+        ("<p>['a', 'b']</p>", "repr"),
+        ("<p>pb_holders_ongoing_mar2010: Consistent</p>", "register id"),
+        ("<p>the wording 'rounded_hundred_thousand' allows</p>", "code key"),
+    ],
+)
+def test_the_checker_finds_each_artefact(bad, what, figure_ids):
+    found = artefacts(f"<html><body>{bad}</body></html>", figure_ids)
+    if what:
+        assert any(what in f for f in found), found
+    else:
+        assert found == [], found
+
+
+def test_the_checker_passes_reader_text(figure_ids):
+    good = (
+        "<p>In 2009-10, 1,500,000 people; 12.0% and 5.0 points; £1,433.6m; since 2009; GSS <code>E10000027</code>.</p>"
+        "<table><thead><tr><th>Year</th><th>People</th></tr></thead><tbody><tr><td>2008-09</td><td>[c]</td></tr>"
+        "</tbody></table><p><code>pb_holders_ongoing_mar2010</code></p>"
+    )
+    assert artefacts(f"<html><body>{good}</body></html>", figure_ids) == []
+
+
+# --------------------------------------------------------------------------- main points
+
+
+@pytest.fixture(scope="module")
+def claims_table() -> pd.DataFrame:
+    return claims.check(register.load_register(), data.load_council_year(), data.load_national_series())
+
+
+@pytest.fixture(scope="module")
+def inputs(claims_table):
+    from pbanalysis.outputs import main_points
+
+    return main_points.load(claims_table)
+
+
+def test_main_points_are_four_to_six_plain_sentences_computed_from_the_claims(inputs, claims_table, figure_ids):
+    from pbanalysis.outputs import main_points
+
+    points = main_points.main_points(inputs)
+    assert 4 <= len(points) <= 6
+    counts = claims_table["status"].value_counts()
+    tested = int(counts.reindex(list(claims.VERDICTS), fill_value=0).sum())
+    held = int(counts.reindex(["match", "consistent"], fill_value=0).sum())
+    first = points[0]
+    assert first.startswith(f"Of the {len(claims_table)} figures in the ")
+    assert f"{tested} could be tested against official data: {held} held up" in first
+    for s in points:
+        assert s[0].isupper() and s.endswith(".")
+        assert not _SNAKE.search(s), s
+        assert not any(fid in s for fid in figure_ids), s
+
+
+def test_a_changed_claim_changes_the_main_point(inputs, claims_table):
+    from dataclasses import replace
+
+    from pbanalysis.outputs import main_points
+
+    before = main_points.verdicts(inputs)
+    changed = claims_table.copy()
+    i = changed.index[changed["status"] == "consistent"][0]
+    changed.loc[i, "status"] = "inconsistent"
+    after = main_points.verdicts(replace(inputs, claims=changed))
+    held = int(changed["status"].isin(["match", "consistent"]).sum())
+    failed = int(changed["status"].isin(["differs", "inconsistent"]).sum())
+    assert after != before
+    assert f"{held} held up, {failed} did not" in after
+
+
+def test_a_changed_measure_changes_the_main_point(inputs):
+    from dataclasses import replace
+
+    from pbanalysis.outputs import main_points
+
+    nat = inputs.national.copy()
+    nat.loc[nat.index[0], "england_proxy_takeup_pct"] = 12.34
+    text = main_points.national_takeup(replace(inputs, national=nat))
+    assert "12.3% at 31 March 2009" in text and text != main_points.national_takeup(inputs)
+    later = dict(inputs.later, sds_pct=55.55)
+    assert "55.6%" in main_points.later(replace(inputs, later=later))
+
+
+def test_main_points_name_the_targets_reached_and_missed(inputs, claims_table):
+    from dataclasses import replace
+
+    from pbanalysis.outputs import main_points
+
+    changed = claims_table.copy()
+    missed = changed.index[changed["status"] == "not_reached"]
+    assert len(missed) >= 2
+    changed.loc[missed[0], "status"] = "reached"
+    text = main_points.verdicts(replace(inputs, claims=changed))
+    assert f"of the {len(missed)} targets 1 had been reached by {inputs.later['year']}" in text
+
+
+# --------------------------------------------------------------------------- built pages
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, claims_table):
+    """A report folder with the claims table, the headline charts, stub notebook pages, three
+    council packs (with their Word documents) and the landing page."""
+    from pbanalysis.core import atomic
+    from pbanalysis.outputs import briefing, index_page
+    from pbanalysis.pipeline import registry
+
+    root = tmp_path_factory.mktemp("reports")
+    mp = pytest.MonkeyPatch()
+    reports = paths.REPORTS_DIR
+    for name in ("FIGURES_DIR", "EXECUTED_DIR", "HTML_DIR", "BRIEFINGS_DIR"):
+        mp.setattr(paths, name, root / getattr(paths, name).relative_to(reports))
+    mp.setattr(paths, "REPORTS_DIR", root)
+    mp.setattr(paths, "CLAIMS_CSV", root / "claims.csv")
+    mp.setattr(paths, "INDEX_HTML", root / "index.html")
+    try:
+        atomic.write_csv(paths.CLAIMS_CSV, claims_table)
+        for chart in HEADLINE:
+            registry.render(chart, fmt="both", out_dir=paths.FIGURES_DIR)
+        paths.HTML_DIR.mkdir(parents=True)
+        for nb in index_page.NOTEBOOKS:
+            (paths.HTML_DIR / f"{nb}--default.html").write_text("<html></html>", encoding="utf-8")
+        briefing.build_all(councils=list(SAMPLE_COUNCILS), progress=False, processes=1)
+        (root / "data").mkdir()
+        (root / "data" / "council_year.csv").write_text("year\n2009-10\n", encoding="utf-8")
+        index_page.write_index()
+        yield root
+    finally:
+        mp.undo()
+
+
+@pytest.mark.slow
+def test_index_has_the_main_points_and_three_charts_before_any_table(site):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    order = _parse(page).order
+    kinds = [k for k, _ in order]
+    first_table = kinds.index("table")
+    assert kinds.index("main-points") < first_table
+    assert kinds[:first_table].count("img") >= 3
+    body = page[page.index("<body>") :]
+    headings = [h for h in re.findall(r"<h2[^>]*>([^<]+)</h2>", body)]
+    assert headings[:2] == ["Main points", "The headline charts"]
+    assert headings.index("The reported figures and their checks") < headings.index("Download the data")
+    assert headings.index("Download the data") < headings.index("About the data")
+    assert re.search(r"Built from commit <code>[0-9a-f]{12}</code>|no commit", page)
+
+
+@pytest.mark.slow
+def test_each_headline_chart_has_alt_text_and_links_to_its_notebook_section(site):
+    from pbanalysis.outputs import index_page
+
+    page = (site / "index.html").read_text(encoding="utf-8")
+    for chart, notebook, _ in index_page.HEADLINE_CHARTS:
+        m = re.search(rf'<a href="([^"]+)"><img src="figures/{chart}\.svg" alt="([^"]+)">', page)
+        assert m, chart
+        anchor = index_page.chart_anchor(notebook, chart)
+        assert anchor, f"{notebook} draws {chart} under no section anchor"
+        assert m.group(1) == f"html/{notebook}--default.html#{anchor}"
+        assert len(m.group(2)) > 40
+
+
+@pytest.mark.slow
+def test_the_claims_table_sorts_and_searches_with_no_network(site, claims_table):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", page), "nothing is fetched from the network"
+    assert "<script>" in page and "table.sortable" in page and 'data-filter="claims-table"' in page
+    assert '<table id="claims-table" class="sortable">' in page
+    for fid in claims_table["figure_id"]:
+        assert f'id="claim-{fid}"' in page
+    rows = re.findall(r'<tr id="claim-', page)
+    assert len(rows) == len(claims_table)
+
+
+@pytest.mark.slow
+def test_the_councils_list_sorts_and_searches_with_no_network(site):
+    page = (site / "briefings" / "index.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", page)
+    assert '<table id="councils-table" class="sortable">' in page and 'data-filter="councils-table"' in page
+    assert "table.sortable" in page
+    for council in SAMPLE_COUNCILS:
+        assert f'<a href="{council.lower()}/index.html">{council}</a>' in page
+
+
+@pytest.mark.slow
+def test_downloads_list_the_files_that_exist_with_their_sizes(site):
+    from pbanalysis.outputs import pages
+
+    found = {d["name"]: d for d in pages.downloads(site)}
+    assert set(found) == {"claims.csv", "council_year.csv"}
+    assert found["council_year.csv"]["href"] == "data/council_year.csv"
+    assert found["council_year.csv"]["size"] == f"{(site / 'data' / 'council_year.csv').stat().st_size} bytes"
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="data/council_year.csv">council_year.csv</a>' in page
+    assert "pbanalysis-data-tables.xlsx" not in page
+
+
+def test_file_sizes_read_as_a_reader_writes_them():
+    from pbanalysis.outputs import pages
+
+    assert pages.file_size(812) == "812 bytes"
+    assert pages.file_size(14_250) == "14.3 KB"
+    assert pages.file_size(3_140_000) == "3.1 MB"
+
+
+@pytest.mark.slow
+def test_about_the_data_names_sources_licences_and_what_the_data_cannot_show(site):
+    from pbanalysis.build import provenance
+
+    page = (site / "index.html").read_text(encoding="utf-8")
+    about = page[page.index('id="about"') :]
+    for res in provenance.project_package()["resources"]:
+        for s in res["sources"]:
+            if s.get("publisher"):
+                assert s["publication"] in about and s["licence"] in about
+    for gap in ("Council-level NI 130", "ADASS", "ASCOF measure 1C for 2010-11 to 2016-17"):
+        assert gap in about
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "page", ["index.html", "briefings/index.html", *(f"briefings/{c.lower()}/index.html" for c in SAMPLE_COUNCILS)]
+)
+def test_pages_have_no_notebook_artefacts(site, page, figure_ids):
+    found = artefacts((site / page).read_text(encoding="utf-8"), figure_ids)
+    assert found == [], "\n".join(found[:20])
+
+
+@pytest.mark.slow
+def test_briefing_page_gives_each_source_once_and_explains_its_symbols(site):
+    page = (site / "briefings" / "hackney" / "index.html").read_text(encoding="utf-8")
+    assert "Source: Source:" not in page and "Source:  " not in page
+    p = _parse(page)
+    cells = [c for t in p.tables for r in t["rows"] for c in r]
+    from pbanalysis.core import format as fmt
+
+    for sym, meaning in fmt.SYMBOLS.items():
+        if sym in cells:
+            assert f"{sym}: {meaning}." in page
+
+
+def test_pages_are_rendered_from_templates_not_assembled_in_python():
+    """No module of the outputs layer writes markup: the pages' tags live in templates/."""
+    for module in ("index_page", "briefing", "briefing_docx", "main_points", "pages", "sentences"):
+        src = (paths.ROOT / "src" / "pbanalysis" / "outputs" / f"{module}.py").read_text(encoding="utf-8")
+        strings = [
+            n.value for n in ast.walk(ast.parse(src)) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+        ]
+        tags = [s for s in strings if re.search(r"<(p|td|tr|th|li|ul|table|h[1-6]|html|body|div|a|img|figure)\b", s)]
+        assert tags == [], f"{module}.py builds HTML: {tags[:3]}"
+    for name in ("index.html.j2", "briefing.html.j2", "briefings.html.j2", "page.html.j2", "report.css"):
+        assert (paths.TEMPLATES_DIR / name).exists(), name
+
+
+def test_every_page_prints_on_a4_portrait_with_nothing_cut():
+    css = (paths.TEMPLATES_DIR / "report.css").read_text(encoding="utf-8")
+    assert re.search(r"@page\s*\{[^}]*size:\s*A4 portrait", css)
+    printing = css[css.index("@media print") :]
+    assert "max-width:100%" in printing.replace(" ", "") and "break-inside:avoid" in printing
+    assert "overflow:visible" in printing.replace(" ", "")
+    page = (paths.TEMPLATES_DIR / "page.html.j2").read_text(encoding="utf-8")
+    assert '{% include "report.css" %}' in page
+
+
+def test_built_line_names_the_commit_and_date():
+    from pbanalysis.outputs import index_page
+
+    line = index_page.built_from_line({"commit": "0123456789abcdef", "dirty": False}, "2026-11-25T15:40:00+00:00")
+    assert line == '<p class="built">Built from commit <code>0123456789ab</code> on 2026-11-25 (15:40 UTC).</p>'
+
+
+@pytest.mark.slow
+def test_the_word_pack_has_no_heading_that_repeats_a_chart_title(site):
+    import docx
+    from docx.oxml.ns import qn
+
+    path = site / "briefings" / "somerset" / "somerset-personal-budgets.docx"
+    doc = docx.Document(str(path))
+    titles = [p.get("title", "") for p in doc.element.body.iter(qn("wp:docPr"))]
+    assert len(titles) == 2 and all(titles)
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert not set(headings) & set(titles), headings
+    assert {"Key points", "Charts", "The numbers by year", "Notes"} <= set(headings)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Source: Source:" not in text
+
+
+def test_the_word_template_puts_no_heading_above_a_chart():
+    import docx
+
+    doc = docx.Document(str(paths.BRIEFING_TEMPLATE_DOCX))
+    paras = doc.paragraphs
+    for i, p in enumerate(paras):
+        if "{{ c.image }}" in p.text:
+            before = [q for q in paras[:i] if q.text.strip() and not q.text.startswith("{%")][-1]
+            assert "c.title" not in before.text and before.text == "Charts"
+
+
+def test_a_headline_chart_is_the_run_drawn_for_the_main_points_year(tmp_path, monkeypatch):
+    import json
+
+    from pbanalysis.outputs import index_page
+
+    figures, html_dir = tmp_path / "figures", tmp_path / "html"
+    figures.mkdir()
+    html_dir.mkdir()
+    monkeypatch.setattr(paths, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(paths, "FIGURES_DIR", figures)
+    monkeypatch.setattr(paths, "HTML_DIR", html_dir)
+    for suffix, year in (("", "2009-10"), ("--y2010_11", "2010-11")):
+        (figures / f"variance_rank{suffix}.svg").write_text("<svg/>", encoding="utf-8")
+        (figures / f"variance_rank{suffix}.json").write_text(json.dumps({"year": year}), encoding="utf-8")
+        (figures / f"variance_rank{suffix}.alt.txt").write_text(f"Bar chart, {year}", encoding="utf-8")
+    (html_dir / "variance--y2010_11.html").write_text("", encoding="utf-8")
+    anchor = index_page.chart_anchor("variance", "variance_rank")
+    chart = next(c for c in index_page.headline_charts("2010-11") if c["src"].startswith("figures/variance_rank"))
+    assert chart["src"] == "figures/variance_rank--y2010_11.svg" and chart["alt"] == "Bar chart, 2010-11"
+    assert chart["href"] == f"html/variance--y2010_11.html#{anchor}"
+    chart = next(c for c in index_page.headline_charts("2013-14") if c["src"].startswith("figures/variance_rank"))
+    assert chart["src"] == "figures/variance_rank.svg" and chart["href"].startswith("html/variance--default.html")
+
+
+def test_a_chart_links_to_the_heading_it_is_drawn_under():
+    from pbanalysis.outputs import index_page
+
+    for chart, notebook, _ in index_page.HEADLINE_CHARTS:
+        anchor = index_page.chart_anchor(notebook, chart)
+        cells = index_page._notebook_cells(notebook)
+        marks = "".join(index_page._source(c) for c in cells if c["cell_type"] == "markdown")
+        assert f'id="{anchor}"' in marks or anchor.replace("-", " ") in marks, (chart, anchor)
