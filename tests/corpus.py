@@ -18,7 +18,10 @@ The real files used, and the quirk each one brings:
   recipients in field 101 (column CX);
 * ``pssex1_unitcosts_2013-14.csv`` - Windows-1252, DP gross cost in field 100;
 * ``ascof_measures_2020-21.xlsx`` - a workbook, sheet ``in``, one row per area x
-  measure code x measure type; Manchester's 1C1A outcome (90.1) is on row 8572.
+  measure code x measure type; Manchester's 1C1A outcome (90.1) is on row 8572;
+* ``ascof_trend_2017-18_to_2023-24_compiled.csv`` - a compilation of ASCOF outcomes,
+  one row per year x area x measure; Manchester's self-directed support is on rows 12822
+  (2020-21, 1C1A) and 23401 (2023-24, 3D1A), North Northamptonshire's 2021-22 on row 15062.
 
 Row numbers in the expected messages are the files' own (1-based, as a
 spreadsheet shows them); the official copies are fixed, so they are too.
@@ -49,10 +52,23 @@ UC_1112 = "pssex1/pssex1_unitcosts_2011-12.csv"
 UC_1314 = "pssex1/pssex1_unitcosts_2013-14.csv"
 LOOKUP = "lookup/uk_local_authorities_mysociety.csv"
 ASCOF = "ascof/ascof_measures_2020-21.xlsx"
+TREND = "ascof/ascof_trend_2017-18_to_2023-24_compiled.csv"
 REGISTER = "reported_figures.csv"
-EXTRACTS = ("pssex1_activity.csv", "pssex1_unitcosts.csv", "councils.csv", "ascof_1c_2020_21.csv")
+EXTRACTS = (
+    "pssex1_activity.csv",
+    "pssex1_unitcosts.csv",
+    "councils.csv",
+    "ascof_1c_2020_21.csv",
+    "ascof_sds_dp_2017_18_to_2023_24.csv",
+)
 #: The workbook row of Manchester's ASCOF 1C1A outcome (all ages), and its columns (E, H).
 ASCOF_ROW, ASCOF_CODE_COL, ASCOF_VALUE_COL = 8572, 4, 7
+#: The workbook row of Manchester's 1C1A numerator (not compared with the compilation).
+ASCOF_NUMERATOR_ROW = 8573
+#: Rows of the compilation (1-based): Manchester 2020-21 1C1A, Manchester 2023-24 3D1A,
+#: North Northamptonshire 2021-22 1C1A; its columns: C (ONS Code), D (code), E (description), F (value).
+TREND_MAN_2021, TREND_MAN_2324, TREND_NNT_2122 = 12822, 23401, 15062
+TREND_GSS, TREND_CODE, TREND_DESC, TREND_VALUE = 2, 3, 4, 5
 
 
 # --------------------------------------------------------------------------- copying and editing
@@ -60,7 +76,7 @@ ASCOF_ROW, ASCOF_CODE_COL, ASCOF_VALUE_COL = 8572, 4, 7
 
 def copy_source(dst: Path) -> Path:
     """A writable copy of the official source folder (pssex1/, lookup/ and ascof/) in ``dst``."""
-    for sub, pattern in (("pssex1", "*.csv"), ("lookup", "*.csv"), ("ascof", "*.xlsx")):
+    for sub, pattern in (("pssex1", "*.csv"), ("lookup", "*.csv"), ("ascof", "*.xlsx"), ("ascof", "*.csv")):
         (dst / sub).mkdir(parents=True, exist_ok=True)
         for p in sorted((SOURCE / sub).glob(pattern)):
             shutil.copyfile(p, dst / sub / p.name)  # copyfile: not the read-only mode bits
@@ -393,7 +409,7 @@ def only_ascof_cell_suppressed(mark: str, row: int):
         assert want[key].iloc[0]["value"] not in ("", "0")
         assert (cell["value"], cell["flag"], cell["flag_reason"]) == ("", mark, ascof.SUPPRESSION[mark])
         pd.testing.assert_frame_equal(got[~key], want[~key])
-        for other in EXTRACTS[:3]:
+        for other in (*EXTRACTS[:3], EXTRACTS[4]):
             assert (out / other).read_bytes() == (baseline / other).read_bytes()
 
     return check
@@ -420,6 +436,7 @@ class Case:
 
 
 FASCOF = r"ascof_measures_2020-21\.xlsx, sheet 'in'"
+FTREND = r"ascof_trend_2017-18_to_2023-24_compiled\.csv"
 F0910 = r"pssex1_activity_2009-10\.csv"
 F1213 = r"pssex1_activity_2012-13\.csv"
 F0809 = r"pssex1_activity_2008-09\.csv"
@@ -757,11 +774,245 @@ CASES += [
         Case(
             f"ascof-suppression-{name}-accepted",
             ASCOF,
-            edit_xlsx(sheet=_xml_text_cell(f"H{ASCOF_ROW}", mark)),
-            check=only_ascof_cell_suppressed(mark, ASCOF_ROW),
+            edit_xlsx(sheet=_xml_text_cell(f"H{ASCOF_NUMERATOR_ROW}", mark)),
+            check=only_ascof_cell_suppressed(mark, ASCOF_NUMERATOR_ROW),
         )
         for name, mark in (("x", "[x]"), ("c", "[c]"))
     ],
+]
+
+
+# --------------------------------------------------------------------------- the ASCOF compilation
+
+
+def edit_trend(fn: Callable[[list[list[str]]], None]) -> Callable[[Path], None]:
+    """Edit the rows of the compilation (plain UTF-8, LF line ends, as the file has them)."""
+
+    def mutate(path: Path) -> None:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        fn(rows)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        path.write_text(buf.getvalue(), encoding="utf-8")
+
+    return mutate
+
+
+def _trend_cell(row: int, col: int, value: str):
+    def fn(rows):
+        rows[row - 1][col] = value
+
+    return fn
+
+
+def _trend_copy_row(src: int, dst: int):
+    def fn(rows):
+        rows[dst - 1] = list(rows[src - 1])
+
+    return fn
+
+
+def _trend_delete_row(row: int):
+    def fn(rows):
+        del rows[row - 1]
+
+    return fn
+
+
+def _trend_drop_column(name: str):
+    def fn(rows):
+        j = rows[0].index(name)
+        for r in rows:
+            del r[j]
+
+    return fn
+
+
+def trend_row_changed(row: int, column: str, value: str):
+    """The extracts of an unmodified run, except the compilation's row ``row``: ``column`` is ``value``."""
+
+    def check(out: Path, baseline: Path, source: Path) -> None:
+        name = EXTRACTS[-1]
+        got = pd.read_csv(out / name, dtype=str, keep_default_na=False)
+        want = pd.read_csv(baseline / name, dtype=str, keep_default_na=False)
+        key = got["source_row"] == str(row)
+        assert key.sum() == 1 and got[key].iloc[0][column] == value != want[key].iloc[0][column]
+        pd.testing.assert_frame_equal(got.drop(columns=column), want.drop(columns=column))
+        for other in EXTRACTS[:-1]:
+            assert (out / other).read_bytes() == (baseline / other).read_bytes(), other
+
+    return check
+
+
+def trend_row_gone(year: str, gss: str, group: str):
+    """The compilation's row removed (a suppressed value): the extract lacks that row, nothing is filled in."""
+
+    def check(out: Path, baseline: Path, source: Path) -> None:
+        name = EXTRACTS[-1]
+        got = pd.read_csv(out / name, dtype=str, keep_default_na=False)
+        want = pd.read_csv(baseline / name, dtype=str, keep_default_na=False)
+        hit = (want["year"] == year) & (want["gss_code"] == gss) & (want["measure_group"] == group)
+        assert hit.sum() == 1 and len(got) == len(want) - 1
+        assert not ((got["year"] == year) & (got["gss_code"] == gss) & (got["measure_group"] == group)).any()
+
+    return check
+
+
+CASES += [
+    Case(
+        "ascof-trend-old-code-after-the-renumbering",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2324, TREND_CODE, "1C1A")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2324}, column D \(field 3\): expected the 2023-24 code of this measure, "
+            r"3D1A \(ASCOF was renumbered for 2023-24; 1C1A is its code in the other framework\); found '1C1A'",
+        ),
+        cli=True,
+        row=TREND_MAN_2324,
+        column=TREND_CODE,
+    ),
+    Case(
+        "ascof-trend-code-of-another-measure",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2021, TREND_CODE, "1C2A")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2021}, column D \(field 3\): expected the 2020-21 code of the measure "
+            r"described \(1C1A\); found '1C2A'",
+        ),
+        row=TREND_MAN_2021,
+        column=TREND_CODE,
+    ),
+    Case(
+        "ascof-trend-description-of-another-measure",
+        TREND,
+        edit_trend(
+            _trend_cell(TREND_MAN_2021, TREND_DESC, "Proportion of people who find it easy to find information")
+        ),
+        (
+            rf"{FTREND}, row {TREND_MAN_2021}, column E \(field 4\): expected the description of 1C1A in 2020-21 "
+            r"to name self-directed support, people using social care",
+        ),
+        row=TREND_MAN_2021,
+        column=TREND_DESC,
+    ),
+    Case(
+        "ascof-trend-other-wording-accepted",
+        TREND,
+        edit_trend(
+            _trend_cell(
+                TREND_MAN_2021,
+                TREND_DESC,
+                "The proportion of people who use services who receive self-directed support",
+            )
+        ),
+        check=trend_row_changed(
+            TREND_MAN_2021,
+            "measure_description",
+            "The proportion of people who use services who receive self-directed support",
+        ),
+    ),
+    Case(
+        "ascof-trend-suppressed-row-missing-accepted",
+        TREND,
+        edit_trend(_trend_delete_row(15868)),
+        check=trend_row_gone("2021-22", "E08000003", "1C1A"),
+    ),
+    Case(
+        "ascof-trend-suppression-mark",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2324, TREND_VALUE, "[c]")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2324}, column F \(field 5\): expected a percent from 0 to 100 with at most "
+            r"one decimal \(a suppressed value has no row\); found '\[c\]'",
+        ),
+        cli=True,
+        row=TREND_MAN_2324,
+        column=TREND_VALUE,
+    ),
+    Case(
+        "ascof-trend-value-over-100",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2324, TREND_VALUE, "124.3")),
+        (rf"{FTREND}, row {TREND_MAN_2324}, column F \(field 5\): expected a percent from 0 to 100",),
+        row=TREND_MAN_2324,
+        column=TREND_VALUE,
+    ),
+    Case(
+        "ascof-trend-duplicated-row",
+        TREND,
+        edit_trend(_trend_copy_row(TREND_MAN_2324, TREND_MAN_2324 + 1)),
+        (
+            rf"{FTREND}, row {TREND_MAN_2324 + 1}, column C \(field 2\): expected each area once per year and "
+            rf"measure \(row {TREND_MAN_2324} already has Manchester 3D1A 2023-24\); found 'E08000003 Manchester'",
+        ),
+        row=TREND_MAN_2324 + 1,
+        column=TREND_GSS,
+    ),
+    Case(
+        "ascof-trend-unknown-council",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2324, TREND_GSS, "E08000999")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2324}, column C \(field 2\): expected a council GSS code of councils\.csv "
+            r"\(2009-2014\) or a successor in council_successors\.csv; found 'E08000999 Manchester'",
+        ),
+        cli=True,
+        row=TREND_MAN_2324,
+        column=TREND_GSS,
+    ),
+    Case(
+        "ascof-trend-council-after-its-boundary-changed",
+        TREND,
+        edit_trend(_trend_cell(TREND_NNT_2122, TREND_GSS, "E10000021")),
+        (
+            rf"{FTREND}, row {TREND_NNT_2122}, column C \(field 2\): expected a council that existed in 2021-22 "
+            r"\(Northamptonshire changed on 2021-04-01 and became North Northamptonshire, West "
+            r"Northamptonshire: council_successors\.csv\); found 'E10000021 North Northamptonshire'",
+        ),
+        row=TREND_NNT_2122,
+        column=TREND_GSS,
+    ),
+    Case(
+        "ascof-trend-successor-before-it-existed",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2021, TREND_GSS, "E06000066")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2021}, column C \(field 2\): expected a council that existed in 2020-21 "
+            r"\(this GSS code starts on 2023-04-01, council_successors\.csv\); found 'E06000066 Manchester'",
+        ),
+        row=TREND_MAN_2021,
+        column=TREND_GSS,
+    ),
+    Case(
+        "ascof-trend-disagrees-with-the-official-file",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2021, TREND_VALUE, "90.2")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2021}, column F \(field 5\): expected the official 2020-21 value for "
+            r"Manchester \(E08000003\) 1C1A, 90\.1; found 'Manchester 90\.2 here, 90\.1 in the official file'",
+        ),
+        cli=True,
+        row=TREND_MAN_2021,
+        column=TREND_VALUE,
+    ),
+    Case(
+        "ascof-trend-age-split-row",
+        TREND,
+        edit_trend(_trend_cell(TREND_MAN_2021, 7, "65 and over")),
+        (
+            rf"{FTREND}, row {TREND_MAN_2021}, column H \(field 7\): expected Disaggregation Level 'Total' in "
+            r"2020-21; found '65 and over'",
+        ),
+        row=TREND_MAN_2021,
+        column=7,
+    ),
+    Case(
+        "ascof-trend-missing-column",
+        TREND,
+        edit_trend(_trend_drop_column("Measure Group Description")),
+        (rf"{FTREND}, row 1: expected a column headed 'Measure Group Description' in row 1",),
+        row=1,
+    ),
 ]
 
 BY_ID = {c.id: c for c in CASES}

@@ -84,8 +84,15 @@ def test_councils_regions_council_types_and_england_are_all_kept(extract):
 def test_successor_mapping_is_explicit_and_never_merges(extract):
     s = lookup.read_successors()
     changed = s[s["relation"] == "boundary_changed"]
-    assert set(changed["council_code_2009_14"]) == {"809", "810", "811"}
-    assert set(changed["successor_gss_code"]) == {"E06000058", "E06000059"}
+    assert set(changed["council_code_2009_14"]) == {"809", "810", "811", "504", "102"}
+    assert set(changed["successor_gss_code"]) == {
+        "E06000058",
+        "E06000059",
+        "E06000061",
+        "E06000062",
+        "E06000063",
+        "E06000064",
+    }
     c = extract[extract["area_level"] == "council"].drop_duplicates("area_code").set_index("area_code")
     assert c.loc["738", "boundary"] == "boundary_changed" and c.loc["738", "council_code_2009_14"] == ""
     assert c.loc["809", "boundary"] == "boundary_changed" and c.loc["809", "council_code_2009_14"] == ""
@@ -130,7 +137,7 @@ def _git_blob(data: bytes) -> str:
 
 def test_every_official_file_has_an_origin_record():
     origins = provenance.load_origins()
-    assert {o.key for o in origins.values()} == {"pssex1", "lookup", "ascof"}
+    assert {o.key for o in origins.values()} == {"pssex1", "lookup", "ascof", "ascof_trend"}
     for o in origins.values():
         assert o.publisher and o.publication and o.licence and o.accessed and o.repository
         assert len(o.commit) == 40 and len(o.blob) == 40 and len(o.sha256) == 64
@@ -273,8 +280,11 @@ def test_the_extract_is_read_from_the_workbook_byte_for_byte(tmp_path):
     from pbanalysis.build.raw import _ascof_with_boundaries
     from pbanalysis.core.atomic import write_csv
 
-    shutil.copyfile(paths.ascof_xlsx(SOURCE), tmp_path / "a.xlsx")
-    df = _ascof_with_boundaries(tmp_path / "a.xlsx", pd.read_csv(paths.COUNCILS_CSV, dtype=str, keep_default_na=False))
+    copy = paths.ascof_xlsx(tmp_path)
+    copy.parent.mkdir()
+    shutil.copyfile(paths.ascof_xlsx(SOURCE), copy)
+    councils = pd.read_csv(paths.COUNCILS_CSV, dtype=str, keep_default_na=False)
+    df = _ascof_with_boundaries(copy, councils, tmp_path)
     write_csv(tmp_path / "a.csv", df)
     assert (tmp_path / "a.csv").read_bytes() == paths.ASCOF_1C_CSV.read_bytes()
 

@@ -141,3 +141,13 @@ def test_image_takeup_denominators():
 @pytest.mark.mpl_image_compare(hash_library=HASHES, deterministic=True)
 def test_image_council_trend():
     return registry.draw("council_trend", council="Somerset").fig
+
+
+@pytest.mark.mpl_image_compare(hash_library=HASHES, deterministic=True)
+def test_image_what_next_trend_sds():
+    return registry.draw("what_next_trend_sds").fig
+
+
+@pytest.mark.mpl_image_compare(hash_library=HASHES, deterministic=True)
+def test_image_what_next_sds_rank():
+    return registry.draw("what_next_sds_rank").fig

@@ -223,3 +223,22 @@ def test_a_movable_label_moves_off_a_marker_drawn_above_it():
     assert not (box.x0 < x + r and x - r < box.x1 and box.y0 < y + r and y - r < box.y1)
     assert layout_problems(fig) == []
     plt.close(fig)
+
+
+# --- the what_next charts: fitted, and broken at the 2023-24 framework change -------------------
+
+
+WHAT_NEXT_CHARTS = [name for name, spec in registry.CHARTS.items() if spec.notebook == "what_next"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", WHAT_NEXT_CHARTS)
+def test_what_next_chart_fits_and_never_joins_across_2023_24(name, size):
+    assert {"what_next_sds_rank", "what_next_trend_sds", "what_next_trend_dp"} <= set(WHAT_NEXT_CHARTS)
+    fig = registry.draw(name, size=size).fig
+    if name.startswith("what_next_trend"):
+        # The break is drawn as a definition change, so layout_problems checks no line crosses it.
+        gids = [ln.get_gid() for ln in fig.axes[0].lines]
+        assert gids.count(style.DEFINITION_CHANGE_GID) == 1
+    problems = check(fig, f"{name} {size}")
+    assert not problems, "\n".join(problems)

@@ -32,10 +32,11 @@ interprets the methods:
     nothing available tests it; the reason says why.
 ``later_outcome``
     a target level (percent) against the later official outcome, ASCOF 1C(1A)
-    self-directed support in 2020-21 (:mod:`pbanalysis.analysis.what_next`): ``reached``
-    when England stood at or above the target then, else ``not_reached``. It
-    shows where things stood years after the target date, not whether the
-    target was met on its date.
+    self-directed support in every year from 2017-18 to 2023-24
+    (:mod:`pbanalysis.analysis.what_next`): ``reached`` when England stood at or
+    above the target in some year, else ``not_reached``, with its best year and
+    value. It shows where things stood years after the target date, not whether
+    the target was met on its date.
 
 Every reason is built from the templates in the checks file, filled from the
 data. A new method needs a function in :data:`METHODS`, its fields and
@@ -514,33 +515,35 @@ def _not_rebuildable(ctx, row, entry) -> dict:
 
 def _later_outcome(ctx, row, entry) -> dict:
     from pbanalysis.analysis import what_next
+    from pbanalysis.core import format as fmt
 
-    t = what_next.against_target(row["figure_id"], register_frame=ctx.reg)
-    reached = t["england_pct"] >= t["target_pct"]
-    outcome = "reached" if reached else "not_reached"
+    t = what_next.against_target_series(row["figure_id"], register_frame=ctx.reg)
+    outcome = "reached" if t["reached"] else "not_reached"
+    year = t["first_year_reached"] if t["reached"] else t["best_year"]
     return {
         "outcome": outcome,
         "status": outcome,
-        "rebuilt": t["england_pct"],
-        "rebuilt_from": f"England, {t['measure']}, {t['year']}",
-        "difference": t["england_pct"] - t["target_pct"],
+        "rebuilt": t["best_pct"],
+        "rebuilt_from": f"England, {t['measure']}, best of {t['years']} ({t['best_year']})",
+        "difference": t["best_pct"] - t["target_pct"],
         "official_values": (
-            f"ascof_1c1a england {t['year']} = {number_text(t['england_pct'])} "
-            f"({t['england_numerator']:,} / {t['england_denominator']:,}); councils at or above "
-            f"{number_text(t['target_pct'])}% = {t['councils_at_target']} of {t['councils_published']}"
+            f"ascof_1c1a england {t['years']}: {t['series_text']}; best {t['best_year']} = "
+            f"{fmt.number(t['best_pct'], 1)}; councils at or above {fmt.number(t['target_pct'])}% in "
+            f"{t['best_year']} = {fmt.count(t['councils_at_target'])} of {fmt.count(t['councils_published'])}"
         ),
         "bracket_low": t["target_pct"],
         "bracket_high": 100.0,
-        "bracket_basis": "reached when England's later outcome lies from the target level to 100%",
+        "bracket_basis": "reached when England's outcome in some year from 2017-18 lies from the target level to 100%",
         "fields": {
             "measure": t["measure"],
-            "year": t["year"],
-            "england_pct": number_text(t["england_pct"]),
-            "england_counts": f"{t['england_numerator']:,} of {t['england_denominator']:,}",
-            "gap_points": number_text(abs(t["gap_points"])),
-            "councils_at_target": str(t["councils_at_target"]),
-            "councils_published": str(t["councils_published"]),
-            "target_pct": number_text(t["target_pct"]),
+            "year": year,
+            "official_year": t["years"],
+            "trend": t["series_text"],
+            "england_pct": fmt.number(t["best_pct"], 1),
+            "gap_points": fmt.number(abs(t["gap_points"]), 1),
+            "councils_at_target": fmt.count(t["councils_at_target"]),
+            "councils_published": fmt.count(t["councils_published"]),
+            "target_pct": fmt.number(t["target_pct"]),
             "target_period": t["target_period"],
         },
     }

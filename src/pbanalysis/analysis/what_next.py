@@ -32,7 +32,7 @@ import pandas as pd
 
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.sources import ascof, lookup
+from pbanalysis.sources import ascof, ascof_trend, lookup
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -319,8 +319,8 @@ def against_target(figure_id: str, register_frame: pd.DataFrame | None = None, d
             f"above {float(row['value']):g}%."
         ),
         "cannot_show": (
-            f"Whether the target was met by its date ({row['period']}): there is no council-level 1C in the "
-            f"data here for 2010-11 to 2019-20, and the 2020-21 measure counts people receiving long-term "
+            f"Whether the target was met by its date ({row['period']}): no council-level measure exists for "
+            f"{NO_MEASURE_YEARS}, and the 2020-21 measure counts people receiving long-term "
             f"community support, not everyone eligible. " + NOT_THE_SAME
         ),
     }
@@ -350,8 +350,8 @@ def sentences(
             f"by {t['target_period']}), England was {t['gap_points']:.1f} percentage points short in {YEAR}, and "
             f"{t['councils_at_target']} of {t['councils_published']} councils were at {t['target_pct']:g}%. "
             f"Measure 1C counts people receiving long-term community support, not everyone eligible, and "
-            f"the data here have no 1C for the years between, so it cannot say when (or whether) the target "
-            f"date was met."
+            f"no council-level measure exists for {NO_MEASURE_YEARS}, so it cannot say whether the target "
+            f"was met on its date."
         )
     out.append(
         f"{sp['at_100']} of the {sp['published']} councils with a published figure reported 100.0% self-directed "
@@ -377,3 +377,472 @@ def sentences(
             out.append(f"{v['council_name']}: {v['note']}")
     out.append(NOT_THE_SAME)
     return out
+
+
+# =========================================================================== the series, 2017-18 to 2023-24
+#
+# Read from data/raw/ascof_sds_dp_2017_18_to_2023_24.csv (pbanalysis.sources.ascof_trend), compiled from
+# NHS Digital's ASCOF files. Published outcomes only (percent): no numerators or denominators. A
+# council is followed across years by its 2009-2014 code where it is one-to-one with one (unchanged
+# or same area), else by its GSS code: a council whose boundary changed starts a series of its own.
+
+TREND_YEARS = ascof_trend.YEARS
+BREAK_YEAR = ascof_trend.BREAK_YEAR
+BREAK_TEXT = ascof_trend.BREAK_TEXT
+#: The years of one definition (before the 2023-24 framework change).
+SAME_DEFINITION_YEARS = tuple(y for y in TREND_YEARS if y < BREAK_YEAR)
+TREND_MEASURE_NAMES = {SDS: "self-directed support", DP: "direct payments"}
+COMPILED_FROM = "compiled from NHS Digital's ASCOF files"
+#: A council's share moving this many percentage points or more in one year is flagged as a possible
+#: recording change, not read as a trend: England's share never moved more than 3 points in a year,
+#: and a real change in how many of the same people hold self-directed support is not that quick.
+JUMP_POINTS = 20.0
+JUMP_TEXT = (
+    f"a change of {JUMP_POINTS:.0f} percentage points or more from one year to the next is flagged as a possible "
+    "change in recording, not read as a trend"
+)
+#: "Stayed lowest": among the this many lowest councils in every year of one definition that it published.
+LOWEST_N = 10
+NO_MEASURE_YEARS = "2010-11 to 2016-17"
+
+
+@functools.lru_cache(maxsize=1)
+def _trend_extract() -> pd.DataFrame:
+    return ascof_trend.load_trend(paths.ASCOF_TREND_CSV)
+
+
+def _trend(df: pd.DataFrame | None) -> pd.DataFrame:
+    return _trend_extract() if df is None else df
+
+
+def _check_group(group: str) -> None:
+    if group not in TREND_MEASURE_NAMES:
+        raise ParameterError("group", group, list(TREND_MEASURE_NAMES))
+
+
+def trend_series(group: str = SDS, level: str = "england", df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One measure's published values by year for ``level`` (england, region, council_type or council).
+
+    Columns: year, area_name, gss_code, key (how a council is followed across years), value
+    (percent), definition_break (bool: the 2023-24 framework change), boundary.
+    """
+    _check_group(group)
+    t = _trend(df)
+    s = t[(t["measure_group"] == group) & (t["area_level"] == level)].copy()
+    s["key"] = s["council_code_2009_14"].where(s["council_code_2009_14"] != "", s["gss_code"])
+    if level != "council":
+        s["key"] = s["gss_code"].where(s["gss_code"] != "", s["area_name"])
+        # Region names vary across years ("Eastern" / "East of England"): one name, the latest.
+        latest = s.sort_values("year").groupby("key")["area_name"].last()
+        s["area_name"] = s["key"].map(latest)
+    s["definition_break"] = s["year"] >= BREAK_YEAR
+    cols = ["year", "area_name", "gss_code", "key", "value", "definition_break", "boundary"]
+    return s[cols].sort_values(["year", "key"], kind="stable").reset_index(drop=True)
+
+
+def england_series(group: str = SDS, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """England by year (year, value in percent, definition_break)."""
+    return trend_series(group, "england", df)[["year", "value", "definition_break"]]
+
+
+def region_series(group: str = SDS, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every region by year, wide: one row per year, one column per region (percent)."""
+    s = trend_series(group, "region", df)
+    return s.pivot(index="year", columns="area_name", values="value").reindex(list(TREND_YEARS))
+
+
+def council_spread_by_year(group: str = SDS, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The spread of councils in each year: councils published, at 100%, below 50%, min, quartiles, max.
+
+    Columns: year, councils, at_100, below_50, min, q1, median, q3, max (percent), min_council,
+    max_councils (the number at the maximum), definition_break.
+    """
+    s = trend_series(group, "council", df)
+    rows = []
+    for year in TREND_YEARS:
+        y = s[s["year"] == year].sort_values(["value", "area_name"], kind="stable")
+        q = y["value"].quantile([0.25, 0.5, 0.75])
+        rows.append(
+            {
+                "year": year,
+                "councils": len(y),
+                "at_100": int((y["value"] >= 100).sum()),
+                "below_50": int((y["value"] < 50).sum()),
+                "min": float(y["value"].min()),
+                "q1": float(q.loc[0.25]),
+                "median": float(q.loc[0.5]),
+                "q3": float(q.loc[0.75]),
+                "max": float(y["value"].max()),
+                "min_council": y.iloc[0]["area_name"],
+                "max_councils": int((y["value"] == y["value"].max()).sum()),
+                "definition_break": year >= BREAK_YEAR,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def england_best(group: str = SDS, df: pd.DataFrame | None = None) -> dict:
+    """England's highest year and value (percent), and whether any year reached 100%.
+
+    Ties go to the earliest year. ``in_break`` says the best year is 2023-24 (the new framework).
+    """
+    e = england_series(group, df)
+    best = e.sort_values(["value", "year"], ascending=[False, True], kind="stable").iloc[0]
+    low = e.sort_values(["value", "year"], kind="stable").iloc[0]
+    return {
+        "group": group,
+        "year": best["year"],
+        "value": float(best["value"]),
+        "in_break": bool(best["definition_break"]),
+        "lowest_year": low["year"],
+        "lowest_value": float(low["value"]),
+        "any_100": bool((e["value"] >= 100).any()),
+        "years_at_100": list(e[e["value"] >= 100]["year"]),
+        "series": dict(zip(e["year"], e["value"].astype(float))),
+    }
+
+
+def council_ranks(group: str = SDS, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every council's value and rank in each year: 1 = highest share; ties share the best rank.
+
+    Columns: year, key, area_name, gss_code, boundary, value (percent), rank, of (councils published).
+    """
+    s = trend_series(group, "council", df)
+    s["rank"] = s.groupby("year")["value"].rank(method="min", ascending=False).astype(int)
+    s["of"] = s.groupby("year")["value"].transform("size").astype(int)
+    return s[["year", "key", "area_name", "gss_code", "boundary", "value", "rank", "of"]]
+
+
+def stayed_lowest(group: str = SDS, n: int = LOWEST_N, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Councils among the ``n`` lowest in every year of one definition (2017-18 to 2022-23) they published.
+
+    A council must have published in at least all but one of those years. Columns: key,
+    area_name, years (published), values (year -> percent), highest (its best value) and
+    values_text (the values in words).
+    """
+    from pbanalysis.core import format as fmt
+
+    r = council_ranks(group, df)
+    r = r[r["year"].isin(SAME_DEFINITION_YEARS)].copy()
+    # Lowest n: rank counted from the bottom (ties share the lowest place).
+    r["from_bottom"] = r.groupby("year")["value"].rank(method="min", ascending=True)
+    out = []
+    for key, g in r.groupby("key"):
+        if len(g) >= len(SAME_DEFINITION_YEARS) - 1 and (g["from_bottom"] <= n).all():
+            out.append(
+                {
+                    "key": key,
+                    "area_name": g.sort_values("year")["area_name"].iloc[-1],
+                    "years": len(g),
+                    "values": dict(zip(g["year"], g["value"].astype(float))),
+                    "highest": float(g["value"].max()),
+                    "values_text": "; ".join(f"{y} {fmt.pct(v)}" for y, v in zip(g["year"], g["value"])),
+                }
+            )
+    cols = ["key", "area_name", "years", "values", "highest", "values_text"]
+    return pd.DataFrame(out, columns=cols).sort_values(["highest", "area_name"], kind="stable").reset_index(drop=True)
+
+
+def jumps(group: str = SDS, threshold: float = JUMP_POINTS, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every council's year-on-year change, and whether it is flagged as a possible recording change.
+
+    Only consecutive years of the same council (same area) are compared. Columns: key, area_name,
+    from_year, to_year, from_value, to_value, change (percentage points), across_break (the
+    2023-24 framework change lies between them) and flagged (``abs(change) >= threshold``).
+    """
+    s = trend_series(group, "council", df)
+    order = {y: i for i, y in enumerate(TREND_YEARS)}
+    rows = []
+    for key, g in s.groupby("key"):
+        g = g.sort_values("year")
+        for a, b in zip(g.itertuples(), list(g.itertuples())[1:]):
+            if order[b.year] != order[a.year] + 1:
+                continue
+            change = round(float(b.value) - float(a.value), 1)
+            rows.append(
+                {
+                    "key": key,
+                    "area_name": b.area_name,
+                    "from_year": a.year,
+                    "to_year": b.year,
+                    "from_value": float(a.value),
+                    "to_value": float(b.value),
+                    "change": change,
+                    "across_break": b.year == BREAK_YEAR,
+                    "flagged": abs(change) >= threshold,
+                }
+            )
+    cols = ["key", "area_name", "from_year", "to_year", "from_value", "to_value", "change", "across_break", "flagged"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["to_year", "area_name"], kind="stable").reset_index(drop=True)
+
+
+def flagged_jumps(group: str = SDS, threshold: float = JUMP_POINTS, df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The changes :func:`jumps` flags, largest first, with ``size`` (points, unsigned) and ``framework``."""
+    j = jumps(group, threshold, df)
+    j = j[j["flagged"]].copy()
+    j["size"] = j["change"].abs()
+    j["framework"] = ["across the 2023-24 framework change" if b else "one framework" for b in j["across_break"]]
+    j["_a"] = -j["change"].abs()
+    return j.sort_values(["_a", "area_name", "to_year"], kind="stable").drop(columns="_a").reset_index(drop=True)
+
+
+def jump_text(row: pd.Series | dict) -> str:
+    """One flagged change, in words that never read it as a change in take-up."""
+    from pbanalysis.core import format as fmt
+
+    text = (
+        f"{row['area_name']}: {fmt.pct(row['from_value'])} in {row['from_year']}, {fmt.pct(row['to_value'])} in "
+        f"{row['to_year']} ({fmt.points(abs(row['change']))}), flagged as a possible change in recording"
+    )
+    if row["across_break"]:
+        text += " (and across the 2023-24 framework change)"
+    return text
+
+
+def _resolve_trend_council(code_or_name: str, councils: pd.DataFrame, successors: pd.DataFrame, t: pd.DataFrame):
+    """(2009-2014 council row or None, later GSS code or None) for a name, CASSR code or GSS code."""
+    q = str(code_or_name).strip()
+    key = _norm(q)
+    old = councils[councils["last_year"] == councils["last_year"].max()]
+    m = (old["council_code"] == q) | (old["gss_code"].str.upper() == q.upper())
+    for c in ("council_name", "pssex1_names", "lookup_name"):
+        m |= old[c].map(lambda v: any(_norm(n) == key for n in str(v).split("; ") if n))
+    if m.sum() == 1:
+        return old[m].iloc[0], None
+    c = t[t["area_level"] == "council"]
+    hit = c[(c["gss_code"].str.upper() == q.upper()) | c["area_name"].map(lambda v: _norm(v) == key)]
+    gss = sorted(set(hit["gss_code"]))
+    if len(gss) == 1:
+        return None, gss[0]
+    raise ParameterError(
+        "council", code_or_name, "a council name, CASSR code or GSS code in councils.csv or the ASCOF series"
+    )
+
+
+def council_trend(
+    code_or_name: str,
+    df: pd.DataFrame | None = None,
+    councils: pd.DataFrame | None = None,
+    successors: pd.DataFrame | None = None,
+    threshold: float = JUMP_POINTS,
+) -> dict:
+    """One council's ASCOF story, 2017-18 to 2023-24, for its briefing pack.
+
+    Found by 2009-2014 name, CASSR or GSS code, or a later council's name or GSS code. Returns
+    ``council_name``, ``years``: one dict per year with ``year``, ``area_name`` (the council the
+    value belongs to), ``gss_code``, ``status`` (published, not_published, or boundary_changed),
+    ``sds_pct``/``dp_pct`` (percent or None), ``sds_rank``/``dp_rank`` of ``sds_of``/``dp_of``
+    councils (1 = highest), ``successors`` (names, where the boundary changed: never a value of
+    another area), ``definition_break``, and ``text`` (the year in words); ``jumps``: the flagged
+    changes (see :func:`jumps`) with their ``text``; ``threshold``, ``break_text``, ``source``.
+    """
+    t = _trend(df)
+    councils = _default_tables()[1] if councils is None else councils
+    successors = _default_tables()[2] if successors is None else successors
+    old, gss = _resolve_trend_council(code_or_name, councils, successors, t)
+    ranks = {g: council_ranks(g, df) for g in (SDS, DP)}
+    if old is not None:
+        key, name = old["council_code"], old["council_name"]
+        changes = successors[successors["council_code_2009_14"] == key]
+    else:
+        key = gss
+        name = ranks[SDS][ranks[SDS]["gss_code"] == gss].sort_values("year")["area_name"].iloc[-1]
+        changes = successors.iloc[0:0]
+    from pbanalysis.core import format as fmt
+
+    years = []
+    for year in TREND_YEARS:
+        start = f"{year[:4]}-04-01"
+        rec = {"year": year, "definition_break": year >= BREAK_YEAR, "successors": []}
+        got = {g: ranks[g][(ranks[g]["year"] == year) & (ranks[g]["key"] == key)] for g in (SDS, DP)}
+        gone = changes[(changes["relation"] == "boundary_changed") & (changes["changed_on"] <= start)]
+        for g, k in ((SDS, "sds"), (DP, "dp")):
+            r = got[g]
+            rec[f"{k}_pct"] = float(r["value"].iloc[0]) if len(r) else None
+            rec[f"{k}_rank"] = int(r["rank"].iloc[0]) if len(r) else None
+            rec[f"{k}_of"] = int(ranks[g][ranks[g]["year"] == year]["of"].iloc[0])
+        first = got[SDS] if len(got[SDS]) else got[DP]
+        rec["area_name"] = first["area_name"].iloc[0] if len(first) else name
+        rec["gss_code"] = first["gss_code"].iloc[0] if len(first) else ""
+        if len(gone) and not len(first):
+            rec["status"] = "boundary_changed"
+            rec["successors"] = list(gone["successor_name"])
+            rec["text"] = (
+                f"{year}: boundary changed on {gone['changed_on'].iloc[0]}; the area was part of "
+                f"{' and '.join(rec['successors'])}, not compared"
+            )
+        elif not len(first):
+            rec["status"] = "not_published"
+            rec["text"] = f"{year}: no published value ([x] not available)"
+        else:
+            rec["status"] = "published"
+            parts = []
+            for k, label in (("sds", "self-directed support"), ("dp", "direct payments")):
+                v = rec[f"{k}_pct"]
+                parts.append(
+                    f"{label} {fmt.pct(v)}"
+                    + (f" (rank {rec[f'{k}_rank']} of {rec[f'{k}_of']})" if v is not None else "")
+                )
+            rec["text"] = f"{year}: " + ", ".join(parts) + (" [definition break]" if rec["definition_break"] else "")
+        years.append(rec)
+    flagged = []
+    for g in (SDS, DP):
+        j = jumps(g, threshold, df)
+        for _, r in j[(j["key"] == key) & j["flagged"]].iterrows():
+            flagged.append({"group": g, "measure": TREND_MEASURE_NAMES[g], **r.to_dict(), "text": jump_text(r)})
+    return {
+        "query": str(code_or_name),
+        "council_name": name,
+        "key": key,
+        "years": years,
+        "jumps": flagged,
+        "threshold": threshold,
+        "jump_rule": JUMP_TEXT,
+        "break_text": BREAK_TEXT,
+        "source": COMPILED_FROM,
+    }
+
+
+def against_target_series(
+    figure_id: str, register_frame: pd.DataFrame | None = None, df: pd.DataFrame | None = None
+) -> dict:
+    """A reported target (percent) against England's self-directed support in every year, 2017-18 to 2023-24.
+
+    Returns the target, England's best year and value, whether any year reached the target,
+    the gap in the best year (percentage points), councils at or above the target in that year,
+    England's series in words, and ``cannot_show``.
+    """
+    from pbanalysis.analysis import register
+    from pbanalysis.core import format as fmt
+
+    reg = register.load_register() if register_frame is None else register_frame
+    row = reg.set_index("figure_id").loc[figure_id]
+    if row["unit"] != "percent":
+        raise ParameterError("figure_id", figure_id, "a register figure in percent")
+    target = float(row["value"])
+    best = england_best(SDS, df)
+    e = england_series(SDS, df)
+    reached = e[e["value"] >= target]
+    sp = council_spread_by_year(SDS, df).set_index("year")
+    ranks = council_ranks(SDS, df)
+    at_best = ranks[ranks["year"] == best["year"]]
+    series_text = ", ".join(
+        # As the claims check prints every number: at most one decimal, none for a whole number.
+        f"{fmt.number(r.value)}% in {r.year}" + (" (new framework)" if r.definition_break else "")
+        for r in e.itertuples()
+    )
+    return {
+        "figure_id": figure_id,
+        "statement": row["statement"],
+        "target_pct": target,
+        "target_period": str(row["period"]),
+        "years": f"{TREND_YEARS[0]} to {TREND_YEARS[-1]}",
+        "measure": "ASCOF 1C(1A) (3D1A from 2023-24): " + MEASURE_NAMES[SDS].split(": ", 1)[1],
+        "reached": not reached.empty,
+        "first_year_reached": reached["year"].iloc[0] if len(reached) else None,
+        "best_year": best["year"],
+        "best_pct": best["value"],
+        "best_in_break": best["in_break"],
+        "gap_points": round(target - best["value"], 1),
+        "councils_at_target": int((at_best["value"] >= target).sum()),
+        "councils_published": int(sp.loc[best["year"], "councils"]),
+        "series_text": series_text,
+        "cannot_show": (
+            f"Whether the target was met by its date ({row['period']}): no council-level measure exists for "
+            f"{NO_MEASURE_YEARS}, and the series counts people receiving long-term community support, "
+            f"not everyone eligible."
+        ),
+    }
+
+
+def trend_sentences(group: str = SDS, df: pd.DataFrame | None = None) -> list[str]:
+    """The narrative of the series for one measure, generated from the data (a list of sentences)."""
+    from pbanalysis.core import format as fmt
+
+    _check_group(group)
+    label = TREND_MEASURE_NAMES[group]
+    b = england_best(group, df)
+    sp = council_spread_by_year(group, df)
+    out = [
+        f"England's share on {label} was highest in {b['year']}, at {fmt.pct(b['value'])}"
+        + (" (in the new 2023-24 framework)" if b["in_break"] else "")
+        + f", and lowest in {b['lowest_year']}, at {fmt.pct(b['lowest_value'])}; "
+        + ("no year reached 100%." if not b["any_100"] else f"it reached 100% in {', '.join(b['years_at_100'])}.")
+        + f" 2023-24 is a definition break ({BREAK_TEXT.split(': ', 1)[1]})."
+    ]
+    at = "; ".join(f"{r.at_100} of {fmt.count(r.councils)} in {r.year}" for r in sp.itertuples())
+    out.append(f"Councils reporting 100% {label}: {at}.")
+    low = stayed_lowest(group, df=df)
+    years = f"{SAME_DEFINITION_YEARS[0]} to {SAME_DEFINITION_YEARS[-1]}"
+    if low.empty:
+        out.append(f"No council stayed among the {LOWEST_N} lowest on {label} in every year from {years}.")
+    else:
+        names = ", ".join(f"{r.area_name} (never above {fmt.pct(r.highest)})" for r in low.itertuples())
+        out.append(
+            f"{len(low)} council{'s' if len(low) != 1 else ''} stayed among the {LOWEST_N} lowest on {label} in "
+            f"every year from {years} that {'they' if len(low) != 1 else 'it'} published: {names}."
+        )
+    j = flagged_jumps(group, df=df)
+    same = j[~j["across_break"]]
+    text = (
+        f"{len(j)} year-on-year change{'s' if len(j) != 1 else ''} in councils' {label} shares "
+        f"({len(same)} within one definition) were of {fmt.number(JUMP_POINTS)} percentage points or more: {JUMP_TEXT}."
+    )
+    if len(j):
+        text += " The largest: " + "; ".join(jump_text(r) for _, r in j.head(3).iterrows()) + "."
+    out.append(text)
+    return out
+
+
+def series_table(df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per year: England's self-directed support and direct payments (percent), councils
+    published, councils at 100% on self-directed support, and the councils' median, lowest and
+    highest on each; ``framework`` says which ASCOF framework the year belongs to."""
+    sds, dp = council_spread_by_year(SDS, df), council_spread_by_year(DP, df)
+    out = pd.DataFrame({"year": sds["year"]})
+    out["england_sds"] = england_series(SDS, df)["value"].to_numpy()
+    out["england_dp"] = england_series(DP, df)["value"].to_numpy()
+    out["councils"] = sds["councils"]
+    out["at_100_sds"] = sds["at_100"]
+    for key, sp in (("sds", sds), ("dp", dp)):
+        for stat in ("min", "median", "max"):
+            out[f"{stat}_{key}"] = sp[stat]
+    out["framework"] = [
+        "2023-24 framework (renumbered)" if b else "before the 2023-24 renumbering" for b in sds["definition_break"]
+    ]
+    return out
+
+
+def target_series_sentence(figure_id: str, df: pd.DataFrame | None = None) -> str:
+    """The target against the whole series, in one paragraph generated from the data."""
+    from pbanalysis.core import format as fmt
+
+    t = against_target_series(figure_id, df=df)
+    head = (
+        f"Against the target recorded in the register ({t['statement'].rstrip('.')}; {fmt.pct(t['target_pct'], decimals=0)} "
+        f"by {t['target_period']}): "
+    )
+    if t["reached"]:
+        head += f"England first reached it in {t['first_year_reached']}."
+    else:
+        head += (
+            f"England reached it in no year from {t['years']}. Its best year was {t['best_year']}, at "
+            f"{fmt.pct(t['best_pct'])}, {fmt.points(t['gap_points'])} short; that year "
+            f"{fmt.count(t['councils_at_target'])} of {fmt.count(t['councils_published'])} councils with a "
+            f"published figure were at {fmt.pct(t['target_pct'], decimals=0)}."
+        )
+    return head + " " + t["cannot_show"]
+
+
+def boundary_table(df: pd.DataFrame | None = None, successors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every row of ``council_successors.csv`` with how it is compared (``relation_text``) and the first
+    year the later council appears in the series (``first_year``; missing when it never does)."""
+    successors = _default_tables()[2] if successors is None else successors
+    s = trend_series(SDS, "council", df)
+    first = s.groupby("gss_code")["year"].min()
+    out = successors.copy()
+    out["relation_text"] = out["relation"].map(BOUNDARY_TEXT)
+    out["first_year"] = out["successor_gss_code"].map(first)
+    return out.sort_values(["changed_on", "council_name_2009_14", "successor_name"], kind="stable").reset_index(
+        drop=True
+    )

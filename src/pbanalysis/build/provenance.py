@@ -124,13 +124,55 @@ _ASCOF_FIELDS = [
     ("flag_reason", "string", "What the mark means.", None),
     ("sheet_row", "integer", "1-based row of the value in the workbook's sheet.", None),
     ("definition", "string", "The file's Measure Group Description.", None),
+    ("source_file", "string", "The official file the row comes from, relative to the source folder.", None),
+]
+
+_TREND_FIELDS = [
+    ("year", "string", "Financial year, 2017-18 to 2023-24 (people and carers at 31 March).", None),
+    ("area_level", "string", "council, region, council_type or england.", None),
+    ("area_name", "string", "The file's Geographical Description, as printed.", None),
+    ("gss_code", "string", "The file's ONS (GSS) code; empty for council types.", None),
+    (
+        "council_code_2009_14",
+        "string",
+        "Council rows: the 2009-2014 council (PSS-EX1 code in councils.csv) it is one-to-one with; "
+        "empty when the boundary changed.",
+        None,
+    ),
+    (
+        "boundary",
+        "string",
+        "Council rows: unchanged, same_area (new council, same area) or boundary_changed (see council_successors.csv).",
+        None,
+    ),
+    (
+        "measure_group",
+        "string",
+        "The measure, by its code before 2023-24: 1C1A, 1C2A (people using social care), 1C1B, 1C2B (carers).",
+        None,
+    ),
+    ("measure_code", "string", "The code the file prints (3D1A, 3D2A, 3D1B, 3D2B in 2023-24).", None),
+    ("recipients", "string", "users (people using social care) or carers: never combined.", None),
+    ("measure", "string", "self_directed_support or direct_payments.", None),
+    ("unit", "string", "percent.", None),
+    ("value", "number", "The published outcome (percent, one decimal). A suppressed value has no row.", "percent"),
+    ("definition_break", "string", "2023-24: the framework change, stated; empty before.", None),
+    ("measure_description", "string", "The file's Measure Group Description, as printed.", None),
+    ("note", "string", "Anything a user should know about the row (a description the code corrects).", None),
+    ("source_file", "string", "The file the row comes from, relative to the source folder.", None),
+    ("source_row", "integer", "1-based row of the value in that file (the header is row 1).", None),
 ]
 
 _SUCCESSOR_FIELDS = [
     ("council_code_2009_14", "string", "PSS-EX1 council (CASSR) code, 2009-2014.", None),
     ("council_name_2009_14", "string", "Council name, 2009-2014.", None),
     ("gss_code_2009_14", "string", "GSS code in councils.csv.", None),
-    ("successor_code", "string", "CASSR code of the 2020-21 council it became (part of).", None),
+    (
+        "successor_code",
+        "string",
+        "CASSR code of the later council it became (part of); empty where the files read give only its GSS code.",
+        None,
+    ),
     ("successor_name", "string", "Name of that council.", None),
     ("successor_gss_code", "string", "GSS code of that council.", None),
     ("changed_on", "date", "Date of the change.", None),
@@ -180,12 +222,22 @@ PUBLICATION_FIELDS = {
     "repository": r"^[\w.-]+/[\w.-]+$",
     "accessed": r"^\d{4}-\d{2}-\d{2}$",
 }
-OPTIONAL_PUBLICATION_FIELDS = {"publisher_page": r"^https?://\S+$", "credit": None}
+OPTIONAL_PUBLICATION_FIELDS = {
+    "publisher_page": r"^https?://\S+$",
+    "credit": None,
+    # A file that is not the publisher's own: ``kind: secondary_compilation``, who compiled it,
+    # and why its values are trusted (a compilation must say all three).
+    "kind": r"^(official|secondary_compilation)$",
+    "compiled_by": None,
+    "trusted_because": None,
+}
+#: What a chart or page using a secondary compilation says of it.
+COMPILED_FROM = "compiled from NHS Digital's ASCOF files"
 #: Fields of a file record.
 FILE_FIELDS = {
     "file": r"^[\w.-]+/[\w. ()-]+$",
     "publication": None,
-    "year": r"^\d{4}(-\d{2})?$",
+    "year": r"^\d{4}(-\d{2})?( to \d{4}-\d{2})?$",
     "path": None,
     "commit": r"^[0-9a-f]{40}$",
     "blob": r"^[0-9a-f]{40}$",
@@ -213,6 +265,9 @@ class Origin:
     accessed: str  #: ISO date accessed
     year: str  #: the financial year (or version) the file covers
     sha256: str  #: sha256 of the file's bytes
+    kind: str = "official"  #: official, or secondary_compilation (not the publisher's own file)
+    compiled_by: str = ""  #: for a compilation: who compiled it, as far as is known
+    trusted_because: str = ""  #: for a compilation: why its values are trusted (what was checked)
 
     @property
     def stored_copy_url(self) -> str:
@@ -242,6 +297,10 @@ class Origin:
             "url": self.stored_copy_url,
         }
         out["file"] = Path(self.file).name
+        if self.kind != "official":
+            out["kind"] = self.kind
+            out["compiled_by"] = self.compiled_by
+            out["trusted_because"] = self.trusted_because
         out.update(extra)
         out["sha256"] = actual_sha256 or self.sha256
         if actual_sha256 and actual_sha256 != self.sha256:
@@ -338,6 +397,13 @@ def load_origins(path: Path | str | None = None) -> dict[str, Origin]:
         if f["file"] in origins:
             raise InputError(path, "each file once", row=lines.get(at + ("file",)), column="file", found=f["file"])
         pub = pubs[f["publication"]]
+        if pub["kind"] == "secondary_compilation" and not (pub["compiled_by"] and pub["trusted_because"]):
+            raise InputError(
+                path,
+                f"'compiled_by' and 'trusted_because' for a secondary compilation (publication {f['publication']!r})",
+                row=lines.get(("publications", f["publication"]), 1),
+                column="trusted_because" if pub["compiled_by"] else "compiled_by",
+            )
         origins[f["file"]] = Origin(
             file=f["file"],
             key=f["publication"],
@@ -354,6 +420,9 @@ def load_origins(path: Path | str | None = None) -> dict[str, Origin]:
             accessed=pub["accessed"],
             year=f["year"],
             sha256=f["sha256"],
+            kind=pub["kind"] or "official",
+            compiled_by=pub["compiled_by"],
+            trusted_because=pub["trusted_because"],
         )
     return origins
 
@@ -433,12 +502,14 @@ def build_package(
     lookup_source: dict,
     raw_dir: Path | str | None = None,
     ascof_sources: list[dict] | None = None,
+    trend_sources: list[dict] | None = None,
 ) -> dict:
     """The descriptor (a dict) for every file in ``raw_dir`` (default ``data/raw``).
 
     ``pssex1_sources`` maps kind -> source entries; ``lookup_source`` and
     ``ascof_sources`` are the entries of the council lookup and the ASCOF
-    workbook (see :meth:`Origin.source`).
+    workbook; ``trend_sources`` those of the ASCOF 2017-18 to 2023-24 compilation (see
+    :meth:`Origin.source`).
     """
     raw = Path(raw_dir or paths.RAW_DIR)
     resources = []
@@ -481,12 +552,27 @@ def build_package(
                 "pbanalysis.sources.ascof (make raw)",
             )
         )
+    if trend_sources is not None:
+        resources.append(
+            _resource(
+                raw / paths.ASCOF_TREND_CSV.name,
+                f"ASCOF self-directed support and direct payments, 2017-18 to 2023-24, by council ({COMPILED_FROM})",
+                "Tidy long extract of the published outcomes (percent) of ASCOF 1C(1A), 1C(2A), 1C(1B) and "
+                "1C(2B), and their 2023-24 successors 3D1A, 3D2A, 3D1B and 3D2B, one row per year x area x "
+                "measure. Read from a third-party compilation of NHS Digital's yearly files, not an official "
+                "file; its 2020-21 council values are checked against the official 2020-21 file on every "
+                "build. A suppressed value has no row. 2023-24 is a definition break.",
+                _TREND_FIELDS,
+                trend_sources,
+                "pbanalysis.sources.ascof_trend (make raw)",
+            )
+        )
     if (raw / paths.COUNCIL_SUCCESSORS_CSV.name).exists():
         resources.append(
             _resource(
                 raw / paths.COUNCIL_SUCCESSORS_CSV.name,
-                "Councils across boundary changes: 2009-2014 councils and their 2020-21 successors",
-                "Hand-curated: one row per 2009-2014 council and 2020-21 council it became (part of). "
+                "Councils across boundary changes: 2009-2014 councils and their successors to 2023",
+                "Hand-curated: one row per 2009-2014 council and later council it became (part of). "
                 "same_area: one-to-one, compare directly; boundary_changed: no one-to-one successor, "
                 "never compared.",
                 _SUCCESSOR_FIELDS,
@@ -575,9 +661,15 @@ def source_line(
     pub = first.get("publisher", "")
     short_pub = pub.split(" (")[0]
     got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
+    # A secondary compilation always says so, in the short form too.
+    compiled = f", {COMPILED_FROM}" if first.get("kind") == "secondary_compilation" else ""
     if short:
-        return f"{first.get('credit') or short_pub + ', ' + first.get('publication', first['title'])}{span}"
+        return f"{first.get('credit') or short_pub + ', ' + first.get('publication', first['title'])}{span}{compiled}"
+    if compiled:
+        where = first.get("stored_copy", {}).get("repository", "")
+        compiled += f" in {where}" if where else ""
+        compiled += " (not an official file; checked against the official 2020-21 file)"
     return (
-        f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{got}. "
+        f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{compiled}{got}. "
         f"Licence: {first.get('licence', '')}."
     )

@@ -1,8 +1,10 @@
 """``make raw``: official files in a source folder -> tidy extracts in ``data/raw/``.
 
-Reads every PSS-EX1 annex table, the council lookup and the ASCOF 2020-21
-workbook, writes ``pssex1_activity.csv``, ``pssex1_unitcosts.csv``,
-``councils.csv`` and ``ascof_1c_2020_21.csv``, then the data package
+Reads every PSS-EX1 annex table, the council lookup, the ASCOF 2020-21
+workbook and the compilation of ASCOF values for 2017-18 to 2023-24, writes
+``pssex1_activity.csv``, ``pssex1_unitcosts.csv``, ``councils.csv``,
+``ascof_1c_2020_21.csv`` and ``ascof_sds_dp_2017_18_to_2023_24.csv`` (after
+checking the compilation against the official 2020-21 file), then the data package
 describing everything in ``data/raw/`` (register included). Where each
 official file comes from is read from ``data/raw/origins.yaml``; councils
 across boundary changes from ``data/raw/council_successors.csv``.
@@ -21,7 +23,7 @@ from pbanalysis.build import provenance
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError
-from pbanalysis.sources import ascof, lookup, pssex1
+from pbanalysis.sources import ascof, ascof_trend, lookup, pssex1
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,17 +55,27 @@ def build_raw(
     ascof_path = paths.ascof_xlsx(source_dir)
     if progress:
         progress(f"reading {ascof_path.name}")
-    ascof_1c = _ascof_with_boundaries(ascof_path, councils)
+    ascof_1c = _ascof_with_boundaries(ascof_path, councils, source_dir)
+    trend_path = paths.ascof_trend_csv(source_dir)
+    if progress:
+        progress(f"reading {trend_path.name}")
+    trend = ascof_trend.join_councils(
+        ascof_trend.read_trend(trend_path, source_dir), councils, lookup.read_successors(), trend_path
+    )
+    # A compilation, not an official file: its overlap with the official 2020-21 file must agree exactly.
+    ascof_trend.check_against_official(trend, ascof_1c, trend_path)
     # Every official file read must have an origin record (checked before anything is written).
     pssex1_origins = {t.path: provenance.origin_of(t.path, source_dir, origins) for t in tables}
     lookup_origin = provenance.origin_of(lk_path, source_dir, origins)
     ascof_origin = provenance.origin_of(ascof_path, source_dir, origins)
+    trend_origin = provenance.origin_of(trend_path, source_dir, origins)
 
     written = []
     written.append(write_csv(raw_dir / paths.PSSEX1_ACTIVITY_CSV.name, frames["activity"]))
     written.append(write_csv(raw_dir / paths.PSSEX1_UNITCOSTS_CSV.name, frames["unitcosts"]))
     written.append(write_csv(raw_dir / paths.COUNCILS_CSV.name, councils))
     written.append(write_csv(raw_dir / paths.ASCOF_1C_CSV.name, ascof_1c))
+    written.append(write_csv(raw_dir / paths.ASCOF_TREND_CSV.name, trend))
 
     sources = {
         kind: [
@@ -78,7 +90,13 @@ def build_raw(
         f"{ascof_origin.publication}: measure 1C, sheet {ascof.SHEET!r}",
         actual_sha256=provenance.sha256(ascof_path),
     )
-    descriptor = provenance.build_package(sources, lookup_source, raw_dir, ascof_sources=[ascof_source])
+    trend_source = trend_origin.source(
+        f"{trend_origin.publication}: self-directed support and direct payments",
+        actual_sha256=provenance.sha256(trend_path),
+    )
+    descriptor = provenance.build_package(
+        sources, lookup_source, raw_dir, ascof_sources=[ascof_source], trend_sources=[trend_source]
+    )
     written.append(provenance.write_package(descriptor, raw_dir / paths.DATAPACKAGE_JSON.name))
     if progress:
         for p in written:
@@ -86,9 +104,9 @@ def build_raw(
     return written
 
 
-def _ascof_with_boundaries(path: Path, councils: pd.DataFrame) -> pd.DataFrame:
+def _ascof_with_boundaries(path: Path, councils: pd.DataFrame, source_dir: Path) -> pd.DataFrame:
     """The ASCOF 1C extract with each council joined (CASSR + GSS code) to the 2009-2014 councils."""
-    df = ascof.read_1c(path)
+    df = ascof.read_1c(path, source_dir)
     is_council = df["area_level"] == "council"
     areas = df[is_council].drop_duplicates("area_code")[["area_code", "area_name", "gss_code", "sheet_row"]]
     joined = lookup.match_cassr(areas, councils, lookup.read_successors(), path=path, sheet=ascof.SHEET)

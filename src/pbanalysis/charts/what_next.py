@@ -1,7 +1,8 @@
-"""The "what happened next" chart: every council's ASCOF 1C(1A) share in 2020-21, ranked.
+"""The "what happened next" charts: every council's ASCOF 1C(1A) share in 2020-21, ranked; and the
+series 2017-18 to 2023-24 (England, every region and the spread of councils), broken at 2023-24.
 
-Draws only: it takes the council table of :func:`pbanalysis.analysis.what_next.council_table` and a
-source line built from the data package (:func:`pbanalysis.pipeline.registry.source_ascof`).
+Draws only: it takes tables computed by :mod:`pbanalysis.analysis.what_next` and a source line
+built from the data package (:mod:`pbanalysis.pipeline.registry`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pbanalysis.charts import style
-from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, TURQUOISE
+from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, LIGHT_PURPLE, MID_GREY, TURQUOISE
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -40,9 +41,22 @@ def sds_ranked(
     hl = {h.lower() for h in highlight}
     is_hl = pub["council_name"].str.lower().isin(hl)
     ax.bar(pub["rank"], pub["sds_pct"], color=[DARK_PINK if h else DARK_BLUE for h in is_hl], width=0.85)
-    for value, color, label in ((target_pct, TURQUOISE, "target"), (england_pct, DARK_GREY, "England")):
+    for value, color, label, va in (
+        (target_pct, TURQUOISE, "target", "bottom"),
+        (england_pct, DARK_GREY, "England", "top"),
+    ):
         ax.axhline(value, color=color, linestyle="--", linewidth=1)
-        ax.text(len(pub) + 2, value, f"{label} {value:g}%", color=color, va="bottom", fontsize=9)
+        # Labelled in the right margin: the axis itself ends at the last council.
+        ax.annotate(
+            f"{label} {value:g}%",
+            (1, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 0),
+            textcoords="offset points",
+            color=color,
+            va=va,
+            fontsize=9,
+        )
     for i, (_, r) in enumerate(pub[is_hl].iterrows()):
         ax.annotate(
             f"{r['council_name']}: {r['sds_pct']:.1f}%",
@@ -55,7 +69,8 @@ def sds_ranked(
             bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": DARK_PINK, "linewidth": 0.5},
             arrowprops={"arrowstyle": "-", "color": DARK_PINK},
         )
-    ax.set_xlim(0, len(pub) + 22)
+    ax.set_xlim(0.5, len(pub) + 0.5)
+    ax.set_xticks(rank_ticks(len(pub)))
     ax.set_ylim(0, 105)
     ax.set_xlabel(f"Councils ranked, highest first ({len(pub)} with a published value)")
     ax.set_ylabel("Self-directed support (%)")
@@ -90,5 +105,104 @@ def sds_ranked(
         "councils": len(pub),
         "at_target": at,
         "values": dict(zip(pub["council_name"], pub["sds_pct"].astype(float))),
+    }
+    return fig, alt, numbers
+
+
+def rank_ticks(n: int, step: int = 25) -> list[int]:
+    """Ticks for ``n`` ranked councils: the first, every ``step``-th, and the last (never beyond it)."""
+    ticks = [1, *range(step, n, step)]
+    if n - ticks[-1] < step * 0.4 and len(ticks) > 1:
+        ticks.pop()  # too close to the last council's tick to have room for both labels
+    return [*ticks, n]
+
+
+def trend(
+    england: pd.DataFrame,
+    regions: pd.DataFrame,
+    spread: pd.DataFrame,
+    measure: str,
+    break_year: str,
+    source: str,
+    size: str = "slide",
+) -> tuple[Figure, str, dict]:
+    """England, every region and the spread of councils by year for one measure (percent).
+
+    ``england``: year, value; ``regions``: one row per year, one column per region;
+    ``spread``: year, min, q1, median, q3, max, councils, at_100. The lines and the spread
+    are never joined across ``break_year`` (a definition break), which is marked.
+    Returns ``(fig, alt_text, numbers)``.
+    """
+    years = list(spread["year"])
+    x = {y: i for i, y in enumerate(years)}
+    brk = x[break_year] - 0.5
+    fig, ax = style.figure(size)
+    xs = [x[y] for y in spread["year"]]
+    ax.vlines(xs, spread["min"], spread["max"], color=MID_GREY, linewidth=6, zorder=1)
+    ax.vlines(xs, spread["q1"], spread["q3"], color=LIGHT_PURPLE, linewidth=6, zorder=2)
+    ax.scatter(xs, spread["median"], marker="_", s=120, color=DARK_GREY, zorder=3, linewidths=2)
+    for name in regions.columns:
+        r = regions[name].dropna()
+        style.plot_runs(
+            ax, [x[y] for y in r.index], r.values, breaks=[brk], color=TURQUOISE, linewidth=0.8, alpha=0.7, zorder=4
+        )
+    style.plot_runs(
+        ax,
+        [x[y] for y in england["year"]],
+        england["value"],
+        breaks=[brk],
+        color=DARK_BLUE,
+        linewidth=2.5,
+        marker="o",
+        markersize=4,
+        zorder=5,
+    )
+    last = england.iloc[-1]
+    first_after = england[england["year"] < break_year].iloc[-1]
+    style.label_end(
+        ax,
+        x[first_after["year"]],
+        first_after["value"],
+        f"England {first_after['value']:.1f}%",
+        dy=-12,
+        dx=-4,
+        ha="right",
+        color=DARK_BLUE,
+    )
+    style.label_end(ax, x[last["year"]], last["value"], f"{last['value']:.1f}%", color=DARK_BLUE, dy=-12)
+    style.mark_definition_change(ax, brk, "ASCOF renumbered")
+    ax.set_xticks(range(len(years)))
+    ax.set_xticklabels(years)
+    ax.set_xlim(-0.5, len(years) - 0.5)
+    top = max(100.0, float(spread["max"].max()))
+    ax.set_ylim(0, top + 5)
+    ax.set_ylabel(f"{measure.capitalize()} (%)")
+    ax.grid(axis="x", visible=False)
+    best = england.sort_values(["value", "year"], ascending=[False, True]).iloc[0]
+    reached = bool((england["value"] >= 100).any())
+    style.finish(
+        fig,
+        f"England's {measure} share was highest in {best['year']}, at {best['value']:.1f}%; "
+        + ("it reached 100%" if reached else "no year reached 100%"),
+        f"Share of people using social care who receive {measure}, %. Dark blue: England; thin lines: the "
+        f"{regions.shape[1]} regions; bars: councils' range (grey) and middle half (purple), median marked. "
+        f"Not joined across {break_year}: a framework change.",
+        source,
+    )
+    alt = (
+        f"Chart of England's share of people using social care who receive {measure}, by year from {years[0]} to "
+        f"{years[-1]}: "
+        + ", ".join(f"{r.year} {r.value:.1f}%" for r in england.itertuples())
+        + f". The nine regions are drawn as thin lines and the councils' spread as bars; the {break_year} values "
+        f"follow a framework change and are not joined to the years before. Councils at 100% by year: "
+        + ", ".join(f"{r.year} {r.at_100} of {r.councils}" for r in spread.itertuples())
+        + "."
+    )
+    numbers = {
+        "measure": measure,
+        "break_year": break_year,
+        "england": dict(zip(england["year"], england["value"].astype(float))),
+        "regions": {c: {y: float(v) for y, v in regions[c].dropna().items()} for c in regions.columns},
+        "spread": spread.to_dict(orient="records"),
     }
     return fig, alt, numbers

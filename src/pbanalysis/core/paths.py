@@ -85,6 +85,15 @@ COUNCIL_SUCCESSORS_CSV = RAW_DIR / "council_successors.csv"
 ORIGINS_YAML = RAW_DIR / "origins.yaml"
 
 
+#: ASCOF self-directed support and direct payments, 2017-18 to 2023-24 (from a compilation of the official files).
+ASCOF_TREND_CSV = RAW_DIR / "ascof_sds_dp_2017_18_to_2023_24.csv"
+
+
+def ascof_trend_csv(source_dir: Path) -> Path:
+    """The third-party compilation of ASCOF measures, 2017-18 to 2023-24, inside a source folder."""
+    return Path(source_dir) / "ascof" / "ascof_trend_2017-18_to_2023-24_compiled.csv"
+
+
 def ascof_xlsx(source_dir: Path) -> Path:
     """The ASCOF 2020-21 workbook inside a source folder."""
     return Path(source_dir) / "ascof" / "ascof_measures_2020-21.xlsx"

@@ -32,6 +32,7 @@ from pbanalysis.build import data, provenance
 from pbanalysis.charts import figures, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import keys as k
+from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.outputs import briefing
 from pbanalysis.pipeline import parameters
@@ -71,6 +72,13 @@ def source_unitcosts(years: list[str] | None = None) -> str:
 def source_ascof() -> str:
     """The source line for charts of the ASCOF 1C 2020-21 extract (built from the data package)."""
     return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
+
+
+def source_ascof_trend(prefix: bool = True) -> str:
+    """The source line for charts of the ASCOF 2017-18 to 2023-24 series (compiled from NHS Digital's ASCOF
+    files); ``prefix=False`` leaves out the leading "Source: " (a table prints its own)."""
+    line = provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
+    return line if prefix else line.removeprefix("Source: ")
 
 
 def source_register() -> str:
@@ -289,6 +297,31 @@ def what_next_sds_rank(named_councils: list[str], target_figure: str, size: str 
     )
 
 
+def _what_next_trend(group: str, size: str) -> Drawn:
+    spread = what_next.council_spread_by_year(group)
+    return what_next_figures.trend(
+        what_next.england_series(group),
+        what_next.region_series(group),
+        spread,
+        what_next.TREND_MEASURE_NAMES[group],
+        what_next.BREAK_YEAR,
+        source_ascof_trend(),
+        size=size,
+    )
+
+
+def what_next_trend_sds(size: str = "slide") -> Drawn:
+    """England, every region and the spread of councils on self-directed support (%), 2017-18 to 2023-24,
+    broken at the 2023-24 framework change. Returns (figure, alt text, numbers)."""
+    return _what_next_trend(what_next.SDS, size)
+
+
+def what_next_trend_dp(size: str = "slide") -> Drawn:
+    """England, every region and the spread of councils on direct payments (%), 2017-18 to 2023-24,
+    broken at the 2023-24 framework change. Returns (figure, alt text, numbers)."""
+    return _what_next_trend(what_next.DP, size)
+
+
 @dataclass(frozen=True)
 class ChartSpec:
     """One chart: its drawing function, what it shows, the notebook that owns it and which of that
@@ -361,6 +394,16 @@ CHARTS: dict[str, ChartSpec] = {
         "councils ranked by ASCOF 1C self-directed support in 2020-21, England and the target",
         "what_next",
         ("named_councils", "target_figure"),
+    ),
+    "what_next_trend_sds": ChartSpec(
+        what_next_trend_sds,
+        "ASCOF self-directed support 2017-18 to 2023-24: England, regions and councils' spread",
+        "what_next",
+    ),
+    "what_next_trend_dp": ChartSpec(
+        what_next_trend_dp,
+        "ASCOF direct payments 2017-18 to 2023-24: England, regions and councils' spread",
+        "what_next",
     ),
 }
 

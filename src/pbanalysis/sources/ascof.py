@@ -120,6 +120,7 @@ EXTRACT_COLUMNS = [
     "flag_reason",
     "sheet_row",
     "definition",
+    "source_file",
 ]
 
 _NUMBER = re.compile(r"^\s*\d+(\.\d+)?\s*$")
@@ -156,15 +157,19 @@ def _fmt(v: float) -> str:
     return str(int(f)) if f.is_integer() else repr(f)
 
 
-def read_1c(path: Path | str | None = None) -> pd.DataFrame:
+def read_1c(path: Path | str | None = None, source_dir: Path | str | None = None) -> pd.DataFrame:
     """Every ASCOF 1C row of the workbook as a tidy frame (columns :data:`EXTRACT_COLUMNS`).
 
     ``council_code_2009_14`` and ``boundary`` are left empty here (see
     :func:`pbanalysis.sources.lookup.match_cassr`). ``value`` is text: the
     number as printed (people, or a percent for outcomes), empty when
-    suppressed. Raises InputError naming sheet, row and column for bad input.
+    suppressed. ``source_file`` names the workbook, relative to ``source_dir`` (else its folder
+    and name). Raises InputError naming sheet, row and column for bad input.
     """
     path = Path(path or paths.ascof_xlsx(paths.DEFAULT_SOURCE_DIR))
+    source_file = f"{path.parent.name}/{path.name}"
+    if source_dir is not None and path.is_relative_to(Path(source_dir)):
+        source_file = path.relative_to(Path(source_dir)).as_posix()
     if not path.is_file():
         raise InputError(path, "the ASCOF 2020-21 workbook", found="no such file")
     names, rows = _read_sheet(path)
@@ -281,6 +286,7 @@ def read_1c(path: Path | str | None = None) -> pd.DataFrame:
                 "flag_reason": reason,
                 "sheet_row": r,
                 "definition": description,
+                "source_file": source_file,
             }
         )
     if not out:

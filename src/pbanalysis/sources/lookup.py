@@ -323,7 +323,7 @@ def read_successors(path: Path | str | None = None) -> pd.DataFrame:
         raise InputError(path, f"the header {','.join(SUCCESSOR_COLUMNS)}", row=1, found=",".join(df.columns))
     checks = {
         "council_code_2009_14": r"^\d{3}$",
-        "successor_code": r"^\d{3}$",
+        "successor_code": r"^(\d{3})?$",  # empty where the files read give only a GSS code
         "gss_code_2009_14": r"^E(06|08|09|10)\d{6}$",
         "successor_gss_code": r"^E(06|08|09|10)\d{6}$",
         "changed_on": r"^\d{4}-\d{2}-\d{2}$",
