@@ -11,7 +11,7 @@ SOURCE ?= ../shared/data
 REPORTS ?= reports
 export PBANALYSIS_REPORTS := $(abspath $(REPORTS))
 
-RAW := $(wildcard data/raw/*.csv) $(wildcard data/raw/*.yaml) data/raw/datapackage.json
+RAW := $(wildcard data/raw/*.csv) $(wildcard data/reference/*.csv) $(wildcard data/reference/*.yaml) data/datapackage.json
 PROCESSED := data/processed/council_year.csv data/processed/national_series.csv \
              data/processed/england_reconciliation.csv
 RUNS_MK := $(REPORTS)/.make/runs.mk

@@ -98,7 +98,8 @@ def test_datapackage_validates_with_frictionless():
 def test_datapackage_records_provenance_of_every_official_file():
     pkg = json.loads(paths.DATAPACKAGE_JSON.read_text())
     names = {r["path"] for r in pkg["resources"]}
-    assert {p.name for p in paths.RAW_DIR.glob("*.csv")} <= names
+    assert {f"raw/{p.name}" for p in paths.RAW_DIR.glob("*.csv")} <= names
+    assert {f"reference/{p.name}" for p in paths.REFERENCE_DIR.glob("*.csv")} <= names
     srcs = [s for r in pkg["resources"] if r["name"].startswith("pssex1") for s in r["sources"]]
     assert len(srcs) == 11
     for s in srcs:
@@ -108,9 +109,10 @@ def test_datapackage_records_provenance_of_every_official_file():
 
 
 def test_datapackage_fails_on_a_corrupted_copy(tmp_path):
-    for p in paths.RAW_DIR.iterdir():
-        shutil.copy(p, tmp_path / p.name)
-    target = tmp_path / "councils.csv"
+    shutil.copytree(paths.RAW_DIR, tmp_path / "raw")
+    shutil.copytree(paths.REFERENCE_DIR, tmp_path / "reference")
+    shutil.copy(paths.DATAPACKAGE_JSON, tmp_path / paths.DATAPACKAGE_JSON.name)
+    target = tmp_path / "raw" / "councils.csv"
     text = target.read_text().replace("Manchester", "Manchestre", 1)
     target.write_text(text)
     report = validate(str(tmp_path / "datapackage.json"))
@@ -120,20 +122,15 @@ def test_datapackage_fails_on_a_corrupted_copy(tmp_path):
 
 @has_source
 def test_refresh_from_official_files_is_byte_identical(tmp_path):
-    # Hand-curated inputs beside the extracts (the register, origins, boundary changes) are copied.
-    for name in (
-        "reported_figures.csv",
-        "reported_sources.csv",
-        paths.ORIGINS_YAML.name,
-        paths.COUNCIL_SUCCESSORS_CSV.name,
-        "claim_checks.yaml",
-    ):
-        if (paths.RAW_DIR / name).exists():
-            shutil.copy(paths.RAW_DIR / name, tmp_path / name)
-    build_raw(SOURCE, raw_dir=tmp_path, progress=None)
-    assert (tmp_path / paths.ASCOF_1C_CSV.name).is_file(), "the ASCOF extract is part of the rebuild"
+    # The hand-curated inputs (the register, checks, origins, boundary changes) are read, not made.
+    shutil.copytree(paths.REFERENCE_DIR, tmp_path / "reference")
+    (tmp_path / "raw").mkdir()
+    build_raw(SOURCE, raw_dir=tmp_path / "raw", progress=None)
+    assert (tmp_path / "raw" / paths.ASCOF_1C_CSV.name).is_file(), "the ASCOF extract is part of the rebuild"
     for p in sorted(paths.RAW_DIR.iterdir()):
-        assert (tmp_path / p.name).read_bytes() == p.read_bytes(), f"{p.name} differs from a fresh extraction"
+        assert (tmp_path / "raw" / p.name).read_bytes() == p.read_bytes(), f"{p.name} differs from a fresh extraction"
+    package = tmp_path / paths.DATAPACKAGE_JSON.name
+    assert package.read_bytes() == paths.DATAPACKAGE_JSON.read_bytes(), "datapackage.json differs"
 
 
 @has_source

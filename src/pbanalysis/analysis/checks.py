@@ -2,7 +2,7 @@
 
 What it is
 ----------
-``data/raw/claim_checks.yaml`` (``paths.CLAIM_CHECKS_YAML``) sits beside the
+``data/reference/claim_checks.yaml`` (``paths.CLAIM_CHECKS_YAML``) sits beside the
 register of reported figures. It holds all knowledge about individual figures
 that the code needs, so that a new figure is one register row plus one entry
 here, and no Python:

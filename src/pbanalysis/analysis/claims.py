@@ -2,7 +2,7 @@
 
 ``claims.py`` knows no figure: each register figure's check (method, official
 measure, years, reason texts, notebook section) is an entry of
-``data/raw/claim_checks.yaml`` (see :mod:`pbanalysis.analysis.checks`). This module
+``data/reference/claim_checks.yaml`` (see :mod:`pbanalysis.analysis.checks`). This module
 interprets the methods:
 
 ``input``

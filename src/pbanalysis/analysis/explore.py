@@ -539,7 +539,7 @@ def _register() -> pd.DataFrame:
 
 
 def source_line(measure: Measure, years: list[str]) -> str:
-    """The source line for a measure and years, built from data/raw/datapackage.json."""
+    """The source line for a measure and years, built from data/datapackage.json."""
     pkg = provenance.project_package()
     if measure.source == "ascof":
         names = [r["name"] for r in pkg["resources"] if r["name"].startswith("ascof")]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def uses(doc: dict | None = None) -> dict:
     """The roles register figures play in the notebooks (``uses`` of the checks file).
 
-    ``doc`` is a loaded checks file; by default ``data/raw/claim_checks.yaml``
+    ``doc`` is a loaded checks file; by default ``data/reference/claim_checks.yaml``
     is read (validated) when called.
     """
     return (doc if doc is not None else checks.load_checks())["uses"]

@@ -2,7 +2,7 @@
 
 Computed from ``data/raw/ascof_1c_2020_21.csv`` (see
 :mod:`pbanalysis.sources.ascof`), ``data/raw/councils.csv`` and
-``data/raw/council_successors.csv``. Measure 1C is a different measure from
+``data/reference/council_successors.csv``. Measure 1C is a different measure from
 everything else in the report: it is neither NI 130 (the take-up indicator
 the articles quote) nor the PSS-EX1 count of people on direct payments at 31
 March, so its 2020-21 values stand beside the earlier years, never on one

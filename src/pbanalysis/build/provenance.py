@@ -1,6 +1,6 @@
 """Where every official file comes from, and the data package describing ``data/raw/``.
 
-``data/raw/origins.yaml`` holds one record per official file: publisher,
+``data/reference/origins.yaml`` holds one record per official file: publisher,
 publication title, the publisher's page where known, the stored copy it was
 read from (repository, path, commit, git blob), the date accessed, licence
 and sha256. :func:`load_origins` validates it on load. The Frictionless Data
@@ -341,7 +341,7 @@ def load_origins(path: Path | str | None = None) -> dict[str, Origin]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(path, "the origin records of the official files (data/raw/origins.yaml)") from None
+        raise InputError(path, "the origin records of the official files (data/reference/origins.yaml)") from None
     try:
         doc = yaml.safe_load(text)
         lines = _line_numbers(text)
@@ -472,7 +472,8 @@ def _header(path: Path) -> list[str]:
 def _resource(path: Path, title: str, description: str, fields, sources, made_by: str):
     return {
         "name": path.stem.replace("_", "-"),
-        "path": path.name,
+        # Relative to the package, which sits in data/ above raw/ and reference/.
+        "path": f"{path.parent.name}/{path.name}",
         "title": title,
         "description": description,
         "format": "csv",
@@ -504,7 +505,8 @@ def build_package(
     ascof_sources: list[dict] | None = None,
     trend_sources: list[dict] | None = None,
 ) -> dict:
-    """The descriptor (a dict) for every file in ``raw_dir`` (default ``data/raw``).
+    """The descriptor (a dict) for every file in ``raw_dir`` (default ``data/raw``) and the
+    hand-curated tables beside it in ``reference/`` (default ``data/reference``).
 
     ``pssex1_sources`` maps kind -> source entries; ``lookup_source`` and
     ``ascof_sources`` are the entries of the council lookup and the ASCOF
@@ -512,6 +514,7 @@ def build_package(
     :meth:`Origin.source`).
     """
     raw = Path(raw_dir or paths.RAW_DIR)
+    reference = raw.parent / paths.REFERENCE_DIR.name
     resources = []
     for kind, title in (
         ("activity", "PSS-EX1 activity: people receiving services at 31 March, by council"),
@@ -567,10 +570,10 @@ def build_package(
                 "pbanalysis.sources.ascof_trend (make raw)",
             )
         )
-    if (raw / paths.COUNCIL_SUCCESSORS_CSV.name).exists():
+    if (reference / paths.COUNCIL_SUCCESSORS_CSV.name).exists():
         resources.append(
             _resource(
-                raw / paths.COUNCIL_SUCCESSORS_CSV.name,
+                reference / paths.COUNCIL_SUCCESSORS_CSV.name,
                 "Councils across boundary changes: 2009-2014 councils and their successors to 2023",
                 "Hand-curated: one row per 2009-2014 council and later council it became (part of). "
                 "same_area: one-to-one, compare directly; boundary_changed: no one-to-one successor, "
@@ -584,10 +587,10 @@ def build_package(
         "title": "Five news articles, 2010-2011 (see reported_sources.csv)",
         "licence": "Figures only; no article text is reproduced",
     }
-    if (raw / "reported_figures.csv").exists():
+    if (reference / "reported_figures.csv").exists():
         resources.append(
             _resource(
-                raw / "reported_figures.csv",
+                reference / "reported_figures.csv",
                 "Register of reported figures",
                 "Every figure stated in the five articles, restated in our own words.",
                 _REGISTER_FIELDS,
@@ -595,10 +598,10 @@ def build_package(
                 "hand-curated register, checked by pbanalysis.analysis.register",
             )
         )
-    if (raw / "reported_sources.csv").exists():
+    if (reference / "reported_sources.csv").exists():
         resources.append(
             _resource(
-                raw / "reported_sources.csv",
+                reference / "reported_sources.csv",
                 "Articles the register cites",
                 "Publication, headline and date of each article.",
                 _SOURCES_FIELDS,
@@ -608,7 +611,7 @@ def build_package(
         )
     return {
         "name": PACKAGE_NAME,
-        "title": "pbanalysis raw data: official PSS-EX1 and ASCOF extracts, council lookup and reported figures",
+        "title": "pbanalysis data: official PSS-EX1 and ASCOF extracts, council lookup and reported figures",
         "description": "Tidy extracts made by pbanalysis from official council-level tables, with the "
         "provenance of every official file read. The official files are not redistributed.",
         "licenses": [
@@ -624,7 +627,7 @@ def build_package(
 
 
 def write_package(descriptor: dict, path: Path | str | None = None) -> Path:
-    """Write ``descriptor`` as JSON (atomically) to ``path`` (default ``data/raw/datapackage.json``); returns the path."""
+    """Write ``descriptor`` as JSON (atomically) to ``path`` (default ``data/datapackage.json``); returns the path."""
     from pbanalysis.core.atomic import write_text
 
     text = json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -633,12 +636,12 @@ def write_package(descriptor: dict, path: Path | str | None = None) -> Path:
 
 @functools.lru_cache(maxsize=1)
 def project_package() -> dict:
-    """The project's ``data/raw/datapackage.json``, read once per process (charts ask for source lines often)."""
+    """The project's ``data/datapackage.json``, read once per process (charts ask for source lines often)."""
     return load_package()
 
 
 def load_package(path: Path | str | None = None) -> dict:
-    """The data package descriptor (a dict) read from ``path`` (default ``data/raw/datapackage.json``)."""
+    """The data package descriptor (a dict) read from ``path`` (default ``data/datapackage.json``)."""
     return json.loads(Path(path or paths.DATAPACKAGE_JSON).read_text(encoding="utf-8"))
 
 

@@ -6,8 +6,8 @@ workbook and the compilation of ASCOF values for 2017-18 to 2023-24, writes
 ``ascof_1c_2020_21.csv`` and ``ascof_sds_dp_2017_18_to_2023_24.csv`` (after
 checking the compilation against the official 2020-21 file), then the data package
 describing everything in ``data/raw/`` (register included). Where each
-official file comes from is read from ``data/raw/origins.yaml``; councils
-across boundary changes from ``data/raw/council_successors.csv``.
+official file comes from is read from ``data/reference/origins.yaml``; councils
+across boundary changes from ``data/reference/council_successors.csv``.
 The official files themselves are never copied into the project, and nothing
 in the source folder is modified. Output is byte-identical for the same input.
 """
@@ -97,7 +97,7 @@ def build_raw(
     descriptor = provenance.build_package(
         sources, lookup_source, raw_dir, ascof_sources=[ascof_source], trend_sources=[trend_source]
     )
-    written.append(provenance.write_package(descriptor, raw_dir / paths.DATAPACKAGE_JSON.name))
+    written.append(provenance.write_package(descriptor, raw_dir.parent / paths.DATAPACKAGE_JSON.name))
     if progress:
         for p in written:
             progress(f"wrote {p}")

@@ -3,7 +3,7 @@
 * the accessible categorical palette, dark blue for the main series;
 * a title that states the finding, a short subtitle for the measure;
 * direct labels rather than legends where possible;
-* a source line built from ``data/raw/datapackage.json`` (never typed by hand);
+* a source line built from ``data/datapackage.json`` (never typed by hand);
 * alt text saved beside every chart, with the numbers behind it as JSON;
 * two sizes (16:9 slide, A4 half page), SVG and PNG at 300 ppi where it is used
   (a slide 10 in wide; an A4 half-page chart printed 170 mm wide);

@@ -13,9 +13,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 DATA_DIR = ROOT / "data"
-#: Tidy extracts made by our code from the official files (never edited by hand), beside the
-#: hand-curated inputs: the register of reported figures, their checks, origins and successors.
+#: Tidy extracts made by ``make raw`` from the official files. Committed; never edited by hand.
 RAW_DIR = DATA_DIR / "raw"
+#: Hand-curated inputs, edited by people: the register of reported figures and its articles, how
+#: each figure is checked, the origin of every official file, and councils across boundary changes.
+REFERENCE_DIR = DATA_DIR / "reference"
 #: Analysis-ready tables built by ``make data``. Not committed.
 PROCESSED_DIR = DATA_DIR / "processed"
 
@@ -40,11 +42,12 @@ DATA_TABLES_DIR = REPORTS_DIR / "data"
 PSSEX1_ACTIVITY_CSV = RAW_DIR / "pssex1_activity.csv"
 PSSEX1_UNITCOSTS_CSV = RAW_DIR / "pssex1_unitcosts.csv"
 COUNCILS_CSV = RAW_DIR / "councils.csv"
-REGISTER_CSV = RAW_DIR / "reported_figures.csv"
-REGISTER_SOURCES_CSV = RAW_DIR / "reported_sources.csv"
+REGISTER_CSV = REFERENCE_DIR / "reported_figures.csv"
+REGISTER_SOURCES_CSV = REFERENCE_DIR / "reported_sources.csv"
 #: How each reported figure is checked against official data (read by pbanalysis.analysis.checks).
-CLAIM_CHECKS_YAML = RAW_DIR / "claim_checks.yaml"
-DATAPACKAGE_JSON = RAW_DIR / "datapackage.json"
+CLAIM_CHECKS_YAML = REFERENCE_DIR / "claim_checks.yaml"
+#: The data package over data/raw and data/reference: schema, units and provenance of every file.
+DATAPACKAGE_JSON = DATA_DIR / "datapackage.json"
 
 # --- data/processed ---------------------------------------------------------
 COUNCIL_YEAR_CSV = PROCESSED_DIR / "council_year.csv"
@@ -79,10 +82,10 @@ def briefing_dir(slug: str, out_dir: Path | None = None) -> Path:
 # --- ASCOF 2020-21 and the records of where every official file comes from ---
 ASCOF_1C_CSV = RAW_DIR / "ascof_1c_2020_21.csv"
 #: Hand-curated: which 2009-2014 councils became which 2020-21 councils (boundary changes).
-COUNCIL_SUCCESSORS_CSV = RAW_DIR / "council_successors.csv"
+COUNCIL_SUCCESSORS_CSV = REFERENCE_DIR / "council_successors.csv"
 #: Hand-curated: publisher, publication, page, stored copy, date accessed, licence and sha256 of
 #: every official file read by ``make raw``.
-ORIGINS_YAML = RAW_DIR / "origins.yaml"
+ORIGINS_YAML = REFERENCE_DIR / "origins.yaml"
 
 
 #: ASCOF self-directed support and direct payments, 2017-18 to 2023-24 (from a compilation of the official files).

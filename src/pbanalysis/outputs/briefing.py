@@ -249,12 +249,12 @@ def table_notes(rows: list[list[str]]) -> list[str]:
 
 
 def source_line(years: list[str] | None = None) -> str:
-    """The PSS-EX1 source line (from data/raw/datapackage.json) for ``years`` (all years when None)."""
+    """The PSS-EX1 source line (from data/datapackage.json) for ``years`` (all years when None)."""
     return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
 
 
 def later_source() -> str:
-    """The source line of the 2020-21 ASCOF values (from data/raw/datapackage.json)."""
+    """The source line of the 2020-21 ASCOF values (from data/datapackage.json)."""
     return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
 
 

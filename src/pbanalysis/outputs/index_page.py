@@ -286,7 +286,7 @@ def status_table(claims: pd.DataFrame) -> list[dict]:
 
 
 def about_sources() -> list[dict]:
-    """The official sources of the report (data/raw/datapackage.json, built from origins.yaml):
+    """The official sources of the report (data/datapackage.json, built from origins.yaml):
     one entry per publication with publisher, years, licence and where it is published."""
     from pbanalysis.build import provenance
 

@@ -68,8 +68,15 @@ def versions() -> dict:
 
 
 def input_files() -> list[Path]:
-    """Every input of the report: ``data/raw/*``, ``notebooks/*.ipynb`` and ``notebooks/params/*.yaml``."""
-    files = [p for p in paths.RAW_DIR.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    """Every input of the report: ``data/raw/*``, ``data/reference/*``, the data package,
+    ``notebooks/*.ipynb`` and ``notebooks/params/*.yaml``."""
+    files = [
+        p
+        for folder in (paths.RAW_DIR, paths.REFERENCE_DIR)
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    ]
+    files.append(paths.DATAPACKAGE_JSON)
     files += list(paths.NOTEBOOKS_DIR.glob("*.ipynb")) + list(paths.PARAMS_DIR.glob("*.yaml"))
     return sorted(files)
 

@@ -5,7 +5,7 @@ Source
     Outcomes Framework, England - 2020-21*, open data file. The copy read is a
     one-sheet workbook (sheet ``in``) saved from the published CSV; its
     publisher, page, stored copy and licence (Open Government Licence v3.0)
-    are recorded in ``data/raw/origins.yaml``.
+    are recorded in ``data/reference/origins.yaml``.
 
 Measure 1C is "the proportion of people using social care who receive
 self-directed support, and those receiving direct payments": part 1 (1C1)

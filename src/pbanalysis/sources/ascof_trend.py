@@ -7,7 +7,7 @@ Source
     disaggregation for councils, regions, council types and England. It is not
     an official file: who compiled it, and how, is not recorded. Its
     repository, commit, blob, sha256, access date and the reason it is trusted
-    are in ``data/raw/origins.yaml``; every build re-checks it against the
+    are in ``data/reference/origins.yaml``; every build re-checks it against the
     official 2020-21 file (:func:`check_against_official`).
 
 Every quirk of this file is handled here and nowhere else:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from pbanalysis.sources.pssex1 import Location
 
-# Publisher, publication, licence and the stored copy of the lookup: data/raw/origins.yaml.
+# Publisher, publication, licence and the stored copy of the lookup: data/reference/origins.yaml.
 
 #: The period the PSS-EX1 extracts cover: a council must have existed in it.
 PERIOD_START, PERIOD_END = "2008-04-01", "2014-03-31"
@@ -309,7 +309,7 @@ RELATIONS = {"same_area": "same area, new council", "boundary_changed": "boundar
 
 
 def read_successors(path: Path | str | None = None) -> pd.DataFrame:
-    """``data/raw/council_successors.csv``: which 2009-2014 councils became which later councils.
+    """``data/reference/council_successors.csv``: which 2009-2014 councils became which later councils.
 
     Validated on load: columns, CASSR and GSS code formats, relation values, and
     that a ``same_area`` council has exactly one successor. InputError names the

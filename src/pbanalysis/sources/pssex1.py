@@ -52,7 +52,7 @@ import pandas as pd
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import InputError, column_letter
 
-# Publisher, publication, licence and where each file was read from: data/raw/origins.yaml.
+# Publisher, publication, licence and where each file was read from: data/reference/origins.yaml.
 
 #: Suppression marks and the reason each one stands for, as the files' notes say.
 SUPPRESSION = {
