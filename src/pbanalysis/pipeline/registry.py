@@ -31,6 +31,7 @@ from pbanalysis.analysis import measures, register, what_next
 from pbanalysis.build import data, provenance
 from pbanalysis.charts import figures, style
 from pbanalysis.charts import what_next as what_next_figures
+from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.outputs import briefing
@@ -177,13 +178,13 @@ def spend_per_recipient_rank(year: str, highlight: list[str] | str | None, size:
         spend,
         year,
         "£ per recipient a year",
-        f"Direct-payment spend per recipient ranged from £{bottom[spend]:,.0f} to "
-        f"£{top[spend]:,.0f} a year in {year} (median £{med:,.0f})",
+        f"Direct-payment spend per recipient ranged from {fmt.gbp(bottom[spend])} to "
+        f"{fmt.gbp(top[spend])} a year in {year} (median {fmt.gbp(med)})",
         "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1).",
         source_unitcosts([year]),
         highlight=_highlight(highlight),
         size=size,
-        fmt_value=lambda v: f"£{v:,.0f}",
+        fmt_value=fmt.gbp,
     )
 
 
@@ -201,22 +202,16 @@ def variance_rank(
         t0 = thresholds[0]
         below = (df[measure] < t0).mean() * 100
         title = (
-            f"Proxy take-up ranged from {df[measure].min():.1f}% to {df[measure].max():.1f}% across "
-            f"councils in {year}; {below:.0f}% of councils were below {t0:g}%"
+            f"Proxy take-up ranged from {fmt.pct(df[measure].min())} to {fmt.pct(df[measure].max())} across "
+            f"councils in {year}; {fmt.pct(below, decimals=0)} of councils were below {fmt.number(t0)}%"
         )
-        fmt = figures._pct
+        value_text = fmt.pct
     else:
-        title = f"{label.split(' (')[0]}: councils ranged from {df[measure].min():,.0f} to {df[measure].max():,.0f} in {year}"
-
-        def fmt(v):
-            return f"{v:,.0f}"
-
+        title = f"{label.split(' (')[0]}: councils ranged from {fmt.count(df[measure].min())} to {fmt.count(df[measure].max())} in {year}"
+        value_text = fmt.count
     if measure == k.DP_SPEND_PER_RECIPIENT_GBP:
-
-        def fmt(v):
-            return f"£{v:,.0f}"
-
-        title = f"Direct-payment spend per recipient ranged from £{df[measure].min():,.0f} to £{df[measure].max():,.0f} in {year}"
+        value_text = fmt.gbp
+        title = f"Direct-payment spend per recipient ranged from {fmt.gbp(df[measure].min())} to {fmt.gbp(df[measure].max())} in {year}"
         sub, source = f"{label}. Gross spend divided by recipients at 31 March.", source_unitcosts([year])
     elif measure == k.PROXY_TAKEUP_PCT:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. A proxy, not NI 130."
@@ -225,7 +220,7 @@ def variance_rank(
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
         source = source_pssex1([year])
     return figures.ranked_councils(
-        df, measure, year, label.split(":")[0], title, sub, source, thresholds, _highlight(highlight), size, fmt
+        df, measure, year, label.split(":")[0], title, sub, source, thresholds, _highlight(highlight), size, value_text
     )
 
 
