@@ -86,7 +86,7 @@ class Column:
             return self._missing(row) if fmt.is_missing(v) else ("Yes" if bool(v) else "No")
         if fmt.is_missing(v) or v == "":
             return self._missing(row)
-        return str(v)
+        return " ".join(str(v).split("\n"))  # a chart's line break is a space in a table
 
     def sort_key(self, row: pd.Series) -> str | None:
         """The value a numeric column sorts on (None for a text column or a missing value)."""
