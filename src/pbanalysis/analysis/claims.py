@@ -564,7 +564,7 @@ def check(
             "figure_id": fid,
             "reported": fmt.number(reported),
             "reported_text": fmt.value(reported, r["unit"], sentence=True),
-            "precision": r["stated_precision"],
+            "precision": register.PRECISION_WORDS[r["stated_precision"]],
             "low": fmt.number(low),
             "high": fmt.number(high),
         }

@@ -171,18 +171,16 @@ def pb_spend_split(split: pd.DataFrame, source: str, size: str = "slide") -> Dra
     fig, ax = style.figure(size)
     left = 0.0
     for color, (_, r) in zip([DARK_BLUE, TURQUOISE], split.iterrows()):
-        ax.barh([0], [r["gbp_million"]], left=left, color=color, height=0.5)
-        ax.text(
-            left + r["gbp_million"] / 2,
-            0,
+        (bar,) = ax.barh([0], [r["gbp_million"]], left=left, color=color, height=0.5)
+        style.label_in_bar(
+            ax,
+            bar,
             f"{r['part']}\n{fmt.gbp_million(r['gbp_million'])} ({fmt.pct(r['share_pct'], decimals=0)})",
-            ha="center",
-            va="center",
-            color="white",
-            fontsize=10,
+            outside_color=DARK_GREY,
             fontweight="bold",
         )
         left += r["gbp_million"]
+    ax.set_ylim(-0.7, 0.35)  # room under the bar for a label that does not fit inside its part
     ax.set_yticks([])
     ax.set_xlabel("£ million")
     ax.grid(axis="x")
@@ -424,7 +422,7 @@ def threshold_shares(
         style.mark_definition_change(ax, years.index(y) - 0.5, short.get(basis, "definition changes"))
     ax.set_xticks(x, years)
     ax.set_xlim(-0.3, len(years) + 0.8)
-    ax.set_ylim(0, 100)
+    ax.set_ylim(-4, 100)  # room for an end label near 0% above the bottom axis
     ax.set_ylabel("% of councils")
     last = shares.iloc[-1]
     style.finish(
@@ -497,7 +495,8 @@ def council_series(
         right = xl + 0.6
     ax.set_xticks(ticks, ticklabels)
     ax.set_xlim(-0.3, right)
-    ax.set_ylim(0, max(40, top + 5))
+    upper = max(40, top + 5)
+    ax.set_ylim(-0.06 * upper, upper)  # room for an end label at 0% above the bottom axis
     ax.set_ylabel("Proxy take-up, %")
     run = list(series.loc[series["in_latest_run"].astype(bool), "year"]) if "in_latest_run" in series else []
     v = series.set_index("year")["council"]

@@ -280,8 +280,9 @@ STYLE = """<style>
 .pb-table tr:target{background:#fff7bf}
 .pb-table th{border-bottom:2px solid #0b0c0c;padding:.3em .6em;vertical-align:bottom}
 .pb-table td{border-bottom:1px solid #b1b4b6;padding:.3em .6em;vertical-align:top}
-.pb-table .num{text-align:right;font-variant-numeric:tabular-nums}
-.pb-table .txt{text-align:left}
+figure.pb-table th.num,figure.pb-table td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure.pb-table th.txt,figure.pb-table td.txt{text-align:left}
+figure.pb-table td.txt{min-width:9em;max-width:42em}
 .pb-table .pb-notes{font-size:.85em;color:#505a5f;margin:.4em 0 0 1.2em;padding:0}
 .pb-table .pb-source{font-size:.85em;color:#505a5f;margin:.3em 0 0}
 @media print{.pb-table{break-inside:avoid}.pb-table.pb-interactive .pb-scroll{max-height:none}.pb-search{display:none}}
