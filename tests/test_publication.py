@@ -10,6 +10,7 @@ build instead.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -318,3 +319,49 @@ def test_the_html_export_drops_the_tagged_cells_only():
     hidden.metadata["tags"] = ["nbval-only"]
     html = runner.html_text(nbformat.v4.new_notebook(cells=[shown, hidden]), "t")
     assert "for the reader" in html and "for the tests" not in html
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (shutil.which("chromium") or shutil.which("chromium-browser")), reason="needs chromium")
+def test_a_long_table_sorts_on_values_and_searches_in_a_browser_with_no_network(tmp_path):
+    """The table's own script, run by headless chromium from a file: sorting a number column
+    orders by value, sorting text orders by name, and the search box filters the rows."""
+    import pandas as pd
+
+    df = pd.DataFrame({"name": ["Barnet", "Somerset", "North Somerset", "Adur"], "v": [9.5, 10.0, 100.0, None]})
+    table = Table(
+        df,
+        [Column("name", "Council"), Column("v", "Value, %", "pct")],
+        title="T",
+        source="S.",
+        name="t",
+        interactive=True,
+    )
+    probe = """<script>
+var f=document.getElementById('table-t'),b=f.querySelectorAll('.pb-sort');
+function col(){return Array.prototype.map.call(f.querySelectorAll('tbody tr'),function(r){return r.cells[0].textContent;}).join(',');}
+b[1].click();var up=col();b[1].click();var down=col();b[0].click();var names=col();
+var box=f.querySelector('.pb-filter');box.value='somerset';box.dispatchEvent(new Event('input'));
+document.title=[up,down,names,f.querySelector('.pb-count').textContent].join('|');</script>"""
+    page = tmp_path / "t.html"
+    page.write_text(f"<html><body>{table.html()}{probe}</body></html>", encoding="utf-8")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    out = subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
+    title = out.split("<title>")[1].split("</title>")[0]
+    assert title == (
+        "Barnet,Somerset,North Somerset,Adur|North Somerset,Somerset,Barnet,Adur|"
+        "Adur,Barnet,North Somerset,Somerset|2 of 4 rows"
+    )

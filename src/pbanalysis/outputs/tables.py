@@ -267,7 +267,7 @@ STYLE = """<style>
 .pb-table figcaption{font-weight:bold;margin-bottom:.4em;color:#0b0c0c}
 .pb-table table{border-collapse:collapse;font-size:.9em}
 .pb-table .pb-scroll{max-width:100%;overflow-x:auto}
-.pb-table.pb-interactive .pb-scroll{max-height:32em;overflow-y:auto}
+.pb-table.pb-interactive .pb-scroll{max-height:75vh;overflow-y:auto}
 .pb-table.pb-interactive thead th{position:sticky;top:0;background:#fff}
 .pb-table .pb-sort{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;text-align:inherit;color:#0b0c0c}
 .pb-table .pb-sort::after{content:" \\2195";color:#505a5f;font-weight:normal}
