@@ -48,14 +48,17 @@ def source_register() -> str:
 
 
 def source_pssex1(years: list[str] | None = None) -> str:
+    """The source line for the PSS-EX1 activity tables (built from the data package)."""
     return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
 
 
 def source_unitcosts(years: list[str] | None = None) -> str:
+    """The source line for the PSS-EX1 unit-cost tables (built from the data package)."""
     return provenance.source_line("pssex1-unitcosts", years, package=provenance.project_package())
 
 
 def source_ascof() -> str:
+    """The source line for the ASCOF 1C 2020-21 extract (built from the data package)."""
     return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
 
 

@@ -34,7 +34,7 @@ from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.outputs import briefing
+from pbanalysis.outputs import briefing, notebook_tables
 from pbanalysis.pipeline import parameters
 
 if TYPE_CHECKING:
@@ -59,30 +59,11 @@ def _reg() -> pd.DataFrame:
     return register.load_register()
 
 
-def source_pssex1(years: list[str] | None = None) -> str:
-    """The source line for charts of the PSS-EX1 activity tables (built from the data package)."""
-    return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
-
-
-def source_unitcosts(years: list[str] | None = None) -> str:
-    """The source line for charts of the PSS-EX1 unit-cost tables (built from the data package)."""
-    return provenance.source_line("pssex1-unitcosts", years, package=provenance.project_package())
-
-
-def source_ascof() -> str:
-    """The source line for charts of the ASCOF 1C 2020-21 extract (built from the data package)."""
-    return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
-
-
-def source_register() -> str:
-    """The source line for charts of reported figures: the publications and the span of their dates."""
-    srcs = register.load_sources()
-    pubs = sorted(set(srcs["publication"].str.split(" -").str[0].str.split(" \\(").str[0]))
-    dates = sorted(srcs["published"])
-    return (
-        f"Source: reported figures from {', '.join(pubs)} articles, {dates[0][:7]} to {dates[-1][:7]} "
-        "(pbanalysis register of reported figures)."
-    )
+#: The source lines of charts are those of the tables (one wording for both).
+source_pssex1 = notebook_tables.source_pssex1
+source_unitcosts = notebook_tables.source_unitcosts
+source_ascof = notebook_tables.source_ascof
+source_register = notebook_tables.source_register
 
 
 @dataclass
