@@ -1,7 +1,7 @@
 """The report pages read as a publication: every check of :mod:`htmlcheck` over every page.
 
 The checker is tried first on small bad snippets, so each check is known to fail when it should.
-Then a scratch build of the report (``python -m pbanalysis report`` into a temporary
+Then a scratch build of the report (``python -m pbanalysis report --all`` into a temporary
 ``PBANALYSIS_REPORTS``) is parsed page by page: the notebook pages, the landing page and, where
 built, a sample of briefing pages. ``PBANALYSIS_CHECK_REPORTS=<reports dir>`` checks an existing
 build instead.
@@ -231,7 +231,7 @@ def reports_dir(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("publication-reports")
     env = dict(os.environ, PBANALYSIS_REPORTS=str(out))
     done = subprocess.run(
-        [sys.executable, "-m", "pbanalysis", "report"], env=env, capture_output=True, text=True, timeout=1800
+        [sys.executable, "-m", "pbanalysis", "report", "--all"], env=env, capture_output=True, text=True, timeout=1800
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     return out

@@ -178,6 +178,7 @@ def section_claims(df: pd.DataFrame, title: str = "The claims of this section") 
 
 
 def spend_split(df: pd.DataFrame) -> Table:
+    """The reported split of spending through personal budgets."""
     return Table(
         df,
         [
@@ -192,6 +193,7 @@ def spend_split(df: pd.DataFrame) -> Table:
 
 
 def spend_cross_check(df: pd.DataFrame) -> Table:
+    """Official England direct-payment spend by year beside the reported split."""
     return Table(
         df,
         [
@@ -216,6 +218,7 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
 
 
 def council_spend_by_year(df: pd.DataFrame) -> Table:
+    """Gross direct-payment spend by council (rows) and year (columns), England last."""
     years = [c for c in df.columns if c != "council"]
     return Table(
         df,
@@ -228,6 +231,7 @@ def council_spend_by_year(df: pd.DataFrame) -> Table:
 
 
 def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
+    """Every council ranked by direct-payment spend per recipient in ``year``."""
     return Table(
         df,
         [
@@ -251,6 +255,7 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
 
 
 def reference_figures(df: pd.DataFrame) -> Table:
+    """The reported NI 130 statements the variance notebook sets beside the proxy."""
     out = df.reset_index()
     out["period"] = out["period"].str.removeprefix("FY")
     return Table(
@@ -294,6 +299,7 @@ def councils_ranked(df: pd.DataFrame, year: str, measure: str) -> Table:
 
 
 def group_summary(df: pd.DataFrame, year: str, by: str, measure: str) -> Table:
+    """Median, quartiles and range of a council measure by region or council type."""
     kind = MEASURE_KIND.get(measure, "number")
     unit = MEASURE_HEADER.get(measure, _words(measure)).split(", ")[-1] if kind != "count" else "people"
     return Table(
@@ -314,6 +320,7 @@ def group_summary(df: pd.DataFrame, year: str, by: str, measure: str) -> Table:
 
 
 def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
+    """Councils below and above each take-up threshold, year by year."""
     t = list(thresholds)
     bands = [(f"below_{t[0]:g}", f"below {t[0]:g}%")]
     bands += [(f"above_{x:g}", f"above {x:g}%") for x in t[1:-1]]
@@ -340,6 +347,7 @@ def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
 
 
 def status_summary(df: pd.DataFrame) -> Table:
+    """The count of register figures by status, with what each status means."""
     out = df.assign(meaning=df["status"].map(claims_mod.STATUS_MEANING), status=df["status"].map(_words))
     return Table(
         out,
@@ -351,6 +359,7 @@ def status_summary(df: pd.DataFrame) -> Table:
 
 
 def verdicts(df: pd.DataFrame) -> Table:
+    """The claims that carry a verdict, with the official bound and the finding."""
     out = df.assign(status=df["status"].map(_words))
     return Table(
         out,
@@ -402,6 +411,7 @@ def all_claims(df: pd.DataFrame) -> Table:
 
 
 def council_comparison(df: pd.DataFrame, name: str, year: str) -> Table:
+    """One council against England, its region and its council type."""
     return Table(
         df,
         [Column("label", "Area"), Column("value", "Proxy take-up, %", "pct")],
@@ -413,6 +423,7 @@ def council_comparison(df: pd.DataFrame, name: str, year: str) -> Table:
 
 
 def council_series(df: pd.DataFrame, name: str) -> Table:
+    """One council's proxy take-up and direct payments, every year."""
     return Table(
         df.assign(basis=_basis(df)),
         [

@@ -75,6 +75,7 @@ class Column:
         return fmt.symbol(row[self.flag]) if self.flag else self.missing
 
     def cell(self, row: pd.Series) -> str:
+        """The cell of ``row`` as printed: through the formatter, or the symbol of a missing value."""
         v = row[self.key]
         if self.kind in KINDS:
             return self._missing(row) if fmt.is_missing(v) else KINDS[self.kind](v)
@@ -129,6 +130,7 @@ class Table:
 
     @property
     def is_interactive(self) -> bool:
+        """Whether the table gets a search box and sortable headers."""
         return self.interactive if self.interactive is not None else len(self.df) > LONG
 
     def rows(self) -> list[list[str]]:
@@ -146,13 +148,16 @@ class Table:
         return out.reset_index(drop=True)
 
     def symbols_used(self) -> list[str]:
+        """The missing-value symbols the table shows, in the order of their notes."""
         seen = {cell for row in self.rows() for cell in row if cell in fmt.SYMBOLS}
         return [s for s in fmt.SYMBOLS if s in seen]
 
     def all_notes(self) -> list[str]:
+        """The table's notes, then one note per symbol it shows."""
         return list(self.notes) + [f"{s}: {fmt.SYMBOLS[s]}." for s in self.symbols_used()]
 
     def id_link(self, fid: str) -> str:
+        """A register id as code, linked to its row of the claims table."""
         e = html.escape(fid)
         return f'<code class="pb-id"><a href="{html.escape(self.claims_page)}#claim-{e}">{e}</a></code>'
 
@@ -174,6 +179,7 @@ class Table:
         return "table-" + hashlib.sha1(self.title.encode()).hexdigest()[:10]
 
     def html(self) -> str:
+        """The table as HTML: caption, search box if long, headers, cells, notes, source line."""
         e = html.escape
         interactive = self.is_interactive
         heads = []
