@@ -238,7 +238,20 @@ def test_the_direct_payment_part_of_the_spend_is_bracketed_by_official_spend(tab
     assert r["status"] == "consistent"
     assert r["implied_low"] == pytest.approx(0.95 * 900 * 0.735, abs=0.01)
     assert r["implied_high"] == pytest.approx(900 * 0.745, abs=0.01)
-    assert (r["bracket_low"], r["bracket_high"]) == (624.39, 992.85)
+    assert (r["bracket_low"], r["bracket_high"]) == (624.392, 992.849)
+
+
+def test_a_value_has_one_printed_form_in_the_reason_and_the_tables(table):
+    """992.849 is 992.8 in the reason and in every table: the table keeps the value unrounded and
+    the one formatter rounds it once (rounding it to 992.85 first would print 992.9)."""
+    from pbanalysis.core import format as fmt
+    from pbanalysis.outputs import notebook_tables
+
+    r = row(table, "pb_spend_direct_payment_share_pct")
+    assert fmt.number(r["bracket_high"]) == "992.8"
+    assert "992.8" in r["reason"] and "992.9" not in r["reason"] and "992.85" not in r["reason"]
+    printed = notebook_tables.verdicts(table[table["figure_id"] == "pb_spend_direct_payment_share_pct"]).frame()
+    assert printed["to"].iloc[0] == "992.8"
     assert "2008-09" in r["official_values"] and "2010-11" in r["official_values"]
 
 

@@ -1,7 +1,9 @@
 """Chart layout: every chart of the report and every council's two briefing charts, at every size.
 
-For each figure: every text the figure draws lies inside the figure, no two text boxes
-intersect, and no plotted line joins two points across a definition change.
+For each figure: every text the figure draws lies inside the figure, every label drawn in an
+axes lies inside that axes, a label in a bar lies inside the bar or wholly outside it (never cut
+by its edge), no two text boxes intersect, and no plotted line joins two points across a
+definition change.
 Figures are built from data loaded once and closed as soon as they are checked.
 """
 
@@ -28,6 +30,11 @@ SIZES = list(style.SIZES)
 TOL = 0.5  # pixels
 
 
+def _overlap(a, b) -> bool:
+    """Whether two pixel boxes share more than a sliver."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > TOL and min(a.y1, b.y1) - max(a.y0, b.y0) > TOL
+
+
 def layout_problems(fig) -> list[str]:
     """What is wrong with a finished figure's layout (empty when nothing is)."""
     fig.draw_without_rendering()
@@ -39,6 +46,33 @@ def layout_problems(fig) -> list[str]:
     for t, b in zip(texts, boxes):
         if b.x0 < frame.x0 - TOL or b.y0 < frame.y0 - TOL or b.x1 > frame.x1 + TOL or b.y1 > frame.y1 + TOL:
             problems.append(f"clipped by the figure edge: {t.get_text()!r}")
+    for ax in fig.axes:
+        frame_ax = ax.get_window_extent(renderer)
+        for t in ax.texts:
+            if not t.get_visible() or not t.get_text().strip():
+                continue
+            b = style.text_box(t, renderer)
+            bar = getattr(t, "_pb_box", None)
+            if bar is not None:
+                room = bar.get_window_extent(renderer)
+                inside_bar = style.inside(b, room, TOL)
+                if not inside_bar and _overlap(b, room):
+                    problems.append(f"cut by the edge of its bar: {t.get_text()!r}")
+            # The axes draw their left and bottom edges (spines, ticks): a label may sit in the
+            # open top and right margins, but never across a drawn edge or clipped by the axes.
+            spines = [side for side in ("left", "bottom") if ax.spines[side].get_visible()]
+            crosses = [
+                side
+                for side in spines
+                if _overlap(b, frame_ax) and (b.x0 < frame_ax.x0 - TOL if side == "left" else b.y0 < frame_ax.y0 - TOL)
+            ]
+            clipped = (
+                t.get_clip_on()
+                and (t.get_clip_box() is not None or t.get_clip_path() is not None)
+                and not style.inside(b, frame_ax, TOL)
+            )
+            if crosses or clipped:
+                problems.append(f"cut by the {' and '.join(crosses) or 'clipped'} edge of its axes: {t.get_text()!r}")
     for (ta, a), (tb, b) in itertools.combinations(zip(texts, boxes), 2):
         if min(a.x1, b.x1) - max(a.x0, b.x0) > TOL and min(a.y1, b.y1) - max(a.y0, b.y0) > TOL:
             problems.append(f"overlap: {ta.get_text()!r} and {tb.get_text()!r}")

@@ -56,6 +56,7 @@ import pandas as pd
 
 from pbanalysis.analysis import checks as checks_mod
 from pbanalysis.analysis import measures, register
+from pbanalysis.core import format as fmt
 from pbanalysis.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -121,40 +122,6 @@ CLAIMS_COLUMNS = [
 ]
 
 
-# --------------------------------------------------------------------------- formatting
-
-
-def number_text(v: float) -> str:
-    """A number for a sentence: thousands separators, at most one decimal, 'no limit' for infinity."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    if math.isinf(v):
-        return "no limit" if v > 0 else "no lower limit"
-    r = round(float(v), 1)
-    return f"{r:,.0f}" if r.is_integer() else f"{r:,.1f}"
-
-
-def _with_unit(v: float, unit: str) -> str:
-    """A value in its register unit: 13%, £900m, one in 7, 170,000."""
-    if unit == "percent":
-        return f"{number_text(v)}%"
-    if unit == "GBP million":
-        return f"£{number_text(v)}m"
-    if unit == "one_in":
-        return f"one in {number_text(v)}"
-    return number_text(v)
-
-
-def _range(low: float, high: float) -> str:
-    """'130' when both ends agree, else '628.4 to 670.5'."""
-    return number_text(low) if number_text(low) == number_text(high) else f"{number_text(low)} to {number_text(high)}"
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 @dataclass
 class Context:
     """What every method may read: the register, the official tables and the checks file's path."""
@@ -197,13 +164,13 @@ class Context:
 
 def _official_text(values: list[dict]) -> str:
     return "; ".join(
-        f"{v['label']} {v['year']}: {number_text(v['value']) if np.isfinite(v['value']) else 'missing'}" for v in values
+        f"{v['label']} {v['year']}: {fmt.number(v['value']) if np.isfinite(v['value']) else 'missing'}" for v in values
     )
 
 
 def _official_cell(values: list[dict]) -> str:
     return "; ".join(
-        f"{v['measure']} {v['year']} = {number_text(v['value']) if np.isfinite(v['value']) else 'missing'}"
+        f"{v['measure']} {v['year']} = {fmt.number(v['value']) if np.isfinite(v['value']) else 'missing'}"
         for v in values
     )
 
@@ -230,7 +197,7 @@ def _rebuild(ctx, row, entry) -> dict:
     rebuilt = register.evaluate(row["derivation"], dict(zip(ctx.reg["figure_id"], ctx.reg["value"])))
     low, high = ctx.interval(row["figure_id"])
     names = register.expression_names(row["derivation"])
-    inputs = ", ".join(f"{n} = {number_text(ctx.value(n))}" for n in names)
+    inputs = ", ".join(f"{n} = {fmt.number(ctx.value(n))}" for n in names)
     ok = register.within(rebuilt, low, high)
     edge = register.at_boundary(rebuilt, low, high)
     return {
@@ -246,7 +213,7 @@ def _rebuild(ctx, row, entry) -> dict:
         + (" (the rebuilt value sits on its edge)" if edge else ""),
         "fields": {
             "inputs": inputs,
-            "rebuilt": number_text(rebuilt),
+            "rebuilt": fmt.number(rebuilt),
             "edge": " The rebuilt value sits on the edge of that interval." if edge else "",
         },
     }
@@ -314,14 +281,14 @@ def _bracket(ctx, row, entry) -> dict:
         "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}; {trend}",
         "fields": {
             "implied_label": label,
-            "implied_low": number_text(low),
-            "implied_high": number_text(high),
-            "bracket_low": number_text(blow),
-            "bracket_high": number_text(bhigh),
+            "implied_low": fmt.number(low),
+            "implied_high": fmt.number(high),
+            "bracket_low": fmt.number(blow),
+            "bracket_high": fmt.number(bhigh),
             "official": _official_text(official),
             "trend": trend,
-            "implied_range": _range(low, high),
-            "bracket_range": _range(blow, bhigh),
+            "implied_range": fmt.value_range(low, high),
+            "bracket_range": fmt.value_range(blow, bhigh),
             "relation_text": checks_mod.RELATIONS[relation],
         },
     }
@@ -357,11 +324,11 @@ def _reconcile(ctx, row, entry) -> dict:
         "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}" if relation else "",
         "fields": {
             "official_label": official["label"],
-            "official_value": number_text(ov),
+            "official_value": fmt.number(ov),
             "official_year": official["year"],
             "official": _official_text([official]),
-            "difference": number_text(abs(diff)),
-            "difference_pct": f"{number_text(abs(100 * diff / reported))}%" if reported else "n/a",
+            "difference": fmt.number(abs(diff)),
+            "difference_pct": f"{fmt.number(abs(100 * diff / reported))}%" if reported else "n/a",
             "direction": "below the reported figure" if diff < 0 else "above the reported figure",
         },
     }
@@ -403,7 +370,7 @@ def _rank(ctx, row, entry) -> dict:
         "rebuilt": float(r[measure]),
         "rebuilt_from": f"{measure}, {council}, {year} (PSS-EX1 proxy)",
         "difference": float(r[measure]) - float(row["value"]),
-        "official_values": f"{measure} {year} {council} = {number_text(float(r[measure]))}",
+        "official_values": f"{measure} {year} {council} = {fmt.number(float(r[measure]))}",
         "rank": rank,
         "of": of,
         "percentile": pct,
@@ -414,10 +381,10 @@ def _rank(ctx, row, entry) -> dict:
             "year": year,
             "rank": rank,
             "of": of,
-            "percentile": _ordinal(pct),
-            "proxy_value": _with_unit(float(r[measure]), "percent"),
+            "percentile": fmt.ordinal(pct),
+            "proxy_value": fmt.value(float(r[measure]), "percent", sentence=True),
             "position": position,
-            "extreme_council": f"{extreme['council_name']} ({_with_unit(float(extreme[measure]), 'percent')})",
+            "extreme_council": f"{extreme['council_name']} ({fmt.value(float(extreme[measure]), 'percent', sentence=True)})",
         },
     }
 
@@ -434,22 +401,22 @@ def _distribution(ctx, row, entry) -> dict:
     reported = float(row["value"])
     low, high = ctx.interval(row["figure_id"])
     t = entry.get("threshold")
-    tt = _with_unit(float(t), "percent") if t is not None else ""
+    tt = fmt.value(float(t), "percent", sentence=True) if t is not None else ""
     out = {"rank": np.nan, "of": n, "official_values": ""}
     if stat in ("share_below", "share_above"):
         k = int((v < t).sum()) if stat == "share_below" else int((v > t).sum())
         proxy = 100 * k / n
         word = "below" if stat == "share_below" else "above"
         agrees = register.within(proxy, low, high)
-        reported_share = f"{_with_unit(reported, 'percent')} of councils {word} {tt} (wording allows {number_text(low)}% to {number_text(high)}%)"
-        proxy_share = f"{k} of {n} councils ({number_text(proxy)}%) {word} {tt}"
+        reported_share = f"{fmt.value(reported, 'percent', sentence=True)} of councils {word} {tt} (wording allows {fmt.number(low)}% to {fmt.number(high)}%)"
+        proxy_share = f"{k} of {n} councils ({fmt.number(proxy)}%) {word} {tt}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "one_in_above":
         k = int((v > t).sum())
         proxy = n / k if k else math.inf
         agrees = register.within(proxy, low, high)
-        reported_share = f"one in {number_text(reported)} councils above {tt} (wording allows one in {number_text(low)} to one in {number_text(high)})"
-        proxy_share = f"{k} of {n} councils above {tt}, one in {number_text(proxy)}"
+        reported_share = f"one in {fmt.number(reported)} councils above {tt} (wording allows one in {fmt.number(low)} to one in {fmt.number(high)})"
+        proxy_share = f"{k} of {n} councils above {tt}, one in {fmt.number(proxy)}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     elif stat == "count_at_or_above":
         k = int((v >= t).sum())
@@ -458,22 +425,22 @@ def _distribution(ctx, row, entry) -> dict:
             # The other councils could add anything from none to all of them.
             lo, hi = reported, reported + max(n - base, 0)
             reported_share = (
-                f"{number_text(reported)} of {number_text(base)} responding councils ({number_text(100 * reported / base)}%) at or above {tt}, "
-                f"so {number_text(lo)} to {number_text(hi)} of all {n} councils whatever the others did"
+                f"{fmt.number(reported)} of {fmt.number(base)} responding councils ({fmt.number(100 * reported / base)}%) at or above {tt}, "
+                f"so {fmt.number(lo)} to {fmt.number(hi)} of all {n} councils whatever the others did"
             )
         else:
             lo, hi = low, high
-            reported_share = f"{number_text(reported)} councils at or above {tt}"
+            reported_share = f"{fmt.number(reported)} councils at or above {tt}"
         agrees = lo <= k <= hi
-        proxy_share = f"{k} of {n} councils ({number_text(100 * k / n)}%) at or above {tt}"
+        proxy_share = f"{k} of {n} councils ({fmt.number(100 * k / n)}%) at or above {tt}"
         out.update(implied_low=lo, implied_high=hi, rebuilt=float(k))
     else:  # max / min
         r = ranked.iloc[0] if stat == "max" else ranked.iloc[-1]
         proxy = float(r[measure])
         agrees = register.within(proxy, low, high)
         word = "highest" if stat == "max" else "lowest"
-        reported_share = f"a {word} council at {_with_unit(reported, 'percent')} (wording allows {number_text(low)}% to {number_text(high)}%)"
-        proxy_share = f"the {word} council is {r['council_name']} at {_with_unit(proxy, 'percent')}"
+        reported_share = f"a {word} council at {fmt.value(reported, 'percent', sentence=True)} (wording allows {fmt.number(low)}% to {fmt.number(high)}%)"
+        proxy_share = f"the {word} council is {r['council_name']} at {fmt.value(proxy, 'percent', sentence=True)}"
         out.update(implied_low=low, implied_high=high, rebuilt=proxy)
     out["official_values"] = f"{measure} {year}: {proxy_share}"
     out.update(
@@ -544,7 +511,7 @@ def _later_outcome(ctx, row, entry) -> dict:
             "councils_at_target": fmt.count(t["councils_at_target"]),
             "councils_published": fmt.count(t["councils_published"]),
             "target_pct": fmt.number(t["target_pct"]),
-            "target_period": t["target_period"],
+            "target_period": fmt.by_period(t["target_period"]),
         },
     }
 
@@ -598,11 +565,11 @@ def check(
         low, high = register.implied_tolerance(r["stated_precision"], reported)
         fields = {
             "figure_id": fid,
-            "reported": number_text(reported),
-            "reported_text": _with_unit(reported, r["unit"]),
-            "precision": r["stated_precision"],
-            "low": number_text(low),
-            "high": number_text(high),
+            "reported": fmt.number(reported),
+            "reported_text": fmt.value(reported, r["unit"], sentence=True),
+            "precision": register.PRECISION_WORDS[r["stated_precision"]],
+            "low": fmt.number(low),
+            "high": fmt.number(high),
         }
         fields.update({k: v for k, v in res.get("fields", {}).items()})
         opening = _fill(ctx, f"templates.{method}.{res['outcome']}", doc["templates"][method][res["outcome"]], fields)
@@ -629,14 +596,14 @@ def check(
                 "tolerance_high": _round(high),
                 "method": method,
                 "status": res["status"],
-                "rebuilt": _round(rebuilt, 2),
+                "rebuilt": _round(rebuilt, 6),
                 "rebuilt_from": res.get("rebuilt_from", ""),
-                "difference": _round(res.get("difference", np.nan), 2),
+                "difference": _round(res.get("difference", np.nan), 6),
                 "official_values": res.get("official_values", ""),
-                "implied_low": _round(res.get("implied_low", np.nan), 2),
-                "implied_high": _round(res.get("implied_high", np.nan), 2),
-                "bracket_low": _round(res.get("bracket_low", np.nan), 2),
-                "bracket_high": _round(res.get("bracket_high", np.nan), 2),
+                "implied_low": _round(res.get("implied_low", np.nan), 6),
+                "implied_high": _round(res.get("implied_high", np.nan), 6),
+                "bracket_low": _round(res.get("bracket_low", np.nan), 6),
+                "bracket_high": _round(res.get("bracket_high", np.nan), 6),
                 "bracket_basis": res.get("bracket_basis", ""),
                 "rank": res.get("rank", np.nan),
                 "of": res.get("of", np.nan),
@@ -687,7 +654,17 @@ def verdicts(claims: pd.DataFrame) -> pd.DataFrame:
 
 def for_section(claims: pd.DataFrame, section: str) -> pd.DataFrame:
     """The claims a notebook section shows (``section`` as 'notebook#anchor'), with their evidence."""
-    cols = ["figure_id", "reported", "unit", "status", "rebuilt", "official_values", "bracket_low", "bracket_high"]
+    cols = [
+        "figure_id",
+        "statement",
+        "reported",
+        "unit",
+        "status",
+        "rebuilt",
+        "official_values",
+        "bracket_low",
+        "bracket_high",
+    ]
     cols += ["rank", "of", "proxy_agrees", "finding", "not_established"]
     return claims.loc[claims["section"] == section, cols].reset_index(drop=True)
 
@@ -701,7 +678,7 @@ def proxy_agreement(claims: pd.DataFrame, section: str) -> list[str]:
     sub = claims[(claims["section"] == section) & claims["method"].isin(["rank", "distribution"])]
     if sub.empty:
         return []
-    out = [f"{r['figure_id']}: {r['finding'].removeprefix('Proxy only, no verdict. ')}" for _, r in sub.iterrows()]
+    out = [f"{r['statement']} {r['finding'].removeprefix('Proxy only, no verdict. ')}" for _, r in sub.iterrows()]
     agree = int((sub["proxy_agrees"] == "yes").sum())
     ranks = sub[sub["method"] == "rank"]
     rank_agree = int((ranks["proxy_agrees"] == "yes").sum())
@@ -732,7 +709,7 @@ def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
         parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if s in counts and s != "input"]
         row = claims.set_index("figure_id").loc[h["figure"]]
         agreement = proxy_agreement(claims, row["section"])
-        lead = agreement[-1] if agreement else f"{h['figure']}: {row['finding']}"
+        lead = agreement[-1] if agreement else row["finding"]
         if not agreement and row["not_established"]:
             lead += f" Not established: {row['not_established'][:1].lower()}{row['not_established'][1:]}"
         out.append(

@@ -147,6 +147,7 @@ __all__ = [
     "UNITS",
     "KINDS",
     "PRECISIONS",
+    "PRECISION_WORDS",
     "DATE_BASES",
     "ExpressionError",
     "UnknownFigureError",
@@ -204,6 +205,24 @@ PRECISIONS = {
     "or_more": "or more / at least: the value or higher",
     "at_most": "within / up to: the value or lower",
 }
+
+#: stated_precision term -> how a sentence names that wording ("the wording (about) allows ...").
+PRECISION_WORDS = {
+    "exact": "as printed",
+    "one_decimal": "to one decimal",
+    "whole_percent": "a whole percentage",
+    "rounded_thousand": "to the nearest thousand",
+    "rounded_hundred_thousand": "in millions to one decimal",
+    "about": "about",
+    "almost": "almost",
+    "one_in": "one in N",
+    "fraction_word": "a fraction in words",
+    "date": "a date",
+    "more_than": "more than",
+    "or_more": "or more",
+    "at_most": "up to",
+}
+assert set(PRECISION_WORDS) == set(PRECISIONS)
 
 _FIGURE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _SOURCE_ID = re.compile(r"^S[0-9]+$")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
+from pbanalysis.core import format as fmt
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -29,10 +30,6 @@ _BACKDROP = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "
 LABEL_BACKING = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
 
 
-def _pct(x) -> str:
-    return f"{x:.1f}%"
-
-
 def takeup_timeline(
     timeline: pd.DataFrame, target_pct: float, denominator_label: str, source: str, size: str = "slide"
 ) -> Drawn:
@@ -43,7 +40,7 @@ def takeup_timeline(
     ax.scatter(rep["date"], rep["takeup_pct"], color=DARK_BLUE, s=40, zorder=4)
     for i, (_, r) in enumerate(rep.iterrows()):
         stated = r["basis"] == "as stated in the article"
-        text = r["label"] if stated else f"{r['takeup_pct']:.0f}%: {r['label']}"
+        text = r["label"] if stated else f"{fmt.pct(r['takeup_pct'], decimals=0)}: {r['label']}"
         style.label_end(ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING)
     ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=5)
     for _, r in tgt.iterrows():
@@ -78,14 +75,16 @@ def takeup_timeline(
     ax.xaxis.set_major_formatter(mdates.DateFormatter("Apr\n%Y"))
     below = rep[rep["takeup_pct"] < target_pct]
     if len(rep) and len(below) == len(rep):
-        title = f"Every reported take-up figure up to the chosen date was below the {target_pct:g}% target"
+        title = f"Every reported take-up figure up to the chosen date was below the {fmt.number(target_pct)}% target"
     elif len(rep) and len(below) == len(rep) - 1 and rep.iloc[-1]["takeup_pct"] >= target_pct:
         title = (
-            f"Reported take-up stayed below the {target_pct:g}% target until the last figure: "
-            f"{rep.iloc[-1]['label']} ({rep.iloc[-1]['takeup_pct']:.0f}%)"
+            f"Reported take-up stayed below the {fmt.number(target_pct)}% target until the last figure: "
+            f"{rep.iloc[-1]['label']} ({fmt.pct(rep.iloc[-1]['takeup_pct'], decimals=0)})"
         )
     else:
-        title = f"{len(rep) - len(below)} of {len(rep)} reported take-up figures reach the {target_pct:g}% target"
+        title = (
+            f"{len(rep) - len(below)} of {len(rep)} reported take-up figures reach the {fmt.number(target_pct)}% target"
+        )
     style.finish(
         fig,
         title,
@@ -94,8 +93,8 @@ def takeup_timeline(
     )
     alt = (
         "Scatter chart of reported personal budget take-up from 2008-09 to 2011 against targets. "
-        + "; ".join(f"{r['label']}: {r['takeup_pct']:.1f}%" for _, r in rep.iterrows())
-        + f". Targets: {target_pct:g}% by April 2011 and 100% by 2012/13."
+        + "; ".join(f"{r['label']}: {fmt.pct(r['takeup_pct'])}" for _, r in rep.iterrows())
+        + f". Targets: {fmt.number(target_pct)}% by April 2011 and 100% by 2012/13."
     )
     numbers = {"points": rep[["figure_id", "takeup_pct", "basis"]].to_dict("records"), "target_pct": target_pct}
     if len(proxy):
@@ -107,7 +106,7 @@ def takeup_timeline(
         ]
         alt += (
             " Official England proxy (not NI 130): "
-            + "; ".join(f"{r['date'].year}: {r['takeup_pct']:.1f}%" for _, r in proxy.iterrows())
+            + "; ".join(f"{r['date'].year}: {fmt.pct(r['takeup_pct'])}" for _, r in proxy.iterrows())
             + "."
         )
     return fig, alt, numbers
@@ -125,7 +124,7 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         y = np.arange(len(holders)) + i * h
         ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3])
         for yy, v in zip(y, sub["takeup_pct"]):
-            ax.text(v + 0.5, yy, f"{v:.1f}% of {den}", va="center", fontsize=8, color=colors[i % 3])
+            ax.text(v + 0.5, yy, f"{fmt.pct(v)} of {den}", va="center", fontsize=8, color=colors[i % 3])
     ax.set_yticks(
         np.arange(len(holders)) + h * (len(dens) - 1) / 2,
         ["\n".join(textwrap.wrap(x, 24)) for x in holders],
@@ -136,7 +135,7 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
     ax.text(
         target_pct,
         1.0,
-        f" {target_pct:g}% target",
+        f" {fmt.number(target_pct)}% target",
         color=ORANGE,
         transform=ax.get_xaxis_transform(),
         va="bottom",
@@ -148,9 +147,9 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
     ax.set_xlim(0, max(60, table["takeup_pct"].max() + 15))
     met = table[table["meets_target"]]
     title = "Whether the target is met depends on the denominator: " + (
-        f"only {len(met)} of {len(table)} combinations reach {target_pct:g}%"
+        f"only {len(met)} of {len(table)} combinations reach {fmt.number(target_pct)}%"
         if len(met)
-        else f"no combination reaches {target_pct:g}%"
+        else f"no combination reaches {fmt.number(target_pct)}%"
     )
     labels = table.drop_duplicates("denominator").set_index("denominator")["denominator_label"]
     style.finish(
@@ -162,7 +161,7 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         source,
     )
     alt = "Horizontal bar chart. " + "; ".join(
-        f"{r['holders']} as % of {r['denominator']}: {r['takeup_pct']:.1f}%" for _, r in table.iterrows()
+        f"{r['holders']} as % of {r['denominator']}: {fmt.pct(r['takeup_pct'])}" for _, r in table.iterrows()
     )
     return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}
 
@@ -172,18 +171,16 @@ def pb_spend_split(split: pd.DataFrame, source: str, size: str = "slide") -> Dra
     fig, ax = style.figure(size)
     left = 0.0
     for color, (_, r) in zip([DARK_BLUE, TURQUOISE], split.iterrows()):
-        ax.barh([0], [r["gbp_million"]], left=left, color=color, height=0.5)
-        ax.text(
-            left + r["gbp_million"] / 2,
-            0,
-            f"{r['part']}\n£{r['gbp_million']:.0f}m ({r['share_pct']:.0f}%)",
-            ha="center",
-            va="center",
-            color="white",
-            fontsize=10,
+        (bar,) = ax.barh([0], [r["gbp_million"]], left=left, color=color, height=0.5)
+        style.label_in_bar(
+            ax,
+            bar,
+            f"{r['part']}\n{fmt.gbp_million(r['gbp_million'])} ({fmt.pct(r['share_pct'], decimals=0)})",
+            outside_color=DARK_GREY,
             fontweight="bold",
         )
         left += r["gbp_million"]
+    ax.set_ylim(-0.7, 0.35)  # room under the bar for a label that does not fit inside its part
     ax.set_yticks([])
     ax.set_xlabel("£ million")
     ax.grid(axis="x")
@@ -191,15 +188,15 @@ def pb_spend_split(split: pd.DataFrame, source: str, size: str = "slide") -> Dra
     dp = split.iloc[0]
     style.finish(
         fig,
-        f"About £{dp['gbp_million']:.0f}m of the reported £{split['gbp_million'].sum():.0f}m went as direct payments",
+        f"About {fmt.gbp_million(dp['gbp_million'])} of the reported {fmt.gbp_million(split['gbp_million'].sum())} went as direct payments",
         "Spending through personal budgets reported by the ADASS/LGA "
-        f"survey, split by the reported {dp['share_pct']:g}% share delivered as direct payments.",
+        f"survey, split by the reported {fmt.number(dp['share_pct'])}% share delivered as direct payments.",
         source,
     )
     alt = (
-        f"Stacked bar: £{split['gbp_million'].sum():.0f}m through personal budgets, of which "
-        f"£{dp['gbp_million']:.0f}m ({dp['share_pct']:.0f}%) as direct payments and "
-        f"£{split.iloc[1]['gbp_million']:.0f}m otherwise."
+        f"Stacked bar: {fmt.gbp_million(split['gbp_million'].sum())} through personal budgets, of which "
+        f"{fmt.gbp_million(dp['gbp_million'])} ({fmt.pct(dp['share_pct'], decimals=0)}) as direct payments and "
+        f"{fmt.gbp_million(split.iloc[1]['gbp_million'])} otherwise."
     )
     return fig, alt, {"split": split.to_dict("records")}
 
@@ -216,7 +213,7 @@ def dp_spend_series(
         ax.text(
             xi,
             (0 if pd.isna(v) else v) + 15,
-            "not available" if pd.isna(v) else f"£{v:,.0f}m",
+            "not available" if pd.isna(v) else fmt.gbp_million(v),
             ha="center",
             fontsize=9,
             color=DARK_GREY if pd.isna(v) else DARK_BLUE,
@@ -226,7 +223,7 @@ def dp_spend_series(
         ax,
         -0.45,
         reported_pb_total,
-        f"Reported: £{reported_pb_total:,.0f}m through personal budgets (survey, 2010)",
+        f"Reported: {fmt.gbp_million(reported_pb_total)} through personal budgets (survey, 2010)",
         color=ORANGE,
         dx=0,
         dy=7,
@@ -237,7 +234,7 @@ def dp_spend_series(
         ax,
         -0.45,
         reported_dp,
-        f"of which £{reported_dp:,.0f}m as direct payments",
+        f"of which {fmt.gbp_million(reported_dp)} as direct payments",
         color=DARK_PINK,
         dx=0,
         dy=-7,
@@ -250,16 +247,18 @@ def dp_spend_series(
     word = "rose" if last > first else "fell" if last < first else "held"
     style.finish(
         fig,
-        f"Official direct-payment spend {word} from £{first:,.0f}m in {y0} to £{last:,.0f}m in {y1}",
+        f"Official direct-payment spend {word} from {fmt.gbp_million(first)} in {y0} to {fmt.gbp_million(last)} in {y1}",
         "England gross spend on direct payments to adults (PSS-EX1, £m). 2009-10 is not in the available tables.",
         source,
     )
     alt = (
         "Bar chart of England direct-payment gross spend: "
-        + "; ".join(f"{y}: {'not available' if pd.isna(v) else f'£{v:,.0f}m'}" for y, v in zip(spend["year"], vals))
+        + "; ".join(
+            f"{y}: {'not available' if pd.isna(v) else f'{fmt.gbp_million(v)}'}" for y, v in zip(spend["year"], vals)
+        )
         + (
-            f". Reference lines: reported £{reported_pb_total:,.0f}m through personal budgets and "
-            f"£{reported_dp:,.0f}m as direct payments."
+            f". Reference lines: reported {fmt.gbp_million(reported_pb_total)} through personal budgets and "
+            f"{fmt.gbp_million(reported_dp)} as direct payments."
         )
     )
     return (
@@ -280,7 +279,7 @@ def ranked_councils(
     thresholds: Sequence[float] = (),
     highlight: Sequence[str] = (),
     size: str = "slide",
-    fmt_value: Callable[[float], str] = _pct,
+    fmt_value: Callable[[float], str] = fmt.pct,
 ) -> Drawn:
     """All councils ranked by a measure, thresholds drawn, chosen councils labelled."""
     fig, ax = style.figure(size)
@@ -289,7 +288,7 @@ def ranked_councils(
     ax.bar(df["rank"], df[measure], color=colors, width=0.85)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
-        style.label_end(ax, len(df) + 1, t, f"{t:g}%", color=c, dx=2, dy=1, va="bottom")  # above its line
+        style.label_end(ax, len(df) + 1, t, f"{fmt.number(t)}%", color=c, dx=2, dy=1, va="bottom")  # above its line
     for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
         style.label_end(
             ax,
@@ -353,14 +352,14 @@ def by_group(
     ax.set_xlabel("")
     for i, med in enumerate(order):
         ax.plot([i - 0.35, i + 0.35], [med, med], color=DARK_BLUE, linewidth=2.5, zorder=3)
-        style.label_end(ax, i + 0.35, med, f"{med:.1f}", color=DARK_BLUE, dx=2, fontsize=8)
+        style.label_end(ax, i + 0.35, med, fmt.number(med, 1), color=DARK_BLUE, dx=2, fontsize=8)
     overall = df[measure].median()
     ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
     style.label_end(
         ax,
         len(order) - 0.5,
         overall,
-        f"all councils {overall:.1f}",
+        f"all councils {fmt.number(overall, 1)}",
         color=DARK_GREY,
         dx=0,
         dy=2,
@@ -378,15 +377,15 @@ def by_group(
     label = "region" if by == "region" else "council type"
     style.finish(
         fig,
-        f"Medians ranged from {order.min():.1f} ({order.index[-1]}) to {order.max():.1f} "
+        f"Medians ranged from {fmt.number(order.min(), 1)} ({order.index[-1]}) to {fmt.number(order.max(), 1)} "
         f"({order.index[0]}) by {label} in {year}",
         f"Each dot is a council; bars are {label} medians. {ylabel}.",
         source,
     )
     alt = (
         f"Dot plot of councils by {label}, {year}. Medians: "
-        + "; ".join(f"{g} {m:.1f}" for g, m in order.items())
-        + f". All councils {overall:.1f}."
+        + "; ".join(f"{g} {fmt.number(m, 1)}" for g, m in order.items())
+        + f". All councils {fmt.number(overall, 1)}."
     )
     return (
         fig,
@@ -414,20 +413,22 @@ def threshold_shares(
     breaks = [years.index(y) - 0.5 for y in changes]
     for col, label, color in series:
         style.plot_runs(ax, x, shares[col], breaks, marker="o", color=color, linewidth=2)
-        style.label_end(ax, x[-1], shares[col].iloc[-1], f"{label}: {shares[col].iloc[-1]:.0f}%", color=color, dx=8)
+        style.label_end(
+            ax, x[-1], shares[col].iloc[-1], f"{label}: {fmt.pct(shares[col].iloc[-1], decimals=0)}", color=color, dx=8
+        )
     short = {"dp_only": "count: DPs only", "dp_and_pb": "count: DPs + PBs"}
     for y in changes:
         basis = shares.set_index("year").loc[y, "definition_basis"]
         style.mark_definition_change(ax, years.index(y) - 0.5, short.get(basis, "definition changes"))
     ax.set_xticks(x, years)
     ax.set_xlim(-0.3, len(years) + 0.8)
-    ax.set_ylim(0, 100)
+    ax.set_ylim(-4, 100)  # room for an end label near 0% above the bottom axis
     ax.set_ylabel("% of councils")
     last = shares.iloc[-1]
     style.finish(
         fig,
-        f"By {last['year']}, {last[series[-1][0]]:.0f}% of councils were at or above {t[-1]:g}% "
-        f"on the proxy, and {last[series[0][0]]:.0f}% below {t[0]:g}%",
+        f"By {last['year']}, {fmt.pct(last[series[-1][0]], decimals=0)} of councils were at or above {fmt.number(t[-1])}% "
+        f"on the proxy, and {fmt.pct(last[series[0][0]], decimals=0)} below {fmt.number(t[0])}%",
         "Proxy take-up: direct payments as a share of community-service receipts at 31 March "
         "(not NI 130). Dashed lines: the count's definition changes; lines break there.",
         source,
@@ -435,7 +436,8 @@ def threshold_shares(
     alt = (
         "Line chart of the share of councils by proxy take-up band, by year. "
         + "; ".join(
-            f"{r['year']}: " + ", ".join(f"{lab} {r[c]:.0f}%" for c, lab, _ in series) for _, r in shares.iterrows()
+            f"{r['year']}: " + ", ".join(f"{lab} {fmt.pct(r[c], decimals=0)}" for c, lab, _ in series)
+            for _, r in shares.iterrows()
         )
         + (". Definition changes in " + ", ".join(changes) + "." if changes else "")
     )
@@ -470,7 +472,9 @@ def council_series(
         style.plot_runs(ax, x, series[col], breaks, marker="o", color=color, linewidth=lw)
         last = series[col].dropna()
         if len(last):
-            style.label_end(ax, x[last.index[-1]], last.iloc[-1], f"{label}: {last.iloc[-1]:.1f}%", color=color, dx=8)
+            style.label_end(
+                ax, x[last.index[-1]], last.iloc[-1], f"{label}: {fmt.pct(last.iloc[-1])}", color=color, dx=8
+            )
     for y in changes:  # the subtitle says what the dashed lines mean
         style.mark_definition_change(ax, years.index(y) - 0.5, "")
     ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
@@ -484,14 +488,15 @@ def council_series(
             if v is None or pd.isna(v):
                 continue
             ax.plot([xl], [v], marker="D", color=color, linestyle="none")
-            style.label_end(ax, xl, v, f"{label}: {v:.1f}%", color=color, dx=8)
+            style.label_end(ax, xl, v, f"{label}: {fmt.pct(v)}", color=color, dx=8)
             top = max(top, float(v))
         ticks.append(xl)
         ticklabels.append(f"{later['year']}\n({later['measure']})")
         right = xl + 0.6
     ax.set_xticks(ticks, ticklabels)
     ax.set_xlim(-0.3, right)
-    ax.set_ylim(0, max(40, top + 5))
+    upper = max(40, top + 5)
+    ax.set_ylim(-0.06 * upper, upper)  # room for an end label at 0% above the bottom axis
     ax.set_ylabel("Proxy take-up, %")
     run = list(series.loc[series["in_latest_run"].astype(bool), "year"]) if "in_latest_run" in series else []
     v = series.set_index("year")["council"]
@@ -500,16 +505,16 @@ def council_series(
     elif len(run) >= 2:
         a, z = round(v[run[0]], 1), round(v[run[-1]], 1)  # the title compares what it prints
         change = (
-            f"rose from {a:.1f}% to {z:.1f}%"
+            f"rose from {fmt.pct(a)} to {fmt.pct(z)}"
             if z > a
-            else f"fell from {a:.1f}% to {z:.1f}%"
+            else f"fell from {fmt.pct(a)} to {fmt.pct(z)}"
             if z < a
-            else f"held at {a:.1f}%"
+            else f"held at {fmt.pct(a)}"
         )
         title = f"{council}: proxy take-up {change} between {run[0]} and {run[-1]}, on one count definition"
     else:
         latest = v.dropna().index[-1]
-        title = f"{council}: proxy take-up {v[latest]:.1f}% in {latest}"
+        title = f"{council}: proxy take-up {fmt.pct(v[latest])} in {latest}"
     style.finish(
         fig,
         title,
@@ -518,15 +523,15 @@ def council_series(
         source,
     )
     alt = f"Line chart of proxy take-up for {council}, England, region median and type median by year. " + "; ".join(
-        f"{r['year']}: {council} {r['council']:.1f}%, England {r['england']:.1f}%"
+        f"{r['year']}: {council} {fmt.pct(r['council'])}, England {fmt.pct(r['england'])}"
         for _, r in series.iterrows()
         if pd.notna(r["council"])
     )
     if later:
         alt += (
             f". Then, on a different measure ({later['measure']}), {later['year']}: "
-            + (f"{council} {later['council']:.1f}%, " if later.get("council") is not None else "")
-            + f"England {later['england']:.1f}%"
+            + (f"{council} {fmt.pct(later['council'])}, " if later.get("council") is not None else "")
+            + f"England {fmt.pct(later['england'])}"
         )
     numbers = {"council": council, "series": series.to_dict("records"), "definition_changes": list(changes)}
     if later:
@@ -541,7 +546,7 @@ def council_comparison(values: pd.DataFrame, council: str, year: str, source: st
     ax.barh(np.arange(len(values)), values["value"].fillna(0), color=colors)
     ax.set_yticks(np.arange(len(values)), ["\n".join(textwrap.wrap(str(v), 24)) for v in values["label"]])
     for i, v in enumerate(values["value"]):
-        ax.text((0 if pd.isna(v) else v) + 0.5, i, "n/a" if pd.isna(v) else f"{v:.1f}%", va="center", fontsize=10)
+        ax.text((0 if pd.isna(v) else v) + 0.5, i, "n/a" if pd.isna(v) else fmt.pct(v), va="center", fontsize=10)
     ax.invert_yaxis()
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x")
@@ -550,13 +555,13 @@ def council_comparison(values: pd.DataFrame, council: str, year: str, source: st
     rel = "above" if c > e else "below" if c < e else "level with"
     style.finish(
         fig,
-        f"{council} was {rel} England on proxy take-up in {year} ({c:.1f}% against {e:.1f}%)"
+        f"{council} was {rel} England on proxy take-up in {year} ({fmt.pct(c)} against {fmt.pct(e)})"
         if pd.notna(c)
         else f"{council}: no proxy take-up value in {year}",
         "Direct payments as a share of community-service receipts at 31 March (not NI 130).",
         source,
     )
     alt = f"Bar chart, {year}: " + "; ".join(
-        f"{lab} {v:.1f}%" for lab, v in zip(values["label"], values["value"]) if pd.notna(v)
+        f"{lab} {fmt.pct(v)}" for lab, v in zip(values["label"], values["value"]) if pd.notna(v)
     )
     return fig, alt, {"year": year, "values": values.to_dict("records")}

@@ -42,7 +42,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg  # noqa
 from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrowPatch  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
@@ -171,6 +171,62 @@ def label_end(
     if movable:
         ax.__dict__.setdefault("_pb_movable", []).append(ann)
     return ann
+
+
+def label_in_bar(
+    ax: Axes, bar: Rectangle, text: str, color: str = "white", outside_color: str = "#0B0C0C", **kw: object
+) -> Annotation:
+    """A label centred in its bar. :func:`layout` moves it just below the bar, in ``outside_color``,
+    when it does not fit inside (a label is never cut by its bar's edge); returns the annotation."""
+    kw.setdefault("fontsize", 10)
+    ann = ax.annotate(
+        text,
+        (bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2),
+        xytext=(0, 0),
+        textcoords="offset points",
+        ha="center",
+        va="center",
+        color=color,
+        **kw,
+    )
+    ann._pb_box = bar
+    ann._pb_colors = (color, outside_color)
+    ax.__dict__.setdefault("_pb_bar_labels", []).append(ann)
+    return ann
+
+
+def inside(inner: Bbox, outer: Bbox, pad: float = 0.5) -> bool:
+    """Whether box ``inner`` lies within box ``outer`` (pixels, ``pad`` allowed over)."""
+    return (
+        inner.x0 >= outer.x0 - pad
+        and inner.x1 <= outer.x1 + pad
+        and inner.y0 >= outer.y0 - pad
+        and inner.y1 <= outer.y1 + pad
+    )
+
+
+def _fit_bar_labels(fig: Figure, renderer: RendererBase) -> None:
+    """Each bar label inside its bar when it fits there with a margin, else just below the bar,
+    kept within the axes."""
+    margin = 3 * fig.dpi / 72
+    for ax in fig.axes:
+        for ann in ax.__dict__.get("_pb_bar_labels", []):
+            bar, (color_in, color_out) = ann._pb_box, ann._pb_colors
+            cx, cy = bar.get_x() + bar.get_width() / 2, bar.get_y() + bar.get_height() / 2
+            ann.xy, ann.xyann = (cx, cy), (0, 0)
+            ann.set_ha("center"), ann.set_va("center"), ann.set_color(color_in)
+            box, room = text_box(ann, renderer), bar.get_window_extent(renderer)
+            if box.width + 2 * margin <= room.width and box.height + 2 * margin <= room.height:
+                continue
+            ann.xy, ann.xyann = (cx, bar.get_y()), (0, -4)
+            ann.set_va("top"), ann.set_color(color_out)
+            box, frame = text_box(ann, renderer), ax.get_window_extent(renderer)
+            if box.x1 > frame.x1:  # keep it within the axes: align it with the bar's end instead
+                ann.xy = (bar.get_x() + bar.get_width(), bar.get_y())
+                ann.set_ha("right")
+            elif box.x0 < frame.x0:
+                ann.xy = (bar.get_x(), bar.get_y())
+                ann.set_ha("left")
 
 
 def _leader_line(ann: Annotation, on: bool) -> None:
@@ -494,6 +550,10 @@ def layout(fig: Figure) -> None:
     if not fig.axes:
         return
     _fit_margins(fig, renderer, header_bottom, footer_top)
+    if any(ax.__dict__.get("_pb_bar_labels") for ax in fig.axes):
+        _fit_bar_labels(fig, renderer)
+        _fit_margins(fig, renderer, header_bottom, footer_top)
+        _fit_bar_labels(fig, renderer)  # the margins moved the bars
     if not any(ax.__dict__.get("_pb_movable") for ax in fig.axes):
         return  # nothing to nudge: the margins already fit
     for _ in range(4):

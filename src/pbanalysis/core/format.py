@@ -86,16 +86,21 @@ def points(value: object, decimals: int = 1) -> str:
     return text if text.startswith("[") else f"{text} points"
 
 
+def _pounds(text: str, suffix: str) -> str:
+    """The pound sign after a minus sign (-£41.6m), as a reader writes a loss."""
+    return f"-£{text[1:]}{suffix}" if text.startswith("-") else f"£{text}{suffix}"
+
+
 def gbp(value: object, flag: object = None) -> str:
     """Pounds, whole (£11,855)."""
     text = number(value, 0, flag)
-    return text if text.startswith("[") else f"£{text}"
+    return text if text.startswith("[") else _pounds(text, "")
 
 
 def gbp_million(value: object, flag: object = None) -> str:
     """Pounds in millions, with at most one decimal (£900m, £992.8m)."""
     text = number(value, None, flag)
-    return text if text.startswith("[") else f"£{text}m"
+    return text if text.startswith("[") else _pounds(text, "m")
 
 
 def year(value: object) -> str:
@@ -105,6 +110,35 @@ def year(value: object) -> str:
     if isinstance(value, str):
         return value
     return str(int(round(float(value))))  # type: ignore[arg-type]
+
+
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def date(value: object) -> str:
+    """A date as a reader writes it (31 March 2010); a text such as '2009-11' is kept as given."""
+    if is_missing(value):
+        return "[x]"
+    if isinstance(value, str):
+        return value
+    d = value  # a datetime, date or pandas Timestamp
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"  # type: ignore[attr-defined]
+
+
+def by_period(period: object) -> str:
+    """A deadline as a reader writes it: 'by 2012' for '2012' or a range ending in 2012
+    ('2010-10/2012-10'), 'by April 2011' for '2011-04', 'by 31 March 2011' for '2011-03-31'."""
+    text = str(period).strip()
+    if "/" in text:  # a range: what matters is when it ends
+        return f"by {text.split('/')[-1][:4]}"
+    parts = text.removeprefix("FY").split("-")
+    if len(parts) == 2 and len(parts[1]) == 2 and text.startswith("FY"):
+        return f"by {text.removeprefix('FY')}"  # a financial year, 2009-10
+    if len(parts) == 1:
+        return f"by {parts[0]}"
+    if len(parts) == 2:
+        return f"by {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return f"by {int(parts[2])} {_MONTHS[int(parts[1]) - 1]} {parts[0]}"
 
 
 def ordinal(n: int) -> str:
@@ -124,8 +158,14 @@ _UNIT = {
 }
 
 
-def value(v: object, unit: str = "") -> str:
-    """A value in its register unit: 13.0%, £900m, one in 7, 170,000, 2009."""
+def value(v: object, unit: str = "", sentence: bool = False) -> str:
+    """A value in its register unit: 13.0%, £900m, one in 7, 170,000, 2009.
+
+    ``sentence=True``: as running text quotes it, a percentage with at most one decimal (13%,
+    12.5%); a table always gives it one decimal."""
+    if unit == "percent" and sentence:
+        text = number(v)
+        return text if text.startswith("[") else f"{text}%"
     if unit == "one_in":
         text = number(v)
         return text if text.startswith("[") else f"one in {text}"
@@ -134,7 +174,7 @@ def value(v: object, unit: str = "") -> str:
     return number(v)
 
 
-def value_range(low: float, high: float, unit: str = "") -> str:
+def value_range(low: float, high: float, unit: str = "", sentence: bool = False) -> str:
     """'130' when both ends print the same, else '628.4 to 670.5' (in the unit)."""
-    a, b = value(low, unit), value(high, unit)
+    a, b = value(low, unit, sentence), value(high, unit, sentence)
     return a if a == b else f"{a} to {b}"

@@ -31,10 +31,11 @@ from pbanalysis.analysis import measures, register, what_next
 from pbanalysis.build import data, provenance
 from pbanalysis.charts import figures, style
 from pbanalysis.charts import what_next as what_next_figures
+from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.outputs import briefing
+from pbanalysis.outputs import briefing, notebook_tables
 from pbanalysis.pipeline import parameters
 
 if TYPE_CHECKING:
@@ -59,19 +60,11 @@ def _reg() -> pd.DataFrame:
     return register.load_register()
 
 
-def source_pssex1(years: list[str] | None = None) -> str:
-    """The source line for charts of the PSS-EX1 activity tables (built from the data package)."""
-    return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
-
-
-def source_unitcosts(years: list[str] | None = None) -> str:
-    """The source line for charts of the PSS-EX1 unit-cost tables (built from the data package)."""
-    return provenance.source_line("pssex1-unitcosts", years, package=provenance.project_package())
-
-
-def source_ascof() -> str:
-    """The source line for charts of the ASCOF 1C 2020-21 extract (built from the data package)."""
-    return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
+#: The source lines of charts are those of the tables (one wording for both).
+source_pssex1 = notebook_tables.source_pssex1
+source_unitcosts = notebook_tables.source_unitcosts
+source_ascof = notebook_tables.source_ascof
+source_register = notebook_tables.source_register
 
 
 def source_ascof_trend(prefix: bool = True) -> str:
@@ -79,17 +72,6 @@ def source_ascof_trend(prefix: bool = True) -> str:
     files); ``prefix=False`` leaves out the leading "Source: " (a table prints its own)."""
     line = provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
     return line if prefix else line.removeprefix("Source: ")
-
-
-def source_register() -> str:
-    """The source line for charts of reported figures: the publications and the span of their dates."""
-    srcs = register.load_sources()
-    pubs = sorted(set(srcs["publication"].str.split(" -").str[0].str.split(" \\(").str[0]))
-    dates = sorted(srcs["published"])
-    return (
-        f"Source: reported figures from {', '.join(pubs)} articles, {dates[0][:7]} to {dates[-1][:7]} "
-        "(pbanalysis register of reported figures)."
-    )
 
 
 @dataclass
@@ -185,13 +167,13 @@ def spend_per_recipient_rank(year: str, highlight: list[str] | str | None, size:
         spend,
         year,
         "£ per recipient a year",
-        f"Direct-payment spend per recipient ranged from £{bottom[spend]:,.0f} to "
-        f"£{top[spend]:,.0f} a year in {year} (median £{med:,.0f})",
+        f"Direct-payment spend per recipient ranged from {fmt.gbp(bottom[spend])} to "
+        f"{fmt.gbp(top[spend])} a year in {year} (median {fmt.gbp(med)})",
         "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1).",
         source_unitcosts([year]),
         highlight=_highlight(highlight),
         size=size,
-        fmt_value=lambda v: f"£{v:,.0f}",
+        fmt_value=fmt.gbp,
     )
 
 
@@ -209,22 +191,16 @@ def variance_rank(
         t0 = thresholds[0]
         below = (df[measure] < t0).mean() * 100
         title = (
-            f"Proxy take-up ranged from {df[measure].min():.1f}% to {df[measure].max():.1f}% across "
-            f"councils in {year}; {below:.0f}% of councils were below {t0:g}%"
+            f"Proxy take-up ranged from {fmt.pct(df[measure].min())} to {fmt.pct(df[measure].max())} across "
+            f"councils in {year}; {fmt.pct(below, decimals=0)} of councils were below {fmt.number(t0)}%"
         )
-        fmt = figures._pct
+        value_text = fmt.pct
     else:
-        title = f"{label.split(' (')[0]}: councils ranged from {df[measure].min():,.0f} to {df[measure].max():,.0f} in {year}"
-
-        def fmt(v):
-            return f"{v:,.0f}"
-
+        title = f"{label.split(' (')[0]}: councils ranged from {fmt.count(df[measure].min())} to {fmt.count(df[measure].max())} in {year}"
+        value_text = fmt.count
     if measure == k.DP_SPEND_PER_RECIPIENT_GBP:
-
-        def fmt(v):
-            return f"£{v:,.0f}"
-
-        title = f"Direct-payment spend per recipient ranged from £{df[measure].min():,.0f} to £{df[measure].max():,.0f} in {year}"
+        value_text = fmt.gbp
+        title = f"Direct-payment spend per recipient ranged from {fmt.gbp(df[measure].min())} to {fmt.gbp(df[measure].max())} in {year}"
         sub, source = f"{label}. Gross spend divided by recipients at 31 March.", source_unitcosts([year])
     elif measure == k.PROXY_TAKEUP_PCT:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. A proxy, not NI 130."
@@ -233,7 +209,7 @@ def variance_rank(
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
         source = source_pssex1([year])
     return figures.ranked_councils(
-        df, measure, year, label.split(":")[0], title, sub, source, thresholds, _highlight(highlight), size, fmt
+        df, measure, year, label.split(":")[0], title, sub, source, thresholds, _highlight(highlight), size, value_text
     )
 
 

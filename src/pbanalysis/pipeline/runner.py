@@ -462,18 +462,22 @@ def notebook_json(nb: Any) -> str:
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
+#: Cells tagged so are left out of the HTML page: they exist for the notebook tests (nbval checks
+#: their print-outs), not for the reader.
+HTML_REMOVE_TAGS = frozenset({"nbval-only", "remove-cell"})
+
+
 def html_text(nb: Any, name: str) -> str:
-    """The executed notebook (a node or its JSON text) as HTML with code and prompts hidden."""
+    """The executed notebook (a node or its JSON text) as HTML with code and prompts hidden, and
+    the cells tagged in :data:`HTML_REMOVE_TAGS` left out."""
     import nbformat
     from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
 
     nb = nbformat.reads(nb, as_version=4) if isinstance(nb, str) else nb
-    exporter = HTMLExporter(
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        log=logging.getLogger("pbanalysis.nbconvert"),  # its notes (e.g. missing alt text) only with --verbose
-    )
+    log = logging.getLogger("pbanalysis.nbconvert")  # its notes (e.g. missing alt text) only with --verbose
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, log=log)
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HTML_REMOVE_TAGS), enabled=True), True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
 
