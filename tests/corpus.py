@@ -1,7 +1,7 @@
 """A bad-input corpus built from the real official files.
 
 Every case copies the official source folder (``pssex1/`` + ``lookup/``, see
-``/work/shared/data/SOURCES.md``), or the register in ``data/raw``, into a
+``/work/shared/data/SOURCES.md``), or the register in ``data/reference``, into a
 temporary folder and changes ONE file: its bytes, or its CSV rows. A case is
 either refused (``error`` holds regexes that the InputError message must
 match) or accepted (``check`` compares the extracts with an unmodified run).

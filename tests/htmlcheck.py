@@ -19,7 +19,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORTED_FIGURES = ROOT / "data" / "raw" / "reported_figures.csv"
+REPORTED_FIGURES = ROOT / "data" / "reference" / "reported_figures.csv"
 
 
 def figure_ids(path: Path = REPORTED_FIGURES) -> frozenset[str]:

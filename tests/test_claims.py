@@ -62,7 +62,7 @@ def test_no_register_figure_id_appears_in_the_library_source(reg):
     for py in sorted((paths.ROOT / "src" / "pbanalysis").rglob("*.py")):
         words = set(re.findall(r"[a-z][a-z0-9_]*", py.read_text(encoding="utf-8")))
         found += [f"{py.name}: {fid}" for fid in sorted(ids & words)]
-    assert not found, "figure ids belong in data/raw (claim_checks.yaml), not in Python: " + ", ".join(found)
+    assert not found, "figure ids belong in data/reference (claim_checks.yaml), not in Python: " + ", ".join(found)
 
 
 def test_every_register_figure_has_exactly_one_check(reg, doc):

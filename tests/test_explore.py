@@ -222,7 +222,7 @@ def test_the_table_reads_in_words_with_units_and_symbols(t):
     assert list(frame["Council"].iloc[-2:]) == ["Median of South West councils", "England"]
     assert frame.iloc[-1].iloc[-1] == "[z]"
     assert all(re.fullmatch(r"\d+\.\d%|\[[cxz]\]", c) for c in frame.iloc[:, 1:-2].to_numpy().ravel())
-    assert all(re.fullmatch(r"-?\d+\.\d|\[[cxz]\]", c) for c in frame.iloc[:, -2])  # change, in points
+    assert all(re.fullmatch(r"-?\d+\.\d points|\[[cxz]\]", c) for c in frame.iloc[:, -2])  # change, in points
     html = tab.html()
     assert "Source: " in html and "NHS" in html and "<th" in html and "index" not in html.lower()
 
@@ -232,7 +232,7 @@ def test_the_change_over_the_years_is_given_only_on_one_definition(t):
     row = v.table.iloc[0]
     assert row["change"] == pytest.approx(row["2013-14"] - row["2008-09"])  # both years count direct payments only
     frame = shown.table(v).frame()
-    assert frame.iloc[0]["Change, 2008-09 to 2013-14 (percentage points)"] == fmt.number(row["change"], 1)
+    assert frame.iloc[0]["Change, 2008-09 to 2013-14"] == fmt.points(row["change"])
     across = explore.view("Somerset", years=("2009-10", "2013-14"), t=t)
     assert across.table["change"].isna().all() and set(across.table["change_flag"]) == {"[z]"}
     assert any("different definitions" in n for n in shown.table(across).all_notes())

@@ -294,7 +294,7 @@ def site(tmp_path_factory, claims_table):
             (paths.HTML_DIR / f"{nb}--default.html").write_text("<html></html>", encoding="utf-8")
         briefing.build_all(councils=list(SAMPLE_COUNCILS), progress=False, processes=1)
         (root / "data").mkdir()
-        (root / "data" / "council_year.csv").write_text("year\n2009-10\n", encoding="utf-8")
+        (root / "data" / "england_by_year.csv").write_text("year\n2009-10\n", encoding="utf-8")
         index_page.write_index()
         yield root
     finally:
@@ -358,11 +358,11 @@ def test_downloads_list_the_files_that_exist_with_their_sizes(site):
     from pbanalysis.outputs import pages
 
     found = {d["name"]: d for d in pages.downloads(site)}
-    assert set(found) == {"claims.csv", "council_year.csv"}
-    assert found["council_year.csv"]["href"] == "data/council_year.csv"
-    assert found["council_year.csv"]["size"] == f"{(site / 'data' / 'council_year.csv').stat().st_size} bytes"
+    assert set(found) == {"claims.csv", "england_by_year.csv"}
+    assert found["england_by_year.csv"]["href"] == "data/england_by_year.csv"
+    assert found["england_by_year.csv"]["size"] == f"{(site / 'data' / 'england_by_year.csv').stat().st_size} bytes"
     page = (site / "index.html").read_text(encoding="utf-8")
-    assert '<a href="data/council_year.csv">council_year.csv</a>' in page
+    assert '<a href="data/england_by_year.csv">england_by_year.csv</a>' in page
     assert "pbanalysis-data-tables.xlsx" not in page
 
 

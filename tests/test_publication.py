@@ -193,31 +193,6 @@ def test_every_table_of_a_long_notebook_table_is_clean():
 
 # --------------------------------------------------------------------------- the pages
 
-#: Pages whose defects are listed as expected failures rather than failing the test, with the
-#: checks they are known to fail; any other page must pass every check.
-KNOWN: dict[str, set[str]] = {
-    "what_next": {
-        "NaN, <NA>, None or NaT",
-        "a float for a whole number",
-        "a number of 1,000 or more without separators",
-        "a code-key column header",
-        "a bare row index",
-        "a Python repr",
-        "a print-out for the tests",
-        "a register figure id outside its id column",
-        "a sentence that opens with a register id",
-    },
-    "index": {"a register figure id outside its id column", "a sentence that opens with a register id"},
-    "briefing": {"NaN, <NA>, None or NaT"},
-}
-#: Notebooks whose test print-outs are not yet tagged to be left out of the page.
-UNTAGGED = {"what_next"}
-
-
-def group(page: str) -> str:
-    """The page's notebook (take_up--default -> take_up), or 'index', or 'briefing'."""
-    return page.split("--")[0].split(" ")[0]
-
 
 #: Briefing pages checked (the first of them in name order; they share one template).
 BRIEFING_SAMPLE = 3
@@ -251,11 +226,8 @@ def test_every_report_page_reads_as_a_publication(reports_dir):
     found = pages(reports_dir)
     assert any(name.startswith("take_up--") for name in found), f"no notebook pages in {reports_dir}"
     results = {name: hc.check_page(p.read_text(encoding="utf-8")) for name, p in found.items()}
-    results = {name: r for name, r in results.items() if r}
-    failing = {name: r for name, r in results.items() if not set(r) <= KNOWN.get(group(name), set())}
+    failing = {name: r for name, r in results.items() if r}
     assert not failing, "\n" + hc.report(failing)
-    if results:
-        pytest.xfail("known defects:\n" + hc.report(results))
 
 
 @pytest.mark.slow
@@ -284,12 +256,7 @@ def test_the_long_tables_are_searchable_and_sortable_offline(reports_dir):
 def _notebooks():
     from pbanalysis.pipeline import report
 
-    return [
-        pytest.param(n, marks=pytest.mark.xfail(reason="print-outs not yet tagged", strict=True))
-        if n in UNTAGGED
-        else n
-        for n in report.notebooks()
-    ]
+    return list(report.notebooks())
 
 
 @pytest.mark.parametrize("name", _notebooks())

@@ -107,11 +107,14 @@ def table(v: explore.View) -> Table:
     if "change" in df:
         unit = "percentage points" if m.kind == "pct" else m.unit
         places = 1 if m.kind == "pct" else 0  # points to one decimal, as percentages; people and pounds whole
+        # A change in a percentage reads as points (6.0 points), so it is never taken for a count.
+        show = fmt.points if m.kind == "pct" else (lambda x, places: fmt.number(x, places))
         df["change_text"] = [
-            fmt.number(x, places) if not fmt.is_missing(x) else fmt.symbol(f)
+            show(x, places) if not fmt.is_missing(x) else fmt.symbol(f)
             for x, f in zip(v.table["change"], v.table["change_flag"])
         ]
-        cols.append(Column("change_text", f"Change, {v.years[0]} to {v.years[-1]} ({unit})"))
+        header = f"Change, {v.years[0]} to {v.years[-1]}" + ("" if m.kind == "pct" else f" ({unit})")
+        cols.append(Column("change_text", header))
         if (v.table["change_flag"] == "[z]").all():
             notes.append(
                 f"Change: {v.years[0]} and {v.years[-1]} count on different definitions, so no change is given ([z])."

@@ -193,7 +193,13 @@ def _run_label(values: dict) -> str:
     from pbanalysis.analysis import measures
 
     labels = {key: d["label"] for key, d in measures.denominators().items()}
-    return "; ".join(labels.get(str(v), str(v)) for v in values.values()) or "main run"
+
+    def words(v: object) -> str:
+        if isinstance(v, list | tuple):
+            return ", ".join(words(x) for x in v)
+        return labels.get(str(v), str(v))
+
+    return "; ".join(words(v) for v in values.values() if not isinstance(v, bool)) or "main run"
 
 
 def _status_counts(sub: pd.DataFrame) -> str:
@@ -240,9 +246,13 @@ def _article_label(s: pd.Series) -> str:
 
 def claims_rows(claims: pd.DataFrame) -> list[dict]:
     """The claims table's rows as the template prints them, every number through :mod:`pbanalysis.core.format`."""
+    from markupsafe import Markup
+
     from pbanalysis.analysis import register
+    from pbanalysis.outputs import tables
 
     articles = {s["source_id"]: _article_label(s) for _, s in register.load_sources().iterrows()}
+    ids = set(claims["figure_id"])
     rows = []
     for _, c in claims.iterrows():
         unit = "" if c["method"] in _UNITLESS_REBUILT else c["unit"]
@@ -265,8 +275,9 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
                 "rebuilt": rebuilt,
                 "rebuilt_sort": "" if fmt.is_missing(c["rebuilt"]) else repr(float(c["rebuilt"])),
                 "result": STATUS_LABEL.get(c["status"], c["status"]),
-                "finding": finding,
-                "reason": reason,
+                "finding": Markup(tables.linked_ids(finding, ids)),
+                # A reason may name the register figures it was rebuilt from: as code, linked to their rows.
+                "reason": Markup(tables.linked_ids(reason, ids)),
                 "href": section_link(c["section"]),
             }
         )

@@ -41,8 +41,8 @@ def file_size(n_bytes: int) -> str:
     if n_bytes < 1000:
         return f"{fmt.count(n_bytes)} bytes"
     if n_bytes < 1_000_000:
-        return f"{fmt.number(n_bytes / 1000, 1)} KB"
-    return f"{fmt.number(n_bytes / 1_000_000, 1)} MB"
+        return f"{fmt.number(n_bytes / 1000)} KB"
+    return f"{fmt.number(n_bytes / 1_000_000)} MB"
 
 
 def downloads(reports: Path | None = None) -> list[dict]:

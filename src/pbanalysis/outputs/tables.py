@@ -163,14 +163,7 @@ class Table:
 
     def _text(self, text: str) -> str:
         """A text cell, escaped, with every register id it names shown as a code link."""
-        if not self.ids:
-            return html.escape(text)
-        pattern = _id_pattern(tuple(sorted(self.ids)))
-        out, last = [], 0
-        for m in pattern.finditer(text):
-            out += [html.escape(text[last : m.start()]), self.id_link(m.group(0))]
-            last = m.end()
-        return "".join(out) + html.escape(text[last:])
+        return linked_ids(text, self.ids, html.escape(self.claims_page))
 
     def dom_id(self) -> str:
         """The table's element id: from its name, else a digest of its title (stable across builds)."""
@@ -232,6 +225,20 @@ class Table:
 
     def __repr__(self) -> str:
         return f"Table({self.title!r}, {len(self.df)} rows)"
+
+
+def linked_ids(text: str, ids: Collection[str], claims_page: str = "") -> str:
+    """``text`` escaped as HTML, with every register id it names shown as code linked to its row of
+    the claims table (on ``claims_page``; "" for the same page)."""
+    out, last = [], 0
+    for m in _id_pattern(tuple(sorted(ids))).finditer(text) if ids else ():
+        e = html.escape(m.group(0))
+        out += [
+            html.escape(text[last : m.start()]),
+            f'<code class="pb-id"><a href="{claims_page}#claim-{e}">{e}</a></code>',
+        ]
+        last = m.end()
+    return "".join(out) + html.escape(text[last:])
 
 
 def _id_pattern(ids: tuple[str, ...]) -> re.Pattern[str]:
