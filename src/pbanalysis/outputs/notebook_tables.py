@@ -28,7 +28,7 @@ MEASURE_HEADER = {
 }
 CLAIMS_SOURCE = (
     "pbanalysis claims check: the register of reported figures tested against PSS-EX1 and ASCOF 1C "
-    "(methods in data/raw/claim_checks.yaml)."
+    "(methods in data/reference/claim_checks.yaml)."
 )
 
 
