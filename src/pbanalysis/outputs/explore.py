@@ -228,6 +228,12 @@ class Page:
     def _repr_html_(self) -> str:
         return static_html(self.shown)
 
+    def __repr__(self) -> str:
+        # The plain-text form is saved beside the HTML in the executed notebook: no memory address in
+        # it, so two runs give the same bytes.
+        v = self.view
+        return f"Explorer page: {v.council['name']}, {v.measure.label}, {v.year_label}"
+
 
 def explorer(
     council: str,
