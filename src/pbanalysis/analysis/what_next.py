@@ -640,7 +640,8 @@ def council_trend(
     councils = _default_tables()[1] if councils is None else councils
     successors = _default_tables()[2] if successors is None else successors
     old, gss = _resolve_trend_council(code_or_name, councils, successors, t)
-    ranks = {g: council_ranks(g, df) for g in (SDS, DP)}
+    # Every briefing pack asks: on the committed extract, rank and compare once per process.
+    ranks = {g: _default_ranks(g) if df is None else council_ranks(g, df) for g in (SDS, DP)}
     if old is not None:
         key, name = old["council_code"], old["council_name"]
         changes = successors[successors["council_code_2009_14"] == key]
@@ -687,7 +688,7 @@ def council_trend(
         years.append(rec)
     flagged = []
     for g in (SDS, DP):
-        j = jumps(g, threshold, df)
+        j = _default_jumps(g, threshold) if df is None else jumps(g, threshold, df)
         for _, r in j[(j["key"] == key) & j["flagged"]].iterrows():
             flagged.append({"group": g, "measure": TREND_MEASURE_NAMES[g], **r.to_dict(), "text": jump_text(r)})
     return {
@@ -701,6 +702,16 @@ def council_trend(
         "break_text": BREAK_TEXT,
         "source": COMPILED_FROM,
     }
+
+
+@functools.lru_cache(maxsize=4)
+def _default_ranks(group: str) -> pd.DataFrame:
+    return council_ranks(group)
+
+
+@functools.lru_cache(maxsize=8)
+def _default_jumps(group: str, threshold: float) -> pd.DataFrame:
+    return jumps(group, threshold)
 
 
 def against_target_series(
