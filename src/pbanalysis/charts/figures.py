@@ -442,6 +442,11 @@ def threshold_shares(
     return fig, alt, {"shares": shares.to_dict("records"), "definition_changes": list(changes)}
 
 
+def _end_text(label: str, value: float, width: int = 20) -> str:
+    """An end label ("Somerset: 17.8%"), a long council name wrapped so the label stays narrow."""
+    return "\n".join(textwrap.wrap(f"{label}: {value:.1f}%", width, break_on_hyphens=False))
+
+
 def council_series(
     series: pd.DataFrame,
     council: str,
@@ -477,7 +482,7 @@ def council_series(
             ends.append((x[last.index[-1]], float(last.iloc[-1]), label, color))
     # End labels top to bottom by value, so a nudge keeps their order and the leaders never cross.
     for xe, ye, label, color in sorted(ends, key=lambda e: -e[1]):
-        style.label_end(ax, xe, ye, f"{label}: {ye:.1f}%", color=color, dx=8)
+        style.label_end(ax, xe, ye, _end_text(label, ye), color=color, dx=8)
     for y in changes:  # the subtitle says what the dashed lines mean
         style.mark_definition_change(ax, years.index(y) - 0.5, "")
     ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
@@ -498,7 +503,7 @@ def council_series(
                 continue
             style.plot_runs(ax, xl, vals, lbreaks, marker="D", markersize=5, color=color, linewidth=lw)
             i = int(np.flatnonzero(~np.isnan(vals))[-1])
-            style.label_end(ax, xl[i], vals[i], f"{label}: {vals[i]:.1f}%", color=color, dx=8)
+            style.label_end(ax, xl[i], vals[i], _end_text(label, vals[i]), color=color, dx=8)
             top = max(top, float(np.nanmax(vals)))
         if later.get("gone_from") in lyears:  # say why the council's line stops, on the chart itself
             ax.text(
