@@ -513,3 +513,12 @@ def test_a_chart_links_to_the_heading_it_is_drawn_under():
         cells = index_page._notebook_cells(notebook)
         marks = "".join(index_page._source(c) for c in cells if c["cell_type"] == "markdown")
         assert f'id="{anchor}"' in marks or anchor.replace("-", " ") in marks, (chart, anchor)
+
+
+def test_the_what_happened_next_headline_is_the_ascof_series():
+    from pbanalysis.outputs import index_page
+    from pbanalysis.pipeline import registry
+
+    what_next = [chart for chart, notebook, _ in index_page.HEADLINE_CHARTS if notebook == "what_next"]
+    assert what_next == ["what_next_trend_sds"] and "what_next_trend_sds" in registry.CHARTS
+    assert index_page.chart_anchor("what_next", "what_next_trend_sds"), "the notebook draws it under a section"
