@@ -395,6 +395,23 @@ def ascof_notes(b: Briefing, rows: list[list[str]]) -> list[str]:
     return out + [f"{sym}: {meanings[sym]}." for sym in ("[x]", "[z]") if sym in used]
 
 
+def ascof_table(b: Briefing):
+    """The pack's ASCOF table as a reader's table (:class:`pbanalysis.outputs.tables.Table`), for the notebook."""
+    from pbanalysis.outputs.tables import Column, Table
+
+    headers, rows = ascof_rows(b)
+    keys = [key for _, key, _ in ASCOF_COLUMNS]
+    notes = [n for n in ascof_notes(b, rows) if n[:3] not in fmt.SYMBOLS]
+    return Table(
+        pd.DataFrame(rows, columns=keys),
+        [Column(key, h) for key, h in zip(keys, headers)],
+        f"{b.name}: ASCOF self-directed support and direct payments, and rank among councils, by year",
+        ascof_source().removeprefix("Source: "),
+        notes=notes,
+        name="ascof_years",
+    )
+
+
 def ascof_source() -> str:
     """The source line of the ASCOF series (compiled from NHS Digital's ASCOF files)."""
     return provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
