@@ -28,6 +28,7 @@ from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.outputs import pages, sentences
 from pbanalysis.outputs.sentences import same_definition_run
+from pbanalysis.outputs.tables import Column, Table
 
 #: The charts in every pack.
 PACK_CHARTS = ("council_trend", "council_comparison")
@@ -395,10 +396,8 @@ def ascof_notes(b: Briefing, rows: list[list[str]]) -> list[str]:
     return out + [f"{sym}: {meanings[sym]}." for sym in ("[x]", "[z]") if sym in used]
 
 
-def ascof_table(b: Briefing):
+def ascof_table(b: Briefing) -> Table:
     """The pack's ASCOF table as a reader's table (:class:`pbanalysis.outputs.tables.Table`), for the notebook."""
-    from pbanalysis.outputs.tables import Column, Table
-
     headers, rows = ascof_rows(b)
     keys = [key for _, key, _ in ASCOF_COLUMNS]
     notes = [n for n in ascof_notes(b, rows) if n[:3] not in fmt.SYMBOLS]
