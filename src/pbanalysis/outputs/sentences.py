@@ -14,6 +14,12 @@ The rules, in reading order:
 4. :func:`definition_breaks`: where the count's definition changes, so years either side are not compared;
 5. :func:`missing`: the years with no value, and why (suppressed or not available).
 
+Beside them, :func:`article_claims` says what the news articles reported of the council with the
+proxy's view of each figure (from the claims check), or in one line that they did not name it, and
+:func:`ascof_series` tells its ASCOF years 2017-18 to 2023-24: values and ranks, a boundary change
+(successors named, never their values) and each flagged jump, worded as a possible change in
+recording.
+
 :func:`sentences` keeps the first five that apply; if fewer than three apply it
 adds :func:`people` (the count of people on direct payments) and
 :func:`spend` (spend per recipient). A missing or suppressed value is never used:
@@ -315,7 +321,7 @@ def ascof_series(trend: dict) -> list[str]:
         out.append(f"No ASCOF value is published for {name} in {', '.join(missing)}.")
     for j in trend["jumps"]:
         out.append(
-            f"{j['measure'].capitalize()}: {fmt.pct(j['from_value'])} in {j['from_year']}, {fmt.pct(j['to_value'])} "
+            f"{name}'s {j['measure']} share: {fmt.pct(j['from_value'])} in {j['from_year']}, {fmt.pct(j['to_value'])} "
             f"in {j['to_year']} ({fmt.points(abs(j['change']))}), flagged as a possible change in recording, "
             "not read as a change in take-up"
             + (f" (and across the {j['to_year']} framework change)" if j["across_break"] else "")
