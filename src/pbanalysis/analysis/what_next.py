@@ -605,6 +605,8 @@ def _resolve_trend_council(code_or_name: str, councils: pd.DataFrame, successors
     key = _norm(q)
     old = councils[councils["last_year"] == councils["last_year"].max()]
     m = (old["council_code"] == q) | (old["gss_code"].str.upper() == q.upper())
+    if m.sum() == 1:  # a code: no need to compare every name
+        return old[m].iloc[0], None
     for c in ("council_name", "pssex1_names", "lookup_name"):
         m |= old[c].map(lambda v: any(_norm(n) == key for n in str(v).split("; ") if n))
     if m.sum() == 1:
@@ -651,28 +653,29 @@ def council_trend(
         changes = successors.iloc[0:0]
     from pbanalysis.core import format as fmt
 
+    index = {g: _rank_index(ranks[g]) if df is not None else _default_rank_index(g) for g in (SDS, DP)}
     years = []
     for year in TREND_YEARS:
         start = f"{year[:4]}-04-01"
         rec = {"year": year, "definition_break": year >= BREAK_YEAR, "successors": []}
-        got = {g: ranks[g][(ranks[g]["year"] == year) & (ranks[g]["key"] == key)] for g in (SDS, DP)}
+        got = {g: index[g][0].get((key, year)) for g in (SDS, DP)}
         gone = changes[(changes["relation"] == "boundary_changed") & (changes["changed_on"] <= start)]
         for g, k in ((SDS, "sds"), (DP, "dp")):
             r = got[g]
-            rec[f"{k}_pct"] = float(r["value"].iloc[0]) if len(r) else None
-            rec[f"{k}_rank"] = int(r["rank"].iloc[0]) if len(r) else None
-            rec[f"{k}_of"] = int(ranks[g][ranks[g]["year"] == year]["of"].iloc[0])
-        first = got[SDS] if len(got[SDS]) else got[DP]
-        rec["area_name"] = first["area_name"].iloc[0] if len(first) else name
-        rec["gss_code"] = first["gss_code"].iloc[0] if len(first) else ""
-        if len(gone) and not len(first):
+            rec[f"{k}_pct"] = float(r["value"]) if r else None
+            rec[f"{k}_rank"] = int(r["rank"]) if r else None
+            rec[f"{k}_of"] = index[g][1][year]
+        first = got[SDS] or got[DP]
+        rec["area_name"] = first["area_name"] if first else name
+        rec["gss_code"] = first["gss_code"] if first else ""
+        if len(gone) and not first:
             rec["status"] = "boundary_changed"
             rec["successors"] = list(gone["successor_name"])
             rec["text"] = (
                 f"{year}: boundary changed on {gone['changed_on'].iloc[0]}; the area was part of "
                 f"{' and '.join(rec['successors'])}, not compared"
             )
-        elif not len(first):
+        elif not first:
             rec["status"] = "not_published"
             rec["text"] = f"{year}: no published value ([x] not available)"
         else:
@@ -707,6 +710,17 @@ def council_trend(
 @functools.lru_cache(maxsize=4)
 def _default_ranks(group: str) -> pd.DataFrame:
     return council_ranks(group)
+
+
+def _rank_index(r: pd.DataFrame) -> tuple[dict, dict]:
+    """({(key, year): that council's row as a dict}, {year: councils ranked}) of :func:`council_ranks`."""
+    rows = {(x["key"], x["year"]): x for x in r.to_dict("records")}
+    return rows, r.groupby("year")["of"].first().astype(int).to_dict()
+
+
+@functools.lru_cache(maxsize=4)
+def _default_rank_index(group: str) -> tuple[dict, dict]:
+    return _rank_index(_default_ranks(group))
 
 
 @functools.lru_cache(maxsize=8)
