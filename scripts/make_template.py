@@ -33,6 +33,36 @@ COLUMNS = [
 ]
 
 
+#: The ASCOF table's columns: (header, field of a row).
+ASCOF_COLUMNS = [
+    ("Year", "year"),
+    ("Value for", "area"),
+    ("Self-directed support, %", "sds"),
+    ("Rank on self-directed support (1 = highest)", "sds_rank"),
+    ("Direct payments, %", "dp"),
+    ("Rank on direct payments (1 = highest)", "dp_rank"),
+]
+
+
+def _table(doc, columns: list[tuple[str, str]], loop: str) -> None:
+    """A table whose header row repeats on each page and whose second row repeats for each of ``loop``."""
+    table = doc.add_table(rows=4, cols=len(columns))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, (title, _) in zip(header.cells, columns):
+        cell.text = title
+        for run in cell.paragraphs[0].runs:
+            run.font.bold, run.font.size = True, Pt(9)
+    table.rows[1].cells[0].text = "{%tr for r in " + loop + " %}"
+    for cell, (_, field) in zip(table.rows[2].cells, columns):
+        cell.text = "{{ r." + field + " }}"
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(9)
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+
+
 def _repeat_header(row) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -58,30 +88,30 @@ def build() -> Document:
     doc.add_paragraph("{%p for s in sentences %}")
     doc.add_paragraph("{{ s }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_heading("What the articles said", level=1)
+    doc.add_paragraph("{%p for s in articles %}")
+    doc.add_paragraph("{{ s }}")
+    doc.add_paragraph("{%p endfor %}")
     doc.add_heading("Charts", level=1)
     # Each chart carries its own title, so no heading repeats it above the picture.
     doc.add_paragraph("{%p for c in charts %}")
     doc.add_paragraph("{{ c.image }}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("The numbers by year", level=1)
-    table = doc.add_table(rows=4, cols=len(COLUMNS))
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    header = table.rows[0]
-    _repeat_header(header)
-    for cell, (title, _) in zip(header.cells, COLUMNS):
-        cell.text = title
-        for run in cell.paragraphs[0].runs:
-            run.font.bold, run.font.size = True, Pt(9)
-    table.rows[1].cells[0].text = "{%tr for r in rows %}"
-    for cell, (_, field) in zip(table.rows[2].cells, COLUMNS):
-        cell.text = "{{ r." + field + " }}"
-        for run in cell.paragraphs[0].runs:
-            run.font.size = Pt(9)
-    table.rows[3].cells[0].text = "{%tr endfor %}"
+    _table(doc, COLUMNS, "rows")
     doc.add_paragraph("{%p for n in table_notes %}")
     doc.add_paragraph("{{ n }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_heading("What happened next", level=1)
+    doc.add_paragraph("{%p for s in ascof_sentences %}")
+    doc.add_paragraph("{{ s }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{{ ascof_title }}")
+    _table(doc, ASCOF_COLUMNS, "ascof_rows")
+    doc.add_paragraph("{%p for n in ascof_notes %}")
+    doc.add_paragraph("{{ n }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{{ ascof_source }}")
     doc.add_heading("Notes", level=1)
     doc.add_paragraph("{{ definitions }}")
     doc.add_paragraph("Proxy take-up: {{ proxy }}")

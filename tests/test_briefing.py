@@ -249,9 +249,129 @@ def test_the_manchester_pack_holds_its_2020_21_ascof_values_beside_the_earlier_y
     assert f"{v['sds_pct']:.1f}%" in later["sentence"] and "not NI 130" in later["note"]
     assert len(numbers["series"]) == 6, "the earlier years stay as they were"
     trend = json.loads((tmp_path / b.slug / "council_trend.json").read_text())
-    assert trend["later"]["council"] == v["dp_pct"], "the trend chart draws the 2020-21 value"
+    drawn = dict(zip(trend["later"]["years"], trend["later"]["council"]))
+    assert drawn["2020-21"] == v["dp_pct"], "the trend chart draws the 2020-21 value, equal to the official file's"
     page = (tmp_path / b.slug / "index.html").read_text()
     assert "What happened next" in page and later["sentence"].split(",")[0] in page
+
+
+# --- what the articles said, and the council's ASCOF years -------------------------------------
+
+
+def _claims():
+    from pbanalysis.analysis import claims, register
+    from pbanalysis.build import data
+
+    return claims.check(register.load_register(), data.load_council_year(), data.load_national_series())
+
+
+def _docx_text(path) -> str:
+    import docx
+
+    d = docx.Document(str(path))
+    cells = [c.text for t in d.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in d.paragraphs] + cells)
+
+
+@pytest.fixture(scope="module")
+def named_packs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("named")
+    return out, {c: briefing.build_pack(c, out) for c in ("Somerset", "Manchester", "Barnsley", "Northamptonshire")}
+
+
+@pytest.mark.parametrize("council", ["Somerset", "Manchester"])
+def test_a_named_councils_pack_states_the_articles_figure_beside_the_proxys_place(named_packs, council):
+    from pbanalysis.analysis import register
+    from pbanalysis.core import format as fmt
+
+    out, packs = named_packs
+    b = packs[council]
+    reg = register.load_register()
+    fig = reg[(reg["council"] == council) & (reg["unit"] == "percent")].iloc[0]
+    check = _claims().set_index("figure_id").loc[fig["figure_id"]]
+    reported = fmt.pct(float(fig["value"]))  # 3.3% and 58.7%, as the register holds them
+    place = f"ranked {int(check['rank'])} of {int(check['of'])} councils"
+    line = next(s for s in b.article_sentences if reported in s)
+    assert place in line and fmt.pct(check["rebuilt"]) in line and "NI 130" in line and "2009-10" in line
+    assert ("also puts it" in line) == (check["proxy_agrees"] == "yes"), "the check's view, not a typed one"
+    page = html.unescape((out / b.slug / "index.html").read_text())
+    word = _docx_text(out / b.slug / f"{b.slug}-personal-budgets.docx")
+    numbers = json.loads((out / b.slug / "numbers.json").read_text())
+    for where, text in (("page", page), ("Word document", word)):
+        assert line in text, f"{council}: the article's figure and the proxy's place are missing from the {where}"
+    rec = next(r for r in numbers["articles"]["named"] if r["figure_id"] == fig["figure_id"])
+    assert rec["reported_value"] == float(fig["value"]) and rec["rank"] == int(check["rank"])
+    assert rec["of"] == int(check["of"]) and line in numbers["articles"]["sentences"]
+
+
+def test_a_council_the_articles_did_not_name_gets_one_line(named_packs):
+    out, packs = named_packs
+    b = packs["Barnsley"]
+    assert b.articles == [] and b.article_sentences == ["The articles did not name Barnsley."]
+    page = html.unescape((out / b.slug / "index.html").read_text())
+    assert page.count("The articles did not name Barnsley.") == 1
+    assert "The articles did not name Barnsley." in _docx_text(out / b.slug / f"{b.slug}-personal-budgets.docx")
+
+
+def test_the_pack_gives_every_ascof_year_with_its_rank(named_packs):
+    from pbanalysis.analysis import what_next
+    from pbanalysis.core import format as fmt
+
+    out, packs = named_packs
+    b = packs["Somerset"]
+    ranks = what_next.council_ranks(what_next.SDS)
+    numbers = json.loads((out / b.slug / "numbers.json").read_text())
+    years = numbers["ascof_series"]["years"]
+    assert [y["year"] for y in years] == list(what_next.TREND_YEARS)
+    word = _docx_text(out / b.slug / f"{b.slug}-personal-budgets.docx")
+    page = html.unescape((out / b.slug / "index.html").read_text())
+    for y in years:
+        r = ranks[(ranks["year"] == y["year"]) & (ranks["area_name"] == "Somerset")].iloc[0]
+        assert y["sds_pct"] == float(r["value"]) and y["sds_rank"] == int(r["rank"]) and y["sds_of"] == int(r["of"])
+        cell = f"{fmt.count(r['rank'])} of {fmt.count(r['of'])}"
+        assert cell in page and cell in word
+    assert years[-1]["definition_break"] and "(new framework)" in page
+    # Somerset's flagged jumps, worded as possible recording changes and never as take-up changes.
+    jumps = numbers["ascof_series"]["jumps"]
+    assert jumps and all(j["flagged"] for j in jumps)
+    flagged = [s for s in b.ascof_sentences if "possible change in recording" in s]
+    assert len(flagged) == len(jumps) and all("not read as a change in take-up" in s for s in flagged)
+    assert all(s in page and s in word for s in flagged)
+
+
+def test_a_council_whose_boundary_changed_shows_its_successors_and_never_their_numbers(named_packs):
+    from pbanalysis.analysis import what_next
+
+    out, packs = named_packs
+    b = packs["Northamptonshire"]
+    numbers = json.loads((out / b.slug / "numbers.json").read_text())
+    gone = [y for y in numbers["ascof_series"]["years"] if y["status"] == "boundary_changed"]
+    assert [y["year"] for y in gone] == ["2021-22", "2022-23", "2023-24"]
+    ranks = what_next.council_ranks(what_next.DP)
+    for y in gone:
+        assert y["sds_pct"] is None and y["dp_pct"] is None and y["sds_rank"] is None
+        assert sorted(y["successors"]) == ["North Northamptonshire", "West Northamptonshire"]
+    page = html.unescape((out / b.slug / "index.html").read_text())
+    word = _docx_text(out / b.slug / f"{b.slug}-personal-budgets.docx")
+    for text in (page, word):
+        assert "boundary changed: area part of North Northamptonshire and West Northamptonshire" in text
+        assert "[z]" in text
+    # Not a successor's value anywhere: neither in the chart's numbers nor in the table.
+    drawn = json.loads((out / b.slug / "council_trend.json").read_text())["later"]
+    council = dict(zip(drawn["years"], drawn["council"]))
+    assert all(council[y["year"]] is None for y in gone)
+    later_rows = [row for row in briefing.ascof_rows(b)[1] if row[0] >= "2021-22"]
+    assert later_rows and all(cell == "[z]" for row in later_rows for cell in row[2:])
+    successors = ranks[ranks["area_name"].isin(gone[0]["successors"])]
+    assert len(successors), "the successors publish values of their own, which the pack must not show"
+    assert "boundary had changed" in drawn["note"] and drawn["gone_from"] == "2021-22"
+
+
+def test_the_dorset_pack_says_boundary_changed_from_2019_20():
+    b = briefing.council_numbers("Dorset")
+    gone = [y for y in b.ascof["years"] if y["status"] == "boundary_changed"]
+    assert gone[0]["year"] == "2019-20"
+    assert any("boundary had changed" in s and "Bournemouth, Christchurch and Poole" in s for s in b.ascof_sentences)
 
 
 def test_a_council_whose_boundary_changed_gets_no_2020_21_value_and_says_why():

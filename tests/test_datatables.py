@@ -241,3 +241,53 @@ def test_a_normalised_zip_keeps_every_member_with_fixed_dates():
         assert {i.date_time for i in infos} == {reproducible_zip.FIXED_DATE_TIME}
         assert z.read("b.xml") == b"<b/>"
     assert reproducible_zip.normalise(out) == out
+
+
+# --------------------------------------------------------------------------- the ASCOF series
+
+
+def test_the_ascof_series_sheet_covers_every_year_of_the_compilation_with_its_values(built):
+    from pbanalysis.analysis import what_next
+
+    series = _frame(built, "ASCOF_by_council_year")
+    assert sorted(series["Financial year"].unique()) == list(what_next.TREND_YEARS)
+    ranks = what_next.council_ranks(what_next.SDS)
+    assert all(series.groupby("Financial year").size() >= 150)
+    got = series.set_index(["Financial year", "GSS code"])["Self-directed support, ASCOF 1C(1A), 3D1A from 2023-24 (%)"]
+    for r in ranks.itertuples():
+        assert got.loc[(r.year, r.gss_code)] == r.value, (r.year, r.area_name)
+    assert set(series["Framework"]) == {"2023-24 framework (renumbered)", "before the 2023-24 renumbering"}
+    sheet = next(s for s in built["sheets"] if s.label == "ASCOF_by_council_year")
+    note = datatables.notes(datatables.load_inputs())["ascof_series"]
+    assert "a compilation of the official ASCOF files" in note and "ascof_series" in sheet.note_keys
+    assert "checked" in note and "300 council-measure pairs" in note
+
+
+def test_each_ascof_sheet_credits_exactly_the_origins_it_uses(built):
+    from pbanalysis.build import provenance
+
+    by_label = {s.label: s for s in built["sheets"]}
+    pubs = {o.key: o for o in provenance.load_origins().values()}
+    official = pubs[datatables.ASCOF_1C_ORIGIN].publication
+    compiled = pubs[datatables.ASCOF_SERIES_ORIGIN]
+    one = by_label["ASCOF_1C_by_council"].table.source
+    series = by_label["ASCOF_by_council_year"].table.source
+    assert datatables._ascof_keys() == [datatables.ASCOF_1C_ORIGIN, "lookup"]
+    assert provenance.COMPILED_FROM not in one and compiled.licence not in one, "2020-21 is read from its own file"
+    assert provenance.COMPILED_FROM in series and "2017-18 to 2023-24" in series
+    assert official not in series
+    claims_source = by_label["Claims_check"].table.source
+    assert provenance.COMPILED_FROM in claims_source, "the targets are judged against the series"
+
+
+def test_a_compiled_2020_21_value_that_differs_from_the_official_file_fails_naming_the_council(built):
+    from dataclasses import replace
+
+    from pbanalysis.core.errors import InputError
+
+    inputs = datatables.load_inputs()
+    t = inputs.ascof_trend.copy()
+    i = t.index[(t["year"] == "2020-21") & (t["area_level"] == "council") & (t["measure_group"] == "1C1A")][0]
+    t.loc[i, "value"] = t.loc[i, "value"] - 1.5
+    with pytest.raises(InputError, match=t.loc[i, "area_name"]):
+        datatables.ascof_series_table(replace(inputs, ascof_trend=t))

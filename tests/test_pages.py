@@ -263,7 +263,21 @@ def test_main_points_name_the_targets_reached_and_missed(inputs, claims_table):
     assert len(missed) >= 2
     changed.loc[missed[0], "status"] = "reached"
     text = main_points.verdicts(replace(inputs, claims=changed))
-    assert f"of the {len(missed)} targets 1 had been reached by {inputs.later['year']}" in text
+    assert f"of the {len(missed)} targets 1 had been reached by {main_points.series_end(inputs)}" in text
+
+
+def test_the_targets_are_judged_to_the_end_of_the_ascof_series(inputs):
+    from dataclasses import replace
+
+    from pbanalysis.analysis import what_next
+    from pbanalysis.outputs import main_points
+
+    text = main_points.verdicts(inputs)
+    assert main_points.series_end(inputs) == what_next.TREND_YEARS[-1]
+    assert f"still not been reached by {what_next.TREND_YEARS[-1]}" in text
+    assert f"reached by {what_next.YEAR}" not in text, "one year of the series is not its end"
+    shorter = dict(inputs.series, series={y: v for y, v in inputs.series["series"].items() if y < "2022-23"})
+    assert "reached by 2021-22" in main_points.verdicts(replace(inputs, series=shorter))
 
 
 # --------------------------------------------------------------------------- built pages
@@ -499,3 +513,12 @@ def test_a_chart_links_to_the_heading_it_is_drawn_under():
         cells = index_page._notebook_cells(notebook)
         marks = "".join(index_page._source(c) for c in cells if c["cell_type"] == "markdown")
         assert f'id="{anchor}"' in marks or anchor.replace("-", " ") in marks, (chart, anchor)
+
+
+def test_the_what_happened_next_headline_is_the_ascof_series():
+    from pbanalysis.outputs import index_page
+    from pbanalysis.pipeline import registry
+
+    what_next = [chart for chart, notebook, _ in index_page.HEADLINE_CHARTS if notebook == "what_next"]
+    assert what_next == ["what_next_trend_sds"] and "what_next_trend_sds" in registry.CHARTS
+    assert index_page.chart_anchor("what_next", "what_next_trend_sds"), "the notebook draws it under a section"

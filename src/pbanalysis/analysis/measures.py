@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import checks
+from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
 
@@ -149,7 +150,7 @@ def denominator_label(register: pd.DataFrame, denominator: str, doc: dict | None
     people = denominator_value(register, denominator, doc)
     if d.get("share"):
         desc = desc.replace("a share", f"{_reg(register)[d['share']]:g}%")
-    return f"{desc} ({people:,.0f} people)"
+    return f"{desc} ({fmt.count(people)} people)"
 
 
 def takeup_by_denominator(register: pd.DataFrame, target_pct: float, doc: dict | None = None) -> pd.DataFrame:
@@ -208,8 +209,8 @@ def takeup_timeline(
             pct, basis = v[fid], "as stated in the article"
             label = f"{word}{v[fid]:g}% {label}"
         else:
-            pct, basis = 100 * v[fid] / people, f"{int(v[fid]):,} / {int(people):,} ({denominator})"
-            label = f"{word}{v[fid]:,.0f} {label}"
+            pct, basis = 100 * v[fid] / people, f"{fmt.count(int(v[fid]))} / {fmt.count(int(people))} ({denominator})"
+            label = f"{word}{fmt.count(v[fid])} {label}"
         note = item["note"].format(**values) if item.get("note") else ""
         rows.append(
             {

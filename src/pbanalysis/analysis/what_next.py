@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.sources import ascof, ascof_trend, lookup
@@ -315,7 +316,7 @@ def against_target(figure_id: str, register_frame: pd.DataFrame | None = None, d
         "councils": sp["councils"],
         "can_show": (
             f"Whether England and each council had reached the level by {YEAR}: England stood at "
-            f"{eng['sds_pct']:.1f}%, and {at} of {sp['published']} councils with a published figure were at or "
+            f"{fmt.pct(eng['sds_pct'])}, and {at} of {sp['published']} councils with a published figure were at or "
             f"above {float(row['value']):g}%."
         ),
         "cannot_show": (
@@ -327,7 +328,7 @@ def against_target(figure_id: str, register_frame: pd.DataFrame | None = None, d
 
 
 def _pct(v: float | None) -> str:
-    return "suppressed" if v is None else f"{v:.1f}%"
+    return "suppressed" if v is None else f"{fmt.pct(v)}"
 
 
 def sentences(
@@ -338,16 +339,16 @@ def sentences(
     """The narrative of "what happened next", generated from the data: a list of sentences (strings)."""
     eng, sp, dp = england(df), spread(df, SDS), spread(df, DP)
     out = [
-        f"In {YEAR}, {eng['sds_pct']:.1f}% of people using social care in England received self-directed "
-        f"support ({eng['sds_numerator']:,} of {eng['sds_denominator']:,} {DENOMINATOR_TEXT}); "
-        f"{eng['dp_pct']:.1f}% received direct payments ({eng['dp_numerator']:,} of {eng['dp_denominator']:,}). "
+        f"In {YEAR}, {fmt.pct(eng['sds_pct'])} of people using social care in England received self-directed "
+        f"support ({fmt.count(eng['sds_numerator'])} of {fmt.count(eng['sds_denominator'])} {DENOMINATOR_TEXT}); "
+        f"{fmt.pct(eng['dp_pct'])} received direct payments ({fmt.count(eng['dp_numerator'])} of {fmt.count(eng['dp_denominator'])}). "
         f"The measures are {MEASURE_NAMES[SDS]}, and {MEASURE_NAMES[DP]}.",
     ]
     if target_figure:
         t = against_target(target_figure, df=df)
         out.append(
             f"Against the target recorded in the register ({t['statement'].rstrip('.')}; {t['target_pct']:g}% "
-            f"by {t['target_period']}), England was {t['gap_points']:.1f} percentage points short in {YEAR}, and "
+            f"by {t['target_period']}), England was {fmt.number(t['gap_points'], 1)} percentage points short in {YEAR}, and "
             f"{t['councils_at_target']} of {t['councils_published']} councils were at {t['target_pct']:g}%. "
             f"Measure 1C counts people receiving long-term community support, not everyone eligible, and "
             f"no council-level measure exists for {NO_MEASURE_YEARS}, so it cannot say whether the target "
@@ -360,18 +361,18 @@ def sentences(
         + (f" ({', '.join(sp['suppressed'])})." if sp["suppressed"] else ".")
     )
     out.append(
-        f"Across councils, self-directed support ranged from {sp['min']:.1f}% ({sp['min_council']}) to "
-        f"{sp['max']:.1f}%; half of councils were between {sp['q1']:.1f}% and {sp['q3']:.1f}% "
-        f"(median {sp['median']:.1f}%), and {sp['below_50']} were below 50%. Direct payments ranged from "
-        f"{dp['min']:.1f}% ({dp['min_council']}) to {dp['max']:.1f}% ({dp['max_council']}), median {dp['median']:.1f}%."
+        f"Across councils, self-directed support ranged from {fmt.pct(sp['min'])} ({sp['min_council']}) to "
+        f"{fmt.pct(sp['max'])}; half of councils were between {fmt.pct(sp['q1'])} and {fmt.pct(sp['q3'])} "
+        f"(median {fmt.pct(sp['median'])}), and {sp['below_50']} were below 50%. Direct payments ranged from "
+        f"{fmt.pct(dp['min'])} ({dp['min_council']}) to {fmt.pct(dp['max'])} ({dp['max_council']}), median {fmt.pct(dp['median'])}."
     )
     for name in named_councils:
         v = council_value(name, df=df)
         if v["comparable"] and v["sds_pct"] is not None:
             out.append(
-                f"{v['council_name']}: {_pct(v['sds_pct'])} self-directed support ({v['sds_numerator']:,} of "
-                f"{v['sds_denominator']:,}; {v['rank'] - 1} of {v['ranked']} councils reported a higher share), and "
-                f"{_pct(v['dp_pct'])} on direct payments ({v['dp_numerator']:,} of {v['dp_denominator']:,})."
+                f"{v['council_name']}: {_pct(v['sds_pct'])} self-directed support ({fmt.count(v['sds_numerator'])} of "
+                f"{fmt.count(v['sds_denominator'])}; {v['rank'] - 1} of {v['ranked']} councils reported a higher share), and "
+                f"{_pct(v['dp_pct'])} on direct payments ({fmt.count(v['dp_numerator'])} of {fmt.count(v['dp_denominator'])})."
             )
         else:
             out.append(f"{v['council_name']}: {v['note']}")
@@ -520,7 +521,6 @@ def stayed_lowest(group: str = SDS, n: int = LOWEST_N, df: pd.DataFrame | None =
     area_name, years (published), values (year -> percent), highest (its best value) and
     values_text (the values in words).
     """
-    from pbanalysis.core import format as fmt
 
     r = council_ranks(group, df)
     r = r[r["year"].isin(SAME_DEFINITION_YEARS)].copy()
@@ -588,7 +588,6 @@ def flagged_jumps(group: str = SDS, threshold: float = JUMP_POINTS, df: pd.DataF
 
 def jump_text(row: pd.Series | dict) -> str:
     """One flagged change, in words that never read it as a change in take-up."""
-    from pbanalysis.core import format as fmt
 
     text = (
         f"{row['area_name']}: {fmt.pct(row['from_value'])} in {row['from_year']}, {fmt.pct(row['to_value'])} in "
@@ -605,6 +604,8 @@ def _resolve_trend_council(code_or_name: str, councils: pd.DataFrame, successors
     key = _norm(q)
     old = councils[councils["last_year"] == councils["last_year"].max()]
     m = (old["council_code"] == q) | (old["gss_code"].str.upper() == q.upper())
+    if m.sum() == 1:  # a code: no need to compare every name
+        return old[m].iloc[0], None
     for c in ("council_name", "pssex1_names", "lookup_name"):
         m |= old[c].map(lambda v: any(_norm(n) == key for n in str(v).split("; ") if n))
     if m.sum() == 1:
@@ -640,7 +641,8 @@ def council_trend(
     councils = _default_tables()[1] if councils is None else councils
     successors = _default_tables()[2] if successors is None else successors
     old, gss = _resolve_trend_council(code_or_name, councils, successors, t)
-    ranks = {g: council_ranks(g, df) for g in (SDS, DP)}
+    # Every briefing pack asks: on the committed extract, rank and compare once per process.
+    ranks = {g: _default_ranks(g) if df is None else council_ranks(g, df) for g in (SDS, DP)}
     if old is not None:
         key, name = old["council_code"], old["council_name"]
         changes = successors[successors["council_code_2009_14"] == key]
@@ -648,30 +650,30 @@ def council_trend(
         key = gss
         name = ranks[SDS][ranks[SDS]["gss_code"] == gss].sort_values("year")["area_name"].iloc[-1]
         changes = successors.iloc[0:0]
-    from pbanalysis.core import format as fmt
 
+    index = {g: _rank_index(ranks[g]) if df is not None else _default_rank_index(g) for g in (SDS, DP)}
     years = []
     for year in TREND_YEARS:
         start = f"{year[:4]}-04-01"
         rec = {"year": year, "definition_break": year >= BREAK_YEAR, "successors": []}
-        got = {g: ranks[g][(ranks[g]["year"] == year) & (ranks[g]["key"] == key)] for g in (SDS, DP)}
+        got = {g: index[g][0].get((key, year)) for g in (SDS, DP)}
         gone = changes[(changes["relation"] == "boundary_changed") & (changes["changed_on"] <= start)]
         for g, k in ((SDS, "sds"), (DP, "dp")):
             r = got[g]
-            rec[f"{k}_pct"] = float(r["value"].iloc[0]) if len(r) else None
-            rec[f"{k}_rank"] = int(r["rank"].iloc[0]) if len(r) else None
-            rec[f"{k}_of"] = int(ranks[g][ranks[g]["year"] == year]["of"].iloc[0])
-        first = got[SDS] if len(got[SDS]) else got[DP]
-        rec["area_name"] = first["area_name"].iloc[0] if len(first) else name
-        rec["gss_code"] = first["gss_code"].iloc[0] if len(first) else ""
-        if len(gone) and not len(first):
+            rec[f"{k}_pct"] = float(r["value"]) if r else None
+            rec[f"{k}_rank"] = int(r["rank"]) if r else None
+            rec[f"{k}_of"] = index[g][1][year]
+        first = got[SDS] or got[DP]
+        rec["area_name"] = first["area_name"] if first else name
+        rec["gss_code"] = first["gss_code"] if first else ""
+        if len(gone) and not first:
             rec["status"] = "boundary_changed"
             rec["successors"] = list(gone["successor_name"])
             rec["text"] = (
                 f"{year}: boundary changed on {gone['changed_on'].iloc[0]}; the area was part of "
                 f"{' and '.join(rec['successors'])}, not compared"
             )
-        elif not len(first):
+        elif not first:
             rec["status"] = "not_published"
             rec["text"] = f"{year}: no published value ([x] not available)"
         else:
@@ -687,7 +689,7 @@ def council_trend(
         years.append(rec)
     flagged = []
     for g in (SDS, DP):
-        j = jumps(g, threshold, df)
+        j = _default_jumps(g, threshold) if df is None else jumps(g, threshold, df)
         for _, r in j[(j["key"] == key) & j["flagged"]].iterrows():
             flagged.append({"group": g, "measure": TREND_MEASURE_NAMES[g], **r.to_dict(), "text": jump_text(r)})
     return {
@@ -703,6 +705,27 @@ def council_trend(
     }
 
 
+@functools.lru_cache(maxsize=4)
+def _default_ranks(group: str) -> pd.DataFrame:
+    return council_ranks(group)
+
+
+def _rank_index(r: pd.DataFrame) -> tuple[dict, dict]:
+    """({(key, year): that council's row as a dict}, {year: councils ranked}) of :func:`council_ranks`."""
+    rows = {(x["key"], x["year"]): x for x in r.to_dict("records")}
+    return rows, r.groupby("year")["of"].first().astype(int).to_dict()
+
+
+@functools.lru_cache(maxsize=4)
+def _default_rank_index(group: str) -> tuple[dict, dict]:
+    return _rank_index(_default_ranks(group))
+
+
+@functools.lru_cache(maxsize=8)
+def _default_jumps(group: str, threshold: float) -> pd.DataFrame:
+    return jumps(group, threshold)
+
+
 def against_target_series(
     figure_id: str, register_frame: pd.DataFrame | None = None, df: pd.DataFrame | None = None
 ) -> dict:
@@ -713,7 +736,6 @@ def against_target_series(
     England's series in words, and ``cannot_show``.
     """
     from pbanalysis.analysis import register
-    from pbanalysis.core import format as fmt
 
     reg = register.load_register() if register_frame is None else register_frame
     row = reg.set_index("figure_id").loc[figure_id]
@@ -757,7 +779,6 @@ def against_target_series(
 
 def trend_sentences(group: str = SDS, df: pd.DataFrame | None = None) -> list[str]:
     """The narrative of the series for one measure, generated from the data (a list of sentences)."""
-    from pbanalysis.core import format as fmt
 
     _check_group(group)
     label = TREND_MEASURE_NAMES[group]
@@ -815,7 +836,6 @@ def series_table(df: pd.DataFrame | None = None) -> pd.DataFrame:
 
 def target_series_sentence(figure_id: str, df: pd.DataFrame | None = None) -> str:
     """The target against the whole series, in one paragraph generated from the data."""
-    from pbanalysis.core import format as fmt
 
     t = against_target_series(figure_id, df=df)
     head = (

@@ -444,6 +444,11 @@ def threshold_shares(
     return fig, alt, {"shares": shares.to_dict("records"), "definition_changes": list(changes)}
 
 
+def _end_text(label: str, value: float, width: int = 20) -> str:
+    """An end label ("Somerset: 17.8%"), a long council name wrapped so the label stays narrow."""
+    return "\n".join(textwrap.wrap(f"{label}: {fmt.pct(value)}", width, break_on_hyphens=False))
+
+
 def council_series(
     series: pd.DataFrame,
     council: str,
@@ -454,9 +459,12 @@ def council_series(
 ) -> Drawn:
     """One council's proxy take-up by year beside England, its region and its type.
 
-    ``later`` (optional) is a later value on another measure, drawn apart after a marked
-    measure change: ``{"year", "council", "england", "measure"}`` (percent; ``council`` None
-    when it has no comparable value).
+    ``later`` (optional) is a later measure, drawn apart after a marked measure change and never
+    joined to the proxy: ``{"years", "council", "england", "measure"}`` with one value per year
+    (percent; None where the council has no value, e.g. its boundary changed), and optionally
+    ``break_year`` (a framework change: marked, and the lines break there), ``gone_from`` (the first
+    year after the council's boundary changed: said on the chart) and ``note`` (why the council has
+    no value, for the alt text).
     """
     fig, ax = style.figure(size)
     years = list(series["year"])
@@ -468,36 +476,57 @@ def council_series(
         ("type_median", "Type median", ORANGE, 1.5),
     ]
     breaks = [years.index(y) - 0.5 for y in changes]
+    ends = []
     for col, label, color, lw in lines:
         style.plot_runs(ax, x, series[col], breaks, marker="o", color=color, linewidth=lw)
         last = series[col].dropna()
         if len(last):
-            style.label_end(
-                ax, x[last.index[-1]], last.iloc[-1], f"{label}: {fmt.pct(last.iloc[-1])}", color=color, dx=8
-            )
+            ends.append((x[last.index[-1]], float(last.iloc[-1]), label, color))
+    # End labels top to bottom by value, so a nudge keeps their order and the leaders never cross.
+    for xe, ye, label, color in sorted(ends, key=lambda e: -e[1]):
+        style.label_end(ax, xe, ye, _end_text(label, ye), color=color, dx=8)
     for y in changes:  # the subtitle says what the dashed lines mean
         style.mark_definition_change(ax, years.index(y) - 0.5, "")
     ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
     top = float(np.nanmax(series[[c for c, *_ in lines]].to_numpy()))
     if later:
-        xl = len(years) + 1.5  # a gap for the end labels, then the later year
-        style.mark_definition_change(ax, xl - 0.75, f"measure changes: {later['measure']}")
-        points = [("england", "England", DARK_GREY), ("council", council, DARK_BLUE)]
-        for key, label, color in points:
-            v = later.get(key)
-            if v is None or pd.isna(v):
+        lyears = list(later["years"])
+        x0 = len(years) + 1.8  # a gap for the end labels, then the later years
+        xl = x0 + np.arange(len(lyears))
+        style.mark_definition_change(ax, x0 - 0.75, "measure changes: ASCOF")  # the subtitle names it
+        lbreaks = []
+        if later.get("break_year") in lyears:
+            bx = x0 + lyears.index(later["break_year"]) - 0.5
+            lbreaks.append(bx)
+            style.mark_definition_change(ax, bx, "")
+        for key, label, color, lw in (("england", "England", DARK_GREY, 1.5), ("council", council, DARK_BLUE, 2.5)):
+            vals = np.array([np.nan if v is None or pd.isna(v) else float(v) for v in later[key]], dtype=float)
+            if np.isnan(vals).all():
                 continue
-            ax.plot([xl], [v], marker="D", color=color, linestyle="none")
-            style.label_end(ax, xl, v, f"{label}: {fmt.pct(v)}", color=color, dx=8)
-            top = max(top, float(v))
-        ticks.append(xl)
-        ticklabels.append(f"{later['year']}\n({later['measure']})")
-        right = xl + 0.6
+            style.plot_runs(ax, xl, vals, lbreaks, marker="D", markersize=5, color=color, linewidth=lw)
+            i = int(np.flatnonzero(~np.isnan(vals))[-1])
+            style.label_end(ax, xl[i], vals[i], _end_text(label, vals[i]), color=color, dx=8)
+            top = max(top, float(np.nanmax(vals)))
+        if later.get("gone_from") in lyears:  # say why the council's line stops, on the chart itself
+            ax.text(
+                x0 + lyears.index(later["gone_from"]) - 0.3,
+                2,
+                "boundary changed: no value",
+                color=DARK_GREY,
+                fontsize=8,
+                va="bottom",
+            )
+        ticks += list(xl)
+        ticklabels += lyears
+        right = xl[-1] + 0.6
+        # Thirteen years across half a page: each year on two lines ("2017-" over "18").
+        ticklabels = [t.replace("-", "-\n", 1) if len(t) == 7 and t[4] == "-" else t for t in ticklabels]
+        ax.tick_params(axis="x", labelsize=9)
     ax.set_xticks(ticks, ticklabels)
     ax.set_xlim(-0.3, right)
     upper = max(40, top + 5)
     ax.set_ylim(-0.06 * upper, upper)  # room for an end label at 0% above the bottom axis
-    ax.set_ylabel("Proxy take-up, %")
+    ax.set_ylabel("Proxy take-up, %" if not later else "Share, %")
     run = list(series.loc[series["in_latest_run"].astype(bool), "year"]) if "in_latest_run" in series else []
     v = series.set_index("year")["council"]
     if v.isna().all():
@@ -515,24 +544,34 @@ def council_series(
     else:
         latest = v.dropna().index[-1]
         title = f"{council}: proxy take-up {fmt.pct(v[latest])} in {latest}"
-    style.finish(
-        fig,
-        title,
+    subtitle = (
         "Direct payments as a share of community-service receipts at 31 March (not NI 130); "
-        "dashed lines mark definition changes, and the lines break there.",
-        source,
+        "dashed lines mark definition changes, and the lines break there."
     )
+    if later:
+        subtitle = (
+            f"To {years[-1]}: proxy take-up, direct payments as a share of community-service receipts at 31 March "
+            f"(not NI 130). From {later['years'][0]}: {later['measure']}, a different measure, not joined to the "
+            "proxy. Dashed lines mark definition changes"
+            + (f" ({later['break_year']}: a framework change)" if later.get("break_year") else "")
+            + "; the lines break there."
+        )
+    style.finish(fig, title, subtitle, source)
     alt = f"Line chart of proxy take-up for {council}, England, region median and type median by year. " + "; ".join(
         f"{r['year']}: {council} {fmt.pct(r['council'])}, England {fmt.pct(r['england'])}"
         for _, r in series.iterrows()
         if pd.notna(r["council"])
     )
     if later:
-        alt += (
-            f". Then, on a different measure ({later['measure']}), {later['year']}: "
-            + (f"{council} {fmt.pct(later['council'])}, " if later.get("council") is not None else "")
-            + f"England {fmt.pct(later['england'])}"
-        )
+        parts = []
+        for y, c, e in zip(later["years"], later["council"], later["england"]):
+            mine = f"{council} {fmt.pct(c)}" if c is not None and not pd.isna(c) else f"no value for {council}"
+            parts.append(f"{y}: {mine}, England {fmt.pct(e)}")
+        alt += f". Then, on a different measure ({later['measure']}), not joined to the proxy: " + "; ".join(parts)
+        if later.get("break_year"):
+            alt += f"; {later['break_year']} follows a framework change and is not joined to the years before"
+        if later.get("note"):
+            alt += f". {later['note']}"
     numbers = {"council": council, "series": series.to_dict("records"), "definition_changes": list(changes)}
     if later:
         numbers["later"] = later

@@ -14,6 +14,7 @@ import pandas as pd
 
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, LIGHT_PURPLE, MID_GREY, TURQUOISE
+from pbanalysis.core import format as fmt
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -59,7 +60,7 @@ def sds_ranked(
         )
     for i, (_, r) in enumerate(pub[is_hl].iterrows()):
         ax.annotate(
-            f"{r['council_name']}: {r['sds_pct']:.1f}%",
+            f"{r['council_name']}: {fmt.pct(r['sds_pct'])}",
             (r["rank"], r["sds_pct"]),
             xytext=(-60, -90 - 30 * i),
             textcoords="offset points",
@@ -79,7 +80,7 @@ def sds_ranked(
     style.finish(
         fig,
         f"In {year}, {at} of {len(pub)} councils reported {target_pct:g}% on self-directed support; England was at "
-        f"{england_pct:.1f}%",
+        f"{fmt.pct(england_pct)}",
         "ASCOF 1C(1A): people using social care who receive self-directed support, % of those receiving "
         "long-term community support at 31 March. Not NI 130."
         + (f" {missing} council(s) suppressed." if missing else ""),
@@ -88,12 +89,12 @@ def sds_ranked(
     alt = (
         f"Bar chart of {len(pub)} councils ranked by the share of people using social care who received "
         f"self-directed support in {year} (ASCOF 1C part 1A). {at} councils were at {target_pct:g}%; the lowest "
-        f"was {pub.iloc[-1]['council_name']} at {pub.iloc[-1]['sds_pct']:.1f}%. England {england_pct:.1f}%."
+        f"was {pub.iloc[-1]['council_name']} at {fmt.pct(pub.iloc[-1]['sds_pct'])}. England {fmt.pct(england_pct)}."
         + (
             ""
             if not is_hl.any()
             else " Highlighted: "
-            + ", ".join(f"{r['council_name']} {r['sds_pct']:.1f}%" for _, r in pub[is_hl].iterrows())
+            + ", ".join(f"{r['council_name']} {fmt.pct(r['sds_pct'])}" for _, r in pub[is_hl].iterrows())
             + "."
         )
     )
@@ -163,13 +164,13 @@ def trend(
         ax,
         x[first_after["year"]],
         first_after["value"],
-        f"England {first_after['value']:.1f}%",
+        f"England {fmt.pct(first_after['value'])}",
         dy=-12,
         dx=-4,
         ha="right",
         color=DARK_BLUE,
     )
-    style.label_end(ax, x[last["year"]], last["value"], f"{last['value']:.1f}%", color=DARK_BLUE, dy=-12)
+    style.label_end(ax, x[last["year"]], last["value"], f"{fmt.pct(last['value'])}", color=DARK_BLUE, dy=-12)
     style.mark_definition_change(ax, brk, "ASCOF renumbered")
     ax.set_xticks(range(len(years)))
     ax.set_xticklabels(years)
@@ -182,7 +183,7 @@ def trend(
     reached = bool((england["value"] >= 100).any())
     style.finish(
         fig,
-        f"England's {measure} share was highest in {best['year']}, at {best['value']:.1f}%; "
+        f"England's {measure} share was highest in {best['year']}, at {fmt.pct(best['value'])}; "
         + ("it reached 100%" if reached else "no year reached 100%"),
         f"Share of people using social care who receive {measure}, %. Dark blue: England; thin lines: the "
         f"{regions.shape[1]} regions; bars: councils' range (grey) and middle half (purple), median marked. "
@@ -192,7 +193,7 @@ def trend(
     alt = (
         f"Chart of England's share of people using social care who receive {measure}, by year from {years[0]} to "
         f"{years[-1]}: "
-        + ", ".join(f"{r.year} {r.value:.1f}%" for r in england.itertuples())
+        + ", ".join(f"{r.year} {fmt.pct(r.value)}" for r in england.itertuples())
         + f". The nine regions are drawn as thin lines and the councils' spread as bars; the {break_year} values "
         f"follow a framework change and are not joined to the years before. Councils at 100% by year: "
         + ", ".join(f"{r.year} {r.at_100} of {r.councils}" for r in spread.itertuples())

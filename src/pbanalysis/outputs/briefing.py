@@ -28,6 +28,7 @@ from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.outputs import pages, sentences
 from pbanalysis.outputs.sentences import same_definition_run
+from pbanalysis.outputs.tables import Column, Table
 
 #: The charts in every pack.
 PACK_CHARTS = ("council_trend", "council_comparison")
@@ -55,7 +56,53 @@ def _shared() -> dict:
         "region_median": {r: g.groupby("year")[takeup].median() for r, g in cc.groupby("region", sort=False)},
         "type_median": cc.groupby(["year", "council_type"])[takeup].median().to_dict(),
         "changes": tuple(measures.definition_changes(cy)),
+        "named": _named_councils(),
     }
+
+
+def _named_councils() -> dict[str, list[dict]]:
+    """The register figures that name a council, by its council code: each statement with its article
+    and, for a claim of rank, the claims check's view of it on the proxy (read once per process)."""
+    from pbanalysis.analysis import checks, claims, register
+
+    cy, councils = _tables()
+    reg = register.load_register()
+    doc = checks.load_checks(figure_ids=reg["figure_id"])
+    table = claims.check(reg, cy, data.load_national_series(), doc).set_index("figure_id")
+    arts = register.load_sources().set_index("source_id")
+    ni130 = {item["figure"] for item in doc["uses"].get("ni130_reference", [])}
+    out: dict[str, list[dict]] = {}
+    for _, r in reg[reg["council"].fillna("").str.strip() != ""].iterrows():
+        code = measures.find_council(r["council"], councils)["council_code"]
+        c, entry = table.loc[r["figure_id"]], doc["checks"][r["figure_id"]]
+        rec = {
+            "figure_id": r["figure_id"],
+            "statement": r["statement"],
+            "reported": fmt.value(float(r["value"]), r["unit"]),
+            "reported_value": float(r["value"]),
+            "unit": r["unit"],
+            "period": str(r["period"]).removeprefix("FY"),
+            "measure": "NI 130" if r["figure_id"] in ni130 else "",
+            "position": entry.get("position", "") if entry["method"] == "rank" else "",
+            "publication": arts.loc[r["source_id"], "publication"],
+            "published": arts.loc[r["source_id"], "published"],
+            "check_status": c["status"],
+        }
+        if rec["position"]:
+            ranked = _ranked(entry["year"])
+            extreme = ranked.iloc[0] if rec["position"] == "highest" else ranked.iloc[-1]
+            rec.update(
+                {
+                    "proxy_year": entry["year"],
+                    "proxy_value": float(c["rebuilt"]),
+                    "rank": int(c["rank"]),
+                    "of": int(c["of"]),
+                    "proxy_agrees": c["proxy_agrees"],
+                    "extreme": "" if c["proxy_agrees"] == "yes" else extreme["council_name"],
+                }
+            )
+        out.setdefault(code, []).append(rec)
+    return out
 
 
 @functools.cache
@@ -85,6 +132,13 @@ class Briefing:
     #: What happened next: the council's ASCOF 1C values for 2020-21 beside England's
     #: (:func:`later_values`); a different measure from the proxy, shown apart from ``series``.
     later: dict = field(default_factory=dict)
+    #: What the articles said of the council (:func:`articles_for`), and those statements in words.
+    articles: list[dict] = field(default_factory=list)
+    article_sentences: list[str] = field(default_factory=list)
+    #: The council's ASCOF years, 2017-18 to 2023-24 (:func:`pbanalysis.analysis.what_next.council_trend`),
+    #: and that story in words (:func:`pbanalysis.outputs.sentences.ascof_series`).
+    ascof: dict = field(default_factory=dict)
+    ascof_sentences: list[str] = field(default_factory=list)
 
     @property
     def slug(self) -> str:
@@ -106,6 +160,15 @@ class Briefing:
             "definition_changes": self.definition_changes,
             "sentences": self.sentences,
             "later": self.later,
+            "articles": {"named": self.articles, "sentences": self.article_sentences},
+            "ascof_series": {
+                "years": self.ascof.get("years", []),
+                "jumps": self.ascof.get("jumps", []),
+                "jump_rule": self.ascof.get("jump_rule", ""),
+                "break_text": self.ascof.get("break_text", ""),
+                "source": self.ascof.get("source", ""),
+                "sentences": self.ascof_sentences,
+            },
         }
 
 
@@ -166,7 +229,31 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
     )
     b.sentences = sentences.sentences(b)
     b.later = later_values(code)
+    b.articles = articles_for(code)
+    b.article_sentences = sentences.article_claims(b.name, b.articles)
+    b.ascof = ascof_series(code)
+    b.ascof_sentences = sentences.ascof_series(b.ascof)
     return b
+
+
+def articles_for(council_code: str) -> list[dict]:
+    """The register figures naming the council, with the articles and the claims check's proxy view
+    (see :func:`pbanalysis.outputs.sentences.article_claims` for the fields); empty when none."""
+    return [dict(r) for r in _shared()["named"].get(council_code, [])]
+
+
+def ascof_series(council_code: str) -> dict:
+    """The council's ASCOF self-directed support and direct payments, 2017-18 to 2023-24, with its rank
+    each year, its status (published, not published or boundary changed) and its flagged jumps."""
+    from pbanalysis.analysis import what_next
+
+    t = what_next.council_trend(council_code)
+    return {**t, "jumps": [{k: _plain(v) for k, v in j.items()} for j in t["jumps"]]}
+
+
+def _plain(v):
+    """A JSON-ready scalar (numpy numbers and booleans to Python's)."""
+    return v.item() if hasattr(v, "item") else v
 
 
 def later_values(council_code: str) -> dict:
@@ -208,7 +295,7 @@ DOCX_FIELDS = ["year", "basis", "people", "council", "region_median", "type_medi
 
 
 #: Kinds of table column whose cells are right-aligned.
-NUMERIC_KINDS = ("count", "pct", "gbp")
+NUMERIC_KINDS = ("count", "pct", "gbp", "rank")
 
 
 def _cell_class(kind: str) -> str:
@@ -248,6 +335,87 @@ def table_notes(rows: list[list[str]]) -> list[str]:
     ] + [f"{sym}: {meaning}." for sym, meaning in fmt.SYMBOLS.items() if sym in used]
 
 
+#: The ASCOF table of a pack (HTML and Word): (header, field of a year of ``Briefing.ascof``, kind).
+ASCOF_COLUMNS = [
+    ("Year", "year", "text"),
+    ("Value for", "area_name", "area"),
+    ("Self-directed support, %", "sds_pct", "pct"),
+    ("Rank on self-directed support (1 = highest)", "sds_rank", "rank"),
+    ("Direct payments, %", "dp_pct", "pct"),
+    ("Rank on direct payments (1 = highest)", "dp_rank", "rank"),
+]
+#: Field names of the Word template's ASCOF rows, in the order of :data:`ASCOF_COLUMNS`.
+ASCOF_DOCX_FIELDS = ["year", "area", "sds", "sds_rank", "dp", "dp_rank"]
+
+
+def ascof_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
+    """The pack's ASCOF table: (headers, rows of formatted cells), one row per year 2017-18 to 2023-24.
+
+    A year after a boundary change prints [z] and names the successor councils in its "Value for"
+    cell (never their values); a year with no published value prints [x]; ranks print "91 of 147"."""
+    headers = [h for h, _, _ in ASCOF_COLUMNS]
+    rows = []
+    for y in b.ascof.get("years", []):
+        sym = {"boundary_changed": "[z]", "not_published": "[x]"}.get(y["status"], "[x]")
+        row = []
+        for _, key, kind in ASCOF_COLUMNS:
+            v = y.get(key)
+            if kind == "text":
+                row.append(fmt.year(v) + (" (new framework)" if y["definition_break"] else ""))
+            elif kind == "area":
+                row.append(
+                    "boundary changed: area part of " + " and ".join(y["successors"])
+                    if y["status"] == "boundary_changed"
+                    else str(v)
+                )
+            elif kind == "rank":
+                of = y[key.replace("rank", "of")]
+                row.append(sym if v is None else f"{fmt.count(v)} of {fmt.count(of)}")
+            else:
+                row.append(sym if v is None else fmt.pct(v))
+        rows.append(row)
+    return headers, rows
+
+
+def ascof_notes(b: Briefing, rows: list[list[str]]) -> list[str]:
+    """The notes under a pack's ASCOF table: what the measures are, the framework change, the rule for
+    flagged jumps, then each missing-value symbol it uses."""
+    used = {cell for row in rows for cell in row}
+    a = b.ascof
+    out = [
+        "Shares of people using social care (long-term community support) who receive self-directed support "
+        "(ASCOF 1C(1A), 3D1A from 2023-24) and direct payments (1C(2A), 3D2A from 2023-24); a different "
+        "measure from the proxy and from NI 130, " + a.get("source", "") + ".",
+        a.get("break_text", "").rstrip(".") + ".",
+        a.get("jump_rule", "")[:1].upper() + a.get("jump_rule", "")[1:] + ".",
+    ]
+    meanings = {
+        "[x]": f"{fmt.SYMBOLS['[x]']}: no published value",
+        "[z]": f"{fmt.SYMBOLS['[z]']}: the council's boundary had changed, and another area's value is not its own",
+    }
+    return out + [f"{sym}: {meanings[sym]}." for sym in ("[x]", "[z]") if sym in used]
+
+
+def ascof_table(b: Briefing) -> Table:
+    """The pack's ASCOF table as a reader's table (:class:`pbanalysis.outputs.tables.Table`), for the notebook."""
+    headers, rows = ascof_rows(b)
+    keys = [key for _, key, _ in ASCOF_COLUMNS]
+    notes = [n for n in ascof_notes(b, rows) if n[:3] not in fmt.SYMBOLS]
+    return Table(
+        pd.DataFrame(rows, columns=keys),
+        [Column(key, h) for key, h in zip(keys, headers)],
+        f"{b.name}: ASCOF self-directed support and direct payments, and rank among councils, by year",
+        ascof_source().removeprefix("Source: "),
+        notes=notes,
+        name="ascof_years",
+    )
+
+
+def ascof_source() -> str:
+    """The source line of the ASCOF series (compiled from NHS Digital's ASCOF files)."""
+    return provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
+
+
 def source_line(years: list[str] | None = None) -> str:
     """The PSS-EX1 source line (from data/datapackage.json) for ``years`` (all years when None)."""
     return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
@@ -277,26 +445,55 @@ def definitions_note(b: Briefing) -> str:
     return "Count of people by year: " + "; ".join(parts) + "."
 
 
-def _later_point(b: Briefing) -> dict | None:
-    """The 2020-21 direct-payments share (ASCOF 1C(2A), %) the trend chart draws after its measure change."""
-    if not b.later:
+#: The ASCOF measure the pack's trend chart draws after the proxy (direct payments, as the proxy counts).
+LATER_MEASURE = "ASCOF direct payments (1C(2A); 3D2A from 2023-24)"
+
+
+def _later_series(b: Briefing) -> dict | None:
+    """The council's and England's ASCOF direct-payments share (%) by year, 2017-18 to 2023-24, that the
+    trend chart draws after its measure change (None where the council has no value of its own)."""
+    if not b.ascof:
         return None
-    c = b.later["council"]
+    from pbanalysis.analysis import what_next
+
+    eng = what_next.england_series(what_next.DP).set_index("year")["value"]
+    years = [y["year"] for y in b.ascof["years"]]
+    gone = [y for y in b.ascof["years"] if y["status"] == "boundary_changed"]
     return {
-        "year": b.later["year"],
-        "council": c["dp_pct"] if c["comparable"] else None,
-        "england": b.later["england"]["dp_pct"],
-        "measure": "ASCOF 1C(2A)",
+        "years": years,
+        "council": [y["dp_pct"] if y["status"] == "published" else None for y in b.ascof["years"]],
+        "england": [float(eng[y]) for y in years],
+        "measure": LATER_MEASURE,
+        "break_year": what_next.BREAK_YEAR,
+        "gone_from": gone[0]["year"] if gone else None,
+        "note": (
+            f"From {gone[0]['year']} {b.name}'s boundary had changed (its area was part of "
+            f"{' and '.join(gone[0]['successors'])}): no value is drawn."
+            if gone
+            else ""
+        ),
     }
 
 
+def chart_source_series(years: list[str] | None = None) -> str:
+    """The short source line of the pack's trend chart: PSS-EX1 for the proxy, then the ASCOF series
+    (compiled from NHS Digital's ASCOF files)."""
+    pkg = provenance.project_package()
+    credits = [
+        provenance.source_line("pssex1-activity", years, package=pkg, short=True),
+        provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=pkg, short=True),
+    ]
+    return "Source: " + "; ".join(credits) + "."
+
+
 def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
-    """The pack's trend chart: proxy take-up by year, then the 2020-21 ASCOF 1C(2A) value after a
-    marked measure change. Returns (figure, alt text, numbers)."""
+    """The pack's trend chart: proxy take-up by year, then the council's ASCOF direct-payments share
+    2017-18 to 2023-24 after a marked measure change (broken again at 2023-24). Returns (figure, alt
+    text, numbers)."""
     from pbanalysis.charts import figures
 
-    later = _later_point(b)
-    src = chart_source(later=later is not None)
+    later = _later_series(b)
+    src = chart_source_series() if later else chart_source()
     return figures.council_series(b.series, b.name, b.definition_changes, src, size, later=later)
 
 
@@ -342,6 +539,7 @@ def build_pack(
                 data_png = png.read_bytes()
             word_charts.append({"title": title, "alt": alt, "png": data_png})
     headers, rows = table_rows(b)
+    ascof_headers, ascof_cells = ascof_rows(b)
     kinds = [kind for _, _, kind in TABLE_COLUMNS]
     meta = f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest year {b.year}"
     page = pages.render(
@@ -357,6 +555,15 @@ def build_pack(
             "notes": table_notes(rows),
         },
         source=src,
+        articles=b.article_sentences,
+        ascof_sentences=b.ascof_sentences,
+        ascof_table={
+            "title": f"{b.name}: ASCOF self-directed support and direct payments, and rank among councils, by year",
+            "headers": [{"label": h, "cls": _cell_class(k)} for h, (_, _, k) in zip(ascof_headers, ASCOF_COLUMNS)],
+            "rows": ascof_cells,
+            "notes": ascof_notes(b, ascof_cells),
+        },
+        ascof_source=ascof_source(),
         later=b.later["sentence"],
         later_note=b.later["note"],
         later_source=later_source(),
@@ -378,6 +585,12 @@ def build_pack(
                 "council_type": b.council_type,
                 "sentences": b.sentences,
                 "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
+                "articles": b.article_sentences,
+                "ascof_sentences": b.ascof_sentences,
+                "ascof_title": f"{b.name}: ASCOF self-directed support and direct payments, and rank, by year",
+                "ascof_rows": [dict(zip(ASCOF_DOCX_FIELDS, row)) for row in ascof_cells],
+                "ascof_notes": ascof_notes(b, ascof_cells),
+                "ascof_source": ascof_source(),
                 "table_notes": table_notes(rows),
                 "definitions": definitions_note(b)
                 + " What happened next: "

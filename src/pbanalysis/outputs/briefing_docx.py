@@ -14,6 +14,11 @@ layout, styles and fixed wording; :func:`write` fills its fields with docxtpl:
     the numbers by year (strings, formatted like the HTML page);
 ``table_notes``
     the table's units and the meaning of each missing-value symbol it uses;
+``articles``
+    what the articles said of the council beside the proxy's view, or the one line saying they did not name it;
+``ascof_sentences``, ``ascof_title``, ``ascof_rows``, ``ascof_notes``, ``ascof_source``
+    the council's ASCOF years 2017-18 to 2023-24 in words, as a table (values and ranks) with its
+    notes, and the source line of the compilation;
 ``definitions``, ``proxy``, ``source``
     the notes and the source line.
 

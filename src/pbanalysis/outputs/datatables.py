@@ -190,12 +190,16 @@ class Inputs:
     sources: pd.DataFrame
     ascof: pd.DataFrame
     ascof_source: dict[str, Path]
+    #: The ASCOF series 2017-18 to 2023-24 (:func:`pbanalysis.sources.ascof_trend.load_trend`), a
+    #: compilation of the official ASCOF files; None leaves its sheet out.
+    ascof_trend: pd.DataFrame | None = None
 
 
 def load_inputs() -> Inputs:
     """The processed tables, the council lookup, the claims check and every ASCOF extract."""
     from pbanalysis.analysis import claims, register
     from pbanalysis.build import data
+    from pbanalysis.sources import ascof_trend
 
     cy, nat = data.load_council_year(), data.load_national_series()
     reg = register.load_register()
@@ -208,6 +212,7 @@ def load_inputs() -> Inputs:
         sources=register.load_sources(),
         ascof=asc,
         ascof_source=asc_source,
+        ascof_trend=ascof_trend.load_trend(paths.ASCOF_TREND_CSV),
     )
 
 
@@ -267,6 +272,7 @@ def _origins_by_publication() -> dict[str, dict]:
                 "licence": o.licence,
                 "licence_url": o.licence_url,
                 "publisher_page": o.publisher_page,
+                "kind": o.kind,
                 "years": set(),
             },
         )
@@ -284,13 +290,16 @@ def _span(years: Sequence[str]) -> str:
 def _source(keys: Sequence[str], years: Sequence[str] | None = None) -> str:
     """A table's source line from ``origins.yaml``: each publication's credit, the years (``years``,
     where given, for the first publication: those the table covers), the licence."""
+    from pbanalysis.build import provenance
+
     pubs = _origins_by_publication()
     parts = []
     for i, key in enumerate(keys):
         p = pubs[key]
         credit = p["credit"] or f"{p['publisher']}, {p['publication']}"
         span = _span(years if years is not None and i == 0 else p["years"])
-        parts.append(f"{credit}{', ' + span if span else ''} (licence: {p['licence']})")
+        compiled = f", {provenance.COMPILED_FROM}" if p.get("kind") == "secondary_compilation" else ""
+        parts.append(f"{credit}{', ' + span if span else ''}{compiled} (licence: {p['licence']})")
     return "; ".join(parts) + ". Processed by pbanalysis."
 
 
@@ -298,8 +307,18 @@ def _pssex1_keys() -> list[str]:
     return ["pssex1", "lookup"]
 
 
+#: The origin (``origins.yaml``) of each ASCOF sheet: the 2020-21 file, and the compiled series.
+ASCOF_1C_ORIGIN, ASCOF_SERIES_ORIGIN = "ascof", "ascof_trend"
+
+
 def _ascof_keys() -> list[str]:
-    return [key for key in _origins_by_publication() if key.startswith("ascof")] + ["lookup"]
+    """The origins the ASCOF 1C sheet uses: the ``ascof_1c_*`` extracts' publication and the lookup."""
+    return [ASCOF_1C_ORIGIN, "lookup"]
+
+
+def _ascof_series_keys() -> list[str]:
+    """The origins the ASCOF series sheet uses: the compilation of the official files and the lookup."""
+    return [ASCOF_SERIES_ORIGIN, "lookup"]
 
 
 def notes(inp: Inputs) -> dict[str, str]:
@@ -367,6 +386,18 @@ def notes(inp: Inputs) -> dict[str, str]:
             "rebuilds no value."
         ),
     }
+    if inp.ascof_trend is not None:
+        from pbanalysis.sources import ascof_trend
+
+        years = sorted(inp.ascof_trend["year"].unique())
+        out["ascof_series"] = (
+            f"The ASCOF values for {_span(years)} are a compilation of the official ASCOF files, one a year "
+            f"({provenance_text()}); it is not an official file. Its 2020-21 council values equal the official "
+            f"2020-21 file's for all {series_check(inp)} council-measure pairs, checked whenever the tables are "
+            f"built. Values are the published shares (one decimal); a council with no published value has no row. "
+            f"{ascof_trend.BREAK_TEXT.rstrip('.')}; the column 'Framework' says which each year belongs to. "
+            "ASCOF is neither NI 130 nor the PSS-EX1 count, so its years are read beside the PSS-EX1 years."
+        )
     compiled = compiled_years(inp.ascof_source)
     if compiled:
         out["ascof_compiled"] = (
@@ -561,6 +592,70 @@ def ascof_table(inp: Inputs) -> Sheet:
     return Sheet("ASCOF_1C_by_council", t, keys)
 
 
+def provenance_text() -> str:
+    """Who compiled the ASCOF series and where it is kept, from ``origins.yaml``."""
+    from pbanalysis.build import provenance
+
+    o = next(o for o in provenance.load_origins().values() if o.key == ASCOF_SERIES_ORIGIN)
+    return f"{provenance.COMPILED_FROM}, kept in the repository {o.repository}"
+
+
+def series_check(inp: Inputs) -> int:
+    """The compiled 2020-21 council values checked equal to the official 2020-21 file's (pairs compared).
+
+    Raises InputError naming the council and both values if any differs (see
+    :func:`pbanalysis.sources.ascof_trend.check_against_official`)."""
+    from pbanalysis.sources import ascof_trend
+
+    official = inp.ascof[inp.ascof["year"] == "2020-21"]
+    return ascof_trend.check_against_official(inp.ascof_trend, official, paths.ASCOF_TREND_CSV)
+
+
+def ascof_series_table(inp: Inputs) -> Sheet:
+    """ASCOF self-directed support and direct payments by council and year, 2017-18 to 2023-24, from
+    the compilation of the official files (its 2020-21 values checked equal to the official file's)."""
+    from pbanalysis.analysis import what_next as wn
+
+    series_check(inp)
+    t = inp.ascof_trend
+    c = t[(t["area_level"] == "council") & t["measure_group"].isin([wn.SDS, wn.DP])]
+    keys = ["year", "gss_code", "area_name", "council_code_2009_14", "boundary", "definition_break"]
+    df = c.pivot_table(index=keys, columns="measure_group", values="value", aggfunc="first").reset_index()
+    df.columns.name = None
+    for g in (wn.SDS, wn.DP):
+        if g not in df:
+            df[g] = np.nan
+    df["boundary_text"] = df["boundary"].map(wn.BOUNDARY_TEXT).fillna("")
+    df["council_code_2009_14"] = np.where(
+        (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
+    )
+    df["framework"] = np.where(
+        df["definition_break"].astype(str).str.strip() != "",  # the extract states the break, else blank
+        "2023-24 framework (renumbered)",
+        "before the 2023-24 renumbering",
+    )
+    df = df.sort_values(["year", "gss_code"], kind="mergesort").reset_index(drop=True)
+    cols = [
+        Column("year", "Financial year", "year"),
+        Column("gss_code", "GSS code", "text"),
+        Column("area_name", "Council", "text"),
+        Column("boundary_text", "Same area as a 2009-2014 council", "text"),
+        Column("council_code_2009_14", "PSS-EX1 council code, 2009-2014", "text"),
+        Column(wn.SDS, "Self-directed support, ASCOF 1C(1A), 3D1A from 2023-24 (%)", "pct"),
+        Column(wn.DP, "Direct payments, ASCOF 1C(2A), 3D2A from 2023-24 (%)", "pct"),
+        Column("framework", "Framework", "text"),
+    ]
+    years = sorted(df["year"].unique())
+    table = Table(
+        df,
+        cols,
+        f"Self-directed support and direct payments (ASCOF) by council, England, {_span(years)}",
+        _source(_ascof_series_keys(), years),
+        name="ascof_by_council_year",
+    )
+    return Sheet("ASCOF_by_council_year", table, ["ascof_series", "ascof_boundary"])
+
+
 def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
     """Region of each later council (by GSS code) whose 2009-2014 predecessors all lie in one region."""
     from pbanalysis.sources import lookup
@@ -599,7 +694,7 @@ def claims_table(inp: Inputs) -> Sheet:
         cols,
         "Check of each figure reported in the news articles against the official tables",
         "News articles of 2010 and 2011 (publication, headline and date as listed); "
-        + _source(["pssex1", "ascof"], None),
+        + _source(["pssex1", ASCOF_SERIES_ORIGIN], None),
         name="claims_check",
     )
     return Sheet("Claims_check", t, ["claims", "proxy"])
@@ -608,7 +703,10 @@ def claims_table(inp: Inputs) -> Sheet:
 def sheets(inp: Inputs | None = None) -> list[Sheet]:
     """Every table of the workbook, in its order."""
     inp = inp or load_inputs()
-    out = [england_table(inp), council_table(inp), rank_table(inp), ascof_table(inp), claims_table(inp)]
+    out = [england_table(inp), council_table(inp), rank_table(inp), ascof_table(inp)]
+    if inp.ascof_trend is not None:
+        out.append(ascof_series_table(inp))
+    out.append(claims_table(inp))
     for s in out:
         s.note_keys = [*s.note_keys, *(_SYMBOL_KEY[sym] for sym in s.symbols_used())]
     return out
@@ -619,7 +717,8 @@ def sheets(inp: Inputs | None = None) -> list[Sheet]:
 
 def _years(inp: Inputs) -> tuple[list[str], list[str]]:
     pss = sorted(inp.council_year["year"].unique())
-    return pss, sorted(inp.ascof["year"].unique())
+    asc = set(inp.ascof["year"]) | (set(inp.ascof_trend["year"]) if inp.ascof_trend is not None else set())
+    return pss, sorted(asc)
 
 
 def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, list]:
@@ -811,6 +910,7 @@ CSV_TITLES = {
     "england_by_year.csv": "England by year",
     "councils_by_year.csv": "Every council by year",
     "council_ranks.csv": "Council ranks by year",
-    "ascof_1c_by_council.csv": "ASCOF self-directed support and direct payments by council and year",
+    "ascof_1c_by_council.csv": "ASCOF 1C self-directed support and direct payments by council, 2020-21 file",
+    "ascof_by_council_year.csv": "ASCOF self-directed support and direct payments by council and year, 2017-18 to 2023-24",
     "claims_check.csv": "Check of each reported figure",
 }

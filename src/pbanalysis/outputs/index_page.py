@@ -28,7 +28,7 @@ HEADLINE_CHARTS = (
     ("takeup_timeline", "take_up", "Take-up against the targets"),
     ("variance_rank", "variance", "Councils ranked by proxy take-up"),
     ("dp_spend_series", "spending", "Spending on direct payments, England"),
-    ("what_next_sds_rank", "what_next", "What happened next: self-directed support in 2020-21"),
+    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, 2017-18 to 2023-24"),
 )
 
 #: What each claim status says, in a reader's words.

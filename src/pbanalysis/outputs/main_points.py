@@ -16,7 +16,7 @@ A rule returns ``None`` when its numbers do not allow a sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -73,6 +73,9 @@ class Inputs:
     national: pd.DataFrame
     council_year: pd.DataFrame
     later: dict
+    #: England's ASCOF self-directed support series (:func:`pbanalysis.analysis.what_next.england_best`:
+    #: ``series`` by year, best ``year`` and ``value``); the claims check judges the targets against it.
+    series: dict = field(default_factory=dict)
 
 
 def load(claims: pd.DataFrame | None = None) -> Inputs:
@@ -96,12 +99,20 @@ def load(claims: pd.DataFrame | None = None) -> Inputs:
         data.load_national_series(),
         data.load_council_year(),
         what_next.england(),
+        what_next.england_best(what_next.SDS),
     )
+
+
+def series_end(i: Inputs) -> str:
+    """The last year the targets are judged against: the end of England's ASCOF series (else the
+    year of the single ASCOF file)."""
+    years = sorted((i.series or {}).get("series", {}))
+    return years[-1] if years else i.later.get("year", "")
 
 
 def verdicts(i: Inputs) -> str | None:
     """'Of the 47 figures in the five articles, 14 could be tested against official data: 11 held
-    up, 1 did not, and the 2 targets had still not been reached by 2020-21.'"""
+    up, 1 did not, and the 2 targets had still not been reached by 2023-24' (the series' end)."""
     c = i.claims
     if c.empty:
         return None
@@ -117,7 +128,7 @@ def verdicts(i: Inputs) -> str | None:
     parts = []
     if held + failed:
         parts += [f"{fmt.count(held)} held up", f"{fmt.count(failed)} did not"]
-    year = i.later.get("year", "")
+    year = series_end(i)
     if reached and missed:
         parts.append(f"of the {fmt.count(reached + missed)} targets {fmt.count(reached)} had been reached by {year}")
         parts.append(f"{fmt.count(missed)} had not")

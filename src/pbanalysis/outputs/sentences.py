@@ -14,6 +14,12 @@ The rules, in reading order:
 4. :func:`definition_breaks`: where the count's definition changes, so years either side are not compared;
 5. :func:`missing`: the years with no value, and why (suppressed or not available).
 
+Beside them, :func:`article_claims` says what the news articles reported of the council with the
+proxy's view of each figure (from the claims check), or in one line that they did not name it, and
+:func:`ascof_series` tells its ASCOF years 2017-18 to 2023-24: values and ranks, a boundary change
+(successors named, never their values) and each flagged jump, worded as a possible change in
+recording.
+
 :func:`sentences` keeps the first five that apply; if fewer than three apply it
 adds :func:`people` (the count of people on direct payments) and
 :func:`spend` (spend per recipient). A missing or suppressed value is never used:
@@ -218,3 +224,107 @@ def later(council: dict, england: dict, year: str) -> str:
         )
     note = str(v.get("note") or "no value is published").strip()
     return f"In {year}, no ASCOF 1C value can be given for {v['council_name']}. {note}"
+
+
+# --------------------------------------------------------------------------- what the articles said
+
+
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def published(date: str) -> str:
+    """An article's date in words: '2010-08-23' gives '23 August 2010', '2011-04' gives 'April 2011'."""
+    parts = str(date).split("-")
+    if len(parts) >= 2 and parts[0].isdigit() and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        month = f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
+        return f"{int(parts[2])} {month}" if len(parts) == 3 and parts[2].isdigit() else month
+    return str(date)
+
+
+def article_claims(name: str, named: list[dict]) -> list[str]:
+    """What the articles said of the council, each statement beside the proxy's view; one line when none.
+
+    ``named`` holds one record per register figure naming the council (built by
+    :func:`pbanalysis.outputs.briefing.articles_for` from the register, its articles and the claims
+    check): ``statement``, ``reported`` (the value in words, e.g. 3.3%), ``period``, ``measure``
+    (e.g. NI 130, or empty), ``position`` (highest or lowest, for a rank claim, else empty),
+    ``publication``, ``published``, and for a rank claim the proxy's ``proxy_year``, ``proxy_value``
+    (percent), ``rank`` of ``of`` councils and ``proxy_agrees``; ``extreme`` names the council at that
+    end of the proxy when it disagrees.
+    """
+    if not named:
+        return [f"The articles did not name {name}."]
+    out = []
+    for r in named:
+        said = f"{r['publication']} ({published(r['published'])})"
+        if r.get("position"):
+            on = f" on {r['measure']}" if r.get("measure") else ""
+            text = (
+                f"{said} reported {name}'s take-up{on} in {r['period']} as {r['reported']}, the {r['position']} "
+                f"of the published figures. On the proxy in {r['proxy_year']}, {name} ranked {fmt.count(r['rank'])} "
+                f"of {fmt.count(r['of'])} councils (1 = highest) at {fmt.pct(r['proxy_value'])}"
+            )
+            if r["proxy_agrees"] == "yes":
+                text += f": the proxy also puts it {r['position']}."
+            else:
+                text += f": the proxy does not put it {r['position']}" + (
+                    f" ({r['extreme']} is {r['position']} there)." if r.get("extreme") else "."
+                )
+            text += " The two are different measures, so the proxy's place neither confirms nor refutes the reported figure."
+        else:
+            text = f"{said} also reported: {r['statement'].rstrip('.')}; there is nothing official to test it against."
+        out.append(text)
+    return out
+
+
+# --------------------------------------------------------------------------- ASCOF, 2017-18 to 2023-24
+
+
+def ascof_series(trend: dict) -> list[str]:
+    """The council's ASCOF years in words, from :func:`pbanalysis.analysis.what_next.council_trend`.
+
+    One sentence on its first and last published years (values and ranks), one on any boundary
+    change (its successors named, never their values), and one per flagged jump (worded as a
+    possible change in recording, never as a change in take-up)."""
+    name = trend["council_name"]
+    years = trend["years"]
+    pub = [y for y in years if y["status"] == "published" and y["sds_pct"] is not None]
+    out = []
+    if pub:
+        first, last = pub[0], pub[-1]
+
+        def at(y: dict) -> str:
+            return (
+                f"{fmt.pct(y['sds_pct'])} in {y['year']} (rank {fmt.count(y['sds_rank'])} of {fmt.count(y['sds_of'])})"
+            )
+
+        text = f"On ASCOF self-directed support, a later and different measure, {name} stood at {at(first)}"
+        if last is not first:
+            text += f" and {at(last)}"
+            if last["definition_break"]:
+                text += f", after the {last['year']} framework change"
+        out.append(text + ".")
+    else:
+        out.append(
+            f"No ASCOF self-directed support value is published for {name} from {years[0]['year']} to {years[-1]['year']}."
+        )
+    gone = [y for y in years if y["status"] == "boundary_changed"]
+    if gone:
+        succ = gone[0]["successors"]
+        joined = succ[0] if len(succ) == 1 else ", ".join(succ[:-1]) + " and " + succ[-1]
+        out.append(
+            f"From {gone[0]['year']}, {name}'s boundary had changed: its area was part of {joined}, "
+            f"so no value is shown for those years (boundary changed; another area's figures are not {name}'s)."
+        )
+    missing = [y["year"] for y in years if y["status"] == "not_published"]
+    if missing:
+        out.append(f"No ASCOF value is published for {name} in {', '.join(missing)}.")
+    for j in trend["jumps"]:
+        out.append(
+            f"{name}'s {j['measure']} share: {fmt.pct(j['from_value'])} in {j['from_year']}, {fmt.pct(j['to_value'])} "
+            f"in {j['to_year']} ({fmt.points(abs(j['change']))}), flagged as a possible change in recording, "
+            "not read as a change in take-up"
+            + (f" (and across the {j['to_year']} framework change)" if j["across_break"] else "")
+            + "."
+        )
+    return out

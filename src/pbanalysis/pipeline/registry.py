@@ -246,8 +246,9 @@ def variance_thresholds(thresholds: list[float], size: str = "slide") -> Drawn:
 
 
 def council_trend(council: str, size: str = "slide") -> Drawn:
-    """One council's proxy take-up (%) by year against England, its region and its type, then its 2020-21
-    ASCOF 1C(2A) value. Returns (figure, alt text, numbers)."""
+    """One council's proxy take-up (%) by year against England, its region and its type, then its ASCOF
+    direct-payments share 2017-18 to 2023-24 beside England's, after a marked measure change and broken
+    at the 2023-24 framework change. Returns (figure, alt text, numbers)."""
     return briefing.trend_chart(briefing.council_numbers(council), size)
 
 
@@ -355,7 +356,7 @@ CHARTS: dict[str, ChartSpec] = {
     ),
     "council_trend": ChartSpec(
         council_trend,
-        "one council's proxy take-up by year vs England, region, type [--council]",
+        "one council's proxy take-up by year vs England, region, type, then ASCOF 2017-18 to 2023-24 [--council]",
         "council_briefing",
         ("council",),
     ),
