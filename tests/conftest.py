@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,21 @@ def activity_file(tmp_path):
         return write_table(tmp_path / name, activity_rows(**kw), encoding=encoding, bom=bom)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory) -> Path:
+    """A whole report built once per test worker with `make report` into a scratch folder: the
+    reliability tests and the page checks read it (its first build's stderr is beside it)."""
+    reports = tmp_path_factory.mktemp("built") / "reports"
+    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+    first = subprocess.run(
+        ["make", "-s", "report", "JOBS=2", f"REPORTS={reports}"],
+        cwd=paths.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
+    (reports.parent / "first-build.stderr").write_text(first.stderr)
+    return reports

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import htmlcheck as hc
@@ -199,17 +198,12 @@ BRIEFING_SAMPLE = 3
 
 
 @pytest.fixture(scope="session")
-def reports_dir(tmp_path_factory) -> Path:
+def reports_dir(request) -> Path:
+    """The pages to check: ``$PBANALYSIS_CHECK_REPORTS``, or the report built once for the tests."""
     given = os.environ.get("PBANALYSIS_CHECK_REPORTS")
     if given:
         return Path(given)
-    out = tmp_path_factory.mktemp("publication-reports")
-    env = dict(os.environ, PBANALYSIS_REPORTS=str(out))
-    done = subprocess.run(
-        [sys.executable, "-m", "pbanalysis", "report", "--all"], env=env, capture_output=True, text=True, timeout=1800
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    return out
+    return request.getfixturevalue("built_report")
 
 
 def pages(reports: Path) -> dict[str, Path]:

@@ -47,13 +47,9 @@ def make(reports: Path, *args: str, **kw) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """A whole report built once with `make report` into a temporary folder."""
-    reports = tmp_path_factory.mktemp("built") / "reports"
-    first = make(reports, "report", "JOBS=2")
-    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
-    (reports.parent / "first-build.stderr").write_text(first.stderr)
-    return reports
+def built(built_report):
+    """A whole report built once with `make report` into a temporary folder (tests/conftest.py)."""
+    return built_report
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
