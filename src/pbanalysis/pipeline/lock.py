@@ -80,14 +80,19 @@ def lock_path(folder: str | os.PathLike | None = None) -> Path:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid exists (one owned by another user counts)."""
+    """Whether a process with this pid is running (one owned by another user counts). A killed
+    process its parent has not yet collected (a zombie) is not running."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: the signal test is all there is
+    return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
 
 
 def holder(path: Path) -> dict:
