@@ -291,3 +291,13 @@ def test_a_compiled_2020_21_value_that_differs_from_the_official_file_fails_nami
     t.loc[i, "value"] = t.loc[i, "value"] - 1.5
     with pytest.raises(InputError, match=t.loc[i, "area_name"]):
         datatables.ascof_series_table(replace(inputs, ascof_trend=t))
+
+
+def test_every_notebook_section_names_the_data_tables_behind_it(tmp_path):
+    from pbanalysis.pipeline import report
+
+    assert set(report.notebooks()) <= set(datatables.SECTION_TABLES)
+    assert {n for names in datatables.SECTION_TABLES.values() for n in names} <= set(datatables.CSV_TITLES)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "england_by_year.csv").write_text("year\n")
+    assert datatables.section_downloads("take_up", tmp_path) == [("data/england_by_year.csv", "England by year")]

@@ -905,6 +905,30 @@ def downloads(reports_dir: Path | str | None = None) -> list[tuple[str, str, int
     return out
 
 
+#: The data tables behind each notebook's section: what its tables and charts show, to take away.
+SECTION_TABLES = {
+    "take_up": ("england_by_year.csv", "claims_check.csv"),
+    "spending": ("england_by_year.csv", "councils_by_year.csv", "claims_check.csv"),
+    "variance": ("councils_by_year.csv", "council_ranks.csv", "claims_check.csv"),
+    "what_next": ("ascof_by_council_year.csv", "ascof_1c_by_council.csv", "claims_check.csv"),
+    "claims": ("claims_check.csv",),
+    "council_briefing": ("councils_by_year.csv", "council_ranks.csv"),
+    "explore": ("councils_by_year.csv", "ascof_by_council_year.csv"),
+}
+
+
+def section_downloads(notebook: str, reports_dir: Path | str | None = None) -> list[tuple[str, str]]:
+    """The data tables a notebook's section shows, those written: (path relative to the reports
+    folder, title)."""
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR)
+    out = []
+    for name in SECTION_TABLES.get(notebook, ()):
+        p = csv_dir(reports_dir) / name
+        if p.is_file():
+            out.append((p.relative_to(reports_dir).as_posix(), CSV_TITLES[name]))
+    return out
+
+
 #: Each CSV file and what it holds, in the workbook's order.
 CSV_TITLES = {
     "england_by_year.csv": "England by year",

@@ -213,7 +213,10 @@ def _status_counts(sub: pd.DataFrame) -> str:
 
 
 def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
-    """One short section per notebook with an HTML page: title, summary, its claims, its pages."""
+    """One short section per notebook with an HTML page: title, summary, its claims, its pages
+    and the data tables behind it."""
+    from pbanalysis.outputs import datatables
+
     out = []
     for nb in NOTEBOOKS:
         if not (paths.HTML_DIR / f"{nb}--default.html").exists():
@@ -235,6 +238,7 @@ def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
                 "href": _html_page(nb),
                 "executed": executed.relative_to(paths.REPORTS_DIR).as_posix() if executed.exists() else "",
                 "runs": runs,
+                "data": [{"href": h, "title": title} for h, title in datatables.section_downloads(nb)],
             }
         )
     return out
