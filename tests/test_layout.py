@@ -19,7 +19,7 @@ import papermill
 import pytest
 import yaml
 
-from pbanalysis.charts import style
+from pbanalysis.charts import png, style
 from pbanalysis.core import paths
 from pbanalysis.pipeline import registry
 
@@ -199,7 +199,7 @@ def test_a_pngs_pixels_and_resolution_survive_the_writer():
 
     rng = np.random.default_rng(0)
     rgb = rng.integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
-    image = Image.open(BytesIO(style.png_bytes(rgb, 300)))
+    image = Image.open(BytesIO(png.png_bytes(rgb, 300)))
     assert image.mode == "RGB" and image.size == (5, 7)
     assert np.array_equal(np.asarray(image), rgb)
     assert [round(v) for v in image.info["dpi"]] == [300, 300] and image.info["Software"] == "pbanalysis"

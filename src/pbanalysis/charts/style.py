@@ -27,8 +27,6 @@ from __future__ import annotations
 import functools
 import io
 import json
-import struct
-import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +44,7 @@ from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 from matplotlib.text import Annotation, Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
+from pbanalysis.charts import png  # noqa: E402
 from pbanalysis.core import paths  # noqa: E402
 from pbanalysis.core.atomic import atomic_path, write_text  # noqa: E402
 from pbanalysis.core.errors import ParameterError  # noqa: E402
@@ -634,47 +633,11 @@ def fig_bytes(fig: Figure, fmt: str, target: Path | str | None = None) -> bytes 
                 fig.savefig(raw, format="rgba", dpi=dpi)
                 w = int(fig.get_figwidth() * dpi)  # as the Agg renderer sizes its canvas
                 rgba = np.frombuffer(raw.getbuffer(), np.uint8).reshape(-1, w, 4)
-            out = png_bytes(rgba[:, :, :3], PNG_PPI)
+            out = png.png_bytes(rgba[:, :, :3], PNG_PPI)
     if target is None:
         return out
     Path(target).write_bytes(out)
     return None
-
-
-def png_bytes(rgb: np.ndarray, ppi: float) -> bytes:
-    """An 8-bit RGB PNG of an ``(height, width, 3)`` array, with its resolution (``ppi``) and a
-    Software tag; nothing else, so the bytes depend on the pixels alone.
-
-    Rows are left unfiltered and deflated at level 1: a chart is mostly flat colour, which this
-    compresses as well as PNG's adaptive filters, in about half the time of Pillow's encoder."""
-    h, w, _ = rgb.shape
-    # Deflated a band of rows at a time (a slide is 15 MB of pixels; a band is 1 MB); zlib's
-    # stream does not depend on how its input is split, so the bytes are those of one call.
-    band = max(1, 2**20 // (w * 3 + 1))
-    rows = np.empty((band, w * 3 + 1), np.uint8)
-    rows[:, 0] = 0  # filter type 0 (none) on every row
-    deflate = zlib.compressobj(1)
-    parts = []
-    for top in range(0, h, band):
-        n = min(band, h - top)
-        rows[:n, 1:].reshape(n, w, 3)[...] = rgb[top : top + n]  # through a view of each row's pixels
-        parts.append(deflate.compress(rows[:n]))
-    parts.append(deflate.flush())
-    per_metre = round(ppi / 0.0254)
-
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    return b"".join(
-        [
-            b"\x89PNG\r\n\x1a\n",
-            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)),  # 8-bit RGB, no interlace
-            chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-            chunk(b"tEXt", b"Software\0pbanalysis"),
-            chunk(b"IDAT", b"".join(parts)),
-            chunk(b"IEND", b""),
-        ]
-    )
 
 
 def png_dpi_for(size: str) -> float:
