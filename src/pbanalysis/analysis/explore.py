@@ -19,14 +19,13 @@ changed before the ASCOF year).
 
 from __future__ import annotations
 
-import difflib
 import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from pbanalysis.analysis import register
+from pbanalysis.analysis import measures, register
 from pbanalysis.build import data, provenance
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
@@ -379,17 +378,7 @@ def find_council(query: object, t: Tables | None = None) -> pd.Series:
             f"{later['changed_on'].iloc[0][:4]} from parts of {formed}, so it is not one council of the "
             f"earlier tables; choose one of {formed}",
         )
-    names = sorted(t.councils["council_name"])
-    close = difflib.get_close_matches(q, names, n=5, cutoff=0.6)
-    close += [n for n in names if q.lower() in n.lower() and n not in close]
-    close = close[:5] or difflib.get_close_matches(q, names, n=5, cutoff=0.3)
-    raise ParameterError(
-        "council",
-        query,
-        f"a council name or GSS code; closest matches: {', '.join(close)}"
-        if close
-        else "a council name or GSS code (see data/raw/councils.csv)",
-    )
+    raise measures.unknown_council(q, sorted(t.councils["council_name"]))
 
 
 def check_measure(measure: object, t: Tables | None = None) -> Measure:

@@ -107,16 +107,21 @@ def find_council(query: object, councils: pd.DataFrame) -> pd.Series:
         hit = current[current[col].fillna("").str.lower() == q]
         if len(hit) == 1:
             return hit.iloc[0]
-    names = list(current["council_name"])
-    close = difflib.get_close_matches(query, names, n=5, cutoff=0.5) or [n for n in names if q in n.lower()][:5]
-    raise ParameterError(
+    raise unknown_council(query, list(current["council_name"]))
+
+
+def unknown_council(query: str, names: list[str]) -> ParameterError:
+    """The error for a council no name or code matches, listing up to five of ``names`` closest to it."""
+    q = " ".join(str(query).split())
+    close = difflib.get_close_matches(q, names, n=5, cutoff=0.6)
+    close += [n for n in names if q.lower() in n.lower() and n not in close]
+    close = close[:5] or difflib.get_close_matches(q, names, n=5, cutoff=0.3)
+    return ParameterError(
         "council",
         query,
-        (
-            f"a council name or GSS code; closest matches: {', '.join(close)}"
-            if close
-            else "a council name or GSS code (see data/raw/councils.csv)"
-        ),
+        f"a council name or GSS code; closest matches: {', '.join(close)}"
+        if close
+        else "a council name or GSS code (see data/raw/councils.csv)",
     )
 
 

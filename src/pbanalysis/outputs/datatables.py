@@ -426,7 +426,7 @@ def england_table(inp: Inputs) -> Sheet:
     """England by year: the national series (:func:`pbanalysis.build.data.load_national_series`)."""
     nat = inp.national.copy()
     nat["basis_label"] = nat[k.DEFINITION_BASIS].map(_basis_label)
-    e = k.ENGLAND_OF.__getitem__
+    e = k.england
     cols = [
         Column("year", "Financial year", "year"),
         Column("basis_label", "Count definition", "text"),
