@@ -93,12 +93,8 @@ _COUNCIL_FIELDS = [
     ("note", "string", "Anything a user should know about the join.", None),
 ]
 
-_ASCOF_FIELDS = [
-    ("year", "string", "Financial year, 2020-21 (people and carers at 31 March 2021).", None),
-    ("area_level", "string", "council, region, council_type or england.", None),
-    ("area_code", "string", "The file's Geographical Code: 3-digit CASSR code for councils.", None),
-    ("area_name", "string", "The file's Geographical Description.", None),
-    ("gss_code", "string", "The file's ONS (GSS) code; empty for council types.", None),
+#: The fields every ASCOF extract carries about a later council and its 2009-2014 predecessor.
+_LATER_COUNCIL_FIELDS = [
     (
         "council_code_2009_14",
         "string",
@@ -112,6 +108,15 @@ _ASCOF_FIELDS = [
         "Council rows: unchanged, same_area (new council, same area) or boundary_changed (see council_successors.csv).",
         None,
     ),
+]
+
+_ASCOF_FIELDS = [
+    ("year", "string", "Financial year, 2020-21 (people and carers at 31 March 2021).", None),
+    ("area_level", "string", "council, region, council_type or england.", None),
+    ("area_code", "string", "The file's Geographical Code: 3-digit CASSR code for councils.", None),
+    ("area_name", "string", "The file's Geographical Description.", None),
+    ("gss_code", "string", "The file's ONS (GSS) code; empty for council types.", None),
+    *_LATER_COUNCIL_FIELDS,
     ("measure_code", "string", "ASCOF Measure Code as printed, e.g. 1C1A or 1C1A65OV.", None),
     ("measure_group", "string", "1C1A, 1C2A (people using social care) or 1C1B, 1C2B (carers).", None),
     ("recipients", "string", "users (people using social care) or carers: never combined.", None),
@@ -132,19 +137,7 @@ _TREND_FIELDS = [
     ("area_level", "string", "council, region, council_type or england.", None),
     ("area_name", "string", "The file's Geographical Description, as printed.", None),
     ("gss_code", "string", "The file's ONS (GSS) code; empty for council types.", None),
-    (
-        "council_code_2009_14",
-        "string",
-        "Council rows: the 2009-2014 council (PSS-EX1 code in councils.csv) it is one-to-one with; "
-        "empty when the boundary changed.",
-        None,
-    ),
-    (
-        "boundary",
-        "string",
-        "Council rows: unchanged, same_area (new council, same area) or boundary_changed (see council_successors.csv).",
-        None,
-    ),
+    *_LATER_COUNCIL_FIELDS,
     (
         "measure_group",
         "string",
