@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -86,18 +88,39 @@ def activity_file(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built_report(tmp_path_factory) -> Path:
-    """A whole report built once per test worker with `make report` into a scratch folder: the
-    reliability tests and the page checks read it (its first build's stderr is beside it)."""
-    reports = tmp_path_factory.mktemp("built") / "reports"
-    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
-    first = subprocess.run(
-        ["make", "-s", "report", "JOBS=2", f"REPORTS={reports}"],
-        cwd=paths.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert first.returncode == 0, first.stdout[-2000:] + first.stderr[-3000:]
-    (reports.parent / "first-build.stderr").write_text(first.stderr)
+def built_report(tmp_path_factory, worker_id) -> Path:
+    """A whole report built with `make report` into a scratch folder, once for the whole test
+    session: the first test worker to ask builds it while holding a lock, the others wait and read
+    it (its first build's stderr is beside it). Tests that change what they find copy it first
+    (:func:`copy_report`)."""
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        shared = shared.parent  # the folder every worker's own base folder sits in
+    built = shared / "built-report"
+    reports, failed = built / "reports", built / "failed.txt"
+    with open(shared / "built-report.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if failed.exists():
+            pytest.fail(failed.read_text())
+        if not (built / "first-build.stderr").exists():
+            built.mkdir(exist_ok=True)
+            env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+            first = subprocess.run(
+                ["make", "-s", "report", "JOBS=2", f"REPORTS={reports}"],
+                cwd=paths.ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            if first.returncode != 0:
+                failed.write_text("make report failed:\n" + first.stdout[-2000:] + first.stderr[-3000:])
+                pytest.fail(failed.read_text())
+            (built / "first-build.stderr").write_text(first.stderr)
     return reports
+
+
+def copy_report(reports: Path, dest: Path) -> Path:
+    """A copy of a built report folder whose files keep their times, so Make finds it up to date."""
+    shutil.copytree(reports, dest, copy_function=shutil.copy2)
+    shutil.copy2(reports.parent / "first-build.stderr", dest.parent / "first-build.stderr")
+    return dest

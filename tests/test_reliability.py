@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_report
 
 from pbanalysis.analysis import claims, register
 from pbanalysis.build import data
@@ -47,9 +48,10 @@ def make(reports: Path, *args: str, **kw) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def built(built_report):
-    """A whole report built once with `make report` into a temporary folder (tests/conftest.py)."""
-    return built_report
+def built(built_report, tmp_path_factory):
+    """A copy of the report built once for the test session (tests/conftest.py), for this module's
+    tests to rebuild and interrupt without touching what other tests read."""
+    return copy_report(built_report, tmp_path_factory.mktemp("reliability") / "reports")
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
