@@ -47,8 +47,7 @@ log = logging.getLogger(__name__)
 #: The kernel name papermill is given: the one the notebooks name (each run executes on a
 #: started report kernel, :data:`pbanalysis.pipeline.kernel_pool.REPORT_KERNEL`).
 KERNEL = "python3"
-
-
+#: The papermill engine a report run executes with (:func:`_register_engine`).
 ENGINE = "pbanalysis"
 
 
