@@ -46,16 +46,16 @@ from pbanalysis.analysis import claims, register
 from pbanalysis.build import data
 from pbanalysis.core import paths
 from pbanalysis.outputs import briefing
-from pbanalysis.pipeline import report, runner
+from pbanalysis.pipeline import catalogue, report
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.pipeline import registry
-for run in runner.all_runs():
+for run in catalogue.all_runs():
     p = dict(report.notebook_defaults(run.notebook), **run.params)
-    for name in runner.declared_charts(run.notebook):
+    for name in catalogue.declared_charts(run.notebook):
         registry.draw(name, **{k: p[k] for k in registry.CHARTS[name].params}).save_for_run(run.param_set)
-    if runner.DECLARED.get(run.notebook, {}).get("briefing_pack"):
+    if catalogue.DECLARED.get(run.notebook, {}).get("briefing_pack"):
         briefing.build_pack(p["council"], year=p["year"], docx=p.get("docx", True), svg=p.get("svg", False))
-    if "claims.csv" in runner.DECLARED.get(run.notebook, {}).get("files", []):
+    if "claims.csv" in catalogue.DECLARED.get(run.notebook, {}).get("files", []):
         write_csv(paths.CLAIMS_CSV, claims.check(register.load_register(), data.load_council_year(),
                                                  data.load_national_series()))
 """

@@ -19,7 +19,7 @@ import papermill
 import pytest
 import yaml
 
-from pbanalysis.charts import png, style
+from pbanalysis.charts import layout, png, style
 from pbanalysis.core import paths
 from pbanalysis.pipeline import registry
 
@@ -38,8 +38,8 @@ def layout_problems(fig) -> list[str]:
     renderer = fig.canvas.get_renderer()
     frame = fig.bbox
     problems = []
-    texts = style.drawn_texts(fig)
-    boxes = [style.text_box(t, renderer) for t in texts]
+    texts = layout.drawn_texts(fig)
+    boxes = [layout.text_box(t, renderer) for t in texts]
     for t, b in zip(texts, boxes):
         if b.x0 < frame.x0 - TOL or b.y0 < frame.y0 - TOL or b.x1 > frame.x1 + TOL or b.y1 > frame.y1 + TOL:
             problems.append(f"clipped by the figure edge: {t.get_text()!r}")
@@ -48,11 +48,11 @@ def layout_problems(fig) -> list[str]:
         for t in ax.texts:
             if not t.get_visible() or not t.get_text().strip():
                 continue
-            b = style.text_box(t, renderer)
+            b = layout.text_box(t, renderer)
             bar = getattr(t, "_pb_box", None)
             if bar is not None:
                 room = bar.get_window_extent(renderer)
-                inside_bar = style.inside(b, room, TOL)
+                inside_bar = layout.inside(b, room, TOL)
                 if not inside_bar and _overlap(b, room):
                     problems.append(f"cut by the edge of its bar: {t.get_text()!r}")
             # The axes draw their left and bottom edges (spines, ticks): a label may sit in the
@@ -66,7 +66,7 @@ def layout_problems(fig) -> list[str]:
             clipped = (
                 t.get_clip_on()
                 and (t.get_clip_box() is not None or t.get_clip_path() is not None)
-                and not style.inside(b, frame_ax, TOL)
+                and not layout.inside(b, frame_ax, TOL)
             )
             if crosses or clipped:
                 problems.append(f"cut by the {' and '.join(crosses) or 'clipped'} edge of its axes: {t.get_text()!r}")
@@ -187,7 +187,7 @@ def test_nudged_end_labels_keep_the_order_of_their_values():
     assert layout_problems(fig) == []
     renderer = fig.canvas.get_renderer()
     labels = [t for t in ax.texts if t.get_text() in values]
-    by_height = sorted(labels, key=lambda t: -style.text_box(t, renderer).y0)
+    by_height = sorted(labels, key=lambda t: -layout.text_box(t, renderer).y0)
     assert [t.get_text() for t in by_height] == list(values)  # highest value on top: leaders never cross
     plt.close(fig)
 
@@ -215,7 +215,7 @@ def test_a_movable_label_moves_off_a_marker_drawn_above_it():
     renderer = fig.canvas.get_renderer()
     x, y = ax.transData.transform((5, 20))
     r = np.sqrt(40) / 2 * fig.dpi / 72
-    box = style.text_box(label, renderer)
+    box = layout.text_box(label, renderer)
     assert not (box.x0 < x + r and x - r < box.x1 and box.y0 < y + r and y - r < box.y1)
     assert layout_problems(fig) == []
     plt.close(fig)

@@ -161,10 +161,10 @@ def test_killing_the_wrapper_keeps_the_lock_until_its_command_ends(tmp_path):
 
 
 def test_the_make_fragment_carries_its_run_count_and_word_count():
-    from pbanalysis.pipeline import report, runner
+    from pbanalysis.pipeline import catalogue, makefile
 
-    runs = runner.all_runs()
-    text = report.make_fragment(runs)
+    runs = catalogue.all_runs()
+    text = makefile.fragment(runs)
     words = text.split()
     assert words[1] == str(len(runs)) and words[-1] == str(len(words))
     assert text.endswith("\n") and "RUNS := " in text

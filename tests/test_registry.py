@@ -79,11 +79,11 @@ def test_a_default_that_is_not_a_literal_fails_naming_the_notebook(tmp_path, mon
 
 def test_every_declared_chart_is_a_registry_chart_of_its_notebook_taking_its_parameters():
     """What a run declares it draws is what the registry says the notebook draws (bench relies on it)."""
-    from pbanalysis.pipeline import runner
+    from pbanalysis.pipeline import catalogue
 
     for notebook in report.notebooks():
-        declared = set(runner.declared_charts(notebook))
-        if runner.DECLARED.get(notebook, {}).get("briefing_pack"):
+        declared = set(catalogue.declared_charts(notebook))
+        if catalogue.DECLARED.get(notebook, {}).get("briefing_pack"):
             assert not declared  # the briefing notebook's charts go to the council's pack
             continue
         assert declared == {name for name, _ in registry.charts_of(notebook)}, notebook

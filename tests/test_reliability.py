@@ -20,7 +20,7 @@ from pbanalysis.analysis import claims, register
 from pbanalysis.build import data
 from pbanalysis.core import atomic, paths
 from pbanalysis.outputs import datatables
-from pbanalysis.pipeline import runner
+from pbanalysis.pipeline import catalogue
 
 HERE = Path(__file__).parent
 
@@ -104,7 +104,7 @@ def test_noop_report_does_nothing_and_one_run_reruns_only_itself_with_identical_
     before = digest(built)
     t = time.perf_counter()
     noop = make(built, "report")
-    n_runs = len(runner.all_runs())
+    n_runs = len(catalogue.all_runs())
     assert noop.returncode == 0 and noop.stderr == f"report: 0 runs executed, {n_runs} already up to date\n", (
         noop.stderr
     )

@@ -14,7 +14,7 @@ import pytest
 
 from pbanalysis.core import paths
 from pbanalysis.outputs import runlog
-from pbanalysis.pipeline import report, runner
+from pbanalysis.pipeline import catalogue, kernel_pool, makefile, report, runner
 
 
 def make_notebook(path, *cells, params="x = 1  # a parameter\nrun_name = 'default'  # name of this run"):
@@ -46,7 +46,7 @@ def reports(tmp_path, monkeypatch):
 
 
 def run_of(path, name="default", **params):
-    return runner.Run(path.stem, name, dict(params, run_name=name), source=path)
+    return catalogue.Run(path.stem, name, dict(params, run_name=name), source=path)
 
 
 def outputs_text(executed):
@@ -92,10 +92,10 @@ def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_err
     old = b'{"an": "earlier good output"}\n'
     runs[1].executed.parent.mkdir(parents=True)
     runs[1].executed.write_bytes(old)
-    runner.stale_dir().mkdir(parents=True)
+    catalogue.stale_dir().mkdir(parents=True)
     for r in runs:
-        (runner.stale_dir() / r.name).touch()
-    monkeypatch.setattr(runner, "all_runs", lambda: runs)
+        (catalogue.stale_dir() / r.name).touch()
+    monkeypatch.setattr(catalogue, "all_runs", lambda: runs)
 
     with caplog.at_level(logging.INFO, logger="pbanalysis"):
         status = report.build()
@@ -113,7 +113,7 @@ def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_err
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
     assert len(progress) == 3 and all(re.search(r"\d+\.\d s", m) for m in progress), progress
     # Only the failed run stays marked stale.
-    assert runner.marked_stale() == ["bad--broken"]
+    assert catalogue.marked_stale() == ["bad--broken"]
     log = json.loads(paths.RUN_JSON.read_text())["report"]
     assert log["outcome"] == "failed" and log["failed_runs"] == ["bad--broken"]
     assert {r["run"]: r["outcome"] for r in log["runs"]} == {
@@ -127,7 +127,7 @@ def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_err
 def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports, monkeypatch):
     nb = make_notebook(tmp_path / "tiny.ipynb", "print(x * 2)")
     runs = [run_of(nb, "default"), run_of(nb, "three", x=3)]
-    monkeypatch.setattr(runner, "all_runs", lambda: runs)
+    monkeypatch.setattr(catalogue, "all_runs", lambda: runs)
     assert report.build(["tiny--three"]) == 0
     log = json.loads(paths.RUN_JSON.read_text())
     entry = log["report"]
@@ -181,18 +181,18 @@ def test_runs_listed_by_the_cli_are_every_notebook_and_named_set():
     expected = [
         f"{nb}--{s}" for nb in report.notebooks() for s in yaml.safe_load((paths.PARAMS_DIR / f"{nb}.yaml").read_text())
     ]
-    assert [r.name for r in runner.all_runs()] == expected
+    assert [r.name for r in catalogue.all_runs()] == expected
 
 
 def test_every_chart_and_claims_csv_is_a_declared_output_in_the_make_rules():
-    fragment = runner.makefile_fragment()
-    runs = runner.all_runs()
+    fragment = makefile.rules()
+    runs = catalogue.all_runs()
     for r in runs:
-        outs = runner.run_outputs(r)
+        outs = catalogue.run_outputs(r)
         rule = next(line for line in fragment.splitlines() if line.startswith(f"OUT_{r.name} :="))
         for o in outs:
             assert "$(REPORTS)/" + o.relative_to(paths.REPORTS_DIR).as_posix() in rule
-    declared = {o for r in runs for o in runner.declared_outputs(r)}
+    declared = {o for r in runs for o in catalogue.declared_outputs(r)}
     assert paths.CLAIMS_CSV in declared
     assert paths.FIGURES_DIR / "variance_rank--y2010_11.svg" in declared
     assert paths.FIGURES_DIR / "takeup_timeline.json" in declared
@@ -222,8 +222,8 @@ def test_kernel_pool_never_holds_more_kernels_than_it_may(monkeypatch):
         started.append(i)
         return Fake()
 
-    monkeypatch.setattr(runner.KernelPool, "_start_one", start)
-    pool = runner.KernelPool(3, live=1)
+    monkeypatch.setattr(kernel_pool.KernelPool, "_start_one", start)
+    pool = kernel_pool.KernelPool(3, live=1)
     try:
         first = pool.take()
         time.sleep(0.3)  # ample for the starter thread, were it free to start another
@@ -242,9 +242,9 @@ def test_kernel_pool_never_holds_more_kernels_than_it_may(monkeypatch):
 
 
 def test_outputs_that_cannot_be_worked_out_fail_that_run_only():
-    ok = runner.Run("claims", "default", {"run_name": "default"})
-    bad = runner.Run("council_briefing", "nowhere", {"council": "Nowhere-on-Sea", "run_name": "nowhere"})
-    got = runner._declared_of([ok, bad])
+    ok = catalogue.Run("claims", "default", {"run_name": "default"})
+    bad = catalogue.Run("council_briefing", "nowhere", {"council": "Nowhere-on-Sea", "run_name": "nowhere"})
+    got = catalogue.declared_of([ok, bad])
     assert got["claims--default"] == [paths.CLAIMS_CSV]
     assert isinstance(got["council_briefing--nowhere"], str) and "Nowhere-on-Sea" in got["council_briefing--nowhere"]
     # The undeclared-writes check skips the run it could not work out, and keeps the others.
@@ -263,9 +263,9 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
     code = (
         "import sys, json\n"
         "from pathlib import Path\n"
-        "from pbanalysis.pipeline import runner\n"
-        f"run = runner.Run('probe', 'default', {{'run_name': 'default'}}, source=Path({str(nb)!r}))\n"
-        "pool = runner.KernelPool(1, live=1)\n"
+        "from pbanalysis.pipeline import catalogue, kernel_pool, runner\n"
+        f"run = catalogue.Run('probe', 'default', {{'run_name': 'default'}}, source=Path({str(nb)!r}))\n"
+        "pool = kernel_pool.KernelPool(1, live=1)\n"
         "km = pool.take()\n"
         f"res = runner.execute_one(run, km, executed=Path({str(tmp_path / 'out.ipynb')!r}), done_with_kernel=pool.release)\n"
         "pool.close()\n"

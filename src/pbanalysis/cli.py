@@ -61,15 +61,15 @@ def cmd_run_notebook(args: argparse.Namespace) -> None:
 
 def cmd_runs(args: argparse.Namespace) -> None:
     """List the runs, their Make rules (--make) or their outputs (--outputs) on stdout; returns nothing."""
-    from pbanalysis.pipeline import runner
+    from pbanalysis.pipeline import catalogue
 
-    runs = runner.all_runs()
+    runs = catalogue.all_runs()
     for r in runs:
         log.debug("run %s: parameters %s", r.name, r.params)
     if args.make:
-        from pbanalysis.pipeline import report
+        from pbanalysis.pipeline import makefile
 
-        text = report.make_fragment(runs)
+        text = makefile.fragment(runs)
         if args.out:  # Make includes this file: written whole or not at all, under the lock
             from pbanalysis.core.atomic import write_text
 
@@ -78,7 +78,7 @@ def cmd_runs(args: argparse.Namespace) -> None:
             sys.stdout.write(text)
     elif args.outputs:
         for r in runs:
-            for p in runner.run_outputs(r):
+            for p in catalogue.run_outputs(r):
                 print(f"{r.name}\t{p}")
     else:
         for r in runs:

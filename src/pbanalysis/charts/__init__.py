@@ -1,5 +1,6 @@
-"""Charts that only draw: house style (:mod:`.style`) and one function per chart (:mod:`.figures`,
-:mod:`.what_next`).
+"""Charts that only draw: the house style and its drawing helpers (:mod:`.style`), the layout
+fitted to the text (:mod:`.layout`), the chart's files (:mod:`.files`, PNGs encoded by
+:mod:`.png`) and one function per chart (:mod:`.figures`, :mod:`.what_next`, :mod:`.explore`).
 
 A chart function takes the numbers it shows and returns (figure, alt text, numbers); it loads
 nothing and computes no measure. The registry that loads, computes and names the charts is

@@ -1,5 +1,5 @@
 """One function per chart. Each takes data frames (never reads files) and returns
-``(fig, alt_text, numbers)``; :func:`pbanalysis.charts.style.save` writes them."""
+``(fig, alt_text, numbers)``; :func:`pbanalysis.charts.files.save` writes them."""
 
 from __future__ import annotations
 

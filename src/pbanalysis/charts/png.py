@@ -1,6 +1,6 @@
 """The PNG encoder of the charts: an 8-bit RGB PNG from a pixel array, whose bytes depend on the
 pixels and the resolution alone (no time stamp, no library version), so two builds give the
-same file. :func:`pbanalysis.charts.style.save` calls it."""
+same file. :func:`pbanalysis.charts.files.fig_bytes` calls it."""
 
 from __future__ import annotations
 

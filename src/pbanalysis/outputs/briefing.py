@@ -511,7 +511,7 @@ def build_pack(
     at the 170 mm it prints at, so the same PNG goes into the Word document) with alt text and
     numbers, ``numbers.json`` and (``docx=True``) ``<slug>-personal-budgets.docx``. ``svg=True``
     adds each chart as SVG, for editing (the same chart as ``python -m pbanalysis chart``)."""
-    from pbanalysis.charts import figures, style
+    from pbanalysis.charts import figures, files, style
 
     b = council_numbers(council, year)
     folder = paths.briefing_dir(b.slug, out_dir)
@@ -527,13 +527,13 @@ def build_pack(
     for name, make in makers.items():
         fig, alt, numbers = make(size)
         title = fig.texts[0].get_text().replace("\n", " ")
-        written = style.save(fig, name, alt, numbers, folder, formats)
+        written = files.save(fig, name, alt, numbers, folder, formats)
         blocks.append({"png": f"{name}.png", "svg": f"{name}.svg" if svg else "", "alt": alt})
         if docx:
             png = next((p for p in written if p.suffix == ".png"), None)
             if png is None or size != DOCX_SIZE:
                 fig, alt, _ = make(DOCX_SIZE)
-                data_png = style.fig_bytes(fig, "png")
+                data_png = files.fig_bytes(fig, "png")
                 style.plt.close(fig)
             else:
                 data_png = png.read_bytes()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from pbanalysis.analysis import explore
 from pbanalysis.charts import explore as charts
-from pbanalysis.charts import style
+from pbanalysis.charts import files
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
@@ -85,7 +85,7 @@ def png_bytes(fig: Figure) -> bytes:
     """A figure as PNG bytes at its own resolution, then closed."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
-    style.release_pixels(fig)
+    files.release_pixels(fig)
     import matplotlib.pyplot as plt
 
     plt.close(fig)

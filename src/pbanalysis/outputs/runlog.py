@@ -113,7 +113,7 @@ def write_entry(command: str, entry: dict, path: Path | None = None) -> Path:
 
 def write_report_log(all_runs: list, results: list, started: str, seconds: float, path: Path | None = None) -> Path:
     """Record a ``make report`` in the run log; returns its path. ``all_runs``: every
-    :class:`~pbanalysis.pipeline.runner.Run`; ``results``: the :class:`~pbanalysis.pipeline.runner.Result` of those executed now.
+    :class:`~pbanalysis.pipeline.catalogue.Run`; ``results``: the :class:`~pbanalysis.pipeline.runner.Result` of those executed now.
 
     Runs not executed this time keep their record from the previous log (marked ``up to date``).
     """

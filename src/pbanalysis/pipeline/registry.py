@@ -29,7 +29,7 @@ import pandas as pd
 
 from pbanalysis.analysis import measures, register, what_next
 from pbanalysis.build import data, provenance
-from pbanalysis.charts import figures, style
+from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
@@ -87,7 +87,7 @@ class Chart:
         self, out_dir: Path | str | None = None, formats: tuple[str, ...] = style.FORMATS, name: str | None = None
     ) -> list[Path]:
         """Save as each format plus ``.alt.txt`` and ``.json`` into ``out_dir``; returns the files written."""
-        return style.save(self.fig, name or self.name, self.alt_text, self.numbers, out_dir, formats)
+        return files.save(self.fig, name or self.name, self.alt_text, self.numbers, out_dir, formats)
 
     def save_for_run(self, run_name: str = "default", out_dir: Path | str | None = None) -> list[Path]:
         """Save under the chart's name; runs other than 'default' add ``--<run_name>``. Returns the files."""
@@ -95,8 +95,8 @@ class Chart:
         return self.save(out_dir, name=self.name + suffix)
 
     def _repr_svg_(self):  # shows inline in Jupyter
-        svg = style.svg_text(self.fig)
-        style.release_pixels(self.fig)  # the output history keeps the chart; not its pixels
+        svg = files.svg_text(self.fig)
+        files.release_pixels(self.fig)  # the output history keeps the chart; not its pixels
         return svg
 
 

@@ -46,18 +46,18 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     :class:`RunError` naming the cell and error and leaves any earlier output as it was.
     ``make report`` runs many at once through :mod:`pbanalysis.pipeline.runner` instead.
     """
-    from pbanalysis.pipeline import runner
+    from pbanalysis.pipeline import catalogue, kernel_pool, runner
 
     if notebook not in notebooks():
         raise ParameterError("notebook", notebook, notebooks())
     sets = load_param_sets(notebook)
     if param_set not in sets:
         raise ParameterError("param_set", param_set, list(sets))
-    run = runner.Run(notebook, param_set, dict(sets[param_set], run_name=param_set))
+    run = catalogue.Run(notebook, param_set, dict(sets[param_set], run_name=param_set))
     target = Path(out or executed_path(notebook, param_set))
     if progress:
         log.info("running %s -> %s", run.name, target)
-    pool = runner.KernelPool(1, live=1)
+    pool = kernel_pool.KernelPool(1, live=1)
     try:
         km = pool.take()
         try:
@@ -97,26 +97,26 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     import time
 
     from pbanalysis.outputs import datatables, index_page, runlog
-    from pbanalysis.pipeline import runner
+    from pbanalysis.pipeline import catalogue, runner
 
     t0 = time.time()
     started = runlog.now()
-    everything = runner.all_runs()
+    everything = catalogue.all_runs()
     if run_names == ["all"]:
         todo = everything
     else:
-        names = runner.marked_stale() if run_names is None else run_names
+        names = catalogue.marked_stale() if run_names is None else run_names
         known = {r.name for r in everything}
         for n in sorted(set(names) - known):
             log.warning("ignoring stale mark for %s: no such run (notebook or parameter set removed)", n)
-            (runner.stale_dir() / n).unlink(missing_ok=True)
-        todo = runner.find_runs([n for n in names if n in known])
+            (catalogue.stale_dir() / n).unlink(missing_ok=True)
+        todo = catalogue.find_runs([n for n in names if n in known])
     if todo:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
     # The whole report (not runs named one by one, each checked as it runs) ends with every
     # declared output of every run in place; what they are is worked out beside the runs.
     whole = everything if run_names is None or run_names == ["all"] else []
-    declared = runner.declared_in_child(whole) if whole else None
+    declared = catalogue.declared_in_child(whole) if whole else None
     results = runner.execute(todo, jobs=jobs)
     failed = [r for r in results if not r.ok]
     datatables.write()  # the workbook and its CSVs, before the page that lists them
@@ -143,9 +143,9 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
 
 def missing_outputs(runs: list, declared: Callable[[str], list[Path] | str]) -> dict[str, list[Path]]:
     """Each run of ``runs`` with a declared output missing (``declared``: run name -> its declared
-    outputs, as :func:`pbanalysis.pipeline.runner.declared_in_child` gives them), logged as errors
+    outputs, as :func:`pbanalysis.pipeline.catalogue.declared_in_child` gives them), logged as errors
     naming them; those runs are marked stale, so the next ``make report`` executes them."""
-    from pbanalysis.pipeline import runner
+    from pbanalysis.pipeline import catalogue
 
     out: dict[str, list[Path]] = {}
     for r in runs:
@@ -155,23 +155,11 @@ def missing_outputs(runs: list, declared: Callable[[str], list[Path] | str]) -> 
         gone = [p for p in [r.executed, r.html, *outs] if not p.exists()]
         if gone:
             out[r.name] = gone
-            runner.stale_dir().mkdir(parents=True, exist_ok=True)
-            (runner.stale_dir() / r.name).touch()
+            catalogue.stale_dir().mkdir(parents=True, exist_ok=True)
+            (catalogue.stale_dir() / r.name).touch()
     for name, gone in out.items():
         shown = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in gone)
         log.error("error: run %s: declared output missing: %s", name, shown)
     if out:
         log.error("error: %d run(s) lack declared outputs (marked stale: `make report` executes them)", len(out))
     return out
-
-
-def make_fragment(runs: list | None = None) -> str:
-    """The Make rules of every run (:func:`pbanalysis.pipeline.runner.makefile_fragment`), sealed
-    for the Makefile: the first line gives the number of runs, the last the number of words in the
-    file, so Make reads the file only when it is whole."""
-    from pbanalysis.pipeline import runner
-
-    runs = runner.all_runs() if runs is None else runs
-    text = f"# {len(runs)} runs. Read by the Makefile only when its word count matches the last line.\n"
-    text += runner.makefile_fragment(runs) + "RUNS_MK_WORDS :="
-    return f"{text} {len(text.split()) + 1}\n"
