@@ -238,13 +238,9 @@ def wrap_ticklabels(ax: Axes, axis: str = "x") -> None:
 # --------------------------------------------------------------------------
 
 
-def finish(
-    fig: Figure, title: str, subtitle: str = "", source: str = "", note: str = "", left: float | None = None
-) -> None:
-    """Add the title (the finding), subtitle (the measure) and source line, then fit the layout.
-
-    ``left`` is accepted for compatibility and ignored: margins are fitted to the text.
-    """
+def finish(fig: Figure, title: str, subtitle: str = "", source: str = "", note: str = "") -> None:
+    """Add the title (the finding), subtitle (the measure) and source line, then fit the layout
+    (the margins are fitted to the text)."""
     texts = [
         fig.text(0, 1, title, ha="left", va="top", fontsize=14, fontweight="bold", color="#0B0C0C"),
     ]
