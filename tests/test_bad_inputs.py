@@ -44,9 +44,15 @@ def project_checksums() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def project_files_before():
-    """Checksums of the project's data files before the corpus runs (compared by the last test)."""
-    return project_checksums()
+def project_files_unchanged():
+    """Fails the module, after its last test, if anything under the project's data/ or reports/
+    changed while its corpus cases ran."""
+    before = project_checksums()
+    yield
+    after = project_checksums()
+    changed = sorted(k for k in set(after) | set(before) if after.get(k) != before.get(k))
+    if changed:
+        pytest.fail(f"project files changed while the corpus ran: {changed}")
 
 
 @pytest.fixture(scope="module")
@@ -173,10 +179,3 @@ def test_make_raw_with_bad_input_exits_non_zero_and_names_the_file(tmp_path):
     )
     assert run.returncode != 0
     assert "pssex1_activity_2010-11.csv, row 1" in run.stderr and "empty file" in run.stderr
-
-
-def test_zz_project_data_unchanged_by_the_corpus(project_files_before):
-    """Runs last in this module: nothing in data/ or reports/ changed."""
-    after = project_checksums()
-    changed = sorted(k for k in set(after) | set(project_files_before) if after.get(k) != project_files_before.get(k))
-    assert not changed, f"project files changed while the corpus ran: {changed}"

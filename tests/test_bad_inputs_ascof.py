@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 from corpus import CASES
-from test_bad_inputs import baseline, check_case, pytestmark  # noqa: F401 (a fixture; the skip mark)
+from test_bad_inputs import (  # noqa: F401 (fixtures and the skip mark)
+    baseline,
+    check_case,
+    project_files_unchanged,
+    pytestmark,
+)
 
 ASCOF_CASES = [c for c in CASES if c.id.startswith("ascof-")]
 
