@@ -11,7 +11,7 @@ import pytest
 from conftest import SOURCE
 
 from pbanalysis.analysis import what_next
-from pbanalysis.build import provenance
+from pbanalysis.build import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError
 from pbanalysis.sources import ascof, lookup
@@ -136,36 +136,36 @@ def _git_blob(data: bytes) -> str:
 
 
 def test_every_official_file_has_an_origin_record():
-    origins = provenance.load_origins()
-    assert {o.key for o in origins.values()} == {"pssex1", "lookup", "ascof", "ascof_trend"}
-    for o in origins.values():
+    records = origins.load_origins()
+    assert {o.key for o in records.values()} == {"pssex1", "lookup", "ascof", "ascof_trend"}
+    for o in records.values():
         assert o.publisher and o.publication and o.licence and o.accessed and o.repository
         assert len(o.commit) == 40 and len(o.blob) == 40 and len(o.sha256) == 64
     if SOURCE.is_dir():
         files = [p for sub in ("pssex1", "lookup", "ascof") for p in sorted((SOURCE / sub).glob("*.*"))]
-        assert {p.relative_to(SOURCE).as_posix() for p in files} == set(origins)
+        assert {p.relative_to(SOURCE).as_posix() for p in files} == set(records)
         for p in files:
-            o = origins[p.relative_to(SOURCE).as_posix()]
+            o = records[p.relative_to(SOURCE).as_posix()]
             data = p.read_bytes()
             assert hashlib.sha256(data).hexdigest() == o.sha256, p.name
             assert _git_blob(data) == o.blob, f"{p.name} is not the stored copy's blob"
 
 
 def test_datapackage_sources_are_built_from_the_origins():
-    origins = {Path_name: o for Path_name, o in provenance.load_origins().items()}
+    records = origins.load_origins()
     pkg = json.loads(paths.DATAPACKAGE_JSON.read_text(encoding="utf-8"))
     res = {r["name"]: r for r in pkg["resources"]}
     (src,) = res["ascof-1c-2020-21"]["sources"]
-    o = origins["ascof/ascof_measures_2020-21.xlsx"]
+    o = records["ascof/ascof_measures_2020-21.xlsx"]
     assert src["publisher"] == o.publisher and src["licence"] == o.licence and src["sha256"] == o.sha256
     assert src["stored_copy"]["blob"] == o.blob and src["path"] == o.publisher_page
     lk = res["councils"]["sources"][0]
-    assert lk["year"] == origins["lookup/uk_local_authorities_mysociety.csv"].year
+    assert lk["year"] == records["lookup/uk_local_authorities_mysociety.csv"].year
     assert "council-successors" in res
 
 
 def test_source_line_of_the_ascof_extract_comes_from_the_package():
-    line = provenance.source_line("ascof-1c-2020-21")
+    line = datapackage.source_line("ascof-1c-2020-21")
     assert line.startswith("Source: NHS Digital, Measures from the Adult Social Care Outcomes Framework")
     assert "2020-21" in line and "OGL-UK-3.0" in line
 
@@ -184,7 +184,7 @@ def test_a_bad_origins_file_names_the_file_row_and_field(tmp_path, edit, match):
     target = tmp_path / "origins.yaml"
     target.write_text(edit(paths.ORIGINS_YAML.read_text(encoding="utf-8")), encoding="utf-8")
     with pytest.raises(InputError, match=match):
-        provenance.load_origins(target)
+        origins.load_origins(target)
 
 
 @has_ascof
@@ -299,7 +299,7 @@ def test_the_chart_has_a_source_line_from_the_package_and_is_deterministic(tmp_p
         assert pa.read_bytes() == pb.read_bytes(), pa.name
     numbers = json.loads((tmp_path / "a" / "what_next_sds_rank.json").read_text())
     assert numbers["england_pct"] == 92.2 and numbers["councils"] == what_next.spread()["published"]
-    assert registry.source_ascof() == provenance.source_line("ascof-1c-2020-21")
+    assert registry.source_ascof() == datapackage.source_line("ascof-1c-2020-21")
     assert "Somerset 68.7%" in (tmp_path / "a" / "what_next_sds_rank.alt.txt").read_text()
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import SOURCE
 
 from pbanalysis.analysis import what_next
-from pbanalysis.build import provenance
+from pbanalysis.build import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError
 from pbanalysis.sources import ascof, ascof_trend, lookup
@@ -370,11 +370,11 @@ def test_against_target_series_reports_the_best_year():
     assert "2010-11 to 2016-17" in a["cannot_show"]
 
 
-# --------------------------------------------------------------------------- provenance and charts
+# --------------------------------------------------------------------------- origins and charts
 
 
 def test_the_compilation_is_recorded_as_a_secondary_compilation():
-    o = provenance.load_origins()["ascof/ascof_trend_2017-18_to_2023-24_compiled.csv"]
+    o = origins.load_origins()["ascof/ascof_trend_2017-18_to_2023-24_compiled.csv"]
     assert o.kind == "secondary_compilation" and o.repository == "acbockmuehl/ascof-repos"
     assert o.commit == "1358a69c50b6613bd0c06b6d000594ccbcaa5286" and o.blob.startswith("dc26e6ca")
     assert o.accessed == "2025-05-13" and "300" in o.trusted_because and o.compiled_by
@@ -383,9 +383,9 @@ def test_the_compilation_is_recorded_as_a_secondary_compilation():
     (src,) = res["sources"]
     assert src["kind"] == "secondary_compilation" and src["sha256"] == o.sha256 and src["trusted_because"]
     assert "compiled from NHS Digital's ASCOF files" in res["title"]
-    line = provenance.source_line("ascof-sds-dp-2017-18-to-2023-24")
+    line = datapackage.source_line("ascof-sds-dp-2017-18-to-2023-24")
     assert "compiled from NHS Digital's ASCOF files" in line and "not an official file" in line
-    assert "compiled from NHS Digital's ASCOF files" in provenance.source_line(
+    assert "compiled from NHS Digital's ASCOF files" in datapackage.source_line(
         "ascof-sds-dp-2017-18-to-2023-24", short=True
     )
 
@@ -396,7 +396,7 @@ def test_a_compilation_without_its_reason_is_refused(tmp_path):
     cut = text[:start] + text[text.index("\n", start) + 1 :]
     (tmp_path / "origins.yaml").write_text(cut, encoding="utf-8")
     with pytest.raises(InputError, match=r"origins\.yaml, row \d+, column 'trusted_because': expected 'compiled_by' "):
-        provenance.load_origins(tmp_path / "origins.yaml")
+        origins.load_origins(tmp_path / "origins.yaml")
 
 
 @pytest.mark.parametrize("name", ["what_next_trend_sds", "what_next_trend_dp"])

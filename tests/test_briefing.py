@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pbanalysis.build import provenance
+from pbanalysis.build import datapackage
 from pbanalysis.charts import style
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.outputs import briefing
@@ -385,7 +385,7 @@ def test_pack_charts_credit_their_sources_and_the_page_gives_the_full_line(tmp_p
     fig, _, _ = briefing.trend_chart(b)
     foot = fig.texts[-1].get_text().replace("\n", " ")
     style.plt.close(fig)
-    pkg = provenance.load_package()
+    pkg = datapackage.load_package()
     credits = {s["credit"] for r in pkg["resources"] for s in r["sources"] if s.get("credit")}
     assert foot.startswith("Source: ") and "Licence" not in foot
     assert sum(c in foot for c in credits) == 2  # PSS-EX1 and ASCOF, as recorded in origins.yaml

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pbanalysis.build import provenance
+from pbanalysis.build import datapackage
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.pipeline import registry
 
@@ -16,7 +16,7 @@ HASHES = "mpl_hashes.json"
 
 def test_source_line_is_built_from_the_data_package():
     line = registry.source_pssex1(["2010-11"])
-    pkg = provenance.load_package()
+    pkg = datapackage.load_package()
     src = next(r for r in pkg["resources"] if r["name"] == "pssex1-activity")["sources"][0]
     assert line.startswith("Source: NHS Information Centre") and "2010-11" in line
     assert src["licence"] in line

@@ -264,20 +264,20 @@ def test_the_ascof_series_sheet_covers_every_year_of_the_compilation_with_its_va
 
 
 def test_each_ascof_sheet_credits_exactly_the_origins_it_uses(built):
-    from pbanalysis.build import provenance
+    from pbanalysis.build import origins
 
     by_label = {s.label: s for s in built["sheets"]}
-    pubs = {o.key: o for o in provenance.load_origins().values()}
+    pubs = {o.key: o for o in origins.load_origins().values()}
     official = pubs[datatables.ASCOF_1C_ORIGIN].publication
     compiled = pubs[datatables.ASCOF_SERIES_ORIGIN]
     one = by_label["ASCOF_1C_by_council"].table.source
     series = by_label["ASCOF_by_council_year"].table.source
     assert datatables._ascof_keys() == [datatables.ASCOF_1C_ORIGIN, "lookup"]
-    assert provenance.COMPILED_FROM not in one and compiled.licence not in one, "2020-21 is read from its own file"
-    assert provenance.COMPILED_FROM in series and "2017-18 to 2023-24" in series
+    assert origins.COMPILED_FROM not in one and compiled.licence not in one, "2020-21 is read from its own file"
+    assert origins.COMPILED_FROM in series and "2017-18 to 2023-24" in series
     assert official not in series
     claims_source = by_label["Claims_check"].table.source
-    assert provenance.COMPILED_FROM in claims_source, "the targets are judged against the series"
+    assert origins.COMPILED_FROM in claims_source, "the targets are judged against the series"
 
 
 def test_a_compiled_2020_21_value_that_differs_from_the_official_file_fails_naming_the_council(built):

@@ -284,7 +284,6 @@ KNOWN_SPELLINGS: dict[str, set[str]] = {
         "definition_basis",
     },
     "src/pbanalysis/charts/figures.py": {"definition_basis", "dp_only", "dp_and_pb"},
-    "src/pbanalysis/build/provenance.py": {"definition_basis"},
 }
 
 

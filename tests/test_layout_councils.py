@@ -12,7 +12,7 @@ import pytest
 from test_layout import SIZES, check
 
 from pbanalysis.analysis import measures
-from pbanalysis.build import data, provenance
+from pbanalysis.build import data, datapackage
 from pbanalysis.charts import figures, style
 from pbanalysis.outputs import briefing
 
@@ -25,8 +25,8 @@ def every_council():
 
 @pytest.fixture(scope="module")
 def sources():
-    pkg = provenance.load_package()
-    return lambda years=None: provenance.source_line("pssex1-activity", years, package=pkg)
+    pkg = datapackage.load_package()
+    return lambda years=None: datapackage.source_line("pssex1-activity", years, package=pkg)
 
 
 def hardest(councils: list) -> list:

@@ -390,11 +390,11 @@ def test_file_sizes_read_as_a_reader_writes_them():
 
 @pytest.mark.slow
 def test_about_the_data_names_sources_licences_and_what_the_data_cannot_show(site):
-    from pbanalysis.build import provenance
+    from pbanalysis.build import datapackage
 
     page = (site / "index.html").read_text(encoding="utf-8")
     about = page[page.index('id="about"') :]
-    for res in provenance.project_package()["resources"]:
+    for res in datapackage.project_package()["resources"]:
         for s in res["sources"]:
             if s.get("publisher"):
                 assert s["publication"] in about and s["licence"] in about

@@ -25,7 +25,7 @@ here, and no Python:
 :func:`load_checks` validates the file on load: an unknown method, an unknown
 ``figure_id``, a missing or unknown field, or a template naming an unknown
 placeholder raises :class:`~pbanalysis.core.errors.InputError` naming the file,
-the entry and the field. :mod:`pbanalysis.analysis.claims` interprets the methods.
+the entry and the field. :mod:`pbanalysis.analysis.methods` interprets the methods.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import measures, register
-from pbanalysis.build import data, provenance
+from pbanalysis.build import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -529,12 +529,12 @@ def _register() -> pd.DataFrame:
 
 def source_line(measure: Measure, years: list[str]) -> str:
     """The source line for a measure and years, built from data/datapackage.json."""
-    pkg = provenance.project_package()
+    pkg = datapackage.project_package()
     if measure.source == "ascof":
         names = [r["name"] for r in pkg["resources"] if r["name"].startswith("ascof")]
     else:
         names = ["pssex1-unitcosts" if measure.key == k.DP_SPEND_PER_RECIPIENT_GBP else "pssex1-activity"]
-    credits = [provenance.source_line(n, years, package=pkg, short=True) for n in names]
+    credits = [datapackage.source_line(n, years, package=pkg, short=True) for n in names]
     return "Source: " + "; ".join(credits) + ". Processed by pbanalysis."
 
 

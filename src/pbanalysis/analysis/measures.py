@@ -50,6 +50,11 @@ VARIANCE_MEASURES = {
 }
 
 
+def short_label(measure: str) -> str:
+    """The short name of a council measure: its :data:`VARIANCE_MEASURES` label up to the colon."""
+    return VARIANCE_MEASURES.get(measure, measure).split(":")[0]
+
+
 def check_choice(name: str, value: object, allowed: Iterable[str]) -> str:
     """``value`` if it is one of ``allowed``, else ParameterError listing them."""
     if not isinstance(value, str) or value not in allowed:

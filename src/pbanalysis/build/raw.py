@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis.build import provenance
+from pbanalysis.build import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError
@@ -41,7 +41,7 @@ def build_raw(
         raise InputError(
             source_dir, "a folder holding pssex1/, lookup/ and ascof/ (the official files)", found="no such folder"
         )
-    origins = provenance.load_origins()
+    records = origins.load_origins()
     frames, tables = pssex1.extract_all(paths.pssex1_dir(source_dir), progress=progress)
     councils_seen = pd.concat(
         [f[f["area"] == "council"][["council_code", "council_name", "year"]] for f in frames.values()]
@@ -65,10 +65,10 @@ def build_raw(
     # A compilation, not an official file: its overlap with the official 2020-21 file must agree exactly.
     ascof_trend.check_against_official(trend, ascof_1c, trend_path)
     # Every official file read must have an origin record (checked before anything is written).
-    pssex1_origins = {t.path: provenance.origin_of(t.path, source_dir, origins) for t in tables}
-    lookup_origin = provenance.origin_of(lk_path, source_dir, origins)
-    ascof_origin = provenance.origin_of(ascof_path, source_dir, origins)
-    trend_origin = provenance.origin_of(trend_path, source_dir, origins)
+    pssex1_origins = {t.path: origins.origin_of(t.path, source_dir, records) for t in tables}
+    lookup_origin = origins.origin_of(lk_path, source_dir, records)
+    ascof_origin = origins.origin_of(ascof_path, source_dir, records)
+    trend_origin = origins.origin_of(trend_path, source_dir, records)
 
     written = []
     written.append(write_csv(raw_dir / paths.PSSEX1_ACTIVITY_CSV.name, frames["activity"]))
@@ -79,25 +79,25 @@ def build_raw(
 
     sources = {
         kind: [
-            provenance.official_source(t, pssex1_origins[t.path])
+            datapackage.official_source(t, pssex1_origins[t.path])
             for t in sorted(tables, key=lambda t: t.year)
             if t.kind == kind
         ]
         for kind in pssex1.KINDS
     }
-    lookup_source = lookup_origin.source(lookup_origin.publication, actual_sha256=provenance.sha256(lk_path))
+    lookup_source = lookup_origin.source(lookup_origin.publication, actual_sha256=origins.sha256(lk_path))
     ascof_source = ascof_origin.source(
         f"{ascof_origin.publication}: measure 1C, sheet {ascof.SHEET!r}",
-        actual_sha256=provenance.sha256(ascof_path),
+        actual_sha256=origins.sha256(ascof_path),
     )
     trend_source = trend_origin.source(
         f"{trend_origin.publication}: self-directed support and direct payments",
-        actual_sha256=provenance.sha256(trend_path),
+        actual_sha256=origins.sha256(trend_path),
     )
-    descriptor = provenance.build_package(
+    descriptor = datapackage.build_package(
         sources, lookup_source, raw_dir, ascof_sources=[ascof_source], trend_sources=[trend_source]
     )
-    written.append(provenance.write_package(descriptor, raw_dir.parent / paths.DATAPACKAGE_JSON.name))
+    written.append(datapackage.write_package(descriptor, raw_dir.parent / paths.DATAPACKAGE_JSON.name))
     if progress:
         for p in written:
             progress(f"wrote {p}")

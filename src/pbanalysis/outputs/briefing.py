@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from pbanalysis.analysis import measures
-from pbanalysis.build import data, provenance
+from pbanalysis.build import data
+from pbanalysis.build import datapackage as provenance
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text

@@ -258,10 +258,10 @@ def _basis_label(basis: str) -> str:
 
 def _origins_by_publication() -> dict[str, dict]:
     """Each publication of ``origins.yaml``: its fields and the years of the files read."""
-    from pbanalysis.build import provenance
+    from pbanalysis.build import origins
 
     pubs: dict[str, dict] = {}
-    for o in provenance.load_origins().values():
+    for o in origins.load_origins().values():
         p = pubs.setdefault(
             o.key,
             {
@@ -290,7 +290,7 @@ def _span(years: Sequence[str]) -> str:
 def _source(keys: Sequence[str], years: Sequence[str] | None = None) -> str:
     """A table's source line from ``origins.yaml``: each publication's credit, the years (``years``,
     where given, for the first publication: those the table covers), the licence."""
-    from pbanalysis.build import provenance
+    from pbanalysis.build import origins
 
     pubs = _origins_by_publication()
     parts = []
@@ -298,7 +298,7 @@ def _source(keys: Sequence[str], years: Sequence[str] | None = None) -> str:
         p = pubs[key]
         credit = p["credit"] or f"{p['publisher']}, {p['publication']}"
         span = _span(years if years is not None and i == 0 else p["years"])
-        compiled = f", {provenance.COMPILED_FROM}" if p.get("kind") == "secondary_compilation" else ""
+        compiled = f", {origins.COMPILED_FROM}" if p.get("kind") == "secondary_compilation" else ""
         parts.append(f"{credit}{', ' + span if span else ''}{compiled} (licence: {p['licence']})")
     return "; ".join(parts) + ". Processed by pbanalysis."
 
@@ -594,10 +594,10 @@ def ascof_table(inp: Inputs) -> Sheet:
 
 def provenance_text() -> str:
     """Who compiled the ASCOF series and where it is kept, from ``origins.yaml``."""
-    from pbanalysis.build import provenance
+    from pbanalysis.build import origins
 
-    o = next(o for o in provenance.load_origins().values() if o.key == ASCOF_SERIES_ORIGIN)
-    return f"{provenance.COMPILED_FROM}, kept in the repository {o.repository}"
+    o = next(o for o in origins.load_origins().values() if o.key == ASCOF_SERIES_ORIGIN)
+    return f"{origins.COMPILED_FROM}, kept in the repository {o.repository}"
 
 
 def series_check(inp: Inputs) -> int:

@@ -303,10 +303,10 @@ def status_table(claims: pd.DataFrame) -> list[dict]:
 def about_sources() -> list[dict]:
     """The official sources of the report (data/datapackage.json, built from origins.yaml):
     one entry per publication with publisher, years, licence and where it is published."""
-    from pbanalysis.build import provenance
+    from pbanalysis.build import datapackage
 
     seen: dict[str, dict] = {}
-    for res in provenance.project_package()["resources"]:
+    for res in datapackage.project_package()["resources"]:
         for s in res.get("sources", []):
             if not s.get("publisher"):
                 continue

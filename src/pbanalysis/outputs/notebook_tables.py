@@ -14,7 +14,7 @@ import pandas as pd
 
 from pbanalysis.analysis import claims as claims_mod
 from pbanalysis.analysis import measures, register
-from pbanalysis.build import provenance
+from pbanalysis.build import datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.outputs.tables import Column, Table
@@ -49,17 +49,17 @@ def source_register() -> str:
 
 def source_pssex1(years: list[str] | None = None) -> str:
     """The source line for the PSS-EX1 activity tables (built from the data package)."""
-    return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
+    return datapackage.source_line("pssex1-activity", years, package=datapackage.project_package())
 
 
 def source_unitcosts(years: list[str] | None = None) -> str:
     """The source line for the PSS-EX1 unit-cost tables (built from the data package)."""
-    return provenance.source_line("pssex1-unitcosts", years, package=provenance.project_package())
+    return datapackage.source_line("pssex1-unitcosts", years, package=datapackage.project_package())
 
 
 def source_ascof() -> str:
     """The source line for the ASCOF 1C 2020-21 extract (built from the data package)."""
-    return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
+    return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
 
 
 def _words(key: object) -> str:

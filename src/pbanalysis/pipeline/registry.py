@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pbanalysis.analysis import measures, register, what_next
-from pbanalysis.build import data, provenance
+from pbanalysis.build import data, datapackage
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt
@@ -70,7 +70,7 @@ source_register = notebook_tables.source_register
 def source_ascof_trend(prefix: bool = True) -> str:
     """The source line for charts of the ASCOF 2017-18 to 2023-24 series (compiled from NHS Digital's ASCOF
     files); ``prefix=False`` leaves out the leading "Source: " (a table prints its own)."""
-    line = provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
+    line = datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=datapackage.project_package())
     return line if prefix else line.removeprefix("Source: ")
 
 
@@ -128,7 +128,7 @@ def takeup_timeline(denominator: str, target: float, as_of: str, size: str = "sl
     reg = _reg()
     measures.check_number("target", target, 0, 100)
     tl = measures.takeup_timeline(reg, denominator, as_of, national=_nat())
-    proxy = provenance.source_line("pssex1-activity", package=provenance.project_package(), short=True)
+    proxy = datapackage.source_line("pssex1-activity", package=datapackage.project_package(), short=True)
     source = f"{source_register()} England proxy: {proxy}."  # the chart also draws the official proxy
     return figures.takeup_timeline(tl, target, measures.denominator_label(reg, denominator), source, size)
 
