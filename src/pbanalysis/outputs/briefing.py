@@ -22,8 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from pbanalysis.analysis import measures
-from pbanalysis.build import data
-from pbanalysis.build import datapackage as provenance
+from pbanalysis.build import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
@@ -414,26 +413,26 @@ def ascof_table(b: Briefing) -> Table:
 
 def ascof_source() -> str:
     """The source line of the ASCOF series (compiled from NHS Digital's ASCOF files)."""
-    return provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=provenance.project_package())
+    return datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=datapackage.project_package())
 
 
 def source_line(years: list[str] | None = None) -> str:
     """The PSS-EX1 source line (from data/datapackage.json) for ``years`` (all years when None)."""
-    return provenance.source_line("pssex1-activity", years, package=provenance.project_package())
+    return datapackage.source_line("pssex1-activity", years, package=datapackage.project_package())
 
 
 def later_source() -> str:
     """The source line of the 2020-21 ASCOF values (from data/datapackage.json)."""
-    return provenance.source_line("ascof-1c-2020-21", package=provenance.project_package())
+    return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
 
 
 def chart_source(years: list[str] | None = None, later: bool = False) -> str:
     """The short source line a pack chart carries: who published what, for which years.
 
     The full line (retrieval date and licence) is on the pack's page and in its Word document."""
-    credits = [provenance.source_line("pssex1-activity", years, package=provenance.project_package(), short=True)]
+    credits = [datapackage.source_line("pssex1-activity", years, package=datapackage.project_package(), short=True)]
     if later:
-        credits.append(provenance.source_line("ascof-1c-2020-21", package=provenance.project_package(), short=True))
+        credits.append(datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package(), short=True))
     return "Source: " + "; ".join(credits) + "."
 
 
@@ -479,10 +478,10 @@ def _later_series(b: Briefing) -> dict | None:
 def chart_source_series(years: list[str] | None = None) -> str:
     """The short source line of the pack's trend chart: PSS-EX1 for the proxy, then the ASCOF series
     (compiled from NHS Digital's ASCOF files)."""
-    pkg = provenance.project_package()
+    pkg = datapackage.project_package()
     credits = [
-        provenance.source_line("pssex1-activity", years, package=pkg, short=True),
-        provenance.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=pkg, short=True),
+        datapackage.source_line("pssex1-activity", years, package=pkg, short=True),
+        datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=pkg, short=True),
     ]
     return "Source: " + "; ".join(credits) + "."
 
