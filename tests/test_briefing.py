@@ -10,7 +10,7 @@ import pytest
 from pbanalysis.build import datapackage
 from pbanalysis.charts import style
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.outputs import briefing
+from pbanalysis.outputs import briefing, packs, sentences
 from pbanalysis.pipeline import report
 
 
@@ -47,7 +47,7 @@ def test_unknown_council_lists_closest_matches():
 def test_batch_and_notebook_give_identical_numbers_and_sentences(tmp_path, monkeypatch):
     monkeypatch.setenv("PBANALYSIS_REPORTS", str(tmp_path / "nb"))
     sample = ["Somerset", "Isles of Scilly"]
-    briefing.build_all(out_dir=tmp_path / "batch", councils=sample, progress=False, processes=1)
+    packs.build_all(out_dir=tmp_path / "batch", councils=sample, progress=False, processes=1)
     for council in sample:
         b = briefing.council_numbers(council)
         params = tmp_path / "params"
@@ -64,7 +64,7 @@ def test_batch_and_notebook_give_identical_numbers_and_sentences(tmp_path, monke
 
 
 def test_pack_index_lists_every_council_written(tmp_path):
-    idx = briefing.build_all(out_dir=tmp_path, councils=["Somerset", "Manchester"], progress=False, processes=1)
+    idx = packs.build_all(out_dir=tmp_path, councils=["Somerset", "Manchester"], progress=False, processes=1)
     text = idx.read_text()
     assert "somerset/index.html" in text and "manchester/index.html" in text
     page = (tmp_path / "somerset" / "index.html").read_text()
@@ -180,7 +180,7 @@ def test_a_change_is_only_claimed_within_one_definition():
         b = briefing.council_numbers(name)
         for s in b.sentences:
             if "same count definition" in s:
-                run = briefing.same_definition_run(b.series, b.year)
+                run = sentences.same_definition_run(b.series, b.year)
                 assert run[0] in s and run[-1] in s
                 assert len(set(b.series.set_index("year").loc[run, "definition_basis"])) == 1
 
@@ -393,11 +393,21 @@ def test_pack_charts_credit_their_sources_and_the_page_gives_the_full_line(tmp_p
     assert html.escape(briefing.source_line()) in page and "Licence" in page
 
 
-def test_the_batch_shared_with_a_helper_process_writes_what_one_process_writes(tmp_path):
+def test_the_batch_in_a_pool_of_two_workers_writes_what_one_process_writes(tmp_path):
     sample = ["Somerset", "Manchester", "Hackney", "Isles of Scilly", "Rutland", "Kent", "Leeds", "Dorset", "Bury"]
     for n, out in ((1, "one"), (2, "two")):
-        briefing.build_all(out_dir=tmp_path / out, councils=sample, progress=False, processes=n, docx=False)
+        packs.build_all(out_dir=tmp_path / out, councils=sample, progress=False, processes=n, docx=False)
     one, two = tmp_path / "one", tmp_path / "two"
     assert (one / "index.html").read_text() == (two / "index.html").read_text()
     for f in sorted(one.glob("*/*")):
         assert f.read_bytes() == (two / f.relative_to(one)).read_bytes(), f
+
+
+@pytest.mark.parametrize("value", ["0", "two"])
+def test_a_bad_number_of_processes_is_refused_naming_the_option(value, capsys):
+    from pbanalysis import cli
+
+    with pytest.raises(SystemExit) as exit_:
+        cli.build_parser().parse_args(["briefings", "--processes", value])
+    assert exit_.value.code == 2
+    assert f"--processes: expected a whole number of at least 1, got '{value}'" in capsys.readouterr().err

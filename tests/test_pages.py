@@ -288,7 +288,7 @@ def site(tmp_path_factory, claims_table):
     """A report folder with the claims table, the headline charts, stub notebook pages, three
     council packs (with their Word documents) and the landing page."""
     from pbanalysis.core import atomic
-    from pbanalysis.outputs import briefing, index_page
+    from pbanalysis.outputs import index_page, packs
     from pbanalysis.pipeline import registry
 
     root = tmp_path_factory.mktemp("reports")
@@ -306,7 +306,7 @@ def site(tmp_path_factory, claims_table):
         paths.HTML_DIR.mkdir(parents=True)
         for nb in index_page.NOTEBOOKS:
             (paths.HTML_DIR / f"{nb}--default.html").write_text("<html></html>", encoding="utf-8")
-        briefing.build_all(councils=list(SAMPLE_COUNCILS), progress=False, processes=1)
+        packs.build_all(councils=list(SAMPLE_COUNCILS), progress=False, processes=1)
         (root / "data").mkdir()
         (root / "data" / "england_by_year.csv").write_text("year\n2009-10\n", encoding="utf-8")
         index_page.write_index()

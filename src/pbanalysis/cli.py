@@ -20,6 +20,17 @@ from pbanalysis.core.errors import InputError, ParameterError, RunError
 log = logging.getLogger("pbanalysis")
 
 
+def _positive_int(text: str) -> int:
+    """An argument that must be a whole number of at least 1 (argparse names the option on error)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return n
+
+
 def _progress(msg: str) -> None:
     log.info(msg)
 
@@ -136,18 +147,27 @@ def cmd_briefings(args: argparse.Namespace) -> None:
     """``briefings``: build every (or each named) council's briefing pack and log the run to reports/run.json; returns nothing."""
     import time
 
-    from pbanalysis.outputs import briefing, runlog
+    from pbanalysis.outputs import packs, runlog
 
     started, t0 = runlog.now(), time.time()
     entry = {
         "command": "make briefings",
         "argv": sys.argv[1:],
         "started": started,
-        "parameters": {"councils": args.council or "all", "out": args.out, "svg": args.svg},
+        "parameters": {
+            "councils": args.council or "all",
+            "out": args.out,
+            "svg": args.svg,
+            "processes": args.processes,
+        },
     }
     try:
-        index = briefing.build_all(
-            out_dir=args.out, councils=args.council or None, progress=not args.quiet, svg=args.svg
+        index = packs.build_all(
+            out_dir=args.out,
+            councils=args.council or None,
+            progress=not args.quiet,
+            svg=args.svg,
+            processes=args.processes,
         )
     except BaseException as exc:
         entry.update(outcome="failed", error=f"{type(exc).__name__}: {exc}", duration_s=round(time.time() - t0, 2))
@@ -229,6 +249,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default=None, help="output folder (default reports/briefings)")
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     s.add_argument("--svg", action="store_true", help="also write each chart as SVG, for editing")
+    s.add_argument(
+        "--processes",
+        type=_positive_int,
+        default=None,
+        help="worker processes (default: one per core, at most 2); 1 builds every pack in this process",
+    )
     # The packs, and the run log in the reports folder.
     _writes(s, lambda a: [a.out or paths.BRIEFINGS_DIR, paths.REPORTS_DIR])
     s.set_defaults(func=cmd_briefings)

@@ -15,6 +15,7 @@ import pandas as pd
 from pbanalysis.charts import style
 from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, MID_GREY, ORANGE, TURQUOISE
 from pbanalysis.core import format as fmt
+from pbanalysis.core import keys
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -416,9 +417,9 @@ def threshold_shares(
         style.label_end(
             ax, x[-1], shares[col].iloc[-1], f"{label}: {fmt.pct(shares[col].iloc[-1], decimals=0)}", color=color, dx=8
         )
-    short = {"dp_only": "count: DPs only", "dp_and_pb": "count: DPs + PBs"}
+    short = {keys.BASIS_DP_ONLY: "count: DPs only", keys.BASIS_DP_AND_PB: "count: DPs + PBs"}
     for y in changes:
-        basis = shares.set_index("year").loc[y, "definition_basis"]
+        basis = shares.set_index("year").loc[y, keys.DEFINITION_BASIS]
         style.mark_definition_change(ax, years.index(y) - 0.5, short.get(basis, "definition changes"))
     ax.set_xticks(x, years)
     ax.set_xlim(-0.3, len(years) + 0.8)

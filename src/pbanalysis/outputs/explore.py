@@ -145,7 +145,7 @@ def csv_text(t: Table) -> str:
 
 def csv_name(v: explore.View) -> str:
     """A file name for the view's CSV: council, measure and years."""
-    from pbanalysis.outputs.briefing import slugify
+    from pbanalysis.outputs.briefing_numbers import slugify
 
     years = v.years[0] if len(v.years) == 1 else f"{v.years[0]}-to-{v.years[-1]}"
     return f"{slugify(v.council['name'])}-{v.measure.key}-{v.comparators}-{years}.csv"

@@ -1,7 +1,7 @@
 """The plain-English sentences of a council briefing, each written by a rule over the council's numbers.
 
 Every rule lives here, so an analyst can read or change them in one place. A rule
-takes one council's briefing numbers (:class:`pbanalysis.outputs.briefing.Briefing`: its
+takes one council's briefing numbers (:class:`pbanalysis.outputs.briefing_numbers.Briefing`: its
 ``series`` by year, chosen ``year``, ``rank`` of ``of``, region, council type and the
 years where the count's definition changes) and returns a sentence, or ``None``
 when its numbers do not allow one. Nothing is typed for a particular council.
@@ -48,7 +48,7 @@ QUARTERS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "botto
 
 
 class _Numbers(Protocol):
-    """What a rule reads of one council's briefing numbers (a :class:`pbanalysis.outputs.briefing.Briefing`)."""
+    """What a rule reads of one council's briefing numbers (a :class:`pbanalysis.outputs.briefing_numbers.Briefing`)."""
 
     name: str
     region: str
@@ -245,7 +245,7 @@ def article_claims(name: str, named: list[dict]) -> list[str]:
     """What the articles said of the council, each statement beside the proxy's view; one line when none.
 
     ``named`` holds one record per register figure naming the council (built by
-    :func:`pbanalysis.outputs.briefing.articles_for` from the register, its articles and the claims
+    :func:`pbanalysis.outputs.briefing_numbers.articles_for` from the register, its articles and the claims
     check): ``statement``, ``reported`` (the value in words, e.g. 3.3%), ``period``, ``measure``
     (e.g. NI 130, or empty), ``position`` (highest or lowest, for a rank claim, else empty),
     ``publication``, ``published``, and for a rank claim the proxy's ``proxy_year``, ``proxy_value``

@@ -104,10 +104,10 @@ def find_runs(names: Iterable[str]) -> list[Run]:
 def _pack_dir(council: str) -> Path:
     from pbanalysis.analysis import measures
     from pbanalysis.build import data
-    from pbanalysis.outputs import briefing
+    from pbanalysis.outputs import briefing_numbers
 
     name = measures.find_council(council, data.load_councils())["council_name"]
-    return paths.briefing_dir(briefing.slugify(name))
+    return paths.briefing_dir(briefing_numbers.slugify(name))
 
 
 def declared_outputs(run: Run) -> list[Path]:

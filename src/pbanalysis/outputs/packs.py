@@ -1,0 +1,97 @@
+"""Every council's briefing pack, and the index page that lists them (``make briefings``).
+
+:func:`build_all` builds each council's pack with :func:`pbanalysis.outputs.briefing.build_pack`,
+in this process or in a standard process pool (:class:`concurrent.futures.ProcessPoolExecutor`),
+then writes the index. A pack depends only on its council, so the order the workers take them
+in changes no byte of any pack.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pbanalysis.analysis import measures
+from pbanalysis.core import format as fmt
+from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_text
+from pbanalysis.outputs import briefing_numbers, pages
+from pbanalysis.outputs.briefing import build_pack
+
+#: Councils a worker takes at a time: enough to keep the pool's hand-offs rare, few enough that
+#: both workers stay busy to the end of the batch.
+CHUNK = 4
+#: Workers by default: at most two. Each holds the tables, matplotlib and one pack's figures
+#: (about 150 MiB), and the machines this runs on have two cores.
+MAX_PROCESSES = 2
+
+_first_pack_done = False
+
+
+def _one(args: tuple) -> tuple:
+    """Build one council's pack; return what the index lists (name, slug, region, rank, of)."""
+    global _first_pack_done
+    council, out_dir, docx, svg = args
+    b = build_pack(council, out_dir, docx=docx, svg=svg)
+    gc.collect()  # closed figures hold reference cycles; without this a worker grows by ~10 MiB a council
+    if not _first_pack_done:
+        # What outlives the first pack (modules, tables, font and template caches) lives for the whole
+        # batch. Freezing it keeps every later collection to the objects of one pack.
+        gc.freeze()
+        _first_pack_done = True
+    return b.name, b.slug, b.region, b.rank, b.of
+
+
+def build_all(
+    out_dir: Path | str | None = None,
+    councils: list[str] | None = None,
+    progress: bool = True,
+    processes: int | None = None,
+    docx: bool = True,
+    svg: bool = False,
+) -> Path:
+    """Every council's pack (or each of ``councils``) plus an index page; returns the index's path.
+
+    ``processes``: 1 builds every pack in this process; more shares them among that many forked
+    workers (default: the cores, at most :data:`MAX_PROCESSES`). ``svg`` adds each chart as SVG."""
+    from tqdm import tqdm
+
+    names = councils or measures.list_councils(briefing_numbers.councils())
+    out_dir = Path(out_dir or paths.BRIEFINGS_DIR)
+    processes = processes or min(MAX_PROCESSES, os.cpu_count() or 1)
+    jobs = [(n, out_dir, docx, svg) for n in names]
+    with tqdm(total=len(jobs), desc="briefings", disable=not progress, unit="council") as bar:
+        if processes > 1 and len(jobs) > CHUNK:
+            # Computed once here, what every council shares is inherited by the forked workers.
+            briefing_numbers.prepare()
+            gc.freeze()  # keeps the inherited objects out of the workers' collections, and their pages shared
+            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                rows = []
+                for row in pool.map(_one, jobs, chunksize=CHUNK):
+                    rows.append(row)
+                    bar.update()
+            gc.unfreeze()
+        else:
+            rows = []
+            for j in jobs:
+                rows.append(_one(j))
+                bar.update()
+    page = pages.render(
+        "briefings.html.j2",
+        rows=[
+            {
+                "name": n,
+                "slug": slug,
+                "region": r,
+                "rank": "[x]" if rk is None else f"{fmt.count(rk)} of {fmt.count(of)}",
+                "rank_sort": "" if rk is None else str(rk),
+            }
+            for n, slug, r, rk, of in rows
+        ],
+        notes=["[x]: no proxy take-up in the latest year, so no rank."] if any(row[3] is None for row in rows) else [],
+    )
+    write_text(out_dir / "index.html", page)
+    return out_dir / "index.html"
