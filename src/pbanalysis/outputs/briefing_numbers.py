@@ -29,7 +29,7 @@ def _tables():
     return cy, data.load_councils()
 
 
-def councils():
+def councils() -> pd.DataFrame:
     """The council lookup (read once per process)."""
     return _tables()[1]
 
