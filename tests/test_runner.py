@@ -278,3 +278,20 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
     assert got["ok"], got["error"]
     assert got["loaded"] == [], f"the runner imported {got['loaded']}"
     assert outputs_text(tmp_path / "out.ipynb") == "False 0\n"
+
+
+def test_text_the_kernel_cut_in_two_is_saved_as_one_output():
+    from pbanalysis.pipeline.runner import join_streams
+
+    def stream(text, name="stdout"):
+        return {"output_type": "stream", "name": name, "text": text}
+
+    whole = [stream(["a: 1\n", "b: 2\n", "c: 3\n"])]
+    assert join_streams([stream(["a: 1\n"]), stream(["b: 2\n", "c: 3\n"])]) == whole
+    assert join_streams([stream("a: 1\nb: "), stream(["2\n", "c: 3\n"])]) == whole
+    assert join_streams(whole) == whole
+    # Another stream, or anything between, stays apart.
+    apart = [stream(["a\n"]), stream(["warning\n"], "stderr"), stream(["b\n"])]
+    assert join_streams(apart) == apart
+    shown = [stream(["a\n"]), {"output_type": "display_data", "data": {}, "metadata": {}}, stream(["b\n"])]
+    assert join_streams(shown) == shown
