@@ -190,9 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     s = sub.add_parser("raw", help="extract tidy tables from the official files into data/raw/")
-    s.add_argument("--source", default=None, help="folder holding pssex1/ and lookup/ (default: ../shared/data)")
-    s.add_argument("--out", default=None, help="output folder (default data/raw)")
-    _writes(s, lambda a: [a.out or paths.RAW_DIR])
+    s.add_argument(
+        "--source", default=None, help="folder holding pssex1/, lookup/ and ascof/ (default: ../shared/data)"
+    )
+    s.add_argument(
+        "--out",
+        default=None,
+        help="folder of the extracts (default data/raw); the data package is written in the folder above it, "
+        "as data/datapackage.json is beside data/raw",
+    )
+    # The extracts and the data package: the folder above the extracts holds both.
+    _writes(s, lambda a: [Path(a.out or paths.RAW_DIR).parent])
     s.set_defaults(func=cmd_raw)
 
     s = sub.add_parser("data", help="build the processed tables in data/processed/")
