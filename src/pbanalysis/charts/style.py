@@ -30,6 +30,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from matplotlib.text import Annotation  # noqa: E402
 
@@ -118,6 +119,10 @@ def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw: object) ->
 # --------------------------------------------------------------------------
 # Labels
 # --------------------------------------------------------------------------
+
+
+#: A white outline for a label drawn over lines, so that the lines it crosses do not cut its letters.
+HALO = (patheffects.withStroke(linewidth=3, foreground="white"),)
 
 
 def label_end(

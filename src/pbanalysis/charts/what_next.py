@@ -169,8 +169,19 @@ def trend(
         dx=-4,
         ha="right",
         color=DARK_BLUE,
+        zorder=6,  # above the region lines it sits among
+        path_effects=style.HALO,
     )
-    style.label_end(ax, x[last["year"]], last["value"], f"{fmt.pct(last['value'])}", color=DARK_BLUE, dy=-12)
+    style.label_end(
+        ax,
+        x[last["year"]],
+        last["value"],
+        f"{fmt.pct(last['value'])}",
+        color=DARK_BLUE,
+        dy=-12,
+        zorder=6,
+        path_effects=style.HALO,
+    )
     style.mark_definition_change(ax, brk, "ASCOF renumbered")
     ax.set_xticks(range(len(years)))
     ax.set_xticklabels(years)
