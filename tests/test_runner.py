@@ -281,17 +281,19 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
 
 
 def test_text_the_kernel_cut_in_two_is_saved_as_one_output():
-    from pbanalysis.pipeline.runner import join_streams
+    def saved_outputs(outputs):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print()", outputs=outputs)])
+        return json.loads(runner.notebook_json(nb))["cells"][0]["outputs"]
 
     def stream(text, name="stdout"):
-        return {"output_type": "stream", "name": name, "text": text}
+        return nbformat.v4.new_output("stream", name=name, text=text)
 
-    whole = [stream(["a: 1\n", "b: 2\n", "c: 3\n"])]
-    assert join_streams([stream(["a: 1\n"]), stream(["b: 2\n", "c: 3\n"])]) == whole
-    assert join_streams([stream("a: 1\nb: "), stream(["2\n", "c: 3\n"])]) == whole
-    assert join_streams(whole) == whole
+    whole = saved_outputs([stream("a: 1\nb: 2\nc: 3\n")])
+    assert whole == [{"output_type": "stream", "name": "stdout", "text": ["a: 1\n", "b: 2\n", "c: 3\n"]}]
+    assert saved_outputs([stream("a: 1\n"), stream("b: 2\nc: 3\n")]) == whole
+    assert saved_outputs([stream("a: 1\nb: "), stream("2\nc: 3\n")]) == whole
     # Another stream, or anything between, stays apart.
-    apart = [stream(["a\n"]), stream(["warning\n"], "stderr"), stream(["b\n"])]
-    assert join_streams(apart) == apart
-    shown = [stream(["a\n"]), {"output_type": "display_data", "data": {}, "metadata": {}}, stream(["b\n"])]
-    assert join_streams(shown) == shown
+    apart = saved_outputs([stream("a\n"), stream("warning\n", "stderr"), stream("b\n")])
+    assert [o["name"] for o in apart] == ["stdout", "stderr", "stdout"]
+    shown = [stream("a\n"), nbformat.v4.new_output("display_data", data={"text/plain": "x"}), stream("b\n")]
+    assert [o["output_type"] for o in saved_outputs(shown)] == ["stream", "display_data", "stream"]

@@ -87,8 +87,7 @@ def _register_engine() -> None:
 
 
 def strip_volatile(nb: dict) -> dict:
-    """Remove what changes from run to run, so the same notebook gives the same bytes: timings,
-    paths, papermill's random cell id, and where the kernel happened to cut a cell's printed text."""
+    """Remove timings and paths that change from run to run (the same notebook gives the same bytes)."""
     nb["metadata"].pop("papermill", None)
     for c in nb["cells"]:
         md = c.get("metadata", {})
@@ -96,36 +95,23 @@ def strip_volatile(nb: dict) -> dict:
             c["id"] = "injected-parameters"  # papermill gives it a random id
         md.pop("execution", None)
         md.pop("papermill", None)
-        if "outputs" in c:
-            c["outputs"] = join_streams(c["outputs"])
     return nb
 
 
-def join_streams(outputs: list[dict]) -> list[dict]:
-    """A cell's outputs with each run of consecutive printed text (same stream) as one output.
-
-    The kernel sends what a cell prints whenever its output buffer is flushed, on a timer, so a slow
-    or busy machine can cut the same text into two outputs where a quick one sends one."""
-    out: list[dict] = []
-    for o in outputs:
-        prev = out[-1] if out else None
-        if prev and o.get("output_type") == "stream" == prev.get("output_type") and o.get("name") == prev.get("name"):
-            text = _text(prev["text"]) + _text(o["text"])
-            out[-1] = {**prev, "text": text.splitlines(keepends=True)}
-        else:
-            out.append(o)
-    return out
-
-
-def _text(t: str | list[str]) -> str:
-    return t if isinstance(t, str) else "".join(t)
-
-
 def notebook_json(nb: Any) -> str:
-    """The executed notebook as committed-style JSON text, volatile metadata stripped."""
-    import nbformat
+    """The executed notebook as committed-style JSON text, volatile metadata stripped.
 
-    data = strip_volatile(json.loads(nbformat.writes(nb)))
+    Consecutive printed text of one stream is saved as one output (nbconvert's
+    ``CoalesceStreamsPreprocessor``, which the HTML export also applies): the kernel sends what a cell
+    prints whenever its buffer is flushed, on a timer, so a busy machine can cut the same text into
+    two outputs where a quick one sends one."""
+    import copy
+
+    import nbformat
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
+
+    node, _ = CoalesceStreamsPreprocessor().preprocess(copy.deepcopy(nb), {})
+    data = strip_volatile(json.loads(nbformat.writes(node)))
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
