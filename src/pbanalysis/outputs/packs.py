@@ -12,6 +12,7 @@ import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 from pbanalysis.analysis import measures
@@ -63,22 +64,19 @@ def build_all(
     out_dir = Path(out_dir or paths.BRIEFINGS_DIR)
     processes = processes or min(MAX_PROCESSES, os.cpu_count() or 1)
     jobs = [(n, out_dir, docx, svg) for n in names]
-    with tqdm(total=len(jobs), desc="briefings", disable=not progress, unit="council") as bar:
+    rows = []
+    with tqdm(total=len(jobs), desc="briefings", disable=not progress, unit="council") as bar, ExitStack() as stack:
+        results = map(_one, jobs)
         if processes > 1 and len(jobs) > CHUNK:
             # Computed once here, what every council shares is inherited by the forked workers.
             briefing_numbers.prepare()
             gc.freeze()  # keeps the inherited objects out of the workers' collections, and their pages shared
-            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-                rows = []
-                for row in pool.map(_one, jobs, chunksize=CHUNK):
-                    rows.append(row)
-                    bar.update()
-            gc.unfreeze()
-        else:
-            rows = []
-            for j in jobs:
-                rows.append(_one(j))
-                bar.update()
+            stack.callback(gc.unfreeze)
+            pool = stack.enter_context(ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")))
+            results = pool.map(_one, jobs, chunksize=CHUNK)
+        for row in results:
+            rows.append(row)
+            bar.update()
     page = pages.render(
         "briefings.html.j2",
         rows=[
