@@ -59,7 +59,7 @@ install: $(STAMP) ## Create .venv and install pbanalysis with its pinned depende
 
 # Other targets that need the processed tables (test, lab, bench) build them with the CLI, which
 # holds the lock while it writes.
-$(PROCESSED) &: $(RAW) src/pbanalysis/build/data.py src/pbanalysis/core/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/pssex1_rules.py src/pbanalysis/sources/lookup.py src/pbanalysis/core/paths.py src/pbanalysis/core/atomic.py $(STAMP)
+$(PROCESSED) &: $(RAW) src/pbanalysis/dataset/data.py src/pbanalysis/core/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/pssex1_rules.py src/pbanalysis/sources/lookup.py src/pbanalysis/core/paths.py src/pbanalysis/core/atomic.py $(STAMP)
 	$(PY) -m pbanalysis data
 
 ifeq ($(UNDER_LOCK),)

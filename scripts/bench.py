@@ -44,7 +44,7 @@ PY = sys.executable
 #: and the briefing packs.
 REPORT_SCRIPT = r"""
 from pbanalysis.analysis import claims, register
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import paths
 from pbanalysis.outputs import briefing
 from pbanalysis.pipeline import catalogue, report
@@ -204,7 +204,7 @@ def main():
 
     sys.path.insert(0, str(ROOT / "src"))
     from pbanalysis.analysis import measures
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.outputs import briefing
 
     councils = measures.list_councils(data.load_councils())

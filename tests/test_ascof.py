@@ -11,7 +11,7 @@ import pytest
 from conftest import SOURCE
 
 from pbanalysis.analysis import what_next
-from pbanalysis.build import datapackage, origins
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError
 from pbanalysis.sources import ascof, lookup
@@ -189,7 +189,7 @@ def test_a_bad_origins_file_names_the_file_row_and_field(tmp_path, edit, match):
 
 @has_ascof
 def test_an_official_file_without_an_origin_record_is_refused(tmp_path, monkeypatch):
-    from pbanalysis.build.raw import build_raw
+    from pbanalysis.dataset.raw import build_raw
 
     text = paths.ORIGINS_YAML.read_text(encoding="utf-8")
     cut = text.index("  - file: ascof/")
@@ -277,7 +277,7 @@ def test_sentences_name_the_measure_and_say_it_is_not_ni130():
 @has_ascof
 def test_the_extract_is_read_from_the_workbook_byte_for_byte(tmp_path):
     """The committed extract equals a fresh read of the workbook (boundary columns included)."""
-    from pbanalysis.build.raw import _ascof_with_boundaries
+    from pbanalysis.dataset.raw import _ascof_with_boundaries
     from pbanalysis.core.atomic import write_csv
 
     copy = paths.ascof_xlsx(tmp_path)

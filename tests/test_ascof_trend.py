@@ -12,7 +12,7 @@ import pytest
 from conftest import SOURCE
 
 from pbanalysis.analysis import what_next
-from pbanalysis.build import datapackage, origins
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError
 from pbanalysis.sources import ascof, ascof_trend, lookup
@@ -349,7 +349,7 @@ def test_regions_and_spread_cover_every_year():
 
 def test_the_targets_are_judged_against_the_whole_series():
     from pbanalysis.analysis import claims, register
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
 
     t = claims.check(register.load_register(), data.load_council_year(), data.load_national_series())
     rows = t[t["figure_id"].isin(["target_all_eligible_pb_2012", "adass_expected_pb_share_2012"])]

@@ -18,7 +18,7 @@ import pytest
 from corpus import CASES, SOURCE, copy_register, copy_source, message_matches
 
 from pbanalysis.analysis import register
-from pbanalysis.build.raw import build_raw
+from pbanalysis.dataset.raw import build_raw
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
 from pbanalysis.pipeline import lock

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pbanalysis.build import datapackage
+from pbanalysis.dataset import datapackage
 from pbanalysis.charts import style
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.outputs import briefing, packs, sentences
@@ -116,7 +116,7 @@ def test_a_zero_spend_with_recipients_gives_no_spend_sentence():
 
 def _ranked(year):
     from pbanalysis.analysis import measures
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
 
     return measures.councils_in_year(data.load_council_year(), year)
 
@@ -139,7 +139,7 @@ def test_quartiles_split_the_ranks_into_four():
 
 
 def _missing_cases():
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
 
     cy = data.load_council_year()
     gaps = cy[(cy["area"] == "council") & cy["proxy_takeup_pct"].isna()]
@@ -166,7 +166,7 @@ def test_every_council_year_without_a_value_says_so_and_never_uses_a_suppressed_
 
 def test_every_council_gets_three_to_five_generated_sentences():
     from pbanalysis.analysis import measures
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
 
     for name in measures.list_councils(data.load_councils()):
         b = briefing.council_numbers(name)
@@ -260,7 +260,7 @@ def test_the_manchester_pack_holds_its_2020_21_ascof_values_beside_the_earlier_y
 
 def _claims():
     from pbanalysis.analysis import claims, register
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
 
     return claims.check(register.load_register(), data.load_council_year(), data.load_national_series())
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from pbanalysis.build import datapackage
+from pbanalysis.dataset import datapackage
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.pipeline import registry
 

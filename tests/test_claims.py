@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pbanalysis.analysis import checks, claims, measures, register
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
 

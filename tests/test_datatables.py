@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl.utils import range_boundaries
 
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core import paths, reproducible_zip
@@ -264,7 +264,7 @@ def test_the_ascof_series_sheet_covers_every_year_of_the_compilation_with_its_va
 
 
 def test_each_ascof_sheet_credits_exactly_the_origins_it_uses(built):
-    from pbanalysis.build import origins
+    from pbanalysis.dataset import origins
 
     by_label = {s.label: s for s in built["sheets"]}
     pubs = {o.key: o for o in origins.load_origins().values()}

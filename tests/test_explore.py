@@ -74,7 +74,7 @@ def test_every_measure_of_the_issue_is_offered_with_its_years(t):
 
 def test_the_ascof_years_are_those_the_extract_holds(t):
     # A second ASCOF year in the extract becomes a second year of the measure, nothing else needed.
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.sources import ascof, lookup
 
     one = ascof.load_1c()

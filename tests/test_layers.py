@@ -106,7 +106,7 @@ def _imports(module: str, path: Path) -> dict[str, int]:
             if base.split(".")[0] != PACKAGE:
                 continue
             for alias in node.names:
-                # "from pbanalysis.build import data" names a module; "from pbanalysis.core.keys import X" a member.
+                # "from pbanalysis.dataset import data" names a module; "from pbanalysis.core.keys import X" a member.
                 add(
                     _resolve(f"{base}.{alias.name}") if f"{base}.{alias.name}" in MODULES else _resolve(base),
                     node.lineno,
@@ -165,7 +165,7 @@ def test_every_module_is_in_a_layer_folder():
 
 
 def test_the_layers_read_from_the_folders_are_in_order():
-    assert ORDER == ["core", "sources", "build", "analysis", "charts", "outputs", "pipeline", TOP]
+    assert ORDER == ["core", "sources", "dataset", "analysis", "charts", "outputs", "pipeline", TOP]
     assert sorted(NUMBER.values()) == list(range(1, len(NUMBER) + 1)), "layer numbers must be 1..N, each once"
     # A layer may import only layers below it.
     upward = {layer: sorted(said - set(ORDER[: RANK[layer]])) for layer, said in DECLARED.items() if said}
@@ -231,13 +231,13 @@ def test_each_layer_imports_only_what_its_docstring_allows():
 
 
 def test_charts_only_draw():
-    # Charts take the numbers they show: they may not import sources, build or analysis.
+    # Charts take the numbers they show: they may not import sources, dataset or analysis.
     assert DECLARED["charts"] == {"core"}
 
 
 def test_an_upward_import_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.build.data": 1})
-    assert any("pbanalysis.build.data" in v for v in _violations())
+    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1})
+    assert any("pbanalysis.dataset.data" in v for v in _violations())
 
 
 def test_known_exceptions_are_still_needed():
@@ -248,7 +248,7 @@ def test_known_exceptions_are_still_needed():
 @pytest.mark.parametrize(
     "source,expected",
     [
-        ("from pbanalysis.build import data\n", {"pbanalysis.build.data"}),
+        ("from pbanalysis.dataset import data\n", {"pbanalysis.dataset.data"}),
         ("def f():\n    from pbanalysis.charts import figures\n", {"pbanalysis.charts.figures"}),
         ("import pbanalysis.sources.pssex1 as p\n", {"pbanalysis.sources.pssex1"}),
         ("from pbanalysis.core.keys import PROXY_TAKEUP_PCT\n", {"pbanalysis.core.keys"}),
@@ -263,8 +263,8 @@ def test_the_graph_resolves_each_form_of_import(tmp_path, source, expected):
 
 
 def test_a_cycle_inside_a_function_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.build.data": 1})
-    assert any({"pbanalysis.core.paths", "pbanalysis.build.data"} <= set(c) for c in _cycles())
+    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1})
+    assert any({"pbanalysis.core.paths", "pbanalysis.dataset.data"} <= set(c) for c in _cycles())
 
 
 # --- each measure key spelled once ---------------------------------------------------------------

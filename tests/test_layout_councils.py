@@ -12,7 +12,7 @@ import pytest
 from test_layout import SIZES, check
 
 from pbanalysis.analysis import measures
-from pbanalysis.build import data, datapackage
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.charts import figures, style
 from pbanalysis.outputs import briefing
 

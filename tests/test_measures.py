@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import measures, register
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core.errors import ParameterError
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import paths
 from pbanalysis.outputs import index_page
 
@@ -390,7 +390,7 @@ def test_file_sizes_read_as_a_reader_writes_them():
 
 @pytest.mark.slow
 def test_about_the_data_names_sources_licences_and_what_the_data_cannot_show(site):
-    from pbanalysis.build import datapackage
+    from pbanalysis.dataset import datapackage
 
     page = (site / "index.html").read_text(encoding="utf-8")
     about = page[page.index('id="about"') :]

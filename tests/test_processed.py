@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
 

@@ -182,7 +182,7 @@ def test_a_bare_data_frame_fails_and_the_same_data_as_a_table_passes():
 def test_every_table_of_a_long_notebook_table_is_clean():
     """The claims table as the claims notebook shows it (the reasons quote ids, shown as code)."""
     from pbanalysis.analysis import claims, register
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
 
     table = claims.check(register.load_register(), data.load_council_year(), data.load_national_series())
     html = notebook_tables.all_claims(table).html()

@@ -9,8 +9,8 @@ import pytest
 from conftest import SOURCE, has_source
 from frictionless import validate
 
-from pbanalysis.build import data
-from pbanalysis.build.raw import build_raw
+from pbanalysis.dataset import data
+from pbanalysis.dataset.raw import build_raw
 from pbanalysis.core import paths
 
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import copy_report
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import atomic, paths
 from pbanalysis.outputs import datatables
 from pbanalysis.pipeline import catalogue

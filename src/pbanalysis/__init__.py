@@ -1,7 +1,7 @@
 """pbanalysis: personal budgets in English adult social care, rebuilt from official data.
 
 The subpackages are layers, lowest first; each may import only the layers its docstring names:
-``core`` -> ``sources`` -> ``build`` -> ``analysis`` -> ``charts`` -> ``outputs`` -> ``pipeline``,
+``core`` -> ``sources`` -> ``dataset`` -> ``analysis`` -> ``charts`` -> ``outputs`` -> ``pipeline``,
 then ``cli`` (the command line) and the notebooks. ``tests/test_layers.py`` reads the layers from
 the subpackages' docstrings.
 """

@@ -51,14 +51,14 @@ def setup_logging(verbose: bool = False) -> None:
 
 def cmd_raw(args: argparse.Namespace) -> None:
     """``raw``: regenerate the data/raw extracts from the official files in ``args.source`` (into ``args.out``); returns nothing."""
-    from pbanalysis.build.raw import build_raw
+    from pbanalysis.dataset.raw import build_raw
 
     build_raw(args.source, raw_dir=args.out, progress=_progress)
 
 
 def cmd_data(args: argparse.Namespace) -> None:
     """``data``: build the processed tables from data/raw (into ``args.out``); returns nothing."""
-    from pbanalysis.build.data import build_processed
+    from pbanalysis.dataset.data import build_processed
 
     build_processed(out_dir=args.out, progress=_progress)
 

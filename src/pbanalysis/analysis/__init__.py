@@ -3,5 +3,5 @@ checked (``checks``), the measures (``measures``), the methods that test each fi
 the claims table built from their results (``claims``) and the later ASCOF outcome
 (``what_next``). Nothing here draws or writes a page.
 
-Layer 4 of 7. May import: core, sources, build.
+Layer 4 of 7. May import: core, sources, dataset.
 """

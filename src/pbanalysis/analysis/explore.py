@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import measures, register
-from pbanalysis.build import data, datapackage
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError

@@ -1,7 +1,7 @@
 """The report's computations: take-up under each denominator, proxy rates,
 spend per recipient, council distributions, and parameter checks.
 
-Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.build.data` and
+Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.dataset.data` and
 :mod:`pbanalysis.analysis.register`, and no plotting.
 """
 

@@ -1,5 +1,5 @@
 """Outputs: what a reader gets. Briefing packs (``briefing``, ``briefing_docx``) and their
 sentences (``sentences``), the landing page (``index_page``) and the run log (``runlog``).
 
-Layer 6 of 7. May import: core, sources, build, analysis, charts.
+Layer 6 of 7. May import: core, sources, dataset, analysis, charts.
 """

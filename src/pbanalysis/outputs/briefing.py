@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from pbanalysis.analysis import measures
-from pbanalysis.build import data, datapackage
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys, paths
 from pbanalysis.core.atomic import write_text

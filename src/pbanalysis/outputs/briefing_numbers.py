@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pbanalysis.analysis import measures
-from pbanalysis.build import data
+from pbanalysis.dataset import data
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys
 from pbanalysis.outputs import sentences

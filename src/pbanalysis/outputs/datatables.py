@@ -12,7 +12,7 @@ A cell without a value holds its symbol (``[c]``, ``[x]`` or ``[z]``, :mod:`pban
 never a blank or 0; every other cell of a numeric column is a number. The CSV files hold the same
 columns and cells, with one header row, in UTF-8.
 
-The tables are built by the library functions the notebooks call (:mod:`pbanalysis.build.data`,
+The tables are built by the library functions the notebooks call (:mod:`pbanalysis.dataset.data`,
 :mod:`pbanalysis.analysis.measures`, :mod:`pbanalysis.analysis.claims`,
 :mod:`pbanalysis.analysis.what_next`) and described by :class:`pbanalysis.outputs.tables.Table`;
 nothing is computed a second time here. The ASCOF table takes every extract
@@ -198,7 +198,7 @@ class Inputs:
 def load_inputs() -> Inputs:
     """The processed tables, the council lookup, the claims check and every ASCOF extract."""
     from pbanalysis.analysis import claims, register
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.sources import ascof_trend
 
     cy, nat = data.load_council_year(), data.load_national_series()
@@ -258,7 +258,7 @@ def _basis_label(basis: str) -> str:
 
 def _origins_by_publication() -> dict[str, dict]:
     """Each publication of ``origins.yaml``: its fields and the years of the files read."""
-    from pbanalysis.build import origins
+    from pbanalysis.dataset import origins
 
     pubs: dict[str, dict] = {}
     for o in origins.load_origins().values():
@@ -290,7 +290,7 @@ def _span(years: Sequence[str]) -> str:
 def _source(keys: Sequence[str], years: Sequence[str] | None = None) -> str:
     """A table's source line from ``origins.yaml``: each publication's credit, the years (``years``,
     where given, for the first publication: those the table covers), the licence."""
-    from pbanalysis.build import origins
+    from pbanalysis.dataset import origins
 
     pubs = _origins_by_publication()
     parts = []
@@ -325,7 +325,7 @@ def notes(inp: Inputs) -> dict[str, str]:
     """Every note a table may point to: reference key -> text (the notes sheet numbers them)."""
     from pbanalysis.analysis import claims
     from pbanalysis.analysis import what_next as wn
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.sources import pssex1_rules
 
     cy = inp.council_year
@@ -423,7 +423,7 @@ GSS_ENTITY_TYPE = {"E06": "Unitary authority", "E08": "Metropolitan district", "
 
 
 def england_table(inp: Inputs) -> Sheet:
-    """England by year: the national series (:func:`pbanalysis.build.data.load_national_series`)."""
+    """England by year: the national series (:func:`pbanalysis.dataset.data.load_national_series`)."""
     nat = inp.national.copy()
     nat["basis_label"] = nat[k.DEFINITION_BASIS].map(_basis_label)
     e = k.england
@@ -473,7 +473,7 @@ _COUNCIL_ID = [
 
 
 def council_table(inp: Inputs) -> Sheet:
-    """Every council in every year (:func:`pbanalysis.build.data.load_council_year`)."""
+    """Every council in every year (:func:`pbanalysis.dataset.data.load_council_year`)."""
     df = _council_rows(inp)
     cols = [
         *_COUNCIL_ID,
@@ -594,7 +594,7 @@ def ascof_table(inp: Inputs) -> Sheet:
 
 def provenance_text() -> str:
     """Who compiled the ASCOF series and where it is kept, from ``origins.yaml``."""
-    from pbanalysis.build import origins
+    from pbanalysis.dataset import origins
 
     o = next(o for o in origins.load_origins().values() if o.key == ASCOF_SERIES_ORIGIN)
     return f"{origins.COMPILED_FROM}, kept in the repository {o.repository}"

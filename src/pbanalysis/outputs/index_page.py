@@ -303,7 +303,7 @@ def status_table(claims: pd.DataFrame) -> list[dict]:
 def about_sources() -> list[dict]:
     """The official sources of the report (data/datapackage.json, built from origins.yaml):
     one entry per publication with publisher, years, licence and where it is published."""
-    from pbanalysis.build import datapackage
+    from pbanalysis.dataset import datapackage
 
     seen: dict[str, dict] = {}
     for res in datapackage.project_package()["resources"]:
@@ -375,7 +375,7 @@ def _load_claims() -> pd.DataFrame | None:
 def context(git: dict | None = None, when: str | None = None) -> dict:
     """Everything the landing page shows, gathered from reports/ and data/raw."""
     from pbanalysis.analysis import what_next
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.outputs import main_points
 
     claims = _load_claims()

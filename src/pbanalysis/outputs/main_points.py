@@ -82,7 +82,7 @@ def load(claims: pd.DataFrame | None = None) -> Inputs:
     """The inputs as ``make report`` leaves them: the claims table (``claims``, else
     reports/claims.csv), the targets of the checks file and the processed tables."""
     from pbanalysis.analysis import measures, what_next
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.core import paths
 
     if claims is None:

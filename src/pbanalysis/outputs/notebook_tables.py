@@ -14,7 +14,7 @@ import pandas as pd
 
 from pbanalysis.analysis import claims as claims_mod
 from pbanalysis.analysis import measures, register
-from pbanalysis.build import datapackage
+from pbanalysis.dataset import datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.outputs.tables import Column, Table

@@ -103,7 +103,7 @@ def find_runs(names: Iterable[str]) -> list[Run]:
 
 def _pack_dir(council: str) -> Path:
     from pbanalysis.analysis import measures
-    from pbanalysis.build import data
+    from pbanalysis.dataset import data
     from pbanalysis.outputs import briefing_numbers
 
     name = measures.find_council(council, data.load_councils())["council_name"]

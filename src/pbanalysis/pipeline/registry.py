@@ -2,7 +2,7 @@
 
 (Not to be confused with :mod:`pbanalysis.analysis.register`, the register of reported figures.)
 
-``draw(name, ...)`` loads the data it needs (through :mod:`pbanalysis.build.data`
+``draw(name, ...)`` loads the data it needs (through :mod:`pbanalysis.dataset.data`
 and :mod:`pbanalysis.analysis.register`), computes through :mod:`pbanalysis.analysis.measures`
 (and :mod:`pbanalysis.outputs.briefing` for one council), hands the numbers to a
 drawing function of :mod:`pbanalysis.charts` and returns a :class:`Chart`;
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pbanalysis.analysis import measures, register, what_next
-from pbanalysis.build import data, datapackage
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis.build import datapackage, origins
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError

@@ -1,9 +1,9 @@
 """The data package describing ``data/raw/`` and the hand-curated tables, and the source lines read from it.
 
 The Frictionless Data Package (``data/datapackage.json``) is built from the origin records
-(:mod:`pbanalysis.build.origins`): for each extract it lists the official files read, the code
+(:mod:`pbanalysis.dataset.origins`): for each extract it lists the official files read, the code
 that made it, its own sha256 and size, and a schema with types and units
-(:mod:`pbanalysis.build.schemas`). Charts build their source line from the package
+(:mod:`pbanalysis.dataset.schemas`). Charts build their source line from the package
 (:func:`source_line`), so no credit is typed by hand, or twice.
 """
 
@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbanalysis.build import origins, schemas
+from pbanalysis.dataset import origins, schemas
 from pbanalysis.core import paths
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def build_package(
     ``pssex1_sources`` maps kind -> source entries; ``lookup_source`` and
     ``ascof_sources`` are the entries of the council lookup and the ASCOF
     workbook; ``trend_sources`` those of the ASCOF 2017-18 to 2023-24 compilation (see
-    :meth:`pbanalysis.build.origins.Origin.source`).
+    :meth:`pbanalysis.dataset.origins.Origin.source`).
     """
     raw = Path(raw_dir or paths.RAW_DIR)
     reference = raw.parent / paths.REFERENCE_DIR.name
