@@ -19,14 +19,17 @@ briefing packs call these):
   name, CASSR code or GSS code, across boundary changes;
 * :func:`against_target` - a reported target (a register figure) against the
   2020-21 outcome, with what the comparison can and cannot show;
-* :func:`sentences` - the notebook's narrative, generated from the above.
+* :func:`sentences` - the notebook's narrative, generated from the above, as named findings
+  (:class:`Findings2021`); :func:`trend_sentences` does the same for the 2017-18 to 2023-24 series
+  (:class:`TrendFindings`).
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
@@ -331,22 +334,49 @@ def _pct(v: float | None) -> str:
     return "suppressed" if v is None else f"{fmt.pct(v)}"
 
 
+@dataclass(frozen=True)
+class Findings2021:
+    """The findings of 2020-21, each a sentence made from the data; iterating gives them in reading order."""
+
+    #: England's self-directed support and direct payments, with numerators and denominators.
+    england: str
+    #: England and the councils against the register's target (None when no target is given).
+    against_target: str | None
+    #: Councils at 100% self-directed support, and those suppressed.
+    at_100: str
+    #: The range, quartiles and median of councils on both measures.
+    spread: str
+    #: One sentence a named council, in the order they were named.
+    named_councils: tuple[str, ...]
+    #: What measure 1C is not (NI 130, PSS-EX1).
+    not_the_same: str
+
+    @property
+    def overview(self) -> list[str]:
+        """England, the target (if any), councils at 100% and the spread: the opening paragraph."""
+        return [s for s in (self.england, self.against_target, self.at_100, self.spread) if s is not None]
+
+    def __iter__(self):
+        yield from (*self.overview, *self.named_councils, self.not_the_same)
+
+
 def sentences(
     named_councils: Iterable[str] = ("Somerset", "Manchester"),
     target_figure: str | None = None,
     df: pd.DataFrame | None = None,
-) -> list[str]:
-    """The narrative of "what happened next", generated from the data: a list of sentences (strings)."""
+) -> Findings2021:
+    """The narrative of "what happened next" in 2020-21, generated from the data, as named findings."""
     eng, sp, dp = england(df), spread(df, SDS), spread(df, DP)
-    out = [
+    england_text = (
         f"In {YEAR}, {fmt.pct(eng['sds_pct'])} of people using social care in England received self-directed "
         f"support ({fmt.count(eng['sds_numerator'])} of {fmt.count(eng['sds_denominator'])} {DENOMINATOR_TEXT}); "
         f"{fmt.pct(eng['dp_pct'])} received direct payments ({fmt.count(eng['dp_numerator'])} of {fmt.count(eng['dp_denominator'])}). "
-        f"The measures are {MEASURE_NAMES[SDS]}, and {MEASURE_NAMES[DP]}.",
-    ]
+        f"The measures are {MEASURE_NAMES[SDS]}, and {MEASURE_NAMES[DP]}."
+    )
+    target_text = None
     if target_figure:
         t = against_target(target_figure, df=df)
-        out.append(
+        target_text = (
             f"Against the target recorded in the register ({t['statement'].rstrip('.')}; {t['target_pct']:g}% "
             f"by {t['target_period']}), England was {fmt.number(t['gap_points'], 1)} percentage points short in {YEAR}, and "
             f"{t['councils_at_target']} of {t['councils_published']} councils were at {t['target_pct']:g}%. "
@@ -354,30 +384,30 @@ def sentences(
             f"no council-level measure exists for {NO_MEASURE_YEARS}, so it cannot say whether the target "
             f"was met on its date."
         )
-    out.append(
+    at_100 = (
         f"{sp['at_100']} of the {sp['published']} councils with a published figure reported 100.0% self-directed "
         f"support ({sp['everyone']} of them counted every person); "
         f"{len(sp['suppressed'])} of {sp['councils']} councils had the figure suppressed"
         + (f" ({', '.join(sp['suppressed'])})." if sp["suppressed"] else ".")
     )
-    out.append(
+    spread_text = (
         f"Across councils, self-directed support ranged from {fmt.pct(sp['min'])} ({sp['min_council']}) to "
         f"{fmt.pct(sp['max'])}; half of councils were between {fmt.pct(sp['q1'])} and {fmt.pct(sp['q3'])} "
         f"(median {fmt.pct(sp['median'])}), and {sp['below_50']} were below 50%. Direct payments ranged from "
         f"{fmt.pct(dp['min'])} ({dp['min_council']}) to {fmt.pct(dp['max'])} ({dp['max_council']}), median {fmt.pct(dp['median'])}."
     )
+    named = []
     for name in named_councils:
         v = council_value(name, df=df)
         if v["comparable"] and v["sds_pct"] is not None:
-            out.append(
+            named.append(
                 f"{v['council_name']}: {_pct(v['sds_pct'])} self-directed support ({fmt.count(v['sds_numerator'])} of "
                 f"{fmt.count(v['sds_denominator'])}; {v['rank'] - 1} of {v['ranked']} councils reported a higher share), and "
                 f"{_pct(v['dp_pct'])} on direct payments ({fmt.count(v['dp_numerator'])} of {fmt.count(v['dp_denominator'])})."
             )
         else:
-            out.append(f"{v['council_name']}: {v['note']}")
-    out.append(NOT_THE_SAME)
-    return out
+            named.append(f"{v['council_name']}: {v['note']}")
+    return Findings2021(england_text, target_text, at_100, spread_text, tuple(named), NOT_THE_SAME)
 
 
 # =========================================================================== the series, 2017-18 to 2023-24
@@ -777,8 +807,21 @@ def against_target_series(
     }
 
 
-def trend_sentences(group: str = SDS, df: pd.DataFrame | None = None) -> list[str]:
-    """The narrative of the series for one measure, generated from the data (a list of sentences)."""
+class TrendFindings(NamedTuple):
+    """The findings of the 2017-18 to 2023-24 series on one measure, each a sentence made from the data."""
+
+    #: England's highest and lowest year, whether any year reached 100%, and the definition break.
+    england_best: str
+    #: Councils reporting 100%, year by year.
+    at_100: str
+    #: Councils that stayed among the lowest in every year they published.
+    stayed_lowest: str
+    #: Year-on-year changes large enough to be possible changes in recording.
+    jumps: str
+
+
+def trend_sentences(group: str = SDS, df: pd.DataFrame | None = None) -> TrendFindings:
+    """The narrative of the series for one measure, generated from the data, as named findings."""
 
     _check_group(group)
     label = TREND_MEASURE_NAMES[group]
@@ -812,7 +855,7 @@ def trend_sentences(group: str = SDS, df: pd.DataFrame | None = None) -> list[st
     if len(j):
         text += " The largest: " + "; ".join(jump_text(r) for _, r in j.head(3).iterrows()) + "."
     out.append(text)
-    return out
+    return TrendFindings(*out)
 
 
 def series_table(df: pd.DataFrame | None = None) -> pd.DataFrame:

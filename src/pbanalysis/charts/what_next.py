@@ -2,7 +2,7 @@
 series 2017-18 to 2023-24 (England, every region and the spread of councils), broken at 2023-24.
 
 Draws only: it takes tables computed by :mod:`pbanalysis.analysis.what_next` and a source line
-built from the data package (:mod:`pbanalysis.pipeline.registry`).
+built from the data package (:mod:`pbanalysis.outputs.chart_views`).
 """
 
 from __future__ import annotations

@@ -250,6 +250,14 @@ def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
     return figures.council_series(b.series, b.name, b.definition_changes, src, size, later=later)
 
 
+def comparison_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
+    """The pack's comparison chart: the council against England, its region and its type in ``b.year``.
+    Returns (figure, alt text, numbers)."""
+    from pbanalysis.charts import figures
+
+    return figures.council_comparison(b.comparison, b.name, b.year, chart_source([b.year]), size)
+
+
 def build_pack(
     council: str,
     out_dir: Path | str | None = None,
@@ -264,16 +272,14 @@ def build_pack(
     at the 170 mm it prints at, so the same PNG goes into the Word document) with alt text and
     numbers, ``numbers.json`` and (``docx=True``) ``<slug>-personal-budgets.docx``. ``svg=True``
     adds each chart as SVG, for editing (the same chart as ``python -m pbanalysis chart``)."""
-    from pbanalysis.charts import figures, files, style
+    from pbanalysis.charts import files, style
 
     b = council_numbers(council, year)
     folder = paths.briefing_dir(b.slug, out_dir)
     src = source_line()  # "Source: ... Licence: ...", printed as it is
     makers = {
         "council_trend": lambda size: trend_chart(b, size),
-        "council_comparison": lambda size: figures.council_comparison(
-            b.comparison, b.name, b.year, chart_source([b.year]), size
-        ),
+        "council_comparison": lambda size: comparison_chart(b, size),
     }
     formats = ("png", "svg") if svg else ("png",)
     blocks, word_charts = [], []

@@ -1,0 +1,269 @@
+"""The report's charts, drawn from the frames a notebook holds: one function a chart.
+
+Each function takes the frame(s) the analysis layer computed (and that the notebook shows as a
+table just above the chart), plus the notebook's parameters, makes the chart's title, subtitle
+and source line from them, hands them to a drawing function of :mod:`pbanalysis.charts` and
+returns a :class:`Chart`. An analyst who filters or corrects the frame and draws again gets a
+chart of the changed frame::
+
+    ranked = measures.councils_in_year(cy, year, measure)
+    chart = chart_views.variance_rank(ranked, year=year, measure=measure, thresholds=thresholds)
+
+The chart catalogue (:mod:`pbanalysis.pipeline.registry`, behind ``python -m pbanalysis chart
+NAME``) computes the same frames with the same analysis calls and calls these same functions, so a
+chart has one definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from pbanalysis.analysis import measures, what_next
+from pbanalysis.charts import figures, files, style
+from pbanalysis.charts import what_next as what_next_figures
+from pbanalysis.core import format as fmt
+from pbanalysis.core import keys as k
+from pbanalysis.core import paths
+from pbanalysis.core.errors import ParameterError
+from pbanalysis.dataset import data, datapackage
+from pbanalysis.outputs import briefing
+from pbanalysis.outputs.briefing_numbers import Briefing
+from pbanalysis.outputs.notebook_tables import source_ascof, source_pssex1, source_register, source_unitcosts
+
+
+@dataclass
+class Chart:
+    """A drawn chart: its name, the matplotlib figure, alt text and the numbers behind it."""
+
+    name: str
+    fig: object
+    alt_text: str
+    numbers: dict = field(default_factory=dict)
+
+    def save(
+        self, out_dir: Path | str | None = None, formats: tuple[str, ...] = style.FORMATS, name: str | None = None
+    ) -> list[Path]:
+        """Save as each format plus ``.alt.txt`` and ``.json`` into ``out_dir``; returns the files written."""
+        return files.save(self.fig, name or self.name, self.alt_text, self.numbers, out_dir, formats)
+
+    def save_for_run(self, run_name: str = "default", out_dir: Path | str | None = None) -> list[Path]:
+        """Save under the chart's name; runs other than 'default' add ``--<run_name>``. Returns the files."""
+        suffix = "" if run_name == "default" else f"--{run_name}"
+        return self.save(out_dir, name=self.name + suffix)
+
+    def _repr_svg_(self):  # shows inline in Jupyter
+        svg = files.svg_text(self.fig)
+        files.release_pixels(self.fig)  # the output history keeps the chart; not its pixels
+        return svg
+
+
+def source_ascof_trend(prefix: bool = True) -> str:
+    """The source line for charts of the ASCOF 2017-18 to 2023-24 series (compiled from NHS Digital's ASCOF
+    files); ``prefix=False`` leaves out the leading "Source: " (a table prints its own)."""
+    line = datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=datapackage.project_package())
+    return line if prefix else line.removeprefix("Source: ")
+
+
+def highlighted(highlight: Sequence[str] | str | None) -> list[str]:
+    """The council names of ``highlight`` (names or GSS codes, any case); an unknown council fails."""
+    if highlight is None:
+        return []
+    if isinstance(highlight, str):
+        highlight = [highlight]
+    if not isinstance(highlight, (list, tuple)):
+        raise ParameterError("highlight", highlight, "a list of council names or GSS codes")
+    councils = data.load_councils()
+    return [measures.find_council(h, councils)["council_name"] for h in highlight]
+
+
+# --- take-up -------------------------------------------------------------------
+
+
+def takeup_timeline(timeline: pd.DataFrame, target: float, denominator_label: str, size: str = "slide") -> Chart:
+    """``timeline`` (:func:`measures.takeup_timeline`): reported take-up (% of the denominator
+    ``denominator_label``) by date, the official proxy and the targets, against ``target`` %."""
+    measures.check_number("target", target, 0, 100)
+    proxy = datapackage.source_line("pssex1-activity", package=datapackage.project_package(), short=True)
+    source = f"{source_register()} England proxy: {proxy}."  # the chart also draws the official proxy
+    return Chart("takeup_timeline", *figures.takeup_timeline(timeline, target, denominator_label, source, size))
+
+
+def takeup_denominators(by_denominator: pd.DataFrame, target: float, size: str = "slide") -> Chart:
+    """``by_denominator`` (:func:`measures.takeup_by_denominator`): reported holders as % of each
+    denominator, against the ``target`` %."""
+    measures.check_number("target", target, 0, 100)
+    return Chart("takeup_denominators", *figures.takeup_denominators(by_denominator, target, source_register(), size))
+
+
+# --- spending ------------------------------------------------------------------
+
+
+def pb_spend_split(split: pd.DataFrame, size: str = "slide") -> Chart:
+    """``split`` (:func:`measures.pb_spend_split`): reported spend through personal budgets (GBP
+    million) and its direct-payment part."""
+    return Chart("pb_spend_split", *figures.pb_spend_split(split, source_register(), size))
+
+
+def dp_spend_series(spend: pd.DataFrame, split: pd.DataFrame, size: str = "slide") -> Chart:
+    """``spend`` (:func:`measures.spend_series`): official England direct-payment gross spend by year
+    (GBP million), against the reported spend of ``split`` (:func:`measures.pb_spend_split`)."""
+    parts = split.set_index("part")["gbp_million"]
+    drawn = figures.dp_spend_series(
+        spend, float(parts.sum()), float(parts["Direct payments"]), source_unitcosts(), size
+    )
+    return Chart("dp_spend_series", *drawn)
+
+
+def spend_per_recipient_rank(
+    per: pd.DataFrame, year: str, highlight: Sequence[str] | str | None = None, size: str = "slide"
+) -> Chart:
+    """``per`` (:func:`measures.spend_per_recipient`): councils ranked by direct-payment spend per
+    recipient (GBP a year) in ``year``, ``highlight`` labelled; the title gives its range and median."""
+    spend = k.DP_SPEND_PER_RECIPIENT_GBP
+    if per.empty:
+        raise ParameterError("per", "an empty frame", f"councils with a spend per recipient in {year}")
+    med = per[spend].median()
+    drawn = figures.ranked_councils(
+        per,
+        spend,
+        year,
+        "£ per recipient a year",
+        f"Direct-payment spend per recipient ranged from {fmt.gbp(per[spend].min())} to "
+        f"{fmt.gbp(per[spend].max())} a year in {year} (median {fmt.gbp(med)})",
+        "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1).",
+        source_unitcosts([year]),
+        highlight=highlighted(highlight),
+        size=size,
+        fmt_value=fmt.gbp,
+    )
+    return Chart("spend_per_recipient_rank", *drawn)
+
+
+# --- how councils differ ---------------------------------------------------------
+
+
+def variance_rank(
+    ranked: pd.DataFrame,
+    year: str,
+    measure: str,
+    thresholds: Sequence[float] = (),
+    highlight: Sequence[str] | str | None = None,
+    size: str = "slide",
+) -> Chart:
+    """``ranked`` (:func:`measures.councils_in_year`): every council ranked by ``measure`` in ``year``;
+    for proxy take-up (%) the ``thresholds`` are drawn. The title states the range (and, for take-up,
+    the share of councils below the first threshold) of this frame."""
+    measures.check_choice("measure", measure, measures.VARIANCE_MEASURES)
+    thresholds = measures.check_thresholds("thresholds", thresholds) if measure == k.PROXY_TAKEUP_PCT else []
+    df = ranked
+    label = measures.VARIANCE_MEASURES[measure]
+    basis = df[k.DEFINITION_BASIS].mode().iloc[0] if len(df) else ""
+    if measure == k.PROXY_TAKEUP_PCT:
+        t0 = thresholds[0]
+        below = (df[measure] < t0).mean() * 100
+        title = (
+            f"Proxy take-up ranged from {fmt.pct(df[measure].min())} to {fmt.pct(df[measure].max())} across "
+            f"councils in {year}; {fmt.pct(below, decimals=0)} of councils were below {fmt.number(t0)}%"
+        )
+        value_text = fmt.pct
+    else:
+        title = f"{label.split(' (')[0]}: councils ranged from {fmt.count(df[measure].min())} to {fmt.count(df[measure].max())} in {year}"
+        value_text = fmt.count
+    if measure == k.DP_SPEND_PER_RECIPIENT_GBP:
+        value_text = fmt.gbp
+        title = f"Direct-payment spend per recipient ranged from {fmt.gbp(df[measure].min())} to {fmt.gbp(df[measure].max())} in {year}"
+        sub, source = f"{label}. Gross spend divided by recipients at 31 March.", source_unitcosts([year])
+    elif measure == k.PROXY_TAKEUP_PCT:
+        sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. A proxy, not NI 130."
+        source = source_pssex1([year])
+    else:
+        sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
+        source = source_pssex1([year])
+    drawn = figures.ranked_councils(
+        df, measure, year, label.split(":")[0], title, sub, source, thresholds, highlighted(highlight), size, value_text
+    )
+    return Chart("variance_rank", *drawn)
+
+
+def _by_group(name: str, by: str, ranked: pd.DataFrame, year: str, measure: str, size: str) -> Chart:
+    measures.check_choice("measure", measure, measures.VARIANCE_MEASURES)
+    ylabel = measures.VARIANCE_MEASURES[measure].split(":")[0]
+    return Chart(name, *figures.by_group(ranked, by, measure, year, ylabel, source_pssex1([year]), size))
+
+
+def variance_by_region(ranked: pd.DataFrame, year: str, measure: str, size: str = "slide") -> Chart:
+    """``ranked`` (:func:`measures.councils_in_year`): its councils and regional medians of ``measure``."""
+    return _by_group("variance_by_region", "region", ranked, year, measure, size)
+
+
+def variance_by_type(ranked: pd.DataFrame, year: str, measure: str, size: str = "slide") -> Chart:
+    """``ranked`` (:func:`measures.councils_in_year`): its councils and council-type medians of ``measure``."""
+    return _by_group("variance_by_type", "council_type", ranked, year, measure, size)
+
+
+def variance_thresholds(
+    shares: pd.DataFrame, thresholds: Sequence[float], changes: Sequence[str], size: str = "slide"
+) -> Chart:
+    """``shares`` (:func:`measures.threshold_shares`): share of councils (%) in each proxy take-up band
+    by year; ``changes`` (:func:`measures.definition_changes`) are marked."""
+    thresholds = measures.check_thresholds("thresholds", thresholds)
+    return Chart("variance_thresholds", *figures.threshold_shares(shares, thresholds, changes, source_pssex1(), size))
+
+
+# --- one council -----------------------------------------------------------------
+
+
+def council_trend(b: Briefing, size: str = "slide") -> Chart:
+    """``b`` (:func:`briefing.council_numbers`): the council's proxy take-up (%) by year against
+    England, its region and its type, then its ASCOF direct-payments share (the pack's chart)."""
+    return Chart("council_trend", *briefing.trend_chart(b, size))
+
+
+def council_comparison(b: Briefing, size: str = "slide") -> Chart:
+    """``b`` (:func:`briefing.council_numbers`): the council against England, its region and its type
+    in ``b.year`` (the pack's chart)."""
+    return Chart("council_comparison", *briefing.comparison_chart(b, size))
+
+
+# --- what happened next -------------------------------------------------------------
+
+
+def what_next_sds_rank(
+    table: pd.DataFrame, target: dict, named_councils: Sequence[str] = (), size: str = "slide"
+) -> Chart:
+    """``table`` (:func:`what_next.council_table`): councils ranked by ASCOF 1C(1A) self-directed support
+    (%) in 2020-21; England and the target of ``target`` (:func:`what_next.against_target`) drawn,
+    ``named_councils`` (names, CASSR or GSS codes) labelled."""
+    names = [what_next.council_value(c)["council_name"] for c in named_councils]
+    drawn = what_next_figures.sds_ranked(
+        table, target["england_pct"], target["target_pct"], what_next.YEAR, source_ascof(), highlight=names, size=size
+    )
+    return Chart("what_next_sds_rank", *drawn)
+
+
+#: The chart name of each measure's trend chart.
+TREND_CHART = {what_next.SDS: "what_next_trend_sds", what_next.DP: "what_next_trend_dp"}
+
+
+def what_next_trend(
+    england: pd.DataFrame, regions: pd.DataFrame, spread: pd.DataFrame, group: str, size: str = "slide"
+) -> Chart:
+    """England (:func:`what_next.england_series`), every region (:func:`what_next.region_series`) and the
+    spread of councils (:func:`what_next.council_spread_by_year`) on one measure (``group``: SDS or DP),
+    2017-18 to 2023-24, broken at the 2023-24 framework change."""
+    if group not in TREND_CHART:
+        raise ParameterError("group", group, list(TREND_CHART))
+    drawn = what_next_figures.trend(
+        england,
+        regions,
+        spread,
+        what_next.TREND_MEASURE_NAMES[group],
+        what_next.BREAK_YEAR,
+        source_ascof_trend(),
+        size=size,
+    )
+    return Chart(TREND_CHART[group], *drawn)
