@@ -277,13 +277,13 @@ def test_sentences_come_from_the_data():
     b = what_next.england_best(what_next.SDS)
     assert (b["year"], b["value"], b["any_100"]) == ("2021-22", 94.5, False)
     text = what_next.trend_sentences(what_next.SDS)
-    assert text[0].startswith("England's share on self-directed support was highest in 2021-22, at 94.5%")
-    assert "no year reached 100%" in text[0]
+    assert text.england_best.startswith("England's share on self-directed support was highest in 2021-22, at 94.5%")
+    assert "no year reached 100%" in text.england_best
     sp = what_next.council_spread_by_year(what_next.SDS)
     for r in sp.itertuples():
-        assert f"{r.at_100} of {r.councils} in {r.year}" in text[1]
+        assert f"{r.at_100} of {r.councils} in {r.year}" in text.at_100
     low = what_next.stayed_lowest(what_next.SDS)
-    assert all(name in text[2] for name in low["area_name"])
+    assert all(name in text.stayed_lowest for name in low["area_name"])
 
 
 def test_stayed_lowest_needs_every_year_among_the_lowest():
@@ -323,7 +323,7 @@ def test_a_flagged_jump_is_never_called_a_change_in_take_up():
     texts = [
         what_next.jump_text(r) for g in (what_next.SDS, what_next.DP) for _, r in what_next.flagged_jumps(g).iterrows()
     ]
-    texts += [what_next.trend_sentences(g)[3] for g in (what_next.SDS, what_next.DP)]
+    texts += [what_next.trend_sentences(g).jumps for g in (what_next.SDS, what_next.DP)]
     texts += [j["text"] for c in ("Manchester", "Somerset") for j in what_next.council_trend(c)["jumps"]]
     assert len(texts) > 10
     for t in texts:
