@@ -86,10 +86,10 @@ def test_dropping_a_year_changes_the_what_next_trend():
         what_next.region_series(g),
         what_next.council_spread_by_year(g),
     )
-    before = views.what_next_trend(england, regions, spread, g)
+    before = views.what_next_trend_sds(england, regions, spread)
     first = spread["year"].iloc[0]  # the analyst starts the series a year later
-    after = views.what_next_trend(
-        england[england["year"] != first], regions.drop(index=first), spread[spread["year"] != first], g
+    after = views.what_next_trend_sds(
+        england[england["year"] != first], regions.drop(index=first), spread[spread["year"] != first]
     )
     assert before.name == after.name == "what_next_trend_sds"
     assert before.numbers != after.numbers

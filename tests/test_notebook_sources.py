@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from pbanalysis.core import paths
+from pbanalysis.pipeline import registry
 
 NOTEBOOKS = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 
@@ -69,3 +70,28 @@ def test_the_check_finds_what_it_forbids():
 )
 def test_no_notebook_draws_by_name_or_picks_a_finding_by_position(name):
     assert problems(_code(name)) == []
+
+
+@pytest.mark.parametrize("name", sorted({spec.notebook for spec in registry.CHARTS.values()}))
+def test_each_chart_of_the_catalogue_is_drawn_in_its_notebook_from_a_frame(name):
+    """Every chart the catalogue says a notebook draws is drawn there by its view function, on frames
+    (``views.<chart>(frame, ...)``), which is also how the landing page finds the chart's section."""
+    calls = {
+        node.func.attr
+        for node in ast.walk(ast.parse(_code(name)))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _holder(node.func.value) == "views"
+    }
+    charts = {chart for chart, _ in registry.charts_of(name)}
+    assert charts <= calls, sorted(charts - calls)
+    assert all(node_args for node_args in _view_args(name)), "each view call is given a frame"
+
+
+def _view_args(name: str) -> list[int]:
+    return [
+        len(node.args)
+        for node in ast.walk(ast.parse(_code(name)))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and _holder(node.func.value) == "views"
+        and node.func.attr in registry.CHARTS
+    ]

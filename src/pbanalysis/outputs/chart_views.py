@@ -245,18 +245,9 @@ def what_next_sds_rank(
     return Chart("what_next_sds_rank", *drawn)
 
 
-#: The chart name of each measure's trend chart.
-TREND_CHART = {what_next.SDS: "what_next_trend_sds", what_next.DP: "what_next_trend_dp"}
-
-
-def what_next_trend(
-    england: pd.DataFrame, regions: pd.DataFrame, spread: pd.DataFrame, group: str, size: str = "slide"
+def _trend(
+    name: str, group: str, england: pd.DataFrame, regions: pd.DataFrame, spread: pd.DataFrame, size: str
 ) -> Chart:
-    """England (:func:`what_next.england_series`), every region (:func:`what_next.region_series`) and the
-    spread of councils (:func:`what_next.council_spread_by_year`) on one measure (``group``: SDS or DP),
-    2017-18 to 2023-24, broken at the 2023-24 framework change."""
-    if group not in TREND_CHART:
-        raise ParameterError("group", group, list(TREND_CHART))
     drawn = what_next_figures.trend(
         england,
         regions,
@@ -266,4 +257,21 @@ def what_next_trend(
         source_ascof_trend(),
         size=size,
     )
-    return Chart(TREND_CHART[group], *drawn)
+    return Chart(name, *drawn)
+
+
+def what_next_trend_sds(
+    england: pd.DataFrame, regions: pd.DataFrame, spread: pd.DataFrame, size: str = "slide"
+) -> Chart:
+    """Self-directed support (%), 2017-18 to 2023-24, broken at the 2023-24 framework change: England
+    (:func:`what_next.england_series`), every region (:func:`what_next.region_series`) and the spread
+    of councils (:func:`what_next.council_spread_by_year`), each of ``what_next.SDS``."""
+    return _trend("what_next_trend_sds", what_next.SDS, england, regions, spread, size)
+
+
+def what_next_trend_dp(
+    england: pd.DataFrame, regions: pd.DataFrame, spread: pd.DataFrame, size: str = "slide"
+) -> Chart:
+    """Direct payments (%), 2017-18 to 2023-24, broken at the 2023-24 framework change: England, every
+    region and the spread of councils, each of ``what_next.DP`` (as :func:`what_next_trend_sds`)."""
+    return _trend("what_next_trend_dp", what_next.DP, england, regions, spread, size)

@@ -117,7 +117,8 @@ def _heading_id(heading: str) -> str:
 
 
 def chart_anchor(notebook: str, chart: str) -> str:
-    """The anchor of the section under which ``notebook`` draws ``chart``: the ``id="..."`` a
+    """The anchor of the section under which ``notebook`` draws ``chart`` (with
+    ``views.<chart>(...)``, :mod:`pbanalysis.outputs.chart_views`): the ``id="..."`` a
     section sets, else the id the HTML export gives its heading; '' if there is none."""
     anchor = ""
     for cell in _notebook_cells(notebook):
@@ -126,7 +127,7 @@ def chart_anchor(notebook: str, chart: str) -> str:
             ids = re.findall(r'id="([^"]+)"', src)
             headings = re.findall(r"^#{2,6}\s+(.+)$", src, flags=re.MULTILINE)
             anchor = ids[-1] if ids else _heading_id(headings[-1]) if headings else anchor
-        elif re.search(rf"draw\(\s*['\"]{re.escape(chart)}['\"]", src):
+        elif re.search(rf"\b(?:chart_)?views\.{re.escape(chart)}\(", src):  # chart_views.<chart>(frames)
             return anchor
     return ""
 

@@ -160,26 +160,20 @@ def what_next_sds_rank(named_councils: list[str], target_figure: str, size: str 
     return chart_views.what_next_sds_rank(what_next.council_table(), target, named_councils, size)
 
 
-def _what_next_trend(group: str, size: str) -> Chart:
-    return chart_views.what_next_trend(
-        what_next.england_series(group),
-        what_next.region_series(group),
-        what_next.council_spread_by_year(group),
-        group,
-        size,
-    )
+def _trend_frames(group: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return what_next.england_series(group), what_next.region_series(group), what_next.council_spread_by_year(group)
 
 
 def what_next_trend_sds(size: str = "slide") -> Chart:
     """England, every region and the spread of councils on self-directed support (%), 2017-18 to 2023-24,
     broken at the 2023-24 framework change."""
-    return _what_next_trend(what_next.SDS, size)
+    return chart_views.what_next_trend_sds(*_trend_frames(what_next.SDS), size)
 
 
 def what_next_trend_dp(size: str = "slide") -> Chart:
     """England, every region and the spread of councils on direct payments (%), 2017-18 to 2023-24,
     broken at the 2023-24 framework change."""
-    return _what_next_trend(what_next.DP, size)
+    return chart_views.what_next_trend_dp(*_trend_frames(what_next.DP), size)
 
 
 @dataclass(frozen=True)
