@@ -549,9 +549,9 @@ def sds_equals_dp(
             f"{_rank_words(r.rank_dp, r.of_dp)} on direct payments"
         )
         series = SERIES_ASCOF
-        if r.year == official_year and people:
-            o = people.get(r.gss_code)
-            if o is None or o.sds_numerator != o.dp_numerator:
+        o = people.get(r.gss_code) if r.year == official_year else None
+        if o is not None:
+            if o.sds_numerator != o.dp_numerator:
                 continue
             text = (
                 f"{r.year}: {fmt.count(o.sds_numerator)} of {fmt.count(o.sds_denominator)} people on self-directed "
