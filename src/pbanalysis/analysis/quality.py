@@ -996,45 +996,55 @@ def findings(table: pd.DataFrame | None = None, series: Series | None = None) ->
     for key, rule in RULES.items():
         g = f[f["rule"] == key]
         if g.empty:
-            out[key] = (
-                f"{rule.name}: no flag. The rule ({rule.test[:1].lower()}{rule.test[1:]}) finds nothing in these series."
-            )
+            out[key] = f"No flag: the rule ({rule.test[:1].lower()}{rule.test[1:]}) finds nothing in these series."
             continue
-        head = f"{rule.name}: {_plural(len(g), 'flag')} in {_plural(g['gss_code'].nunique(), 'council')}"
+        head = f"{_plural(len(g), 'flag')} in {_plural(g['gss_code'].nunique(), 'council')}"
         years = g["year"].value_counts().sort_index()
         head += " (" + ", ".join(f"{fmt.count(n)} in {y}" for y, n in years.items()) + "): " + _names(g) + "."
         out[key] = head + " " + _consequence(key, g, s)
     return out
 
 
+def definition_text(cy: pd.DataFrame, year: str | None = None) -> str:
+    """What the councils whose 'direct payments only' label is in doubt do to the year's count, in words."""
+    d = definition_summary(cy, year)
+    if not d["councils"]:
+        return "No council's label is in doubt."
+    return (
+        f"The {fmt.count(len(d['councils']))} councils in doubt counted {fmt.count(d['count'])} people in {d['year']} against {fmt.count(d['next_count'])} "
+        f"in {d['next_year']}: {fmt.count(d['excess'])} more, {fmt.pct(d['excess_share'])} of England's "
+        f"{fmt.count(d['england'])}. England's count went from {fmt.count(d['england'])} to "
+        f"{fmt.count(d['england_next'])} ({_signed(d['england_next'] - d['england'])}); these councils' counts "
+        f"fell by {fmt.count(d['excess'])} while the other {fmt.count(d['others'])} councils with both years "
+        f"changed by {_signed(d['others_change'])}. So England's fall between the two years rests on these "
+        f"councils' {d['year']} counts, and {d['year']}'s proxy take-up, for them and for England, may not be "
+        "on the direct-payments-only basis its label claims."
+        + (
+            f" {_plural(len(d['one_sign']), 'other council')} show one of the two signs and are not flagged "
+            f"({', '.join(d['one_sign'])})."
+            if d["one_sign"]
+            else ""
+        )
+    )
+
+
 def _consequence(key: str, g: pd.DataFrame, s: Series) -> str:
     cy = s.council_year
     if key == "count_out_of_line":
-        by_year = g["year"].value_counts()
-        top = by_year.index[0]
-        return (
-            f"Most fall in {top} ({fmt.count(by_year.iloc[0])}). A council's count in a flagged year is not "
-            "compared with its neighbours' years as a change in direct payments; England's total for such a "
-            "year carries these councils' recording with it."
+        pb = g[g["meaning"] != RULES[key].meaning]
+        text = ""
+        if len(pb):
+            text = (
+                f"{fmt.count(len(pb))} of them fall in {_years_text(sorted(pb['year'].unique()))}, whose table counts "
+                "direct payments and personal budgets: there the rise and fall are most likely personal budgets "
+                "counted, then not. "
+            )
+        return text + (
+            "A council's count in a flagged year is not read as a change in direct payments, and England's total "
+            "for that year carries these councils' recording with it."
         )
     if key == "definition_in_doubt" and cy is not None:
-        d = definition_summary(cy)
-        return (
-            f"Together they counted {fmt.count(d['count'])} people in {d['year']} against {fmt.count(d['next_count'])} "
-            f"in {d['next_year']}: {fmt.count(d['excess'])} more, {fmt.pct(d['excess_share'])} of England's "
-            f"{fmt.count(d['england'])}. England's count went from {fmt.count(d['england'])} to "
-            f"{fmt.count(d['england_next'])} ({_signed(d['england_next'] - d['england'])}); these councils' counts "
-            f"fell by {fmt.count(d['excess'])} while the other {fmt.count(d['others'])} councils with both years "
-            f"changed by {_signed(d['others_change'])}. So England's fall between the two years rests on these "
-            f"councils' {d['year']} counts, and {d['year']}'s proxy take-up, for them and for England, may not be "
-            "on the direct-payments-only basis its label claims. "
-            + (
-                f"{fmt.count(len(d['one_sign']))} more councils show one of the two signs and are not flagged "
-                f"({', '.join(d['one_sign'])})."
-                if d["one_sign"]
-                else ""
-            )
-        )
+        return definition_text(cy)
     if key == "spend_out_of_line":
         low = g[g["meaning"].str.startswith("Far below")]
         return (
@@ -1042,13 +1052,17 @@ def _consequence(key: str, g: pd.DataFrame, s: Series) -> str:
             "above. A council's spend per recipient in a flagged year is not a like-for-like amount: ranks and "
             "medians of spend per recipient in that year include it."
         )
-    if key == "sds_equals_dp":
+    if key == "sds_equals_dp" and s.trend is not None:
+        p = _ascof_pairs(s.trend).merge(g[["gss_code", "year"]], on=["gss_code", "year"])
         n = g.groupby("gss_code").size()
         every = [g[g["gss_code"] == c]["council_name"].iloc[0] for c in n.index if n[c] == g["year"].nunique()]
+        low = p["of_sds"] - p["rank_sds"]
         return (
-            "These councils' self-directed support shares sit at the bottom of the ranking because they count "
-            "direct payments only; their rank on self-directed support says how they recorded, not how much "
-            "self-directed support they gave." + (f" {', '.join(every)}: in every year." if every else "")
+            f"On self-directed support these council-years ranked from {fmt.ordinal(int(p['rank_sds'].min()))} to "
+            f"{fmt.ordinal(int(p['rank_sds'].max()))} (in {fmt.count((low < 10).sum())} of them among the ten lowest); "
+            f"on direct payments from {fmt.ordinal(int(p['rank_dp'].min()))} to {fmt.ordinal(int(p['rank_dp'].max()))}. "
+            "Their rank on self-directed support says how they recorded it, not how much self-directed support "
+            "they gave." + (f" {', '.join(every)}: in every year." if every else "")
         )
     if key in ("ascof_relative_jump", "ascof_points_jump"):
         return (
@@ -1057,7 +1071,7 @@ def _consequence(key: str, g: pd.DataFrame, s: Series) -> str:
         )
     if key == "proxy_all_dp":
         return (
-            "Their proxy of 100% is kept in the tables, marked, and is no evidence that everyone took a direct "
-            "payment: a council at 100% on this proxy is not named as the highest."
+            "Their proxy of 100% is no evidence that everyone took a direct payment: a ranking on the proxy in "
+            "those years puts them first only because nothing else was counted."
         )
-    return "Each such value is kept and marked; none enters a conclusion as a like-for-like figure."
+    return "Each such value keeps its number, with this flag beside it; it is not a like-for-like figure."
