@@ -344,3 +344,28 @@ def test_stoke_on_trent_self_directed_support_equals_its_direct_payments_in_ever
     text = " ".join(quality.pack_sentences("E06000021", table, series))
     assert "in every year it published from 2017-18 to 2023-24" in text and "598 of 1,797" in text
     assert "150th of 150 councils on self-directed support, but 33rd of 150 on direct payments" in text
+
+
+def test_the_workbook_sheet_lists_every_flag_with_words_not_keys(real):
+    from pbanalysis.core import paths
+    from pbanalysis.outputs import datatables
+    from pbanalysis.sources import ascof
+
+    series, table = real
+    inp = datatables.Inputs(
+        council_year=series.council_year,
+        national=None,
+        councils=None,
+        claims=None,
+        sources=None,
+        ascof=ascof.load_1c(paths.ASCOF_1C_CSV),
+        ascof_source={},
+        ascof_trend=series.trend,
+    )
+    sheet = datatables.data_quality_table(inp)
+    cells = sheet.cells()
+    assert sheet.csv_name == "data_quality.csv" and sheet.csv_name in datatables.CSV_TITLES
+    assert len(cells) == len(table) and list(cells["GSS code"]) == list(table["gss_code"])
+    assert set(cells["Rule"]) == {quality.RULES[r].name for r in table["rule"]}
+    assert not set(cells["Measure (unit)"]) & set(quality.MEASURES), "measures in words"
+    assert all(any(r.name in s for s in sheet.subtitles) for r in quality.RULES.values())
