@@ -728,9 +728,9 @@ def data_quality_table(inp: Inputs) -> Sheet:
         _source(["pssex1", ASCOF_SERIES_ORIGIN, ASCOF_1C_ORIGIN], years),
         name="data_quality",
     )
-    rules = [f"{r.name}: {r.test}." for r in quality.RULES.values()]
+    rules = " ".join(f"{r.name}: {r.test}." for r in quality.RULES.values())
     keys = ["count_definition", "spend"] + (["ascof_series"] if inp.ascof_trend is not None else [])
-    return Sheet("Data_quality", t, keys, ["Rules (a flagged value keeps its number):", *rules])
+    return Sheet("Data_quality", t, keys, [f"The rules (a flagged value keeps its number). {rules}"])
 
 
 def sheets(inp: Inputs | None = None) -> list[Sheet]:
