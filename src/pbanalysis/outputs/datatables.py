@@ -700,6 +700,39 @@ def claims_table(inp: Inputs) -> Sheet:
     return Sheet("Claims_check", t, ["claims", "proxy"])
 
 
+def data_quality_table(inp: Inputs) -> Sheet:
+    """Every data-quality flag (:func:`pbanalysis.analysis.quality.flags`) over the tables' own series,
+    by rule; each rule's test is a subtitle."""
+    from pbanalysis.analysis import quality
+    from pbanalysis.analysis import what_next as wn
+
+    official = inp.ascof[inp.ascof["year"] == wn.YEAR]
+    official_table = wn.council_table(official) if len(official) else None
+    series = quality.Series(inp.council_year, inp.ascof_trend, official_table, wn.YEAR)
+    cols = [
+        Column("rule_name", "Rule", "text"),
+        Column("council_name", "Council", "text"),
+        Column("gss_code", "GSS code", "text"),
+        Column("year", "Financial year", "year"),
+        Column("measure_name", "Measure (unit)", "text"),
+        Column("value", "Flagged value (in the measure's unit)", "number"),
+        Column("values_text", "The values", "text"),
+        Column("meaning", "What it may mean", "text"),
+        Column("series", "Series", "text"),
+    ]
+    years = sorted(inp.council_year["year"].unique())
+    t = Table(
+        quality.flags(series),
+        cols,
+        "Data-quality flags: values out of line, degenerate or in doubt, by rule, every council and year",
+        _source(["pssex1", ASCOF_SERIES_ORIGIN, ASCOF_1C_ORIGIN], years),
+        name="data_quality",
+    )
+    rules = " ".join(f"{r.name}: {r.test}." for r in quality.RULES.values())
+    keys = ["count_definition", "spend"] + (["ascof_series"] if inp.ascof_trend is not None else [])
+    return Sheet("Data_quality", t, keys, [f"The rules (a flagged value keeps its number). {rules}"])
+
+
 def sheets(inp: Inputs | None = None) -> list[Sheet]:
     """Every table of the workbook, in its order."""
     inp = inp or load_inputs()
@@ -707,6 +740,7 @@ def sheets(inp: Inputs | None = None) -> list[Sheet]:
     if inp.ascof_trend is not None:
         out.append(ascof_series_table(inp))
     out.append(claims_table(inp))
+    out.append(data_quality_table(inp))
     for s in out:
         s.note_keys = [*s.note_keys, *(_SYMBOL_KEY[sym] for sym in s.symbols_used())]
     return out
@@ -914,6 +948,7 @@ SECTION_TABLES = {
     "claims": ("claims_check.csv",),
     "council_briefing": ("councils_by_year.csv", "council_ranks.csv"),
     "explore": ("councils_by_year.csv", "ascof_by_council_year.csv"),
+    "data_quality": ("data_quality.csv",),
 }
 
 
@@ -937,4 +972,5 @@ CSV_TITLES = {
     "ascof_1c_by_council.csv": "ASCOF 1C self-directed support and direct payments by council, 2020-21 file",
     "ascof_by_council_year.csv": "ASCOF self-directed support and direct payments by council and year, 2017-18 to 2023-24",
     "claims_check.csv": "Check of each reported figure",
+    "data_quality.csv": "Data-quality flags: each flagged value, its rule and what it may mean",
 }

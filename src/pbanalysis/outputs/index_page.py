@@ -21,7 +21,7 @@ from pbanalysis.core.atomic import write_text
 from pbanalysis.outputs import pages
 
 #: The notebooks, in the order the page presents them.
-NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "claims", "council_briefing")
+NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "data_quality", "claims", "council_briefing")
 
 #: The headline charts: (chart, its notebook, caption).
 HEADLINE_CHARTS = (
