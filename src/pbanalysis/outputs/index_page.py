@@ -181,11 +181,17 @@ def headline_charts(year: str | None = None) -> list[dict]:
     return out
 
 
+#: A parameter set's key that is not a parameter: its page's title in words.
+TITLE_KEY = "title"
+
+
 def _parameter_sets(notebook: str) -> dict:
+    """{set: its values}, each with its page's ``title`` where the set gives one."""
     import yaml
 
     path = paths.PARAMS_DIR / f"{notebook}.yaml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    sets = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return {name: values or {} for name, values in sets.items()}
 
 
 def _run_label(values: dict) -> str:
@@ -226,7 +232,8 @@ def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
         for pset, values in _parameter_sets(nb).items():
             if pset == "default" or not (paths.HTML_DIR / f"{nb}--{pset}.html").exists():
                 continue
-            runs.append({"label": _run_label(values or {}), "href": _html_page(nb, pset)})
+            params = {k: v for k, v in values.items() if k != TITLE_KEY}
+            runs.append({"label": values.get(TITLE_KEY) or _run_label(params), "href": _html_page(nb, pset)})
         sub = claims[claims["section"].str.split("#").str[0] == nb] if claims is not None else None
         executed = paths.EXECUTED_DIR / f"{nb}--default.ipynb"
         out.append(
@@ -375,8 +382,8 @@ def _load_claims() -> pd.DataFrame | None:
 def context(git: dict | None = None, when: str | None = None) -> dict:
     """Everything the landing page shows, gathered from reports/ and data/raw."""
     from pbanalysis.analysis import what_next
-    from pbanalysis.dataset import data
-    from pbanalysis.outputs import main_points
+    from pbanalysis.dataset import data, periods
+    from pbanalysis.outputs import main_points, release
 
     claims = _load_claims()
     points: list[str] = []
@@ -385,8 +392,14 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         inputs = main_points.load(claims)
         points, year = main_points.main_points(inputs), main_points.target_year(inputs)
     briefings = paths.BRIEFINGS_DIR / "index.html"
+    stamp = built(git, when)
+    period = periods.periods()
     return {
-        "built": built(git, when),
+        "built": stamp,
+        "period": period,
+        "period_statement": periods.statement(period),
+        "release": release.release(),
+        "release_date": release.long_date(stamp["date"]),
         "main_points": points,
         "charts": headline_charts(year),
         "notebooks": notebook_sections(claims),
@@ -399,7 +412,8 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         "proxy_definition": data.PROXY_DEFINITION,
         "later_note": what_next.NOT_THE_SAME,
         "symbols": fmt.SYMBOLS,
-        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix() if briefings.exists() else "",
+        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix(),
+        "briefings_built": briefings.exists(),
     }
 
 
