@@ -156,3 +156,63 @@ def test_the_packs_and_their_index_print_on_a4_with_nothing_cut(browser, packs):
     found = {str(p.relative_to(packs)): too_wide(browser, p) for p in pages}
     bad = {k: v for k, v in found.items() if v}
     assert not bad, "\n".join(f"{k}: {'; '.join(v[:4])}" for k, v in bad.items())
+
+
+# --------------------------------------------------------------------------- the workbook
+
+
+def _sheets(book: Path) -> tuple[dict[str, str], str]:
+    """{sheet name: its XML} and the workbook's XML."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(book) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        target = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="([^"]+)"', rels))
+        target |= {k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)}
+        out = {}
+        for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', wb):
+            out[name] = z.read("xl/" + target[rid].removeprefix("/xl/")).decode()
+    return out, wb
+
+
+def test_every_sheet_of_the_workbook_prints_on_a4_fitted_to_its_width(reports):
+    import re
+
+    sheets, wb = _sheets(reports / "pbanalysis-data-tables.xlsx")
+    assert "Cover" in sheets and "Notes" in sheets and len(sheets) >= 6
+    for name, xml in sheets.items():
+        setup = re.search(r"<pageSetup [^>]*>", xml)
+        assert setup and 'paperSize="9"' in setup.group(0), f"{name}: not set to A4"
+        assert 'fitToHeight="0"' in setup.group(0) and '<pageSetUpPr fitToPage="1"/>' in xml, (
+            f"{name}: not fitted to width"
+        )
+        assert re.search(rf"<definedName name=\"_xlnm.Print_Area\" localSheetId=\"\d+\">'?{name}'?!", wb), name
+        if name not in ("Cover", "Contents"):
+            assert re.search(
+                rf"<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"\d+\">'?{name}'?!\$\d+:\$\d+", wb
+            ), f"{name}: its header row does not repeat on each page"
+    assert 'orientation="landscape"' in sheets["Councils_by_year"]
+    assert 'orientation="portrait"' in sheets["Cover"]
+    # the cover's and notes' wrapped paragraphs get the height of their text
+    for name in ("Cover", "Notes"):
+        heights = [float(h) for h in re.findall(r'<row [^>]*ht="([\d.]+)" customHeight="1"', sheets[name])]
+        assert len(heights) >= 5 and max(heights) > 60, name
+
+
+def test_a_long_wrapped_cell_gets_the_height_of_its_lines(tmp_path):
+    import xlsxwriter
+
+    from pbanalysis.outputs import datatables
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "t.xlsx"))
+    ws = wb.add_worksheet("Cover")
+    wrap = wb.add_format({"text_wrap": True, "font_size": 12})
+    ws.write(0, 0, "short", wrap)
+    ws.write(1, 0, "word " * 200, wrap)
+    ws.write(2, 0, "a title that does not wrap " * 10, wb.add_format({"font_size": 16}))
+    datatables.page_setup(wb, "Cover")
+    assert ws.row_info[1].height >= 10 * datatables.LINE_POINTS
+    assert 0 not in ws.row_info and 2 not in ws.row_info
+    wb.close()
