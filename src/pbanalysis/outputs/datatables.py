@@ -724,6 +724,7 @@ def _years(inp: Inputs) -> tuple[list[str], list[str]]:
 def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, list]:
     """The cover's intro, about and contact paragraphs (gptables' rich-text lists for headings)."""
     from pbanalysis.analysis import register
+    from pbanalysis.dataset import periods
 
     pss, asc = _years(inp)
     bold = {"bold": True}
@@ -769,7 +770,7 @@ def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, 
         "English adult social care: people on direct payments at 31 March and the proxy take-up of direct payments, "
         "direct-payment spend, council ranks, the ASCOF measure of self-directed support and direct payments, and "
         "the check of each figure reported in the news articles against the official tables.",
-        f"Period: financial years (April to March) {_span(pss)} from PSS-EX1, and {_span(asc)} from ASCOF.",
+        " ".join(periods.statement()),  # the report's period and each measure's years, from data/raw
         "Each table is also a CSV file (UTF-8, one header row, the same columns) in the folder data/ beside this "
         "workbook: " + ", ".join(csv_names) + ".",
     ]
