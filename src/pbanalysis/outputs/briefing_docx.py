@@ -48,6 +48,8 @@ from docxtpl import DocxTemplate, InlineImage
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import atomic_path
 from pbanalysis.core.reproducible_zip import normalise_file
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import datatables, release
 
 #: Width of a chart on the page (A4 with 2 cm margins).
 CHART_WIDTH_MM = 170
@@ -75,8 +77,6 @@ class AltTextImage(InlineImage):
 @functools.lru_cache(maxsize=1)
 def build_date() -> dt.datetime:
     """The build's date (the commit's, or ``$SOURCE_DATE_EPOCH``), at midnight UTC."""
-    from pbanalysis.outputs import datatables
-
     day = dt.date.fromisoformat(datatables.build_stamp()["date"])
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
@@ -94,8 +94,6 @@ def set_properties(doc, title: str, subject: str, when: dt.datetime) -> None:
 
 def release_fields() -> dict:
     """The release basics the template prints."""
-    from pbanalysis.outputs import release
-
     r = release.release()
     contact = r.contact + (f" ({r.contact_note})" if r.contact_is_placeholder else "")
     return {"release_status": r.status, "release_contact": contact, "sources_updated": r.sources_updated}
@@ -110,8 +108,6 @@ def write(target: Path, context: dict, charts: list[dict], template: Path | None
     """Fill the template with ``context`` and ``charts`` (dicts of ``title``, ``alt``, ``png`` bytes); returns ``target``.
 
     Written atomically."""
-    from pbanalysis.dataset import periods
-
     tpl = DocxTemplate(io.BytesIO(_template_bytes(Path(template or paths.BRIEFING_TEMPLATE_DOCX))))
     ctx = {**release_fields(), **context}
     ctx["charts"] = [

@@ -18,17 +18,18 @@ import pandas as pd
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
-from pbanalysis.outputs import pages
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import pages, release
 
 #: The notebooks, in the order the page presents them.
 NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "claims", "council_briefing")
 
-#: The headline charts: (chart, its notebook, caption).
+#: The headline charts: (chart, its notebook, caption; ``{series}`` is the ASCOF series' years).
 HEADLINE_CHARTS = (
     ("takeup_timeline", "take_up", "Take-up against the targets"),
     ("variance_rank", "variance", "Councils ranked by proxy take-up"),
     ("dp_spend_series", "spending", "Spending on direct payments, England"),
-    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, 2017-18 to 2023-24"),
+    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, {series}"),
 )
 
 #: What each claim status says, in a reader's words.
@@ -159,6 +160,7 @@ def headline_charts(year: str | None = None) -> list[dict]:
     ``alt``, ``caption``, ``href`` (its notebook section), ``png``, ``notebook``."""
     out = []
     for chart, notebook, caption in HEADLINE_CHARTS:
+        caption = caption.format(series=periods.periods().series)
         svg, pset = _chart_file(chart, year)
         png = svg.with_suffix(".png")
         img = svg if svg.exists() else png
@@ -382,8 +384,8 @@ def _load_claims() -> pd.DataFrame | None:
 def context(git: dict | None = None, when: str | None = None) -> dict:
     """Everything the landing page shows, gathered from reports/ and data/raw."""
     from pbanalysis.analysis import what_next
-    from pbanalysis.dataset import data, periods
-    from pbanalysis.outputs import main_points, release
+    from pbanalysis.dataset import data
+    from pbanalysis.outputs import main_points
 
     claims = _load_claims()
     points: list[str] = []

@@ -16,6 +16,8 @@ import jinja2
 
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import release
 
 
 @functools.lru_cache(maxsize=4)
@@ -34,9 +36,6 @@ def environment(folder: str | None = None) -> jinja2.Environment:
 def shared() -> dict:
     """What every page may state, whatever else it shows: ``period`` (each measure's years, from
     data/raw) and ``release`` (contact, statistical status, when the sources were last updated)."""
-    from pbanalysis.dataset import periods
-    from pbanalysis.outputs import release
-
     return {"period": periods.periods(), "release": release.release()}
 
 

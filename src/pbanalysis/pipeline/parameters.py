@@ -35,7 +35,8 @@ def load_param_sets(notebook: str) -> dict[str, dict]:
 
 def page_title(notebook: str, param_set: str = DEFAULT_SET) -> str:
     """The title in words of a run's page: its set's ``title``, else the notebook's and set's names."""
-    title = _param_sets(notebook).get(param_set, {}).get(TITLE_KEY)
+    has_sets = (paths.PARAMS_DIR / f"{notebook}.yaml").exists()
+    title = _param_sets(notebook).get(param_set, {}).get(TITLE_KEY) if has_sets else None
     return str(title) if title else f"{notebook}--{param_set}"
 
 
