@@ -119,11 +119,13 @@ def reports(request) -> Path:
 @pytest.fixture(scope="module")
 def packs(tmp_path_factory) -> Path:
     """The packs of :data:`PACK_COUNCILS` and their index, built into a scratch folder."""
-    out = tmp_path_factory.mktemp("packs")
+    reports = tmp_path_factory.mktemp("packs") / "reports"  # its own lock and run log, not the project's
+    out = reports / "briefings"
     args = [sys.executable, "-m", "pbanalysis", "briefings", "--quiet", "--processes", "1", "--out", str(out)]
     for c in PACK_COUNCILS:
         args += ["--council", c]
-    done = subprocess.run(args, cwd=paths.ROOT, capture_output=True, text=True)
+    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+    done = subprocess.run(args, cwd=paths.ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     return out
 
