@@ -62,6 +62,7 @@ class Periods:
 
     @property
     def all_years(self) -> tuple[str, ...]:
+        """Every year any measure has, in order."""
         return tuple(sorted(set(self.council_tables) | set(self.ascof_official) | set(self.ascof_series)))
 
     @property
@@ -97,6 +98,7 @@ class Periods:
 
     @property
     def before_break(self) -> tuple[str, ...]:
+        """The ASCOF series' years before its framework change."""
         return tuple(y for y in self.ascof_series if y < self.framework_break)
 
     def allowed_spans(self) -> set[tuple[str, str]]:

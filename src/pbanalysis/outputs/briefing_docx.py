@@ -41,6 +41,7 @@ import datetime as dt
 import functools
 import io
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -81,7 +82,7 @@ def build_date() -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def set_properties(doc, title: str, subject: str, when: dt.datetime) -> None:
+def set_properties(doc: Any, title: str, subject: str, when: dt.datetime) -> None:
     """The document's core properties: title, author, subject, keywords, language, dates."""
     cp = doc.core_properties
     cp.title, cp.subject, cp.author, cp.last_modified_by = title, subject, AUTHOR, AUTHOR

@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -879,7 +880,7 @@ def _shown(cell, strings: dict[int, str]) -> str:
     return _cell_text(cell, strings)
 
 
-def _fit_columns(ws, header_row: int, strings: dict[int, str], widths: dict[int, float]) -> None:
+def _fit_columns(ws: Any, header_row: int, strings: dict[int, str], widths: dict[int, float]) -> None:
     """Each table column as wide as its longest value (at most :data:`MAX_WIDTH`), its heading
     wrapping onto up to three lines, so a table prints readably at A4 width; ``widths`` is updated."""
     import math
@@ -914,7 +915,7 @@ def _row_height(cells: dict, strings: dict[int, str], widths: dict[int, float]) 
     return need
 
 
-def page_setup(wb, cover_label: str) -> None:
+def page_setup(wb: Any, cover_label: str) -> None:
     """Every sheet prints on A4 with nothing cut: its print area, fitted to one page wide (wide
     tables landscape, each column as wide as its values), the table's header row repeated on each
     page, the sheet and page number in the footer, and each row of wrapped text (the cover, the

@@ -37,6 +37,7 @@ class Release:
 
     @property
     def contact_note(self) -> str:
+        """What a page prints beside a placeholder contact ('' for a real one)."""
         return PLACEHOLDER_NOTE if self.contact_is_placeholder else ""
 
 
