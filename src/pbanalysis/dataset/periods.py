@@ -96,11 +96,6 @@ class Periods:
             y = year_after(y)
         return tuple(out)
 
-    @property
-    def before_break(self) -> tuple[str, ...]:
-        """The ASCOF series' years before its framework change."""
-        return tuple(y for y in self.ascof_series if y < self.framework_break)
-
     def allowed_spans(self) -> set[tuple[str, str]]:
         """Spans of years a text may name: any within one measure's years (or within the gap),
         the report's whole period, and a span ending the year before the ASCOF series starts (the
