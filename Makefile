@@ -89,7 +89,8 @@ SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 # $(RUNS_MK) and regenerated when a notebook, a params file or the code changes. Each run's
 # outputs are targets of its inputs; their rule only marks the run stale, and `make report`
 # then executes every stale run in one process on all cores (src/pbanalysis/pipeline/runner.py).
-RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP)
+# templates/notebook/ is the HTML export's page (title, link back, print rules).
+RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP) $(wildcard templates/notebook/*)
 ifneq ($(filter report,$(MAKECMDGOALS)),)
 ifeq ($(RUNS_MK_WHOLE),)
 ifneq ($(CHECK_ONLY),)

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.dataset import data
+from pbanalysis.dataset import data, periods
 from pbanalysis.core import paths
 from pbanalysis.outputs import index_page
 
@@ -398,7 +398,8 @@ def test_about_the_data_names_sources_licences_and_what_the_data_cannot_show(sit
         for s in res["sources"]:
             if s.get("publisher"):
                 assert s["publication"] in about and s["licence"] in about
-    for gap in ("Council-level NI 130", "ADASS", "ASCOF measure 1C for 2010-11 to 2016-17"):
+    p = periods.periods()
+    for gap in ("Council-level NI 130", "ADASS", f"ASCOF measure 1C before {p.ascof_series[0]}", periods.span(p.gap)):
         assert gap in about
 
 
@@ -522,3 +523,93 @@ def test_the_what_happened_next_headline_is_the_ascof_series():
     what_next = [chart for chart, notebook, _ in index_page.HEADLINE_CHARTS if notebook == "what_next"]
     assert what_next == ["what_next_trend_sds"] and "what_next_trend_sds" in registry.CHARTS
     assert index_page.chart_anchor("what_next", "what_next_trend_sds"), "the notebook draws it under a section"
+
+
+# --------------------------------------------------------------------------- links and release basics
+
+
+@pytest.mark.slow
+def test_the_landing_page_links_the_packs_index_and_each_pack_links_its_word_document(site):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="briefings/index.html"' in page
+    listing = (site / "briefings" / "index.html").read_text(encoding="utf-8")
+    for c in SAMPLE_COUNCILS:
+        slug = c.lower()
+        pack = (site / "briefings" / slug / "index.html").read_text(encoding="utf-8")
+        assert f'href="{slug}-personal-budgets.docx"' in pack and 'href="../../index.html"' in pack
+        assert f'href="{slug}/index.html"' in listing and f'href="{slug}/{slug}-personal-budgets.docx"' in listing
+        assert (site / "briefings" / slug / f"{slug}-personal-budgets.docx").exists()
+
+
+@pytest.mark.slow
+def test_the_landing_page_states_the_release_basics(site):
+    from pbanalysis.outputs import release
+
+    r = release.release()
+    page = (site / "index.html").read_text(encoding="utf-8")
+    head = page[: page.index('id="main-points"')]
+    for label in ("Release date", "Statistical status", "Contact", "Sources last updated"):
+        assert f"<dt>{label}</dt>" in head
+    assert "Not official statistics; an independent analysis of official statistics." in head
+    assert r.contact in head and r.sources_updated in head
+    assert r.contact_is_placeholder == ("placeholder" in head)
+
+
+def test_the_contact_is_a_placeholder_until_one_is_set(tmp_path):
+    from pbanalysis.outputs import release
+
+    conf = tmp_path / "pyproject.toml"
+    conf.write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert release.configured_contact(conf) == release.PLACEHOLDER_CONTACT
+    assert release.is_placeholder(release.PLACEHOLDER_CONTACT)
+    conf.write_text('[tool.pbanalysis]\ncontact = "social.care.statistics@council.gov.uk"\n', encoding="utf-8")
+    assert release.configured_contact(conf) == "social.care.statistics@council.gov.uk"
+    assert not release.is_placeholder(release.configured_contact(conf))
+
+
+def test_sources_last_updated_is_the_newest_date_a_source_was_read():
+    from pbanalysis.dataset import origins
+    from pbanalysis.outputs import release
+
+    newest = max(o.accessed for o in origins.load_origins().values())
+    assert release.release().sources_updated_iso == newest
+    assert release.long_date("2025-07-10") == "10 July 2025"
+
+
+@pytest.mark.slow
+def test_the_word_pack_has_its_properties_right_aligned_numbers_and_table_captions_and_sources(site):
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from pbanalysis.outputs import briefing_docx
+
+    doc = docx.Document(str(site / "briefings" / "somerset" / "somerset-personal-budgets.docx"))
+    cp = doc.core_properties
+    assert cp.title == "Somerset: personal budgets and direct payments"
+    assert cp.author == briefing_docx.AUTHOR and cp.language == "en-GB"
+    assert cp.subject.endswith(periods.periods().report)
+    assert cp.created == cp.modified == briefing_docx.build_date() and cp.created.year > 2013
+    styles = doc.styles.element.xml
+    assert 'w:lang w:val="en-GB"' in styles
+    body = list(doc.element.body.iterchildren())
+    for table in doc.tables:
+        i = body.index(table._tbl)
+        before = docx.text.paragraph.Paragraph(body[i - 1], doc._body)
+        assert before.style.name == "Caption" and before.text.startswith("Somerset:"), before.text
+        after = [docx.text.paragraph.Paragraph(e, doc._body).text for e in body[i + 1 :] if e.tag.endswith("}p")]
+        assert next(t for t in after if t.startswith("Source:")), "no source line after the table"
+        for row in table.rows[1:]:
+            for cell in row.cells:
+                text = cell.text.strip()
+                if re.fullmatch(r"[£]?[\d,]+(\.\d)?%?|\d+ of \d+|\[[xcz]\]", text):
+                    assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT, text
+
+
+@pytest.mark.slow
+def test_two_builds_of_a_word_pack_are_byte_identical(tmp_path):
+    from pbanalysis.outputs import packs
+
+    for out in ("one", "two"):
+        packs.build_all(out_dir=tmp_path / out, councils=["Somerset"], progress=False, processes=1)
+    one = (tmp_path / "one" / "somerset" / "somerset-personal-budgets.docx").read_bytes()
+    assert one == (tmp_path / "two" / "somerset" / "somerset-personal-budgets.docx").read_bytes()

@@ -328,6 +328,7 @@ def build_pack(
         later_source=later_source(),
         definitions=definitions_note(b),
         proxy=data.PROXY_DEFINITION,
+        docx=paths.briefing_docx(b.slug, out_dir).name if docx else "",
     )
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
@@ -358,6 +359,8 @@ def build_pack(
                 + b.later["note"],
                 "proxy": data.PROXY_DEFINITION,
                 "source": src + " " + later_source(),
+                "table_title": f"{b.name}: proxy take-up, people on direct payments and spend per recipient, by year",
+                "table_source": src,
             },
             word_charts,
         )

@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -758,6 +759,7 @@ def _years(inp: Inputs) -> tuple[list[str], list[str]]:
 def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, list]:
     """The cover's intro, about and contact paragraphs (gptables' rich-text lists for headings)."""
     from pbanalysis.analysis import register
+    from pbanalysis.dataset import periods
 
     pss, asc = _years(inp)
     bold = {"bold": True}
@@ -803,7 +805,7 @@ def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, 
         "English adult social care: people on direct payments at 31 March and the proxy take-up of direct payments, "
         "direct-payment spend, council ranks, the ASCOF measure of self-directed support and direct payments, and "
         "the check of each figure reported in the news articles against the official tables.",
-        f"Period: financial years (April to March) {_span(pss)} from PSS-EX1, and {_span(asc)} from ASCOF.",
+        " ".join(periods.statement()),  # the report's period and each measure's years, from data/raw
         "Each table is also a CSV file (UTF-8, one header row, the same columns) in the folder data/ beside this "
         "workbook: " + ", ".join(csv_names) + ".",
     ]
@@ -873,6 +875,114 @@ def _gptable(sheet: Sheet, stamp: dict):
     )
 
 
+#: Page setup: A4 (XlsxWriter's paper code 9); a table wider than this many characters (the sum of
+#: its column widths) prints landscape; every sheet is fitted to one page wide.
+A4_PAPER = 9
+LANDSCAPE_ABOVE_CHARS = 110
+#: Printed height of one line of 12-point text, in points, and characters of it per unit of width.
+LINE_POINTS = 15.75
+CHARS_PER_WIDTH = 1.2
+#: The cover's one column, in characters: the width of A4 portrait's text in the workbook's 12-point font.
+COVER_WIDTH = 72
+
+
+def _chars(pixels: float | None) -> float:
+    """A column width XlsxWriter holds in pixels, in characters (its default font: 7 pixels a
+    digit and 5 of padding); the default width where none is set."""
+    return 8.43 if pixels is None else max((pixels - 5) / 7, 0)
+
+
+def _cell_text(cell, strings: dict[int, str]) -> str:
+    if hasattr(cell, "raw_string"):
+        return str(cell.raw_string)
+    if type(cell).__name__ == "String":
+        return strings.get(cell.string, "")
+    return ""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of ``width`` characters takes for ``text`` (each paragraph on its own)."""
+    per_line = max(int(width * CHARS_PER_WIDTH), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _shown(cell, strings: dict[int, str]) -> str:
+    """A cell's text as printed (a number with its separators and one decimal place at most)."""
+    if type(cell).__name__ == "Number":
+        n = cell.number
+        return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
+    return _cell_text(cell, strings)
+
+
+def _fit_columns(ws: Any, header_row: int, strings: dict[int, str], widths: dict[int, float]) -> None:
+    """Each table column as wide as its longest value (at most :data:`MAX_WIDTH`), its heading
+    wrapping onto up to three lines, so a table prints readably at A4 width; ``widths`` is updated."""
+    import math
+
+    longest: dict[int, int] = {}
+    heading: dict[int, str] = {}
+    for row, cells in ws.table.items():
+        for col, cell in cells.items():
+            text = _shown(cell, strings)
+            if row == header_row:
+                heading[col] = text
+            elif row > header_row:
+                longest[col] = max(longest.get(col, 0), max((len(t) for t in text.split("\n")), default=0))
+    for col, head in heading.items():
+        words = max((len(w) for w in head.split()), default=0)
+        width = min(MAX_WIDTH, max(longest.get(col, 0), words, math.ceil(len(head) / 3)) + 2)
+        ws.set_column(col, col, width)
+        widths[col] = width
+
+
+def _row_height(cells: dict, strings: dict[int, str], widths: dict[int, float]) -> float:
+    """Points a row needs for its wrapped cells' text (0 where none wraps onto a second line)."""
+    need = 0.0
+    for col, cell in cells.items():
+        fmt_ = getattr(cell, "format", None)
+        if fmt_ is None or not getattr(fmt_, "text_wrap", 0):
+            continue  # text that does not wrap runs on to the right, on one line
+        size = getattr(fmt_, "font_size", 12) or 12
+        lines = _lines(_cell_text(cell, strings), widths.get(col, 8.43) * 12 / size)
+        if lines > 1:
+            need = max(need, lines * LINE_POINTS * size / 12)
+    return need
+
+
+def page_setup(wb: Any, cover_label: str) -> None:
+    """Every sheet prints on A4 with nothing cut: its print area, fitted to one page wide (wide
+    tables landscape, each column as wide as its values), the table's header row repeated on each
+    page, the sheet and page number in the footer, and each row of wrapped text (the cover, the
+    notes, long cells) as tall as its text."""
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    for ws in wb.worksheets():
+        if ws.name == cover_label:
+            ws.set_column(0, 0, COVER_WIDTH)
+        strings = {i: t for t, i in ws.str_table.string_table.items()}
+        widths = {c: _chars(info.width) for c, info in ws.col_info.items()}
+        if ws.tables:
+            header_row, _ = xl_cell_to_rowcol(ws.tables[0]["range"].split(":")[0])
+            ws.repeat_rows(header_row)
+            _fit_columns(ws, header_row, strings, widths)
+        last_row, last_col = ws.dim_rowmax or 0, ws.dim_colmax or 0
+        ws.set_paper(A4_PAPER)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.print_area(0, 0, last_row, last_col)
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&L&A&RPage &P of &N")
+        total = sum(widths.get(c, 8.43) for c in range(last_col + 1))
+        if ws.name != cover_label and total > LANDSCAPE_ABOVE_CHARS:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        for row, cells in ws.table.items():
+            need = _row_height(cells, strings, widths)
+            if need:
+                held = ws.row_info.get(row)
+                ws.set_row(row, max(need, (held.height or 0) if held else 0), held.row_format if held else None)
+
+
 def write(reports_dir: Path | str | None = None, inp: Inputs | None = None) -> list[Path]:
     """Write the workbook and one CSV per table into ``reports_dir`` (default ``reports/``), each
     atomically; returns the files written, the workbook first."""
@@ -902,8 +1012,9 @@ def write(reports_dir: Path | str | None = None, inp: Inputs | None = None) -> l
             if ws.name == cover.cover_label:
                 continue
             for col, info in list(ws.col_info.items()):
-                if info.width and info.width > MAX_WIDTH:
+                if info.width and _chars(info.width) > MAX_WIDTH:  # XlsxWriter holds widths in pixels
                     ws.set_column(col, col, MAX_WIDTH)
+        page_setup(wb, cover.cover_label)
         wb.set_properties(
             {
                 "title": TITLE,

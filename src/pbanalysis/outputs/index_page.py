@@ -18,17 +18,18 @@ import pandas as pd
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
-from pbanalysis.outputs import pages
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import pages, release
 
 #: The notebooks, in the order the page presents them.
 NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "data_quality", "claims", "council_briefing")
 
-#: The headline charts: (chart, its notebook, caption).
+#: The headline charts: (chart, its notebook, caption; ``{series}`` is the ASCOF series' years).
 HEADLINE_CHARTS = (
     ("takeup_timeline", "take_up", "Take-up against the targets"),
     ("variance_rank", "variance", "Councils ranked by proxy take-up"),
     ("dp_spend_series", "spending", "Spending on direct payments, England"),
-    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, 2017-18 to 2023-24"),
+    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, {series}"),
 )
 
 #: What each claim status says, in a reader's words.
@@ -160,6 +161,7 @@ def headline_charts(year: str | None = None) -> list[dict]:
     ``alt``, ``caption``, ``href`` (its notebook section), ``png``, ``notebook``."""
     out = []
     for chart, notebook, caption in HEADLINE_CHARTS:
+        caption = caption.format(series=periods.periods().series)
         svg, pset = _chart_file(chart, year)
         png = svg.with_suffix(".png")
         img = svg if svg.exists() else png
@@ -182,11 +184,17 @@ def headline_charts(year: str | None = None) -> list[dict]:
     return out
 
 
+#: A parameter set's key that is not a parameter: its page's title in words.
+TITLE_KEY = "title"
+
+
 def _parameter_sets(notebook: str) -> dict:
+    """{set: its values}, each with its page's ``title`` where the set gives one."""
     import yaml
 
     path = paths.PARAMS_DIR / f"{notebook}.yaml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    sets = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return {name: values or {} for name, values in sets.items()}
 
 
 def _run_label(values: dict) -> str:
@@ -227,7 +235,8 @@ def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
         for pset, values in _parameter_sets(nb).items():
             if pset == "default" or not (paths.HTML_DIR / f"{nb}--{pset}.html").exists():
                 continue
-            runs.append({"label": _run_label(values or {}), "href": _html_page(nb, pset)})
+            params = {k: v for k, v in values.items() if k != TITLE_KEY}
+            runs.append({"label": values.get(TITLE_KEY) or _run_label(params), "href": _html_page(nb, pset)})
         sub = claims[claims["section"].str.split("#").str[0] == nb] if claims is not None else None
         executed = paths.EXECUTED_DIR / f"{nb}--default.ipynb"
         out.append(
@@ -386,8 +395,14 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         inputs = main_points.load(claims)
         points, year = main_points.main_points(inputs), main_points.target_year(inputs)
     briefings = paths.BRIEFINGS_DIR / "index.html"
+    stamp = built(git, when)
+    period = periods.periods()
     return {
-        "built": built(git, when),
+        "built": stamp,
+        "period": period,
+        "period_statement": periods.statement(period),
+        "release": release.release(),
+        "release_date": release.long_date(stamp["date"]),
         "main_points": points,
         "charts": headline_charts(year),
         "notebooks": notebook_sections(claims),
@@ -400,7 +415,8 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         "proxy_definition": data.PROXY_DEFINITION,
         "later_note": what_next.NOT_THE_SAME,
         "symbols": fmt.SYMBOLS,
-        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix() if briefings.exists() else "",
+        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix(),
+        "briefings_built": briefings.exists(),
     }
 
 

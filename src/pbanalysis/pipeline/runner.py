@@ -41,6 +41,7 @@ from typing import Any
 from pbanalysis.core import paths
 from pbanalysis.pipeline.catalogue import Run, declared_in_child, declared_of, declared_outputs, unmark
 from pbanalysis.pipeline.kernel_pool import KernelPool
+from pbanalysis.pipeline.parameters import page_title
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,14 @@ def html_text(nb: Any, name: str) -> str:
 
     nb = nbformat.reads(nb, as_version=4) if isinstance(nb, str) else nb
     log = logging.getLogger("pbanalysis.nbconvert")  # its notes (e.g. missing alt text) only with --verbose
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, log=log)
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        log=log,
+        template_name="notebook",
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+    )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HTML_REMOVE_TAGS), enabled=True), True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
@@ -205,7 +213,7 @@ def execute_one(
             if done_with_kernel is not None:
                 done_with_kernel(km)
         text = notebook_json(nb)
-        body = html_text(text, run.name)  # from what is saved (stable cell ids)
+        body = html_text(text, page_title(run.notebook, run.param_set))  # from what is saved (stable cell ids)
         write_text(executed or run.executed, text)
         if html is not None or executed is None:
             write_text(html or run.html, body)
