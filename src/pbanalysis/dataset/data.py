@@ -35,10 +35,10 @@ from pbanalysis.sources import lookup, pssex1_rules
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
 PROXY_DEFINITION = (
-    pssex1_rules.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
-    "home care, day care, meals and direct payments at 31 March, all ages (PSS-EX1 / RAP P2s). "
-    "A person receiving two services counts twice in the denominator, so this understates the share "
-    "of people. It is NOT NI 130 (clients and carers receiving self-directed support during the year "
+    pssex1_rules.DP_COUNT_DEFINITION + " divided by the community-service receipts at 31 March: "
+    "the receipts of home care, day care, meals and direct payments, all ages (PSS-EX1 / RAP P2s). "
+    "These are receipts, not people: a person receiving two of the services is two receipts. "
+    "It is NOT NI 130 (clients and carers receiving self-directed support during the year "
     "as a share of all community-based clients and carers), which is not published per council in "
     "the data available here."
 )

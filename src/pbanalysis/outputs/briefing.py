@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis.analysis import measures
+from pbanalysis.analysis import claims, measures
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys, paths
@@ -321,7 +321,7 @@ def build_pack(
         later_note=b.later["note"],
         later_source=later_source(),
         definitions=definitions_note(b),
-        proxy=data.PROXY_DEFINITION,
+        proxy=data.PROXY_DEFINITION + " " + claims.proxy_note(),
     )
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
@@ -350,7 +350,7 @@ def build_pack(
                 + b.later["sentence"]
                 + " "
                 + b.later["note"],
-                "proxy": data.PROXY_DEFINITION,
+                "proxy": data.PROXY_DEFINITION + " " + claims.proxy_note(),
                 "source": src + " " + later_source(),
             },
             word_charts,

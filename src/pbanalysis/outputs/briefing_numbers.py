@@ -85,6 +85,7 @@ def _named_councils() -> dict[str, list[dict]]:
             "publication": arts.loc[r["source_id"], "publication"],
             "published": arts.loc[r["source_id"], "published"],
             "check_status": c["status"],
+            "check_basis": c["basis"],
         }
         if rec["position"]:
             ranked = _ranked(entry["year"])

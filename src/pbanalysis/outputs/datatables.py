@@ -338,7 +338,7 @@ def notes(inp: Inputs) -> dict[str, str]:
         if g[k.DP_GROSS_COST_GBP000].isna().all() and not (g[k.flag(k.DP_GROSS_COST_GBP000)] != "").any()
     ]
     out = {
-        "proxy": data.PROXY_NAME + ". " + data.PROXY_DEFINITION,
+        "proxy": data.PROXY_NAME + ". " + data.PROXY_DEFINITION + " " + claims.proxy_note(cy=cy, nat=inp.national),
         "count_definition": (
             "What the count of people on direct payments counts changes twice. "
             + (
@@ -379,8 +379,15 @@ def notes(inp: Inputs) -> dict[str, str]:
         ),
         "claims": (
             "Each figure reported in the news articles of 2010 and 2011, with the check the report makes of it "
-            "against the official tables. Status: "
-            + "; ".join(f"{s}: {m}" for s, m in claims.STATUS_MEANING.items())
+            "against the official tables. Basis of the check: "
+            + "; ".join(f"{claims.BASIS_LABEL[b]}: {m}" for b, m in claims.BASIS_MEANING.items())
+            + ". Figures by basis: "
+            + "; ".join(
+                f"{claims.BASIS_LABEL[b]}, {', '.join(f'{fmt.count(n)} {claims.STATUS_LABEL[s].lower()}' for s, n in st.items())}"
+                for b, st in claims.basis_counts(inp.claims).items()
+            )
+            + ". Status: "
+            + "; ".join(f"{claims.STATUS_LABEL[s]}: {m}" for s, m in claims.STATUS_MEANING.items())
             + ". The statement is the project's own wording of the figure; no article text is reproduced. "
             "'Rebuilt or official value' is in the figure's unit; it is not applicable ([z]) where the method "
             "rebuilds no value."
@@ -671,9 +678,14 @@ def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
 
 
 def claims_table(inp: Inputs) -> Sheet:
-    """Each reported figure's check (:func:`pbanalysis.analysis.claims.check`) with its article."""
+    """Each reported figure's check (:func:`pbanalysis.analysis.claims.check`) with its article, its
+    basis and its status in words."""
+    from pbanalysis.analysis import claims
+
     c = inp.claims.merge(inp.sources[["source_id", "publication", "headline", "published"]], on="source_id", how="left")
     c["rebuilt_flag"] = np.where(c["rebuilt"].isna(), "[z]", "")
+    c["basis_label"] = c["basis"].map(claims.BASIS_LABEL)
+    c["status_label"] = c["status"].map(claims.STATUS_LABEL)
     cols = [
         Column("figure_id", "Figure", "text"),
         Column("publication", "Article: publication", "text"),
@@ -683,7 +695,8 @@ def claims_table(inp: Inputs) -> Sheet:
         Column("reported", "Reported value (in the unit given)", "number"),
         Column("unit", "Unit", "text"),
         Column("method", "Method of the check", "text"),
-        Column("status", "Status", "text"),
+        Column("basis_label", "Basis of the check", "text"),
+        Column("status_label", "Status", "text"),
         Column("rebuilt", "Rebuilt or official value (in the unit given)", "number", "rebuilt_flag"),
         Column("official_values", "Official values used", "text"),
         Column("reason", "Finding", "text"),

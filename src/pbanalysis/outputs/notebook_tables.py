@@ -153,12 +153,13 @@ def derived(df: pd.DataFrame) -> Table:
 
 def section_claims(df: pd.DataFrame, title: str = "The claims of this section") -> Table:
     """The claims one notebook section shows (:func:`pbanalysis.analysis.claims.for_section`)."""
-    out = df.assign(status=df["status"].map(_words))
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Status"),
             Column("finding", "Finding"),
             Column("not_established", "Not established", missing="[z]"),
@@ -346,26 +347,44 @@ def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
 # --------------------------------------------------------------------------- claims
 
 
+def _status_words(df: pd.DataFrame) -> pd.DataFrame:
+    """The status and the basis of each row in a reader's words."""
+    out = df.assign(status=df["status"].map(claims_mod.STATUS_LABEL))
+    if "basis" in df:
+        out["basis"] = df["basis"].map(claims_mod.BASIS_LABEL)
+    return out
+
+
 def status_summary(df: pd.DataFrame) -> Table:
-    """The count of register figures by status, with what each status means."""
-    out = df.assign(meaning=df["status"].map(claims_mod.STATUS_MEANING), status=df["status"].map(_words))
+    """The count of register figures by basis and status (:func:`pbanalysis.analysis.claims.by_basis`),
+    with what each means."""
+    out = _status_words(df).assign(
+        meaning=df["status"].map(claims_mod.STATUS_MEANING), basis_meaning=df["basis"].map(claims_mod.BASIS_MEANING)
+    )
     return Table(
         out,
-        [Column("status", "Status"), Column("figures", "Figures", "count"), Column("meaning", "What it means")],
-        title="Register figures by status",
+        [
+            Column("basis", "Basis of the check"),
+            Column("status", "Status"),
+            Column("figures", "Figures", "count"),
+            Column("meaning", "What the status means"),
+            Column("basis_meaning", "What the basis means"),
+        ],
+        title="Register figures by the basis of their check and status",
         source=CLAIMS_SOURCE,
         name="status-summary",
     )
 
 
 def verdicts(df: pd.DataFrame) -> Table:
-    """The claims that carry a verdict, with the official bound and the finding."""
-    out = df.assign(status=df["status"].map(_words))
+    """The claims that carry a verdict, with the basis, the official bound and the finding."""
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Verdict"),
             Column("bracket_low", "Official bound from", "number"),
             Column("bracket_high", "to", "number"),
@@ -382,14 +401,15 @@ def verdicts(df: pd.DataFrame) -> Table:
 
 
 def all_claims(df: pd.DataFrame) -> Table:
-    """Every register figure with its status and reason; each row is the anchor ``claim-<id>``."""
-    out = df.assign(status=df["status"].map(_words))
+    """Every register figure with its basis, status and reason; each row is the anchor ``claim-<id>``."""
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("figure_id", "Register id", "id"),
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Status"),
             Column("rebuilt", "Rebuilt or official value", "number", missing="[z]"),
             Column("reason", "Reason"),
