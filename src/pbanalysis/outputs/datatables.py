@@ -357,7 +357,8 @@ def notes(inp: Inputs) -> dict[str, str]:
             "divides it by the people receiving direct payments at 31 March: the unit-cost table's own count where "
             f"it has one, otherwise the activity table's ('{pssex1_rules.RECIPIENTS_FROM_ACTIVITY}'), rounded to the "
             f"pound. It is withheld ([x]) where the gross cost is 0 with recipients at 31 March "
-            f"('{pssex1_rules.NOT_CREDIBLE_SPEND}')."
+            f"('{pssex1_rules.NOT_CREDIBLE_SPEND}'). All money is in cash terms: each year's pounds as spent, "
+            "not adjusted for inflation, so a rise from one year to the next is partly a rise in prices."
             + (f" There is no unit-cost table for {', '.join(no_spend)} among the files read." if no_spend else "")
         ),
         "rank": (
@@ -446,9 +447,9 @@ def england_table(inp: Inputs) -> Sheet:
         Column(e(k.PROXY_TAKEUP_PCT), "Proxy take-up (%)", "pct"),
         Column(k.COUNCILS_WITH_PROXY, "Councils with a proxy take-up (number)", "count"),
         Column(k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT, "Median council proxy take-up (%)", "pct"),
-        Column(e(k.DP_GROSS_COST_GBP000), "Direct-payment gross spend (£ thousand)", "count"),
+        Column(e(k.DP_GROSS_COST_GBP000), "Direct-payment gross spend (£ thousand, cash terms)", "count"),
         Column(e(k.DP_RECIPIENTS_31MAR), "Direct-payment recipients used for spend per recipient (number)", "count"),
-        Column(e(k.DP_SPEND_PER_RECIPIENT_GBP), "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(e(k.DP_SPEND_PER_RECIPIENT_GBP), "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
         Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend (number)", "count"),
     ]
     years = list(nat["year"])
@@ -488,20 +489,25 @@ def council_table(inp: Inputs) -> Sheet:
         Column(
             k.DP_CLIENTS_31MAR, "People on direct payments at 31 March (number)", "count", k.flag(k.DP_CLIENTS_31MAR)
         ),
-        Column(k.HOME_CARE_CLIENTS_31MAR, "People receiving home care at 31 March (number)", "count"),
-        Column(k.DAY_CARE_CLIENTS_31MAR, "People receiving day care at 31 March (number)", "count"),
-        Column(k.MEALS_CLIENTS_31MAR, "People receiving meals at 31 March (number)", "count"),
-        Column(k.COMMUNITY_RECEIPTS_31MAR, "Community-service receipts at 31 March (number)", "count"),
-        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+        *(
+            Column(c, label, kind, k.flag(c))
+            for c, label, kind in (
+                (k.HOME_CARE_CLIENTS_31MAR, "People receiving home care at 31 March (number)", "count"),
+                (k.DAY_CARE_CLIENTS_31MAR, "People receiving day care at 31 March (number)", "count"),
+                (k.MEALS_CLIENTS_31MAR, "People receiving meals at 31 March (number)", "count"),
+                (k.COMMUNITY_RECEIPTS_31MAR, "Community-service receipts at 31 March (number)", "count"),
+                (k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+            )
+        ),
         Column(
             k.DP_GROSS_COST_GBP000,
-            "Direct-payment gross spend (£ thousand)",
+            "Direct-payment gross spend (£ thousand, cash terms)",
             "count",
             k.flag(k.DP_GROSS_COST_GBP000),
         ),
         Column(k.DP_RECIPIENTS_31MAR, "Direct-payment recipients used for spend per recipient (number)", "count"),
         Column(k.RECIPIENTS_SOURCE, "Recipients counted in", "text"),
-        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
@@ -531,10 +537,10 @@ def rank_table(inp: Inputs) -> Sheet:
         df[f"{prefix}_of"] = of
     cols = [
         *_COUNCIL_ID,
-        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct", k.flag(k.PROXY_TAKEUP_PCT)),
         Column("proxy_rank", "Rank on proxy take-up (1 = highest)", "rank"),
         Column("proxy_of", "Councils ranked on proxy take-up (number)", "count"),
-        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
         Column("spend_rank", "Rank on spend per recipient (1 = highest)", "rank"),
         Column("spend_of", "Councils ranked on spend per recipient (number)", "count"),
     ]

@@ -62,6 +62,13 @@ def source_ascof() -> str:
     return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
 
 
+#: The note under every money table: what "cash terms" means.
+CASH_NOTE = (
+    "Cash terms: each year's pounds as spent, not adjusted for inflation, so a rise from one year to the "
+    "next is partly a rise in prices."
+)
+
+
 def _words(key: object) -> str:
     return str(key).replace("_", " ")
 
@@ -184,7 +191,7 @@ def spend_split(df: pd.DataFrame) -> Table:
         df,
         [
             Column("part", "Part of spending through personal budgets"),
-            Column("gbp_million", "Spend, £ million", "gbp_million"),
+            Column("gbp_million", "Spend, £ million, cash terms", "gbp_million"),
             Column("share_pct", "Share, %", "pct"),
         ],
         title="Reported split of spending through personal budgets, 2009-10",
@@ -199,21 +206,21 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
         df,
         [
             Column("year", "Financial year", "year"),
-            Column("dp_gross_cost_gbp_million", "Official gross spend on direct payments, £ million", "gbp_million"),
+            Column("dp_gross_cost_gbp_million", "Official gross spend on direct payments, £ million, cash terms", "gbp_million"),
             Column(
-                "reported_pb_total_gbp_million", "Reported spend through personal budgets, £ million", "gbp_million"
+                "reported_pb_total_gbp_million", "Reported spend through personal budgets, £ million, cash terms", "gbp_million"
             ),
-            Column("reported_pb_as_dp_gbp_million", "Of which reported as direct payments, £ million", "gbp_million"),
+            Column("reported_pb_as_dp_gbp_million", "Of which reported as direct payments, £ million, cash terms", "gbp_million"),
             Column(
                 "official_minus_reported_dp_gbp_million",
-                "Official less reported direct payments, £ million",
+                "Official less reported direct payments, £ million, cash terms",
                 "gbp_million",
             ),
             Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend", "count"),
         ],
         title="Official direct-payment spend, England, against the reported split",
         source=f"{source_unitcosts()} Reported split: {source_register().removeprefix('Source: ')}",
-        notes=["The reported figures are for 2009-10; they are repeated in each year for comparison."],
+        notes=["The reported figures are for 2009-10; they are repeated in each year for comparison.", CASH_NOTE],
         name="spend-cross-check",
     )
 
@@ -224,9 +231,9 @@ def council_spend_by_year(df: pd.DataFrame) -> Table:
     return Table(
         df,
         [Column("council", "Council")] + [Column(y, f"{y}, £ thousand", "count") for y in years],
-        title="Gross spend on direct payments by council, £ thousand",
+        title="Gross spend on direct payments by council, £ thousand, cash terms",
         source=source_unitcosts(years),
-        notes=["England is the last row."],
+        notes=["England is the last row.", CASH_NOTE],
         name="council-spend-by-year",
     )
 
@@ -240,14 +247,14 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
             Column("council_name", "Council"),
             Column("region", "Region"),
             Column("council_type", "Council type"),
-            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand", "count"),
+            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand, cash terms", "count"),
             Column(k.DP_RECIPIENTS_31MAR, "Recipients", "count"),
-            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year", "gbp"),
+            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year, cash terms", "gbp"),
             Column(k.RECIPIENTS_SOURCE, "Recipients counted from"),
         ],
         title=f"Direct-payment spend per recipient, all councils ranked, {year}",
         source=source_unitcosts([year]),
-        notes=["Rank 1 is the highest spend per recipient."],
+        notes=["Rank 1 is the highest spend per recipient.", CASH_NOTE],
         name="spend-per-recipient",
     )
 
