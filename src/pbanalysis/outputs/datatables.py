@@ -402,8 +402,12 @@ def notes(inp: Inputs) -> dict[str, str]:
             f"The ASCOF values for {_span(years)} are a compilation of the official ASCOF files, one a year "
             f"({provenance_text()}); it is not an official file. Its 2020-21 council values equal the official "
             f"2020-21 file's for all {series_check(inp)} council-measure pairs, checked whenever the tables are "
-            f"built. Values are the published shares (one decimal); a council with no published value has no row. "
-            f"{ascof_trend.BREAK_TEXT.rstrip('.')}; the column 'Framework' says which each year belongs to. "
+            f"built. Values are the published shares (one decimal). Every council appears in every year it "
+            f"existed: where the compilation has no row for a council in a year, the row shows [x] and the reason"
+            + (f" ({ascof_missing_text(inp)})" if ascof_missing_text(inp) else "")
+            + ". "
+            + (england_remainder_text(inp) + " " if england_remainder_text(inp) else "")
+            + f"{ascof_trend.BREAK_TEXT.rstrip('.')}; the column 'Framework' says which each year belongs to. "
             "ASCOF is neither NI 130 nor the PSS-EX1 count, so its years are read beside the PSS-EX1 years."
         )
     compiled = compiled_years(inp.ascof_source)
@@ -624,10 +628,55 @@ def series_check(inp: Inputs) -> int:
     return ascof_trend.check_against_official(inp.ascof_trend, official, paths.ASCOF_TREND_CSV)
 
 
+def ascof_missing_text(inp: Inputs) -> str:
+    """'Hackney, 2020-21 to 2023-24': the councils the compilation has no row for, and their years."""
+    from pbanalysis.sources import ascof_trend, lookup
+
+    t = inp.ascof_trend
+    c = t[t["area_level"] == "council"]
+    m = ascof_trend.missing_councils(c, lookup.read_successors(), inp.ascof)
+    return "; ".join(f"{name}, {_span(sorted(g['year']))}" for name, g in m.groupby("area_name"))
+
+
+def england_remainder_text(inp: Inputs) -> str:
+    """Where the official 2020-21 England total holds people of a council with no published value:
+    England less the councils, and the same council's last published shares, computed from the files."""
+    from pbanalysis.analysis import what_next as wn
+    from pbanalysis.sources import ascof_trend
+
+    official = inp.ascof[inp.ascof["year"] == "2020-21"]
+    rest = {g: ascof_trend.england_remainder(official, g) for g in (wn.SDS, wn.DP)}
+    if not all(rest.values()) or len(rest[wn.SDS]["councils"]) != 1:
+        return ""
+    name = rest[wn.SDS]["councils"][0]
+    t = inp.ascof_trend
+    own = t[(t["area_name"] == name) & (t["area_level"] == "council") & t["measure_group"].isin([wn.SDS, wn.DP])]
+    if own.empty:
+        return ""
+    last_year = sorted(own["year"])[-1]
+    last = own[own["year"] == last_year].set_index("measure_group")["value"]
+    same = all(fmt.rounded(rest[g]["pct"], 1) == fmt.rounded(float(last.get(g, np.nan)), 1) for g in (wn.SDS, wn.DP))
+    text = (
+        f"England's 2020-21 total counts {fmt.count(rest[wn.SDS]['denominator'])} people receiving long-term "
+        f"community support more than the councils with a value, {fmt.count(rest[wn.SDS]['numerator'])} of them "
+        f"on self-directed support ({fmt.pct(rest[wn.SDS]['pct'])}) and {fmt.count(rest[wn.DP]['numerator'])} on "
+        f"direct payments ({fmt.pct(rest[wn.DP]['pct'])}): {name} has no value that year"
+    )
+    if same:
+        text += (
+            f", and these shares equal {name}'s {last_year} values ({fmt.pct(float(last[wn.SDS]))} and "
+            f"{fmt.pct(float(last[wn.DP]))}), so England's total includes a value for {name} that is not published "
+            "for the council"
+        )
+    return text + "."
+
+
 def ascof_series_table(inp: Inputs) -> Sheet:
     """ASCOF self-directed support and direct payments by council and year, 2017-18 to 2023-24, from
     the compilation of the official files (its 2020-21 values checked equal to the official file's)."""
     from pbanalysis.analysis import what_next as wn
+
+    from pbanalysis.sources import ascof_trend, lookup
 
     series_check(inp)
     t = inp.ascof_trend
@@ -638,6 +687,14 @@ def ascof_series_table(inp: Inputs) -> Sheet:
     for g in (wn.SDS, wn.DP):
         if g not in df:
             df[g] = np.nan
+    # Every council in every year it existed: a council-year the compilation has no row for is
+    # shown, without a value, with the reason.
+    missing = ascof_trend.missing_councils(c, lookup.read_successors(), inp.ascof)
+    breaks = t.groupby("year")["definition_break"].first()
+    missing["definition_break"] = missing["year"].map(breaks).fillna("")
+    df["reason"] = ""
+    df = pd.concat([df, missing], ignore_index=True)
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     df["boundary_text"] = df["boundary"].map(wn.BOUNDARY_TEXT).fillna("")
     df["council_code_2009_14"] = np.where(
         (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
@@ -657,6 +714,7 @@ def ascof_series_table(inp: Inputs) -> Sheet:
         Column(wn.SDS, "Self-directed support, ASCOF 1C(1A), 3D1A from 2023-24 (%)", "pct"),
         Column(wn.DP, "Direct payments, ASCOF 1C(2A), 3D2A from 2023-24 (%)", "pct"),
         Column("framework", "Framework", "text"),
+        Column("reason", "Why there is no value", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     table = Table(
