@@ -122,14 +122,21 @@ def by_denominator(df: pd.DataFrame) -> Table:
         df,
         [
             Column("holders", "Reported holders"),
-            Column("holders_count", "Holders", "count"),
+            Column("figure_kind", "What the figure is"),
+            Column("holders_count", "Holders (number)", "count"),
             Column("denominator_label", "Denominator"),
             Column("takeup_pct", "Take-up, %", "pct"),
-            Column("meets_target", f"Meets the {target} target", "yesno"),
+            Column("against_target", f"Against the {target} target"),
             Column("holders_figure", "Register id of the holders", "id"),
         ],
         title="Take-up under each denominator",
         source=source_register(),
+        notes=[
+            "A forecast is what councils expected, not a count of holders: it cannot meet a target, only "
+            "say whether the expected number would have."
+        ]
+        if len(df) and df["forecast"].any()
+        else [],
         name="by-denominator",
         ids=_ids(),
     )
