@@ -53,14 +53,14 @@ STATUS_MEANING = {
     "match": "rebuilt from the articles' own figures, inside the interval the wording allows",
     "differs": "rebuilt from the articles' own figures, outside the interval the wording allows",
     "consistent": "an official value bounds what the claim implies, and the claim lies on the side it allows "
-    "wherever that bound lies",
+    "(where the bound is a missing year, at every value the bracket allows)",
     "conditional": "the official bound is itself missing (a year bracketed by its neighbours): the claim holds "
     "only if the missing value lies on one side of a stated level; not a confirmation",
     "inconsistent": "an official value bounds what the claim implies, and the claim lies on the side it rules out "
-    "wherever that bound lies",
-    "reached": f"a target level that {LATER_MEASURE} reached; where things stood years later, not a verdict on "
+    "(where the bound is a missing year, at every value the bracket allows)",
+    "reached": f"a target level reached in {LATER_MEASURE}; where things stood years later, not a verdict on "
     "the target by its date",
-    "not_reached": f"a target level that {LATER_MEASURE} did not reach; where things stood years later, not a "
+    "not_reached": f"a target level not reached in {LATER_MEASURE}; where things stood years later, not a "
     "verdict on the target by its date",
     "proxy": "the measure is not available; the nearest official proxy is shown, no verdict",
     "not_rebuildable": "nothing available tests it",

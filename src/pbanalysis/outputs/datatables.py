@@ -580,6 +580,12 @@ def ascof_table(inp: Inputs) -> Sheet:
         (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
     )
     df = df.sort_values(["year", "council_code"], kind="mergesort").reset_index(drop=True)
+    # Where a value is missing, the reason the file gives (a suppressed or not-available mark).
+    reasons = df[["sds_flag_reason", "dp_flag_reason"]].fillna("")
+    df["reason"] = [
+        "; ".join(dict.fromkeys(x for x in (a, b) if x)) for a, b in zip(reasons["sds_flag_reason"], reasons["dp_flag_reason"])
+    ]
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
         Column("year", "Financial year", "year"),
         Column("gss_code", "GSS code", "text"),
@@ -596,6 +602,7 @@ def ascof_table(inp: Inputs) -> Sheet:
         Column("sds_pct", "Self-directed support, ASCOF 1C(1A) (%)", "pct", "sds_flag"),
         Column("dp_numerator", "Of whom receiving direct payments (number)", "count", "dp_flag"),
         Column("dp_pct", "Direct payments, ASCOF 1C(2A) (%)", "pct", "dp_flag"),
+        Column("reason", "Why there is no value", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
