@@ -39,14 +39,11 @@ def problems(texts: dict[str, str], bias: dict) -> list[str]:
     every_word = {w for c in bias["directions"].values() for w in c.values()}
     for name, text in texts.items():
         rest = text
-        for part_text, comparison, words in _generated(bias):
+        for part_text, _comparison, words in _generated(bias):
+            # the directions the one list gives this part, on any comparison
+            allowed = {w for t, _c, w in _generated(bias) if t == part_text}
             for m in re.finditer(re.escape(part_text) + r" \(([^()]*)\)", rest):
-                if m.group(1) in every_word and m.group(1) != words and m.group(1) not in {
-                    bias["directions"][c][bias["parts"][p][c]]
-                    for p in bias["parts"]
-                    for c in ("share", "base")
-                    if c in bias["parts"][p] and bias["parts"][p]["text"] == part_text
-                }:
+                if m.group(1) in every_word and m.group(1) not in allowed:
                     found.append(f"{name}: '{part_text}' given the direction '{m.group(1)}'")
             rest = rest.replace(f"{part_text} ({words})", "")
         for m in FREE.finditer(rest):
@@ -61,13 +58,17 @@ def problems(texts: dict[str, str], bias: dict) -> list[str]:
                 p, r = float(proxy), float(reported)
                 sign = "above" if p > r else "below" if p < r else "equal to"
                 if sign != word:
-                    found.append(f"{name}: says the proxy stood {word} NI 130 in {year}, but {area} is {proxy}% against {reported}%")
+                    found.append(
+                        f"{name}: says the proxy stood {word} NI 130 in {year}, but {area} is {proxy}% against {reported}%"
+                    )
             nets.setdefault(year, set()).add(word)
             directions_here.append(word)
         for m in OUTWEIGH.finditer(rest):
             want = "above" if m.group(1) == "up" else "below"
             if want not in directions_here:
-                found.append(f"{name}: says the parts that push it {m.group(1)} outweighed, without a comparison showing it")
+                found.append(
+                    f"{name}: says the parts that push it {m.group(1)} outweighed, without a comparison showing it"
+                )
     for year, words in nets.items():
         if len(words) > 1:
             found.append(f"texts state opposite net directions for {year}: {sorted(words)}")

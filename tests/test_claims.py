@@ -366,6 +366,7 @@ def test_the_bias_check_can_fail(doc):
         "sign": "in 2009-10 the proxy stood below NI 130 (England 19.2% against 13%)",
         "bare": "in 2010-11 the proxy stood below NI 130 (no figures)",
         "outweigh": "On these figures the parts that push it up outweighed the rest.",
+        "wrongpart": bias["parts"]["counted_twice"]["text"] + " (pushes the proxy up).",
     }
     found = biascheck.problems(bad, bias)
     for name in bad:

@@ -264,7 +264,10 @@ def test_main_points_name_the_targets_reached_and_missed(inputs, claims_table):
     assert len(missed) >= 2
     changed.loc[missed[0], "status"] = "reached"
     text = main_points.verdicts(replace(inputs, claims=changed))
-    assert f"{len(missed)} targets were set against a later, different measure: 1 level reached by {main_points.series_end(inputs)}, 1 not" in text
+    assert (
+        f"{len(missed)} targets were set against a later, different measure: 1 level reached by {main_points.series_end(inputs)}, 1 not"
+        in text
+    )
 
 
 def test_the_targets_are_judged_to_the_end_of_the_ascof_series(inputs):
@@ -606,3 +609,24 @@ def test_every_count_of_verdicts_agrees_by_basis_with_claims_csv(site):
             assert rec["check_status"] == c.loc[rec["figure_id"], "status"]
         text = (numbers.parent / "index.html").read_text(encoding="utf-8")
         assert "held up" not in text and "tested against official data" not in text, numbers
+
+
+@pytest.mark.slow
+def test_no_page_states_a_bias_direction_it_has_not_computed(site):
+    """The proxy note on the index page and in every pack names the bias parts with their directions
+    from the checks file, and a net direction only as a computed comparison (tests/biascheck.py)."""
+    import html as html_mod
+
+    import biascheck
+
+    from pbanalysis.analysis import checks
+
+    bias = checks.load_checks()["bias"]
+    pages = [site / "index.html", *sorted(site.glob("briefings/*/index.html"))]
+    texts = {}
+    for p in pages:
+        raw = re.sub(r"<(script|style)\b.*?</\1>", " ", p.read_text(encoding="utf-8"), flags=re.S)
+        texts[str(p.relative_to(site))] = " ".join(html_mod.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+    assert any("the proxy stood above NI 130" in t for t in texts.values())
+    assert not any("understates" in t for t in texts.values())
+    assert biascheck.problems(texts, bias) == []

@@ -280,7 +280,9 @@ def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None
         if "of_figure" in entry:
             check_figure(f"{where}.of_figure", entry["of_figure"])
         uses_bias = any(
-            {"bias", "net"} & _fields_of(entry[n]) for n in ("basis", "not_established") if isinstance(entry.get(n), str)
+            {"bias", "net"} & _fields_of(entry[n])
+            for n in ("basis", "not_established")
+            if isinstance(entry.get(n), str)
         )
         if uses_bias and "bias" not in entry:
             fail(f"{where}.bias", "a bias field (comparison, parts) for a text that uses {bias} or {net}", None)

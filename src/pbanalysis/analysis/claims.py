@@ -263,9 +263,7 @@ def check(
     return out
 
 
-def proxy_note(
-    reg: pd.DataFrame | None = None, cy: pd.DataFrame | None = None, nat: pd.DataFrame | None = None
-) -> str:
+def proxy_note(reg: pd.DataFrame | None = None, cy: pd.DataFrame | None = None, nat: pd.DataFrame | None = None) -> str:
     """The note on the proxy's bias that every page shows beside its definition: the parts from the
     checks file, each with its direction, and a net direction only as computed from the register's
     NI 130 figures against the proxy (:func:`pbanalysis.analysis.methods.proxy_note`)."""

@@ -240,11 +240,7 @@ def _bracket(ctx, row, entry) -> dict:
     if entry.get("monotonic"):
         rising, trend = _trend(ctx, spec)
         bounded = bounded and rising
-    bound = (
-        f"{spec['label'].split(',')[0]} in {' and '.join(missing)}"
-        if missing
-        else "the official bound"
-    )
+    bound = f"{spec['label'].split(',')[0]} in {' and '.join(missing)}" if missing else "the official bound"
     line_value = _straight_line(official, missing[0]) if len(missing) == 1 else np.nan
     condition = line = ""
     if bounded:
@@ -257,8 +253,11 @@ def _bracket(ctx, row, entry) -> dict:
                 line = (
                     f"A straight line between the neighbouring years gives about "
                     f"{fmt.value(line_value, unit, sentence=True)} for {missing[0]}, "
-                    + ("which meets that condition: the neighbours suggest the claim holds, but do not show it."
-                       if holds else "which does not meet that condition: the neighbours suggest the claim does not hold, but do not show it.")
+                    + (
+                        "which meets that condition: the neighbours suggest the claim holds, but do not show it."
+                        if holds
+                        else "which does not meet that condition: the neighbours suggest the claim does not hold, but do not show it."
+                    )
                 )
     else:
         outcome = "no_verdict"
@@ -276,7 +275,11 @@ def _bracket(ctx, row, entry) -> dict:
         "bracket_low": blow,
         "bracket_high": bhigh,
         "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}; {trend}"
-        + (f"; the bound itself ({bound}) is missing, so the claim is judged at both ends of its bracket" if missing else ""),
+        + (
+            f"; the bound itself ({bound}) is missing, so the claim is judged at both ends of its bracket"
+            if missing
+            else ""
+        ),
         "straight_line": line_value,
         "fields": {
             "implied_label": label,
@@ -517,7 +520,7 @@ def _later_outcome(ctx, row, entry) -> dict:
 # --------------------------------------------------------------------------- the proxy's bias
 
 
-def bias_reference(ctx, bias: dict) -> list[dict]:
+def bias_reference(ctx: Context, bias: dict) -> list[dict]:
     """The computed comparisons a net direction may rest on: each ``bias.reference`` figure (a
     reported NI 130 value, England's or a council's) against the proxy of its year, on the same
     footing. Each: figure, area, year, reported, proxy (percent), direction (above, below, equal)."""
@@ -556,8 +559,7 @@ def comparison_text(refs: list[dict]) -> str:
         return ""
     year = refs[0]["year"]
     pairs = "; ".join(
-        f"{r['area']} {fmt.pct(r['proxy'])} against {fmt.value(r['reported'], 'percent', sentence=True)}"
-        for r in refs
+        f"{r['area']} {fmt.pct(r['proxy'])} against {fmt.value(r['reported'], 'percent', sentence=True)}" for r in refs
     )
     dirs = sorted({r["direction"] for r in refs})
     if len(dirs) == 1:
@@ -586,24 +588,25 @@ def net_text(refs: list[dict], comparison: str, year: str | None, nat: pd.DataFr
         text = comparison_text(these)
         n = len(these)
         agree = len({r["direction"] for r in these}) == 1
-        return (
-            f"Computed from the register's NI 130 figures, {text}"
-            + (
-                f": on those {n} comparisons the parts that push it {'up' if these[0]['direction'] == 'above' else 'down'} "
-                "outweighed the rest, which does not show the same for every council."
-                if agree and these[0]["direction"] != "equal to"
-                else ": no net direction is shown."
-            )
+        return f"Computed from the register's NI 130 figures, {text}" + (
+            f": on those {n} comparisons the parts that push it {'up' if these[0]['direction'] == 'above' else 'down'} "
+            "outweighed the rest, which does not show the same for every council."
+            if agree and these[0]["direction"] != "equal to"
+            else ": no net direction is shown."
         )
     basis = nat.set_index("year")[k.DEFINITION_BASIS]
     others = []
     for y, these in sorted(by_year.items()):
         same = year in basis.index and y in basis.index and basis[y] == basis[year]
         others.append(f"{comparison_text(these)}, on {'the same' if same else 'a different'} count definition")
-    return f"No net direction is computed for {year}; the only computed comparisons are of another year: " + "; ".join(others) + "."
+    return (
+        f"No net direction is computed for {year}; the only computed comparisons are of another year: "
+        + "; ".join(others)
+        + "."
+    )
 
 
-def bias_fields(ctx, entry: dict, bias: dict, refs: list[dict]) -> dict:
+def bias_fields(ctx: Context, entry: dict, bias: dict, refs: list[dict]) -> dict:
     """The {bias} and {net} fields of a check with a ``bias`` field (else none)."""
     if "bias" not in entry:
         return {}
@@ -620,14 +623,16 @@ def bias_fields(ctx, entry: dict, bias: dict, refs: list[dict]) -> dict:
     }
 
 
-def proxy_note(ctx, bias: dict, refs: list[dict]) -> str:
+def proxy_note(ctx: Context, bias: dict, refs: list[dict]) -> str:
     """The note on the proxy's bias shown with its definition on every page: every part on the share
     comparison, and the net direction only as the computed comparisons show it."""
     parts = [p for p, v in bias["parts"].items() if "share" in v]
     years = sorted({r["year"] for r in refs})
-    text = "Against a take-up share of people such as NI 130, the proxy's bias has parts: " + bias_parts_text(
-        bias, "share", parts
-    ) + "."
+    text = (
+        "Against a take-up share of people such as NI 130, the proxy's bias has parts: "
+        + bias_parts_text(bias, "share", parts)
+        + "."
+    )
     if years:
         shown = "; ".join(comparison_text([r for r in refs if r["year"] == y]) for y in years)
         basis = ctx.nat.set_index("year")[k.DEFINITION_BASIS]

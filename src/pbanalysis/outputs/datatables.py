@@ -583,7 +583,8 @@ def ascof_table(inp: Inputs) -> Sheet:
     # Where a value is missing, the reason the file gives (a suppressed or not-available mark).
     reasons = df[["sds_flag_reason", "dp_flag_reason"]].fillna("")
     df["reason"] = [
-        "; ".join(dict.fromkeys(x for x in (a, b) if x)) for a, b in zip(reasons["sds_flag_reason"], reasons["dp_flag_reason"])
+        "; ".join(dict.fromkeys(x for x in (a, b) if x))
+        for a, b in zip(reasons["sds_flag_reason"], reasons["dp_flag_reason"])
     ]
     df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
@@ -682,7 +683,6 @@ def ascof_series_table(inp: Inputs) -> Sheet:
     """ASCOF self-directed support and direct payments by council and year, 2017-18 to 2023-24, from
     the compilation of the official files (its 2020-21 values checked equal to the official file's)."""
     from pbanalysis.analysis import what_next as wn
-
     from pbanalysis.sources import ascof_trend, lookup
 
     series_check(inp)

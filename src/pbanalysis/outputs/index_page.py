@@ -371,7 +371,18 @@ def _load_claims() -> pd.DataFrame | None:
     if not paths.CLAIMS_CSV.exists():
         return None
     claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
-    for col in ("figure_id", "source_id", "statement", "unit", "status", "basis", "method", "reason", "finding", "section"):
+    for col in (
+        "figure_id",
+        "source_id",
+        "statement",
+        "unit",
+        "status",
+        "basis",
+        "method",
+        "reason",
+        "finding",
+        "section",
+    ):
         claims[col] = claims[col].fillna("").astype(str)
     return claims
 

@@ -213,11 +213,21 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
         df,
         [
             Column("year", "Financial year", "year"),
-            Column("dp_gross_cost_gbp_million", "Official gross spend on direct payments, £ million, cash terms", "gbp_million"),
             Column(
-                "reported_pb_total_gbp_million", "Reported spend through personal budgets, £ million, cash terms", "gbp_million"
+                "dp_gross_cost_gbp_million",
+                "Official gross spend on direct payments, £ million, cash terms",
+                "gbp_million",
             ),
-            Column("reported_pb_as_dp_gbp_million", "Of which reported as direct payments, £ million, cash terms", "gbp_million"),
+            Column(
+                "reported_pb_total_gbp_million",
+                "Reported spend through personal budgets, £ million, cash terms",
+                "gbp_million",
+            ),
+            Column(
+                "reported_pb_as_dp_gbp_million",
+                "Of which reported as direct payments, £ million, cash terms",
+                "gbp_million",
+            ),
             Column(
                 "official_minus_reported_dp_gbp_million",
                 "Official less reported direct payments, £ million, cash terms",

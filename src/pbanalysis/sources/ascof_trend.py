@@ -501,7 +501,9 @@ def england_remainder(official: pd.DataFrame, group: str) -> dict | None:
     without a value; None where England equals the councils' sum. Shows whether England's total
     holds people of a council that has no published value."""
     sel = official[
-        (official["measure_group"] == group) & (official["age_band"] == "all_ages") & (official["recipients"] == "users")
+        (official["measure_group"] == group)
+        & (official["age_band"] == "all_ages")
+        & (official["recipients"] == "users")
         if "recipients" in official
         else (official["measure_group"] == group) & (official["age_band"] == "all_ages")
     ]

@@ -40,6 +40,7 @@ def _areas(g: pd.DataFrame) -> str:
     text = f"{councils} council" + ("" if councils == 1 else "s")
     return text + (" and England" if england else "")
 
+
 #: What the direct-payment count at 31 March counts, year by year (the proxy's numerator).
 DP_COUNT_DEFINITION = (
     "People on direct payments at 31 March (in 2009-10 the table counts 'existing / new direct payments "
