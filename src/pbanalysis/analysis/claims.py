@@ -71,7 +71,7 @@ STATUS_LABEL = {
     "match": "Matches (rebuilt)",
     "differs": "Differs (rebuilt)",
     "consistent": "Consistent",
-    "conditional": "Conditional: holds only if a missing value is high enough",
+    "conditional": "Conditional on a missing official value (not a confirmation)",
     "inconsistent": "Inconsistent",
     "reached": "Level reached on the later measure (not a verdict on the target)",
     "not_reached": "Level not reached on the later measure (not a verdict on the target)",

@@ -40,10 +40,10 @@ STATUS_COUNTED = {
     "match": "matched when rebuilt",
     "differs": "differed when rebuilt",
     "consistent": "consistent",
-    "conditional": "conditional (holds only if a missing value is high enough)",
+    "conditional": "conditional on a missing official value",
     "inconsistent": "inconsistent",
-    "reached": "level reached on the later measure",
-    "not_reached": "level not reached on the later measure",
+    "reached": "with the level reached on the later measure",
+    "not_reached": "with the level not reached on the later measure",
     "proxy": "proxy only (no verdict)",
     "not_rebuildable": "cannot be tested",
     "input": "inputs taken as given",
@@ -201,11 +201,23 @@ def _status_counts(sub: pd.DataFrame) -> str:
     for basis, counts in claims_mod.basis_counts(sub).items():
         n = sum(counts.values())
         inner = ", ".join(f"{fmt.count(v)} {STATUS_COUNTED[s]}" for s, v in counts.items())
-        label = claims_mod.BASIS_LABEL[basis]
+        label = BASIS_COUNTED[basis][0 if n == 1 else 1]
         parts.append(f"{fmt.count(n)} {label}" + (f" ({inner})" if basis in _VERDICT_BASES else ""))
     noun = "reported figure" if len(sub) == 1 else "reported figures"
     return f"{fmt.count(len(sub))} {noun}: " + "; ".join(parts) + "."
 
+
+#: A basis after a count of figures, one and many ('4 tested against official data').
+BASIS_COUNTED = {
+    "official": ("tested against official data", "tested against official data"),
+    "own_figures": ("rebuilt from the articles' own figures", "rebuilt from the articles' own figures"),
+    "possibility": ("possibility check against an official bound", "possibility checks against an official bound"),
+    "later_outcome": ("target set against a later outcome", "targets set against a later outcome"),
+    "proxy": ("set beside a proxy, no verdict", "set beside a proxy, no verdict"),
+    "not_rebuildable": ("not rebuildable", "not rebuildable"),
+    "input": ("input taken as given", "inputs taken as given"),
+}
+assert set(BASIS_COUNTED) == set(claims_mod.BASES)
 
 #: The bases whose figures carry a verdict: their statuses are counted too.
 _VERDICT_BASES = ("official", "own_figures", "possibility", "later_outcome")
