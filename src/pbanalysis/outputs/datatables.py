@@ -484,9 +484,56 @@ _COUNCIL_ID = [
 ]
 
 
+#: The council-by-year columns a reason for a missing value names, with the words it uses.
+_REASON_COLUMNS = (
+    (k.DP_CLIENTS_31MAR, "people on direct payments"),
+    (k.HOME_CARE_CLIENTS_31MAR, "home care"),
+    (k.DAY_CARE_CLIENTS_31MAR, "day care"),
+    (k.MEALS_CLIENTS_31MAR, "meals"),
+    (k.COMMUNITY_RECEIPTS_31MAR, "community-service receipts"),
+    (k.PROXY_TAKEUP_PCT, "proxy take-up"),
+    (k.DP_GROSS_COST_GBP000, "direct-payment spend"),
+    (k.DP_SPEND_PER_RECIPIENT_GBP, "spend per recipient"),
+)
+
+
+def missing_reasons(df: pd.DataFrame) -> pd.Series:
+    """Why each row's missing values are missing, in words ('' where none is): the file's mark
+    ('-' suppressed, '..' not available), a sum or share of a missing part, no unit-cost table
+    for the year, or the spend note."""
+    from pbanalysis.sources import pssex1
+
+    no_table = {y for y, g in df.groupby("year") if g[k.DP_GROSS_COST_GBP000].isna().all()}
+    out = []
+    for _, r in df.iterrows():
+        parts = []
+        for col, words in _REASON_COLUMNS:
+            if not fmt.is_missing(r[col]):
+                continue
+            flag = str(r.get(k.flag(col), "") or "")
+            if col in (k.COMMUNITY_RECEIPTS_31MAR, k.PROXY_TAKEUP_PCT):
+                why = "a part of it is suppressed" if flag == "-" else "a part of it is missing"
+            elif flag in pssex1.SUPPRESSION:
+                why = pssex1.SUPPRESSION[flag] + f" ('{flag}' in the file)"
+            elif r["year"] in no_table:
+                why = "no unit-cost table for the year among the files read"
+            elif col == k.DP_SPEND_PER_RECIPIENT_GBP and r.get(k.SPEND_NOTE):
+                why = str(r[k.SPEND_NOTE])
+            elif col == k.DP_SPEND_PER_RECIPIENT_GBP:
+                why = "no spend or no recipients to divide it by"
+            else:
+                why = "blank in the file"
+            parts.append(f"{words}: {why}")
+        out.append("; ".join(parts))
+    return pd.Series(out, index=df.index, dtype=object)
+
+
 def council_table(inp: Inputs) -> Sheet:
-    """Every council in every year (:func:`pbanalysis.dataset.data.load_council_year`)."""
+    """Every council in every year (:func:`pbanalysis.dataset.data.load_council_year`), with the reason
+    for each missing value."""
     df = _council_rows(inp)
+    df["reason"] = missing_reasons(df)
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
         *_COUNCIL_ID,
         Column("basis_label", "Count definition", "text"),
@@ -512,6 +559,7 @@ def council_table(inp: Inputs) -> Sheet:
         Column(k.DP_RECIPIENTS_31MAR, "Direct-payment recipients used for spend per recipient (number)", "count"),
         Column(k.RECIPIENTS_SOURCE, "Recipients counted in", "text"),
         Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
+        Column("reason", "Why a value is missing", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
