@@ -33,6 +33,17 @@ def test_the_council_table_gives_a_reason_for_every_missing_value(inp):
     _check_reasons(datatables.council_table(inp), "Why a value is missing")
 
 
+def test_the_rank_table_gives_a_reason_for_every_missing_value(inp):
+    sheet = datatables.rank_table(inp)
+    cells = sheet.cells()
+    for _, r in cells.iterrows():
+        missing = (
+            r["Proxy take-up (%)"] in SYMBOLS
+            or r["Direct-payment spend per recipient (£ a year, cash terms)"] in SYMBOLS
+        )
+        assert (r["Why a value is missing"] != "[z]") == missing, r.iloc[:4].tolist()
+
+
 def test_the_ascof_2020_21_table_gives_a_reason_for_every_missing_value(inp):
     sheet = datatables.ascof_table(inp)
     cells = sheet.cells()

@@ -497,7 +497,7 @@ _REASON_COLUMNS = (
 )
 
 
-def missing_reasons(df: pd.DataFrame) -> pd.Series:
+def missing_reasons(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Series:
     """Why each row's missing values are missing, in words ('' where none is): the file's mark
     ('-' suppressed, '..' not available), a sum or share of a missing part, no unit-cost table
     for the year, or the spend note."""
@@ -508,7 +508,7 @@ def missing_reasons(df: pd.DataFrame) -> pd.Series:
     for _, r in df.iterrows():
         parts = []
         for col, words in _REASON_COLUMNS:
-            if not fmt.is_missing(r[col]):
+            if (columns is not None and col not in columns) or not fmt.is_missing(r[col]):
                 continue
             flag = str(r.get(k.flag(col), "") or "")
             if col in (k.COMMUNITY_RECEIPTS_31MAR, k.PROXY_TAKEUP_PCT):
@@ -587,6 +587,8 @@ def rank_table(inp: Inputs) -> Sheet:
         df = df.merge(ranked, on=keys, how="left")
         of = df.groupby("year")[f"{prefix}_of"].transform("max")
         df[f"{prefix}_of"] = of
+    df["reason"] = missing_reasons(df, [k.PROXY_TAKEUP_PCT, k.DP_SPEND_PER_RECIPIENT_GBP])
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
         *_COUNCIL_ID,
         Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct", k.flag(k.PROXY_TAKEUP_PCT)),
@@ -595,6 +597,7 @@ def rank_table(inp: Inputs) -> Sheet:
         Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
         Column("spend_rank", "Rank on spend per recipient (1 = highest)", "rank"),
         Column("spend_of", "Councils ranked on spend per recipient (number)", "count"),
+        Column("reason", "Why a value is missing", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
