@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pbanalysis.analysis import claims as claims_mod
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
@@ -32,27 +33,18 @@ HEADLINE_CHARTS = (
     ("what_next_trend_sds", "what_next", "What happened next: self-directed support, {series}"),
 )
 
-#: What each claim status says, in a reader's words.
-STATUS_LABEL = {
-    "match": "Matches (rebuilt)",
-    "differs": "Differs (rebuilt)",
-    "consistent": "Consistent with official data",
-    "inconsistent": "Inconsistent with official data",
-    "reached": "Target reached by the later measure",
-    "not_reached": "Target not reached by the later measure",
-    "proxy": "Proxy only: no verdict",
-    "not_rebuildable": "Cannot be tested",
-    "input": "Input, taken as given",
-}
+#: What each claim status says, in a reader's words (one list, :data:`pbanalysis.analysis.claims.STATUS_LABEL`).
+STATUS_LABEL = claims_mod.STATUS_LABEL
 
 #: A status after a count of figures ('4 matched when rebuilt').
 STATUS_COUNTED = {
     "match": "matched when rebuilt",
     "differs": "differed when rebuilt",
-    "consistent": "consistent with official data",
-    "inconsistent": "inconsistent with official data",
-    "reached": "reached on the later measure",
-    "not_reached": "not reached on the later measure",
+    "consistent": "consistent",
+    "conditional": "conditional on a missing official value",
+    "inconsistent": "inconsistent",
+    "reached": "with the level reached on the later measure",
+    "not_reached": "with the level not reached on the later measure",
     "proxy": "proxy only (no verdict)",
     "not_rebuildable": "cannot be tested",
     "input": "inputs taken as given",
@@ -212,13 +204,32 @@ def _run_label(values: dict) -> str:
 
 
 def _status_counts(sub: pd.DataFrame) -> str:
-    """'17 reported figures: 4 consistent with official data, ...' for one notebook's claims."""
-    from pbanalysis.analysis import claims as claims_mod
-
-    counts = sub["status"].value_counts()
-    parts = [f"{fmt.count(counts[s])} {STATUS_COUNTED[s]}" for s in claims_mod.STATUSES if s in counts]
+    """'17 reported figures: 4 tested against official data (4 consistent); ...' for one notebook's
+    claims, counted by basis (:func:`pbanalysis.analysis.claims.basis_counts`)."""
+    parts = []
+    for basis, counts in claims_mod.basis_counts(sub).items():
+        n = sum(counts.values())
+        inner = ", ".join(f"{fmt.count(v)} {STATUS_COUNTED[s]}" for s, v in counts.items())
+        label = BASIS_COUNTED[basis][0 if n == 1 else 1]
+        parts.append(f"{fmt.count(n)} {label}" + (f" ({inner})" if basis in _VERDICT_BASES else ""))
     noun = "reported figure" if len(sub) == 1 else "reported figures"
     return f"{fmt.count(len(sub))} {noun}: " + "; ".join(parts) + "."
+
+
+#: A basis after a count of figures, one and many ('4 tested against official data').
+BASIS_COUNTED = {
+    "official": ("tested against official data", "tested against official data"),
+    "own_figures": ("rebuilt from the articles' own figures", "rebuilt from the articles' own figures"),
+    "possibility": ("possibility check against an official bound", "possibility checks against an official bound"),
+    "later_outcome": ("target set against a later outcome", "targets set against a later outcome"),
+    "proxy": ("set beside a proxy, no verdict", "set beside a proxy, no verdict"),
+    "not_rebuildable": ("not rebuildable", "not rebuildable"),
+    "input": ("input taken as given", "inputs taken as given"),
+}
+assert set(BASIS_COUNTED) == set(claims_mod.BASES)
+
+#: The bases whose figures carry a verdict: their statuses are counted too.
+_VERDICT_BASES = ("official", "own_figures", "possibility", "later_outcome")
 
 
 def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
@@ -289,6 +300,7 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
                 "rebuilt": rebuilt,
                 "rebuilt_sort": "" if fmt.is_missing(c["rebuilt"]) else repr(float(c["rebuilt"])),
                 "result": STATUS_LABEL.get(c["status"], c["status"]),
+                "basis": claims_mod.BASIS_LABEL.get(c.get("basis", ""), ""),
                 "finding": Markup(tables.linked_ids(finding, ids)),
                 # A reason may name the register figures it was rebuilt from: as code, linked to their rows.
                 "reason": Markup(tables.linked_ids(reason, ids)),
@@ -299,14 +311,18 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
 
 
 def status_table(claims: pd.DataFrame) -> list[dict]:
-    """Figures by status: ``label``, ``count``, ``meaning``, ``status`` (statuses with no figure left out)."""
-    from pbanalysis.analysis import claims as claims_mod
-
-    counts = claims["status"].value_counts()
+    """Figures by basis and status (:func:`pbanalysis.analysis.claims.by_basis`): ``basis``,
+    ``basis_meaning``, ``label``, ``count``, ``meaning``, ``status`` (pairs with no figure left out)."""
     return [
-        {"status": s, "label": STATUS_LABEL[s], "count": fmt.count(counts[s]), "meaning": claims_mod.STATUS_MEANING[s]}
-        for s in claims_mod.STATUSES
-        if s in counts
+        {
+            "basis": claims_mod.BASIS_LABEL[r.basis][:1].upper() + claims_mod.BASIS_LABEL[r.basis][1:],
+            "basis_meaning": claims_mod.BASIS_MEANING[r.basis],
+            "status": r.status,
+            "label": STATUS_LABEL[r.status],
+            "count": fmt.count(r.figures),
+            "meaning": claims_mod.STATUS_MEANING[r.status],
+        }
+        for r in claims_mod.by_basis(claims).itertuples()
     ]
 
 
@@ -377,7 +393,18 @@ def _load_claims() -> pd.DataFrame | None:
     if not paths.CLAIMS_CSV.exists():
         return None
     claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
-    for col in ("figure_id", "source_id", "statement", "unit", "status", "method", "reason", "finding", "section"):
+    for col in (
+        "figure_id",
+        "source_id",
+        "statement",
+        "unit",
+        "status",
+        "basis",
+        "method",
+        "reason",
+        "finding",
+        "section",
+    ):
         claims[col] = claims[col].fillna("").astype(str)
     return claims
 
@@ -412,7 +439,7 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         "downloads": pages.downloads(paths.REPORTS_DIR),
         "sources": about_sources(),
         "articles": articles(),
-        "proxy_definition": data.PROXY_DEFINITION,
+        "proxy_definition": data.PROXY_DEFINITION + " " + claims_mod.proxy_note(),
         "later_note": what_next.NOT_THE_SAME,
         "symbols": fmt.SYMBOLS,
         "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix(),

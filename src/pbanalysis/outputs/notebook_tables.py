@@ -62,6 +62,13 @@ def source_ascof() -> str:
     return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
 
 
+#: The note under every money table: what "cash terms" means.
+CASH_NOTE = (
+    "Cash terms: each year's pounds as spent, not adjusted for inflation, so a rise from one year to the "
+    "next is partly a rise in prices."
+)
+
+
 def _words(key: object) -> str:
     return str(key).replace("_", " ")
 
@@ -115,14 +122,21 @@ def by_denominator(df: pd.DataFrame) -> Table:
         df,
         [
             Column("holders", "Reported holders"),
-            Column("holders_count", "Holders", "count"),
+            Column("figure_kind", "What the figure is"),
+            Column("holders_count", "Holders (number)", "count"),
             Column("denominator_label", "Denominator"),
             Column("takeup_pct", "Take-up, %", "pct"),
-            Column("meets_target", f"Meets the {target} target", "yesno"),
+            Column("against_target", f"Against the {target} target"),
             Column("holders_figure", "Register id of the holders", "id"),
         ],
         title="Take-up under each denominator",
         source=source_register(),
+        notes=[
+            "A forecast is what councils expected, not a count of holders: it cannot meet a target, only "
+            "say whether the expected number would have."
+        ]
+        if len(df) and df["forecast"].any()
+        else [],
         name="by-denominator",
         ids=_ids(),
     )
@@ -153,12 +167,13 @@ def derived(df: pd.DataFrame) -> Table:
 
 def section_claims(df: pd.DataFrame, title: str = "The claims of this section") -> Table:
     """The claims one notebook section shows (:func:`pbanalysis.analysis.claims.for_section`)."""
-    out = df.assign(status=df["status"].map(_words))
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Status"),
             Column("finding", "Finding"),
             Column("not_established", "Not established", missing="[z]"),
@@ -183,7 +198,7 @@ def spend_split(df: pd.DataFrame) -> Table:
         df,
         [
             Column("part", "Part of spending through personal budgets"),
-            Column("gbp_million", "Spend, £ million", "gbp_million"),
+            Column("gbp_million", "Spend, £ million, cash terms", "gbp_million"),
             Column("share_pct", "Share, %", "pct"),
         ],
         title="Reported split of spending through personal budgets, 2009-10",
@@ -198,21 +213,31 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
         df,
         [
             Column("year", "Financial year", "year"),
-            Column("dp_gross_cost_gbp_million", "Official gross spend on direct payments, £ million", "gbp_million"),
             Column(
-                "reported_pb_total_gbp_million", "Reported spend through personal budgets, £ million", "gbp_million"
+                "dp_gross_cost_gbp_million",
+                "Official gross spend on direct payments, £ million, cash terms",
+                "gbp_million",
             ),
-            Column("reported_pb_as_dp_gbp_million", "Of which reported as direct payments, £ million", "gbp_million"),
+            Column(
+                "reported_pb_total_gbp_million",
+                "Reported spend through personal budgets, £ million, cash terms",
+                "gbp_million",
+            ),
+            Column(
+                "reported_pb_as_dp_gbp_million",
+                "Of which reported as direct payments, £ million, cash terms",
+                "gbp_million",
+            ),
             Column(
                 "official_minus_reported_dp_gbp_million",
-                "Official less reported direct payments, £ million",
+                "Official less reported direct payments, £ million, cash terms",
                 "gbp_million",
             ),
             Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend", "count"),
         ],
         title="Official direct-payment spend, England, against the reported split",
         source=f"{source_unitcosts()} Reported split: {source_register().removeprefix('Source: ')}",
-        notes=["The reported figures are for 2009-10; they are repeated in each year for comparison."],
+        notes=["The reported figures are for 2009-10; they are repeated in each year for comparison.", CASH_NOTE],
         name="spend-cross-check",
     )
 
@@ -223,9 +248,9 @@ def council_spend_by_year(df: pd.DataFrame) -> Table:
     return Table(
         df,
         [Column("council", "Council")] + [Column(y, f"{y}, £ thousand", "count") for y in years],
-        title="Gross spend on direct payments by council, £ thousand",
+        title="Gross spend on direct payments by council, £ thousand, cash terms",
         source=source_unitcosts(years),
-        notes=["England is the last row."],
+        notes=["England is the last row.", CASH_NOTE],
         name="council-spend-by-year",
     )
 
@@ -239,14 +264,14 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
             Column("council_name", "Council"),
             Column("region", "Region"),
             Column("council_type", "Council type"),
-            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand", "count"),
+            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand, cash terms", "count"),
             Column(k.DP_RECIPIENTS_31MAR, "Recipients", "count"),
-            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year", "gbp"),
+            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year, cash terms", "gbp"),
             Column(k.RECIPIENTS_SOURCE, "Recipients counted from"),
         ],
         title=f"Direct-payment spend per recipient, all councils ranked, {year}",
         source=source_unitcosts([year]),
-        notes=["Rank 1 is the highest spend per recipient."],
+        notes=["Rank 1 is the highest spend per recipient.", CASH_NOTE],
         name="spend-per-recipient",
     )
 
@@ -346,26 +371,44 @@ def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
 # --------------------------------------------------------------------------- claims
 
 
+def _status_words(df: pd.DataFrame) -> pd.DataFrame:
+    """The status and the basis of each row in a reader's words."""
+    out = df.assign(status=df["status"].map(claims_mod.STATUS_LABEL))
+    if "basis" in df:
+        out["basis"] = df["basis"].map(claims_mod.BASIS_LABEL)
+    return out
+
+
 def status_summary(df: pd.DataFrame) -> Table:
-    """The count of register figures by status, with what each status means."""
-    out = df.assign(meaning=df["status"].map(claims_mod.STATUS_MEANING), status=df["status"].map(_words))
+    """The count of register figures by basis and status (:func:`pbanalysis.analysis.claims.by_basis`),
+    with what each means."""
+    out = _status_words(df).assign(
+        meaning=df["status"].map(claims_mod.STATUS_MEANING), basis_meaning=df["basis"].map(claims_mod.BASIS_MEANING)
+    )
     return Table(
         out,
-        [Column("status", "Status"), Column("figures", "Figures", "count"), Column("meaning", "What it means")],
-        title="Register figures by status",
+        [
+            Column("basis", "Basis of the check"),
+            Column("status", "Status"),
+            Column("figures", "Figures", "count"),
+            Column("meaning", "What the status means"),
+            Column("basis_meaning", "What the basis means"),
+        ],
+        title="Register figures by the basis of their check and status",
         source=CLAIMS_SOURCE,
         name="status-summary",
     )
 
 
 def verdicts(df: pd.DataFrame) -> Table:
-    """The claims that carry a verdict, with the official bound and the finding."""
-    out = df.assign(status=df["status"].map(_words))
+    """The claims that carry a verdict, with the basis, the official bound and the finding."""
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Verdict"),
             Column("bracket_low", "Official bound from", "number"),
             Column("bracket_high", "to", "number"),
@@ -382,14 +425,15 @@ def verdicts(df: pd.DataFrame) -> Table:
 
 
 def all_claims(df: pd.DataFrame) -> Table:
-    """Every register figure with its status and reason; each row is the anchor ``claim-<id>``."""
-    out = df.assign(status=df["status"].map(_words))
+    """Every register figure with its basis, status and reason; each row is the anchor ``claim-<id>``."""
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("figure_id", "Register id", "id"),
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Status"),
             Column("rebuilt", "Rebuilt or official value", "number", missing="[z]"),
             Column("reason", "Reason"),
