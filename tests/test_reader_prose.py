@@ -245,7 +245,10 @@ VOCAB = Vocabulary(
         ("<table><tr><th>Status</th></tr><tr><td>proxy</td></tr></table>", "status key"),
         ("<p>The official England series (kind <code>proxy</code>) is</p>", "status key"),
         ("<p>counted as definition_basis</p>", "column key"),
-        ("<table><tr><th>Rebuilt as</th></tr><tr><td><code>pb_holders_mar2010</code> / 2</td></tr></table>", "register id"),
+        (
+            "<table><tr><th>Rebuilt as</th></tr><tr><td><code>pb_holders_mar2010</code> / 2</td></tr></table>",
+            "register id",
+        ),
         ("<table><tr><th>Parameter value</th></tr><tr><td>ni130_all</td></tr></table>", "code key"),
         (
             '<img alt="" src="data:image/svg+xml;base64,'
@@ -307,5 +310,7 @@ def test_no_page_names_code_files_keys_or_log_lines(reports_dir, vocab):
         found = sorted(set(page_findings(path.read_text(encoding="utf-8"), vocab)))
         if found:
             failing[name] = found
-    lines = [f"{name}: {'; '.join(f[:6])}" + (f" (+{len(f) - 6} more)" if len(f) > 6 else "") for name, f in failing.items()]
+    lines = [
+        f"{name}: {'; '.join(f[:6])}" + (f" (+{len(f) - 6} more)" if len(f) > 6 else "") for name, f in failing.items()
+    ]
     assert not failing, "\n" + "\n".join(lines)
