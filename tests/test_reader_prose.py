@@ -29,11 +29,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pbanalysis.analysis import claims, register
 from pbanalysis.core import keys, paths
+from pbanalysis.outputs import sentences
 
 #: The heading of the one box where a page may name its code.
 HOW_MADE = "How this page was made"
@@ -314,3 +316,90 @@ def test_no_page_names_code_files_keys_or_log_lines(reports_dir, vocab):
         f"{name}: {'; '.join(f[:6])}" + (f" (+{len(f) - 6} more)" if len(f) > 6 else "") for name, f in failing.items()
     ]
     assert not failing, "\n" + "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- each page opens with its main points
+
+
+def _timeline(proxy=(10.2, 19.2), reported=(7.0, 39.6)) -> pd.DataFrame:
+    rows = [
+        {"date": pd.Timestamp(f"{2009 + i}-03-31"), "kind": "proxy", "takeup_pct": v, "label": "proxy"}
+        for i, v in enumerate(proxy)
+    ]
+    rows += [
+        {"date": pd.Timestamp(f"{2009 + i}-04-01"), "kind": "reported", "takeup_pct": v, "label": "r"}
+        for i, v in enumerate(reported)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _by_denominator(pcts=(11.3, 39.6)) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"denominator": d, "takeup_pct": p, "meets_target": p >= 30, "holders": "h"} for d, p in zip(["a", "b"], pcts)]
+    )
+
+
+def test_the_take_up_points_are_computed_from_the_frames():
+    points = sentences.take_up_points(_timeline(), _by_denominator(), 30, "People on ongoing care (950,000 people)")
+    assert 2 <= len(points) <= 4
+    assert points[0].startswith("1 of 2 take-up figures") and "people on ongoing care" in points[0]
+    assert "1 of 2 pairs" in points[1]
+    assert "between 10.2% and 19.2%" in points[2] and "below the 30% target" in points[2]
+    changed = sentences.take_up_points(
+        _timeline(proxy=(10.2, 31.0), reported=(35.0, 39.6)), _by_denominator((31.0, 39.6)), 30, "x"
+    )
+    assert changed[0].startswith("2 of 2") and "2 of 2 pairs" in changed[1] and "either side of" in changed[2]
+
+
+def test_a_forecast_is_not_counted_as_meeting_the_target():
+    by = _by_denominator((11.3, 39.6)).assign(forecast=[False, True])
+    assert "0 counts of holders reach 30%" in sentences.take_up_points(_timeline(), by, 30, "x")[1]
+
+
+def test_the_spending_points_name_the_extremes_with_the_people_behind_them():
+    split = pd.DataFrame(
+        {"part": ["Direct payments", "Other"], "gbp_million": [666.0, 234.0], "share_pct": [74.0, 26.0]}
+    )
+    spend = pd.DataFrame({"year": ["2008-09", "2009-10", "2010-11"], "dp_gross_cost_gbp_million": [624.4, None, 992.8]})
+    per = pd.DataFrame(
+        {
+            "council_name": ["A", "B", "C"],
+            keys.DP_SPEND_PER_RECIPIENT_GBP: [1465.0, 10105.0, 31312.0],
+            keys.DP_RECIPIENTS_31MAR: [440, 1000, 15],
+        }
+    )
+    points = sentences.spending_points(split, spend, per, "2010-11")
+    assert "£900m" in points[0] and "74%" in points[0] and "£666m" in points[0]
+    assert (
+        "£624.4m in 2008-09 to £992.8m in 2010-11" in points[1] and "2009-10 is not in the official tables" in points[1]
+    )
+    assert "£1,465 a year (A, 440 recipients)" in points[2] and "£31,312 (C, 15 recipients)" in points[2]
+
+
+def test_the_claims_points_count_the_verdicts_and_the_rest():
+    summary = pd.DataFrame({"status": ["match", "consistent", "proxy", "input"], "figures": [4, 7, 13, 0]})
+    points = sentences.claims_points(summary, ("match", "consistent"))
+    assert "holds 24 figures" in points[0]
+    assert points[1].startswith("11 carry a verdict") and "4 matched when rebuilt" in points[1]
+    assert "13 proxy only" in points[2] and "inputs" not in points[2]
+
+
+#: The notebook pages that open with generated main points (the explorer opens with its view, the
+#: council briefing with its "In brief" sentences).
+WITH_MAIN_POINTS = ("take_up", "spending", "variance", "what_next", "claims")
+
+
+@pytest.mark.slow
+def test_each_page_opens_with_its_main_points_and_ends_with_how_it_was_made(reports_dir):
+    pages = {n: p for n, p in report_pages(reports_dir).items() if n != "index"}
+    assert pages
+    for name, path in pages.items():
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        cells = [c for c in soup.find_all(class_="jp-Cell") if c.get_text(strip=True)]
+        boxes = _how_made_boxes(soup)
+        assert len(boxes) == 1, f"{name}: {len(boxes)} boxes headed {HOW_MADE!r}"
+        assert boxes[0] is cells[-1], f"{name}: the {HOW_MADE!r} box is not the last thing on the page"
+        if name.split("--")[0] in WITH_MAIN_POINTS:
+            first = cells[1]  # the cell after the title
+            assert first.find(string=re.compile("Main points")), f"{name}: no main points after the title"
+            assert 2 <= len(first.find_all("li")) <= 4, f"{name}: main points are two to four sentences"
