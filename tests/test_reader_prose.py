@@ -403,3 +403,18 @@ def test_each_page_opens_with_its_main_points_and_ends_with_how_it_was_made(repo
             first = cells[1]  # the cell after the title
             assert first.find(string=re.compile("Main points")), f"{name}: no main points after the title"
             assert 2 <= len(first.find_all("li")) <= 4, f"{name}: main points are two to four sentences"
+
+
+def test_the_later_measures_points_never_compare_across_the_framework_change():
+    sds = pd.DataFrame(
+        {
+            "year": ["2017-18", "2021-22", "2022-23", "2023-24"],
+            "value": [89.7, 94.5, 93.5, 92.2],
+            "definition_break": [False, False, False, True],
+        }
+    )
+    points = sentences.what_next_points(sds, sds.assign(value=[28.5, 26.7, 26.2, 25.5]))
+    assert len(points) == 2
+    assert "89.7% in 2017-18 and 93.5% in 2022-23 (highest 94.5%, in 2021-22)" in points[0]
+    assert "after the 2023-24 framework change, measured on its own, it was 92.2%" in points[0]
+    assert "highest" not in points[1] and "25.5%" in points[1]

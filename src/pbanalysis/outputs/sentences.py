@@ -515,6 +515,33 @@ def claims_points(summary: pd.DataFrame, verdict_statuses: tuple[str, ...]) -> l
     return out
 
 
+def what_next_points(sds: pd.DataFrame, dp: pd.DataFrame) -> list[str]:
+    """The later measures' main points, one sentence a measure, from England's series
+    (:func:`pbanalysis.analysis.what_next.england_series`: ``year``, ``value`` %, ``definition_break``):
+    the years before the framework change, their highest, and the year after it said on its own,
+    never compared across the change."""
+    out = []
+    for frame, name in ((sds, "self-directed support"), (dp, "direct payments")):
+        given = frame.dropna(subset=["value"])
+        before, after = given[~given["definition_break"].astype(bool)], given[given["definition_break"].astype(bool)]
+        if not len(before):
+            continue
+        a, z = before.iloc[0], before.iloc[-1]
+        top = before.loc[before["value"].idxmax()]
+        text = (
+            f"Of the people councils supported in the community, England's share on {name} was "
+            f"{fmt.pct(a['value'])} in {a['year']} and "
+            f"{fmt.pct(z['value'])} in {z['year']}"
+        )
+        if top["year"] not in (a["year"], z["year"]):
+            text += f" (highest {fmt.pct(top['value'])}, in {top['year']})"
+        if len(after):
+            b = after.iloc[0]
+            text += f"; after the {b['year']} framework change, measured on its own, it was {fmt.pct(b['value'])}"
+        out.append(text + ".")
+    return out
+
+
 def points_markdown(points: list[str]) -> str:
     """A page's main points as Markdown: a short heading and one bullet a sentence."""
     return "**Main points**\n\n" + "\n".join(f"* {p}" for p in points)
