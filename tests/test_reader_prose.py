@@ -353,7 +353,7 @@ def test_the_take_up_points_are_computed_from_the_frames():
 
 def test_a_forecast_is_not_counted_as_meeting_the_target():
     by = _by_denominator((11.3, 39.6)).assign(forecast=[False, True])
-    assert "0 counts of holders reach 30%" in sentences.take_up_points(_timeline(), by, 30, "x")[1]
+    assert "no count of holders reaches 30%" in sentences.take_up_points(_timeline(), by, 30, "x")[1]
 
 
 def test_the_spending_points_name_the_extremes_with_the_people_behind_them():

@@ -368,9 +368,16 @@ def take_up_points(timeline: pd.DataFrame, by_denominator: pd.DataFrame, target:
         combos = f"{fmt.count(len(by_denominator))} pairs of a reported count of holders and a denominator"
         if "forecast" in by_denominator and met["forecast"].astype(bool).any():
             counts = met[~met["forecast"].astype(bool)]
+            n = len(counts)
+            reach = (
+                "no count of holders reaches"
+                if n == 0
+                else "1 count of holders reaches"
+                if n == 1
+                else f"{fmt.count(n)} counts of holders reach"
+            )
             out.append(
-                f"Whether the target is met depends on who counts as eligible: of {combos}, "
-                f"{fmt.count(len(counts))} count{'s' if len(counts) == 1 else ''} of holders reach{'es' if len(counts) == 1 else ''} {t}; "
+                f"Whether the target is met depends on who counts as eligible: of {combos}, {reach} {t}; "
                 f"the councils' forecast would reach it under {fmt.count(met['denominator'].nunique())} of "
                 f"{fmt.count(by_denominator['denominator'].nunique())} denominators."
             )
