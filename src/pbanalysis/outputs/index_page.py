@@ -90,13 +90,16 @@ def _source(cell: dict) -> str:
 
 def notebook_intro(name: str) -> tuple[str, str]:
     """A notebook's title and the plain sentences of its first paragraph (those naming no file,
-    module or code key), read from the notebook itself."""
+    module or code key), read from the notebook itself: the title cell's, or the next cell's when the
+    title stands alone."""
     cells = [c for c in _notebook_cells(name) if c["cell_type"] == "markdown"]
     if not cells:
         return name.replace("_", " ").capitalize(), ""
     lines = _source(cells[0]).strip().splitlines()
     title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else name
-    body = "\n".join(lines[1:]).strip().split("\n\n")[0].replace("\n", " ")
+    # A title cell alone (the page's main points follow it): the first paragraph of the next cell.
+    body = "\n".join(lines[1:]).strip() or (_source(cells[1]).strip() if len(cells) > 1 else "")
+    body = body.split("\n\n")[0].replace("\n", " ")
     sentences = re.split(r"(?<=[.!?])\s+", body)
     # A sentence naming a file or module, a make target or what the notebook shows "below" reads
     # wrongly outside the notebook.

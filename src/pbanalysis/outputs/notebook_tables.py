@@ -8,6 +8,7 @@ else to show a table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -28,7 +29,7 @@ MEASURE_HEADER = {
 }
 CLAIMS_SOURCE = (
     "pbanalysis claims check: the register of reported figures tested against PSS-EX1 and ASCOF 1C "
-    "(methods in data/reference/claim_checks.yaml)."
+    "(each figure's method is set out on the claims page)."
 )
 
 
@@ -79,7 +80,7 @@ def _words(key: object) -> str:
 def denominators(reg: pd.DataFrame) -> Table:
     """The three denominators of take-up and the people each counts."""
     rows = [
-        {"key": k, "meaning": d["label"], "people": measures.denominator_value(reg, k)}
+        {"meaning": d["label"], "people": measures.denominator_value(reg, k)}
         for k, d in measures.denominators().items()
     ]
     return Table(
@@ -87,7 +88,6 @@ def denominators(reg: pd.DataFrame) -> Table:
         [
             Column("meaning", "Who counts as eligible"),
             Column("people", "People", "count"),
-            Column("key", "Parameter value (denominator)"),
         ],
         title="The three denominators of take-up",
         source=source_register(),
@@ -142,24 +142,48 @@ def by_denominator(df: pd.DataFrame) -> Table:
     )
 
 
-def derived(df: pd.DataFrame) -> Table:
-    """Derived figures rebuilt from their inputs."""
+def _in_words(derivation: str, reg: pd.DataFrame) -> str:
+    """A derivation over register ids in words: each id as its value and what it counts (a
+    percentage as its number, marked %), the operators as a reader writes them:
+    ``376,000 (councils' forecast of ...) ÷ 1,500,000 (...) × 100``."""
+    figures = reg.set_index("figure_id")
+    ids = sorted(figures.index, key=len, reverse=True)
+
+    def figure(fid: str) -> str:
+        r = figures.loc[fid]
+        what = str(r["statement"]).rstrip(".")
+        what = what[:1].lower() + what[1:] if what[1:2].islower() else what
+        unit = ", %" if r["unit"] == "percent" else ""
+        return f"{fmt.number(r['value'])} ({what}{unit})"
+
+    text = derivation.replace("*", "×").replace("/", "÷")
+    for fid in ids:
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(fid)}(?![A-Za-z0-9_])", lambda _m, f=fid: figure(f), text)
+    return text
+
+
+def derived(df: pd.DataFrame, reg: pd.DataFrame | None = None) -> Table:
+    """Derived figures rebuilt from their inputs; each derivation in words, from the register ``reg``."""
+    reg = register.load_register() if reg is None else reg
+    statements = reg.set_index("figure_id")["statement"]
+    out = df.assign(
+        derivation=df["derivation"].map(lambda d: _in_words(d, reg)), statement=df["figure_id"].map(statements)
+    )
     return Table(
-        df,
+        out,
         [
-            Column("figure_id", "Register id", "id"),
+            Column("statement", "Reported figure"),
             Column("derivation", "Rebuilt as"),
             Column("reported", "Reported", "number"),
             Column("rebuilt", "Rebuilt", "number"),
             Column("low", "Wording allows from", "number"),
             Column("high", "to", "number"),
             Column("within", "Inside the interval", "yesno"),
+            Column("figure_id", "Register id", "id"),
         ],
         title="Derived figures, rebuilt from the register's own inputs",
         source=source_register(),
-        notes=[
-            "Values in each figure's own unit (people, % or 'one in N'). The ids in 'Rebuilt as' are register figures."
-        ],
+        notes=["Values in each figure's own unit (people, % or 'one in N')."],
         name="derived",
         ids=_ids(),
     )
