@@ -160,16 +160,6 @@ def test_killing_the_wrapper_keeps_the_lock_until_its_command_ends(tmp_path):
     assert said[1].startswith(f"took over the lock left by pid {wrapper.pid}")
 
 
-def test_the_make_fragment_carries_its_run_count_and_word_count():
-    from pbanalysis.pipeline import catalogue, makefile
-
-    runs = catalogue.all_runs()
-    text = makefile.fragment(runs)
-    words = text.split()
-    assert words[1] == str(len(runs)) and words[-1] == str(len(words))
-    assert text.endswith("\n") and "RUNS := " in text
-
-
 # --- make, in a fresh copy of the project -----------------------------------------------------------
 
 
@@ -347,25 +337,6 @@ def test_a_killed_report_leaves_its_lock_to_be_taken_over_and_the_next_run_compl
     assert lines[-1] == f"report: 2 runs executed, {n_runs(clone) - 2} already up to date", lines
     assert unstamped(digest(reports)) == before
     assert lock.holder(clone / ".pbanalysis.lock") == {}
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("damage", ["cut short", "a run left out"])
-def test_a_broken_make_fragment_is_never_read_and_the_report_is_still_complete(clone, concurrent, damage):
-    reports = clone / "reports"
-    fragment = reports / ".make" / "runs.mk"
-    text = fragment.read_text()
-    before = unstamped(digest(reports))
-    if damage == "cut short":  # as a write interrupted half-way would leave it
-        fragment.write_text(text[: len(text) // 3])
-    else:  # the run's rules deleted by hand: Make would no longer check its outputs
-        fragment.write_text("".join(ln for ln in text.splitlines(True) if "claims--default" not in ln))
-    (reports / "claims.csv").unlink()  # an output the broken fragment no longer guards
-    rerun = make(clone, "report")
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert fragment.read_text() == text
-    assert unstamped(digest(reports)) == before
-    assert rerun.stderr.strip().splitlines()[-1].startswith("report: 1 run executed")
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ import pytest
 
 from pbanalysis.core import paths
 from pbanalysis.outputs import runlog
-from pbanalysis.pipeline import catalogue, kernel_pool, makefile, report, runner
+from pbanalysis.pipeline import catalogue, kernel_pool, report, runner
 
 
 def make_notebook(path, *cells, params="x = 1  # a parameter\nrun_name = 'default'  # name of this run"):
@@ -66,7 +66,7 @@ def test_each_run_gets_a_fresh_kernel_no_state_leaks(tmp_path, reports):
         "assert not hasattr(sys.modules['json'], 'leaked'), 'module state leaked'\nprint('pid', os.getpid())",
     )
     # One worker: the two runs execute one after the other in the same thread.
-    results = runner.execute([run_of(setter), run_of(checker)], jobs=1)
+    results = runner.execute([run_of(setter), run_of(checker)], {}, jobs=1)
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     pids = [re.search(r"pid (\d+)", outputs_text(r.run.executed)).group(1) for r in results]
     assert pids[0] != pids[1], "both runs used the same kernel process"
@@ -76,7 +76,7 @@ def test_each_run_gets_a_fresh_kernel_no_state_leaks(tmp_path, reports):
         "LEAKED = 42",
         "assert 'LEAKED' not in globals(), 'a global leaked from an earlier run'",
     )
-    (res,) = runner.execute([run_of(both)], jobs=1)
+    (res,) = runner.execute([run_of(both)], {}, jobs=1)
     assert not res.ok and "AssertionError: a global leaked" in res.error
 
 
@@ -184,9 +184,11 @@ def test_runs_listed_by_the_cli_are_every_notebook_and_named_set():
     assert [r.name for r in catalogue.all_runs()] == expected
 
 
-def test_every_chart_and_claims_csv_is_a_declared_output_in_the_make_rules():
-    fragment = makefile.rules()
+def test_every_chart_and_claims_csv_is_a_declared_output_in_the_make_rules_and_read_back_from_them():
+    fragment = catalogue.make_rules()
     runs = catalogue.all_runs()
+    # The runner reads each run's declared outputs back from the rules, not from the chart registry.
+    assert catalogue.declared_from_rules(fragment) == {r.name: catalogue.declared_outputs(r) for r in runs}
     for r in runs:
         outs = catalogue.run_outputs(r)
         rule = next(line for line in fragment.splitlines() if line.startswith(f"OUT_{r.name} :="))
@@ -249,7 +251,7 @@ def test_outputs_that_cannot_be_worked_out_fail_that_run_only():
     assert isinstance(got["council_briefing--nowhere"], str) and "Nowhere-on-Sea" in got["council_briefing--nowhere"]
     # The undeclared-writes check skips the run it could not work out, and keeps the others.
     results = [runner.Result(ok, True, "", 0.0), runner.Result(bad, False, "", 0.0)]
-    assert runner.undeclared_writes(results, since=1e12, declared_by_run=got) == []
+    assert runner.undeclared_writes(results, since=1e12, declared=got) == []
 
 
 @pytest.mark.slow
