@@ -298,3 +298,12 @@ def test_a_key_typed_as_a_string_is_found(tmp_path):
     module = tmp_path / "m.py"
     module.write_text(f"x = 1\ncolumn = {keys.PROXY_TAKEUP_PCT!r}\nflag = {keys.flag(keys.DP_CLIENTS_31MAR)!r}\n")
     assert _spelled_keys(module) == {keys.PROXY_TAKEUP_PCT: 2, keys.flag(keys.DP_CLIENTS_31MAR): 3}
+
+
+@pytest.mark.parametrize("package", sorted(p.parent.name for p in SRC.glob("*/__init__.py")))
+def test_each_subpackage_docstring_names_every_one_of_its_modules(package):
+    doc = ast.get_docstring(ast.parse((SRC / package / "__init__.py").read_text(encoding="utf-8"))) or ""
+    named = set(re.findall(r"``(\w+)``|:mod:`(?:\.|pbanalysis\.\w+\.)(\w+)`", doc))
+    named = {a or b for a, b in named}
+    modules = {p.stem for p in (SRC / package).glob("*.py") if p.stem != "__init__"}
+    assert modules <= named, f"src/pbanalysis/{package}/__init__.py does not name {sorted(modules - named)}"
