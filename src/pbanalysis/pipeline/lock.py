@@ -159,7 +159,9 @@ def acquire(
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = _open_locked(path, wait, say)
     if pid := holder(path).get("pid"):  # the lock is free, yet its last holder did not clear its record
-        state = "no longer running: killed or crashed" if not pid_alive(pid) else "it let go without clearing its record"
+        state = (
+            "no longer running: killed or crashed" if not pid_alive(pid) else "it let go without clearing its record"
+        )
         say(f"took over the lock left by pid {pid} ({state})")
     rec = {
         "pid": os.getpid(),
@@ -205,7 +207,9 @@ def run_locked(argv: list[str], folders: list[str] | None = None, wait: bool = T
             proc = subprocess.Popen(argv, env={**os.environ, HELD_ENV: " ".join(ids)}, pass_fds=[h.fd for h in taken])
         except OSError as exc:
             raise RunError(f"with-lock: cannot run {argv[0]}: {exc.strerror}") from None
-        old = {s: signal.signal(s, lambda signum, _f: proc.send_signal(signum)) for s in (signal.SIGTERM, signal.SIGHUP)}
+        old = {
+            s: signal.signal(s, lambda signum, _f: proc.send_signal(signum)) for s in (signal.SIGTERM, signal.SIGHUP)
+        }
         old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
             rc = proc.wait()
