@@ -236,7 +236,9 @@ def test_charts_only_draw():
 
 
 def test_an_upward_import_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1})
+    monkeypatch.setitem(
+        GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1}
+    )
     assert any("pbanalysis.dataset.data" in v for v in _violations())
 
 
@@ -263,7 +265,9 @@ def test_the_graph_resolves_each_form_of_import(tmp_path, source, expected):
 
 
 def test_a_cycle_inside_a_function_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1})
+    monkeypatch.setitem(
+        GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1}
+    )
     assert any({"pbanalysis.core.paths", "pbanalysis.dataset.data"} <= set(c) for c in _cycles())
 
 

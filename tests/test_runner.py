@@ -81,26 +81,25 @@ def test_each_run_gets_a_fresh_kernel_no_state_leaks(tmp_path, reports):
 
 
 @pytest.mark.slow
-def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_error(
-    tmp_path, reports, monkeypatch, caplog
-):
+def test_one_failing_run_does_not_stop_the_others_and_run_json_records_each_run(tmp_path, reports, monkeypatch, caplog):
+    """One report build: a failing run named with its cell and error beside two good ones, and the
+    run log (commit, versions, inputs, each run's parameters, times and outcome)."""
     good1 = make_notebook(tmp_path / "good1.ipynb", "print('one')")
     bad = make_notebook(tmp_path / "bad.ipynb", "y = 2", "raise ValueError('boom at ' + str(y))", "print('never')")
-    good2 = make_notebook(tmp_path / "good2.ipynb", "print('two')")
-    runs = [run_of(good1), run_of(bad, "broken", x=3), run_of(good2)]
-    # An earlier good output of the failing run, and a stale mark for every run.
+    good2 = make_notebook(tmp_path / "good2.ipynb", "print(x * 2)")
+    runs = [run_of(good1), run_of(bad, "broken", x=3), run_of(good2, "three", x=3), run_of(good2)]
+    # An earlier good output of the failing run, and a stale mark for every run but the last.
     old = b'{"an": "earlier good output"}\n'
     runs[1].executed.parent.mkdir(parents=True)
     runs[1].executed.write_bytes(old)
-    catalogue.stale_dir().mkdir(parents=True)
-    for r in runs:
-        (catalogue.stale_dir() / r.name).touch()
+    for r in runs[:3]:
+        catalogue.mark_stale(r.name)
     monkeypatch.setattr(catalogue, "all_runs", lambda: runs)
 
     with caplog.at_level(logging.INFO, logger="pbanalysis"):
         status = report.build()
     assert status == 1, "a failed run makes the report exit non-zero"
-    assert outputs_text(runs[0].executed) == "one\n" and outputs_text(runs[2].executed) == "two\n"
+    assert outputs_text(runs[0].executed) == "one\n" and outputs_text(runs[2].executed) == "6\n"
     assert runs[0].html.exists() and runs[2].html.exists()
     assert runs[1].executed.read_bytes() == old, "the failing run's earlier output was changed"
     assert not runs[1].html.exists()
@@ -114,23 +113,17 @@ def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_err
     assert len(progress) == 3 and all(re.search(r"\d+\.\d s", m) for m in progress), progress
     # Only the failed run stays marked stale.
     assert catalogue.marked_stale() == ["bad--broken"]
-    log = json.loads(paths.RUN_JSON.read_text())["report"]
-    assert log["outcome"] == "failed" and log["failed_runs"] == ["bad--broken"]
-    assert {r["run"]: r["outcome"] for r in log["runs"]} == {
+
+    entry = json.loads(paths.RUN_JSON.read_text())["report"]
+    assert entry["outcome"] == "failed" and entry["failed_runs"] == ["bad--broken"]
+    assert entry["executed_now"] == ["good1--default", "bad--broken", "good2--three"]
+    by_run = {r["run"]: r for r in entry["runs"]}
+    assert {k: r["outcome"] for k, r in by_run.items()} == {
         "good1--default": "ok",
         "bad--broken": "failed",
-        "good2--default": "ok",
+        "good2--three": "ok",
+        "good2--default": "not run",
     }
-
-
-@pytest.mark.slow
-def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports, monkeypatch):
-    nb = make_notebook(tmp_path / "tiny.ipynb", "print(x * 2)")
-    runs = [run_of(nb, "default"), run_of(nb, "three", x=3)]
-    monkeypatch.setattr(catalogue, "all_runs", lambda: runs)
-    assert report.build(["tiny--three"]) == 0
-    log = json.loads(paths.RUN_JSON.read_text())
-    entry = log["report"]
     git = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True)
     assert entry["git"]["commit"] == git.stdout.strip()
     assert isinstance(entry["git"]["dirty"], bool)
@@ -142,12 +135,10 @@ def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports,
     key = raw.relative_to(paths.ROOT).as_posix()
     assert entry["inputs"][key] == hashlib.sha256(raw.read_bytes()).hexdigest()
     assert "notebooks/take_up.ipynb" in entry["inputs"] and "notebooks/params/take_up.yaml" in entry["inputs"]
-    assert entry["outcome"] == "ok" and entry["executed_now"] == ["tiny--three"]
-    by_run = {r["run"]: r for r in entry["runs"]}
-    assert by_run["tiny--three"]["parameters"] == {"x": 3, "run_name": "three"}
-    assert by_run["tiny--three"]["outcome"] == "ok" and by_run["tiny--three"]["duration_s"] > 0
-    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", by_run["tiny--three"]["started"])
-    assert by_run["tiny--default"]["outcome"] == "not run" and by_run["tiny--default"]["parameters"]
+    assert by_run["good2--three"]["parameters"] == {"x": 3, "run_name": "three"}
+    assert by_run["good2--three"]["duration_s"] > 0
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", by_run["good2--three"]["started"])
+    assert by_run["good2--default"]["parameters"]
     # The index says which commit and date it was built from.
     index = paths.INDEX_HTML.read_text()
     assert f"commit <code>{git.stdout.strip()[:12]}</code>" in index and entry["started"][:10] in index
