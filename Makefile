@@ -12,8 +12,7 @@ REPORTS ?= reports
 export PBANALYSIS_REPORTS := $(abspath $(REPORTS))
 
 RAW := $(wildcard data/raw/*.csv data/reference/*.csv data/reference/*.yaml) data/datapackage.json
-PROCESSED := data/processed/council_year.csv data/processed/national_series.csv \
-             data/processed/england_reconciliation.csv
+PROCESSED := $(addprefix data/processed/,council_year.csv national_series.csv england_reconciliation.csv)
 DATA_CODE := $(addprefix src/pbanalysis/,dataset/data.py core/keys.py core/paths.py core/atomic.py \
              sources/pssex1.py sources/pssex1_rules.py sources/lookup.py)
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
@@ -102,21 +101,19 @@ clean:
 	$(if $(wildcard $(STAMP)),$(PY) -m pbanalysis with-lock --dir data/processed --) rm -f data/processed/*.csv
 endif
 
-# JupyterLab refuses to start as root (as in a container) unless told; passed only when root. The
-# project's Lab settings (news and update checks off) are copied into the venv's Lab.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+# JupyterLab refuses to start as root (as in a container) unless told: --allow-root only when root.
+# The project's Lab settings (news and update checks off) are copied into the venv's Lab.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-PORT ?= 8866
-
 $(LAB_OVERRIDES): jupyter/overrides.json $(STAMP)
 	@mkdir -p $(@D) && cp jupyter/overrides.json $@
 
 lab: $(STAMP) $(PROCESSED) $(LAB_OVERRIDES) ## Open JupyterLab on notebooks/ with the project's kernel (no news pop-up)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) \
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
 # One kernel per open page, ended after 15 idle minutes once its page is gone. The page template
 # (jupyter/voila/templates/pbanalysis) is Voila's own without its request to a CDN.
+PORT ?= 8866
 explore: $(STAMP) $(PROCESSED) ## Serve the council explorer as a web app on http://127.0.0.1:8866 (PORT=...); Ctrl-C stops it
 	@echo "The council explorer: http://127.0.0.1:$(PORT)/  (this machine only; Ctrl-C stops it)"
 	JUPYTER_PATH=$(abspath jupyter) $(VENV)/bin/voila notebooks/explore.ipynb --template=pbanalysis \

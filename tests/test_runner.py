@@ -111,12 +111,13 @@ def test_one_failing_run_does_not_stop_the_others_and_run_json_records_each_run(
     ), errors
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
     assert len(progress) == 3 and all(re.search(r"\d+\.\d s", m) for m in progress), progress
-    # Only the failed run stays marked stale.
-    assert catalogue.marked_stale() == ["bad--broken"]
+    # The failed run stays marked stale, and so is the run never executed: its outputs are missing.
+    assert catalogue.marked_stale() == ["bad--broken", "good2--default"]
+    assert any("run good2--default: declared output missing: notebooks/good2--default.ipynb" in m for m in errors)
 
     entry = json.loads(paths.RUN_JSON.read_text())["report"]
     assert entry["outcome"] == "failed" and entry["failed_runs"] == ["bad--broken"]
-    assert entry["executed_now"] == ["good1--default", "bad--broken", "good2--three"]
+    assert entry["executed_now"] == ["bad--broken", "good1--default", "good2--three"]  # as marked, in name order
     by_run = {r["run"]: r for r in entry["runs"]}
     assert {k: r["outcome"] for k, r in by_run.items()} == {
         "good1--default": "ok",
