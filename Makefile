@@ -15,7 +15,6 @@ RAW := $(wildcard data/raw/*.csv data/reference/*.csv data/reference/*.yaml) dat
 PROCESSED := $(addprefix data/processed/,council_year.csv national_series.csv england_reconciliation.csv)
 DATA_CODE := $(addprefix src/pbanalysis/,dataset/data.py core/keys.py core/paths.py core/atomic.py \
              sources/pssex1.py sources/pssex1_rules.py sources/lookup.py)
-SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 # Every notebook run and the outputs it declares, as Make rules (pipeline/catalogue.py).
 RUNS_MK := $(REPORTS)/.make/runs.mk
 NOOP = echo "report: 0 runs executed, $(words $(RUNS)) already up to date" >&2
@@ -73,6 +72,7 @@ else
 # A run's outputs are targets of its notebook, its params file and RUN_DEPS; their rule only marks
 # the run stale (reports/.stale/<run>). One `python -m pbanalysis report` then executes every stale
 # run (pipeline/report.py). The rules are made again, whole, when a notebook, params file or module changes.
+SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP)
 include $(if $(filter report,$(MAKECMDGOALS)),$(RUNS_MK))
 $(RUNS_MK): $(STAMP) $(wildcard notebooks/*.ipynb notebooks/params/*.yaml) $(SRC)
