@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pbanalysis.analysis import measures, register, what_next
-from pbanalysis.dataset import data, datapackage
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import briefing, notebook_tables
 from pbanalysis.pipeline import parameters
 
