@@ -10,6 +10,7 @@ displays it, in JupyterLab or as a web app (``make explore``).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -56,6 +57,14 @@ class Shown:
     csv_name: str
     #: The same chart as SVG (title and source line included), for a download.
     svg: bytes = b""
+    #: The chart's figure until its SVG is made (:meth:`finish`).
+    fig: object = None
+
+    def finish(self) -> Shown:
+        """Make the SVG of the chart (if not made yet) and close the figure; returns itself."""
+        if self.fig is not None:
+            self.svg, self.fig = svg_bytes(self.fig), None
+        return self
 
     def file_name(self, ext: str) -> str:
         """The download's file name with extension ``ext`` (csv, png, svg)."""
@@ -199,12 +208,13 @@ def said(v: explore.View) -> str:
     return "".join(parts)
 
 
-def render(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) -> Shown:
-    """Everything the explorer shows for ``v``."""
+def render(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI, svg: bool = True) -> Shown:
+    """Everything the explorer shows for ``v``; with ``svg=False`` the SVG waits for
+    :meth:`Shown.finish` (the explorer shows the chart first, then makes its SVG)."""
     fig, alt, numbers = chart(v, size, dpi)
     t = table(v)
-    png = png_bytes(fig, close=False)
-    return Shown(v, png, alt, numbers, t, said(v), csv_text(v), csv_name(v), svg_bytes(fig))
+    shown = Shown(v, png_bytes(fig, close=False), alt, numbers, t, said(v), csv_text(v), csv_name(v), fig=fig)
+    return shown.finish() if svg else shown
 
 
 def save_csv(shown: Shown, out_dir: Path | str | None = None) -> Path:
@@ -227,7 +237,7 @@ def download_link(shown: Shown) -> str:
         for ext, mime, data, text in files_
         if data
     ]
-    return links[0] + (", " + ", ".join(links[1:-1]) + " or " + links[-1] if len(links) > 2 else "")
+    return links[0] if len(links) == 1 else ", ".join(links[:-1]) + " or " + links[-1]
 
 
 #: The address's name for each choice: ?council=Leeds&compare=named&named=York&named=Hull&measure=...&years=...
@@ -416,6 +426,20 @@ class Explorer:
         except ParameterError:
             return None
 
+    def _later(self, shown: Shown) -> None:
+        """Make the SVG download of ``shown`` once the chart is on screen: after this message when
+        the kernel's event loop runs (a served page), at once otherwise."""
+
+        def finish():
+            if shown is self.shown and shown.fig is not None:
+                shown.finish()
+                self.download.value = download_link(shown)
+
+        try:
+            asyncio.get_running_loop().call_later(0.05, finish)
+        except RuntimeError:  # no event loop: a script or a test
+            finish()
+
     def __init__(
         self,
         council: str,
@@ -501,7 +525,7 @@ class Explorer:
         self.widget.add_class("pb-explorer")
         self.shown: Shown | None = None
         self._quiet = False
-        self._show(first if first is not None else render(view))
+        self._show(first if first is not None else render(view, svg=False))
         if messages:
             self._say(" ".join(messages) + " Showing the view above instead.")
 
@@ -529,7 +553,7 @@ class Explorer:
         except ParameterError as exc:
             self._say(_reason(exc))
             return None
-        self._show(render(v))
+        self._show(render(v, svg=False))
         return self.shown
 
     def _say(self, text: str) -> None:
@@ -546,6 +570,7 @@ class Explorer:
         self.download.value = download_link(shown)
         self.saved.value = ""
         self.address.value = f'<span class="pb-address" data-query="{html.escape(to_address(shown.view))}"></span>'
+        self._later(shown)
 
     def _changed(self, _change=None) -> None:
         if self._quiet:
