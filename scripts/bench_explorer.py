@@ -83,7 +83,7 @@ class Server:
             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         threading.Thread(target=self._read, daemon=True).start()
-        if not self._filled.wait(self.pool_timeout):
+        if not self._filled.wait(self.pool_timeout) or not self.wait_pool(timeout=self.pool_timeout):
             self.__exit__()
             raise RuntimeError("the explorer's kernel pool did not fill:\n" + "\n".join(self.lines[-30:]))
         return self
@@ -95,11 +95,27 @@ class Server:
                 self.fills += 1
                 self._filled.set()
 
-    def wait_refill(self, after: int, timeout: float = 600) -> None:
-        """Wait until the pool has been filled again since it had been filled ``after`` times."""
+    def wait_pool(self, n: int = 8, timeout: float = 600) -> bool:
+        """Wait until ``n`` kernels are running and idle (preheated: their notebook run up to the
+        reader's address); whether they were in time. Kernels of open pages count too: call it with
+        no page open."""
         deadline = time.monotonic() + timeout
-        while self.fills <= after and time.monotonic() < deadline:
-            time.sleep(1)
+        last: dict[int, float] = {}
+        while time.monotonic() < deadline:
+            now = {}
+            for k in self.kernels():
+                try:
+                    c = k.cpu_times()
+                    now[k.pid] = c.user + c.system
+                except Exception:
+                    pass
+            # Preheated: it has read the tables and drawn the first view (seconds of CPU), and waits.
+            idle = [pid for pid, cpu in now.items() if pid in last and cpu >= 3 and cpu - last[pid] < 0.05]
+            if len(idle) >= n:
+                return True
+            last = now
+            time.sleep(2)
+        return False
 
     def kernels(self) -> list:
         """The kernel processes the server runs (psutil.Process)."""
@@ -145,6 +161,13 @@ async def open_page(browser, url: str, timeout: float = 120) -> dict:
     return {"controls": controls, "chart": time.monotonic() - t0, "errors": errors, "page": page, "context": ctx}
 
 
+async def close_page(shown: dict) -> None:
+    """Close the page as a reader closes a tab (its unload handlers run: Voila's ends the kernel)."""
+    await shown["page"].close(run_before_unload=True)
+    await asyncio.sleep(0.5)
+    await shown["context"].close()
+
+
 async def _launch(p):
     return await p.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
 
@@ -167,18 +190,16 @@ async def measure(server: Server) -> dict:
     async with async_playwright() as p:
         browser = await _launch(p)
         idle = pss_mib(server.kernels())
-        fills = server.fills
         first = await open_page(browser, server.url)
-        await first["context"].close()
-        await asyncio.to_thread(server.wait_refill, fills)  # the pool is full again (a minute later)
-        await asyncio.sleep(5)
+        await close_page(first)
+        await asyncio.to_thread(server.wait_pool)  # the pool is full again (refilled a minute later)
         t0 = time.monotonic()
         pages = await asyncio.gather(*[open_page(browser, f"{server.url}?council={c}") for c in COUNCILS])
         burst = time.monotonic() - t0
         before = {p.pid for p in server.kernels()}
         serving = pss_mib(server.kernels())
         for x in pages:
-            await x["context"].close()
+            await close_page(x)
         await browser.close()
     await asyncio.sleep(15)
     left = len(before & {p.pid for p in server.kernels()})

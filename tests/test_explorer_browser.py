@@ -51,7 +51,7 @@ async def _with_page(server, query: str, act):
             try:
                 return shown, await act(shown["page"])
             finally:
-                await shown["context"].close()
+                await bx.close_page(shown)
         finally:
             await browser.close()
 
@@ -110,7 +110,7 @@ def test_choosing_a_council_and_a_measure_redraws_and_moves_the_address(server):
         await box.press("Enter")
         q = await _wait_address(page, "council", "E08000035")
         after = await page.get_attribute(bx.CHART, "src")
-        await page.locator(".pb-explorer select").select_option("proxy_takeup_pct")
+        await page.locator(".pb-explorer select").select_option(label="Proxy take-up (%)")
         q2 = await _wait_address(page, "measure", "proxy_takeup_pct")
         return before, after, q, q2, await _text(page)
 
@@ -167,8 +167,7 @@ def test_a_bad_link_gives_the_page_with_its_controls_and_says_what_was_not_found
 
 
 def test_eight_readers_at_once_all_see_their_controls_and_their_kernels_end(server):
-    fills = server.fills
-    server.wait_refill(fills - 1)  # the pool is full (first fill, or the refill after the tests above)
+    assert server.wait_pool(8), "the pool of preheated kernels did not fill again"  # after the tests above
 
     async def eight():
         async with playwright_api.async_playwright() as p:
@@ -176,7 +175,7 @@ def test_eight_readers_at_once_all_see_their_controls_and_their_kernels_end(serv
             pages = await asyncio.gather(*[bx.open_page(browser, f"{server.url}?council={c}") for c in bx.COUNCILS])
             serving = {k.pid for k in server.kernels()}
             for x in pages:
-                await x["context"].close()
+                await bx.close_page(x)
             await browser.close()
             return pages, serving
 
