@@ -95,26 +95,25 @@ class Server:
                 self.fills += 1
                 self._filled.set()
 
+    def preheated(self) -> list:
+        """The kernels waiting for a reader: a preheated kernel has run the notebook up to the
+        reader's address and waits for it on a websocket to the server (Voila's query channel)."""
+        out = []
+        for k in self.kernels():
+            try:
+                if any(c.raddr and c.raddr.port == self.port for c in k.net_connections(kind="tcp")):
+                    out.append(k)
+            except Exception:  # ended meanwhile
+                pass
+        return out
+
     def wait_pool(self, n: int = 8, timeout: float = 600) -> bool:
-        """Wait until ``n`` kernels are running and idle (preheated: their notebook run up to the
-        reader's address); whether they were in time. Kernels of open pages count too: call it with
-        no page open."""
+        """Wait until ``n`` kernels are preheated (:meth:`preheated`); whether they were in time."""
         deadline = time.monotonic() + timeout
-        last: dict[int, float] = {}
         while time.monotonic() < deadline:
-            now = {}
-            for k in self.kernels():
-                try:
-                    c = k.cpu_times()
-                    now[k.pid] = c.user + c.system
-                except Exception:
-                    pass
-            # Preheated: it has read the tables and drawn the first view (seconds of CPU), and waits.
-            idle = [pid for pid, cpu in now.items() if pid in last and cpu >= 3 and cpu - last[pid] < 0.05]
-            if len(idle) >= n:
+            if len(self.preheated()) >= n:
                 return True
-            last = now
-            time.sleep(2)
+            time.sleep(1)
         return False
 
     def kernels(self) -> list:
