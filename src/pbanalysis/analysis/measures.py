@@ -281,6 +281,11 @@ def share_text(value: float) -> str:
     return fmt.pct(value, decimals=0) if float(value).is_integer() else fmt.pct(value)
 
 
+#: "About the same" (:func:`pbanalysis.core.format.movement`): a change under this many points.
+ABOUT_THE_SAME_POINTS = fmt.ABOUT_THE_SAME_POINTS
+movement = fmt.movement
+
+
 #: Measures that are shares (a ceiling of 100%: where most councils sit there, they are not ranked).
 _SHARE_MEASURES = (k.PROXY_TAKEUP_PCT,)
 

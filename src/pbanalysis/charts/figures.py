@@ -519,7 +519,7 @@ def council_series(
             )
         ticks += list(xl)
         ticklabels += lyears
-        right = xl[-1] + 0.6
+        right = xl[-1] + 2.4  # the last year's points and their end labels inside the axes
         # Thirteen years across half a page: each year on two lines ("2017-" over "18").
         ticklabels = [t.replace("-", "-\n", 1) if len(t) == 7 and t[4] == "-" else t for t in ticklabels]
         ax.tick_params(axis="x", labelsize=9)
@@ -534,12 +534,9 @@ def council_series(
         title = f"{council}: no proxy take-up value available"
     elif len(run) >= 2:
         a, z = round(v[run[0]], 1), round(v[run[-1]], 1)  # the title compares what it prints
-        change = (
-            f"rose from {fmt.pct(a)} to {fmt.pct(z)}"
-            if z > a
-            else f"fell from {fmt.pct(a)} to {fmt.pct(z)}"
-            if z < a
-            else f"held at {fmt.pct(a)}"
+        word = fmt.movement(a, z)  # a change under half a point is about the same
+        change = f"{word} from {fmt.pct(a)} to {fmt.pct(z)}" if word != "stayed about the same" else (
+            f"stayed about the same ({fmt.pct(a)} and {fmt.pct(z)})"
         )
         title = f"{council}: proxy take-up {change} between {run[0]} and {run[-1]}, on one count definition"
     else:
