@@ -97,10 +97,21 @@ def _named_councils() -> dict[str, list[dict]]:
                     "of": int(c["of"]),
                     "proxy_agrees": c["proxy_agrees"],
                     "extreme": "" if c["proxy_agrees"] == "yes" else extreme["council_name"],
+                    # An extreme says how many stand behind it: the extreme council's counts.
+                    "extreme_value": float(extreme[keys.PROXY_TAKEUP_PCT]),
+                    "extreme_people": _int_or_none(extreme[keys.DP_CLIENTS_31MAR]),
+                    "extreme_receipts": _int_or_none(extreme[keys.COMMUNITY_RECEIPTS_31MAR]),
+                    "rank_text": str(ranked.loc[ranked["council_code"] == code, "rank_text"].iloc[0])
+                    if (ranked["council_code"] == code).any()
+                    else "",
                 }
             )
         out.setdefault(code, []).append(rec)
     return out
+
+
+def _int_or_none(v) -> int | None:
+    return None if pd.isna(v) else int(v)
 
 
 @functools.cache

@@ -316,14 +316,21 @@ def article_claims(name: str, named: list[dict]) -> list[str]:
             on = f" on {r['measure']}" if r.get("measure") else ""
             text = (
                 f"{said} reported {name}'s take-up{on} in {r['period']} as {r['reported']}, the {r['position']} "
-                f"of the published figures. On the proxy in {r['proxy_year']}, {name} ranked {fmt.count(r['rank'])} "
-                f"of {fmt.count(r['of'])} councils (1 = highest) at {fmt.pct(r['proxy_value'])}"
+                f"of the published figures. On the proxy in {r['proxy_year']}, {name} ranked "
+                + (r.get("rank_text") or f"{fmt.count(r['rank'])} of {fmt.count(r['of'])}")
+                + f" councils (1 = highest) at {fmt.pct(r['proxy_value'])}"
             )
             if r["proxy_agrees"] == "yes":
                 text += f": the proxy also puts it {r['position']}."
             else:
+                behind = ""
+                if r.get("extreme_people") is not None and r.get("extreme_receipts"):
+                    behind = (
+                        f", at {fmt.pct(r['extreme_value'])}: {fmt.count(r['extreme_people'])} of "
+                        f"{plural(r['extreme_receipts'], 'service receipt')}"
+                    )
                 text += f": the proxy does not put it {r['position']}" + (
-                    f" ({r['extreme']} is {r['position']} there)." if r.get("extreme") else "."
+                    f" ({r['extreme']} is {r['position']} there{behind})." if r.get("extreme") else "."
                 )
             text += " The two are different measures, so the proxy's place neither confirms nor refutes the reported figure."
         else:
