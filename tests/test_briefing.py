@@ -437,7 +437,7 @@ def test_a_bad_number_of_processes_is_refused_naming_the_option(value, capsys):
 
 def test_wording_rules_about_the_same_plurals_quarters_targets_and_one_precision():
     assert sentences.movement(13.3, 13.2) == "stayed about the same"
-    assert sentences.movement(13.3, 13.84) == "stayed about the same" and sentences.movement(13.3, 13.8) == "rose"
+    assert sentences.movement(13.3, 13.74) == "stayed about the same" and sentences.movement(13.3, 13.8) == "rose"
     assert sentences.movement(20.0, 19.4) == "fell"
     assert sentences.plural(1, "council") == "1 council" and sentences.plural(2, "council") == "2 councils"
     assert sentences.plural(1_200, "person", "people") == "1,200 people"
