@@ -14,11 +14,17 @@ The rules, in reading order:
 4. :func:`definition_breaks`: where the count's definition changes, so years either side are not compared;
 5. :func:`missing`: the years with no value, and why (suppressed or not available).
 
-Beside them, :func:`article_claims` says what the news articles reported of the council with the
-proxy's view of each figure (from the claims check), or in one line that they did not name it, and
-:func:`ascof_series` tells its ASCOF years 2017-18 to 2023-24: values and ranks, a boundary change
-(successors named, never their values) and each flagged jump, worded as a possible change in
-recording.
+A pack opens with :func:`ascof_now`: where the council stands now, its latest ASCOF year (named in
+the first sentence) with its values, ranks (the one rank rule, :mod:`pbanalysis.analysis.ranks`) and
+England's, said on its own side of the 2023-24 framework change. Beside the rules,
+:func:`article_claims` says what the news articles reported of the council with the proxy's view of
+each figure (from the claims check), or in one line that they did not name it, and
+:func:`ascof_series` tells its ASCOF years before the framework change: values and ranks, a boundary
+change (successors named, never their values) and every flagged move in one sentence
+(:func:`ascof_moves`), worded as a possible change in recording.
+
+The wording rules every sentence follows (about the same, plurals, quarters, targets, one precision)
+are written once, under "wording rules" below.
 
 :func:`sentences` keeps the first five that apply; if fewer than three apply it
 adds :func:`people` (the count of people on direct payments) and
