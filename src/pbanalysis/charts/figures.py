@@ -286,14 +286,16 @@ def ranked_councils(
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
     colors = [DARK_PINK if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
-    ax.bar(df["rank"], df[measure], color=colors, width=0.85)
+    # One bar per council in ranked order: tied councils share a rank, never a bar's place.
+    place = dict(zip(df.index, np.arange(1, len(df) + 1)))
+    ax.bar(list(place.values()), df[measure], color=colors, width=0.85)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
         style.label_end(ax, len(df) + 1, t, f"{fmt.number(t)}%", color=c, dx=2, dy=1, va="bottom")  # above its line
-    for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
+    for i, (idx, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
         style.label_end(
             ax,
-            r["rank"],
+            place[idx],
             r[measure],
             f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})",
             color=DARK_PINK,
