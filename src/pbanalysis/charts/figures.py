@@ -294,13 +294,15 @@ def ranked_councils(
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
     colors = [DARK_PINK if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
-    ax.bar(df["rank"], df[measure], color=colors, width=0.85)
+    # One bar per council in ranked order: tied councils share a rank, never a bar's place.
+    place = dict(zip(df.index, np.arange(1, len(df) + 1)))
+    ax.bar(list(place.values()), df[measure], color=colors, width=0.85)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
         style.label_end(ax, len(df) + 1, t, f"{fmt.number(t)}%", color=c, dx=2, dy=1, va="bottom")  # above its line
-    for _, r in df[df["council_name"].str.lower().isin(hl)].iterrows():
+    for idx, r in df[df["council_name"].str.lower().isin(hl)].iterrows():
         style.label_bar_top(
-            ax, r["rank"], r[measure], f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})", DARK_PINK
+            ax, place[idx], r[measure], f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})", DARK_PINK
         )
     ax.set_xlim(0, len(df) + 6)
     ax.set_xlabel(f"Councils ranked, highest first ({len(df)} with a value in {year})")
@@ -515,7 +517,7 @@ def council_series(
             )
         ticks += list(xl)
         ticklabels += lyears
-        right = xl[-1] + 0.6
+        right = xl[-1] + 2.4  # the last year's points and their end labels inside the axes
         # Thirteen years across half a page: each year on two lines ("2017-" over "18").
         ticklabels = [t.replace("-", "-\n", 1) if len(t) == 7 and t[4] == "-" else t for t in ticklabels]
         ax.tick_params(axis="x", labelsize=9)
@@ -530,12 +532,9 @@ def council_series(
         title = f"{council}: no proxy take-up value available"
     elif len(run) >= 2:
         a, z = round(v[run[0]], 1), round(v[run[-1]], 1)  # the title compares what it prints
-        change = (
-            f"rose from {fmt.pct(a)} to {fmt.pct(z)}"
-            if z > a
-            else f"fell from {fmt.pct(a)} to {fmt.pct(z)}"
-            if z < a
-            else f"held at {fmt.pct(a)}"
+        word = fmt.movement(a, z)  # a change under half a point is about the same
+        change = f"{word} from {fmt.pct(a)} to {fmt.pct(z)}" if word != "stayed about the same" else (
+            f"stayed about the same ({fmt.pct(a)} and {fmt.pct(z)})"
         )
         title = f"{council}: proxy take-up {change} between {run[0]} and {run[-1]}, on one count definition"
     else:
