@@ -7,39 +7,24 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SOURCE ?= ../shared/data
-# Where report outputs go (the benchmark uses a scratch folder).
+# Where report outputs go (the tests and the benchmark use scratch folders).
 REPORTS ?= reports
 export PBANALYSIS_REPORTS := $(abspath $(REPORTS))
 
-RAW := $(wildcard data/raw/*.csv) $(wildcard data/reference/*.csv) $(wildcard data/reference/*.yaml) data/datapackage.json
-PROCESSED := data/processed/council_year.csv data/processed/national_series.csv \
-             data/processed/england_reconciliation.csv
+RAW := $(wildcard data/raw/*.csv data/reference/*.csv data/reference/*.yaml) data/datapackage.json
+PROCESSED := $(addprefix data/processed/,council_year.csv national_series.csv england_reconciliation.csv)
+DATA_CODE := $(addprefix src/pbanalysis/,dataset/data.py core/keys.py core/paths.py core/atomic.py \
+             sources/pssex1.py sources/pssex1_rules.py sources/lookup.py)
+# Every notebook run and the outputs it declares, as Make rules (pipeline/catalogue.py).
 RUNS_MK := $(REPORTS)/.make/runs.mk
-
-# The project's lock (src/pbanalysis/pipeline/lock.py). Every target that writes under reports/ or
-# data/ makes itself again inside `python -m pbanalysis with-lock`, with UNDER_LOCK=1: two runs never
-# write at once, and the second decides what to do only once the first has finished. It waits and
-# says so (NO_WAIT=1: stops at once instead). `make report` and `make data` first ask Make, with no
-# lock and no Python (`make -q` with CHECK_ONLY=1), whether anything is to do, so a no-op is instant.
-WITH_LOCK = $(PY) -m pbanalysis with-lock $(if $(NO_WAIT),--no-wait) --
-UNDER_LOCK_MAKE = $(MAKE) --no-print-directory UNDER_LOCK=1
-LOCKED = +@$(WITH_LOCK) $(UNDER_LOCK_MAKE) $@
-CHECKED_THEN_LOCKED = +@if $(UNDER_LOCK_MAKE) CHECK_ONLY=1 -q $@ >/dev/null 2>&1; then \
-	  $(if $(filter report,$@),echo "$(NOOP_LINE)" >&2,:); else $(WITH_LOCK) $(UNDER_LOCK_MAKE) $@; fi
-NOOP_LINE = report: 0 runs executed, $(word 2,$(RUNS_MK_TEXT)) already up to date
-# The generated fragment is read only when whole: its last word is its own word count (read
-# without a fork); its second word is the number of runs.
-RUNS_MK_TEXT := $(if $(wildcard $(RUNS_MK)),$(file <$(RUNS_MK)))
-RUNS_MK_WHOLE := $(and $(RUNS_MK_TEXT),$(filter $(words $(RUNS_MK_TEXT)),$(lastword $(RUNS_MK_TEXT))))
+NOOP = echo "report: 0 runs executed, $(words $(RUNS)) already up to date" >&2
 
 .PHONY: help install raw data report lab explore lint test test-fast bench briefings chart clean lock
 
 help: ## Show this help: every target and what it does
-	@echo "pbanalysis - personal budgets in English adult social care"
-	@echo
+	@echo "pbanalysis - personal budgets in English adult social care"; echo
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
-	@echo
-	@echo "Variables: SOURCE=folder of official files for 'make raw' (default ../shared/data);"
+	@echo; echo "Variables: SOURCE=folder of official files for 'make raw' (default ../shared/data);"
 	@echo "           JOBS=notebook runs at once in 'make report' (default: one per core);"
 	@echo "           NO_WAIT=1: stop at once if another pbanalysis run is writing (default: wait for it)"
 
@@ -57,109 +42,84 @@ $(TEST_STAMP): $(STAMP)
 
 install: $(STAMP) ## Create .venv and install pbanalysis with its pinned dependencies
 
-# Other targets that need the processed tables (test, lab, bench) build them with the CLI, which
-# holds the lock while it writes.
-$(PROCESSED) &: $(RAW) src/pbanalysis/dataset/data.py src/pbanalysis/core/keys.py src/pbanalysis/sources/pssex1.py src/pbanalysis/sources/pssex1_rules.py src/pbanalysis/sources/lookup.py src/pbanalysis/core/paths.py src/pbanalysis/core/atomic.py $(STAMP)
+# The CLI holds the project's lock while it writes the tables.
+$(PROCESSED) &: $(RAW) $(DATA_CODE) $(STAMP)
 	$(PY) -m pbanalysis data
 
-ifeq ($(UNDER_LOCK),)
-raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/data)
-	$(LOCKED)
-
-data: $(STAMP) ## Build the analysis-ready tables in data/processed/
-	$(CHECKED_THEN_LOCKED)
+# One writer at a time. Each target that writes makes itself again, with LOCKED=1, inside
+# `python -m pbanalysis with-lock` (src/pbanalysis/pipeline/lock.py), which waits for another run
+# and says so (NO_WAIT=1: stops at once). `report` and `data` first ask Make alone, with no lock and
+# no Python (`make -q` with QUESTION=1), whether anything is to do, so a no-op takes milliseconds.
+ifndef LOCKED
+AGAIN = $(MAKE) --no-print-directory LOCKED=1
+WITH_LOCK = $(PY) -m pbanalysis with-lock $(if $(NO_WAIT),--no-wait) -- $(AGAIN) $@
+-include $(if $(filter report,$(MAKECMDGOALS)),$(RUNS_MK))
 
 report: $(STAMP) ## Build the whole report: data, every stale notebook run (all cores), HTML, the data-tables workbook and CSVs, index, run.json
-	$(CHECKED_THEN_LOCKED)
-
+	+@if $(AGAIN) QUESTION=1 -q $@ 2>/dev/null; then $(NOOP); else $(WITH_LOCK); fi
+data: $(STAMP) ## Build the analysis-ready tables in data/processed/
+	+@$(AGAIN) QUESTION=1 -q $@ 2>/dev/null || $(WITH_LOCK)
+raw: $(STAMP) ## Re-extract data/raw from the official files (SOURCE=../shared/data)
+	+@$(WITH_LOCK)
 briefings: $(STAMP) ## Build a briefing pack for every council in reports/briefings/ (SVG=1 adds SVG charts; ARGS="--council Somerset")
-	$(LOCKED)
-
+	+@$(WITH_LOCK)
 chart: $(STAMP) ## Regenerate one chart: make chart NAME=variance_rank [ARGS="--year 2010-11 --format png"]
-	$(LOCKED)
-
+	+@$(WITH_LOCK)
 clean: ## Remove built outputs (data/processed, reports); keeps .venv and data/raw
-	$(if $(wildcard $(STAMP)),$(LOCKED),@$(MAKE) --no-print-directory UNDER_LOCK=1 $@)
+	+@$(if $(wildcard $(STAMP)),$(WITH_LOCK),$(AGAIN) $@)
 
 else
-# Under the lock (UNDER_LOCK=1), or checking without it whether anything is to do (CHECK_ONLY=1).
+# A run's outputs are targets of its notebook, its params file and RUN_DEPS; their rule only marks
+# the run stale (reports/.stale/<run>). One `python -m pbanalysis report` then executes every stale
+# run (pipeline/report.py). The rules are made again, whole, when a notebook, params file or module changes.
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
-# Every notebook run (<notebook>--<set>, one per named set in notebooks/params/<nb>.yaml) and
-# its declared outputs come from the CLI (`python -m pbanalysis runs --make`), cached in
-# $(RUNS_MK) and regenerated when a notebook, a params file or the code changes. Each run's
-# outputs are targets of its inputs; their rule only marks the run stale, and `make report`
-# then executes every stale run in one process on all cores (src/pbanalysis/pipeline/runner.py).
-RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP)
-ifneq ($(filter report,$(MAKECMDGOALS)),)
-ifeq ($(RUNS_MK_WHOLE),)
-ifneq ($(CHECK_ONLY),)
-$(RUNS_MK): FORCE
-else ifneq ($(RUNS_MK_TEXT),)
-# Cut short or changed by hand: never read, made again (this make holds the lock).
-$(shell rm -f $(RUNS_MK))
-endif
-endif
-include $(RUNS_MK)
-endif
-
+# templates/notebook/ is the HTML export's page (title, link back, print rules).
+RUN_DEPS := $(PROCESSED) $(SRC) $(STAMP) $(wildcard templates/notebook/*)
+include $(if $(filter report,$(MAKECMDGOALS)),$(RUNS_MK))
 $(RUNS_MK): $(STAMP) $(wildcard notebooks/*.ipynb notebooks/params/*.yaml) $(SRC)
-ifneq ($(CHECK_ONLY),)
-	@exit 1
-else
-	@$(PY) -m pbanalysis runs --make --out $@
-endif
+	@$(if $(QUESTION),exit 1,$(PY) -m pbanalysis runs --make --out $@)
 
-ifneq ($(CHECK_ONLY),)
-.PHONY: FORCE
+ifdef QUESTION # Up to date: every run's outputs, no run marked stale, the index and the workbook.
+report: $(PROCESSED) $(RUN_OUTPUTS) $(REPORTS)/index.html $(REPORTS)/pbanalysis-data-tables.xlsx \
+        $(if $(wildcard $(REPORTS)/.stale/*),FORCE)
 FORCE: ; @:
-report: $(PROCESSED) $(RUN_OUTPUTS) $(REPORTS)/index.html $(REPORTS)/pbanalysis-data-tables.xlsx $(if $(wildcard $(REPORTS)/.stale/*),FORCE)
 else
 report: $(PROCESSED) $(RUN_OUTPUTS)
 	@if [ -n "$$(ls -A $(REPORTS)/.stale 2>/dev/null)" ] || [ ! -e $(REPORTS)/index.html ] || \
-	  [ ! -e $(REPORTS)/pbanalysis-data-tables.xlsx ]; then \
-	  $(PY) -m pbanalysis report $(if $(JOBS),--jobs $(JOBS)); \
-	else echo "report: 0 runs executed, $(words $(RUNS)) already up to date" >&2; fi
+	  [ ! -e $(REPORTS)/pbanalysis-data-tables.xlsx ]; then $(PY) -m pbanalysis report $(if $(JOBS),--jobs $(JOBS)); \
+	else $(NOOP); fi
 endif
-
 data: $(PROCESSED)
-
 raw:
 	$(PY) -m pbanalysis raw --source $(SOURCE)
-
 briefings: $(PROCESSED)
 	$(PY) -m pbanalysis briefings $(if $(SVG),--svg) $(ARGS)
-
 chart: $(PROCESSED)
 	$(PY) -m pbanalysis chart $(NAME) $(ARGS)
-
 # data/processed is the project's even when REPORTS is a scratch folder (which has its own lock).
 clean:
 	rm -rf $(REPORTS)
 	$(if $(wildcard $(STAMP)),$(PY) -m pbanalysis with-lock --dir data/processed --) rm -f data/processed/*.csv
 endif
 
-# JupyterLab refuses to start as root (as in a container) unless told; passed only when root.
-ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
-# The project's JupyterLab settings (news and update checks off), copied into the venv's Lab.
+# JupyterLab refuses to start as root (as in a container) unless told: --allow-root only when root.
+# The project's Lab settings (news and update checks off) are copied into the venv's Lab.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
-PORT ?= 8866
-
 $(LAB_OVERRIDES): jupyter/overrides.json $(STAMP)
-	@mkdir -p $(@D)
-	cp jupyter/overrides.json $@
+	@mkdir -p $(@D) && cp jupyter/overrides.json $@
 
 lab: $(STAMP) $(PROCESSED) $(LAB_OVERRIDES) ## Open JupyterLab on notebooks/ with the project's kernel (no news pop-up)
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) \
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root) \
 	  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
 
-# One kernel per open page; a kernel whose page is gone is ended after 15 idle minutes. The page
-# template (jupyter/voila/templates/pbanalysis) is Voila's own without its request to a CDN.
+# One kernel per open page, ended after 15 idle minutes once its page is gone. The page template
+# (jupyter/voila/templates/pbanalysis) is Voila's own without its request to a CDN.
+PORT ?= 8866
 explore: $(STAMP) $(PROCESSED) ## Serve the council explorer as a web app on http://127.0.0.1:8866 (PORT=...); Ctrl-C stops it
 	@echo "The council explorer: http://127.0.0.1:$(PORT)/  (this machine only; Ctrl-C stops it)"
 	JUPYTER_PATH=$(abspath jupyter) $(VENV)/bin/voila notebooks/explore.ipynb --template=pbanalysis \
-	  --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) \
-	  --Voila.port_retries=0 --strip_sources=True --show_tracebacks=False \
-	  --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
+	  --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --Voila.port_retries=0 --strip_sources=True \
+	  --show_tracebacks=False --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
 
 lint: $(TEST_STAMP) ## Check the coding standard (ruff lint and format)
 	$(VENV)/bin/ruff check src tests scripts notebooks
@@ -178,5 +138,3 @@ bench: $(STAMP) $(PROCESSED) ## Benchmark: cold report vs one process, briefings
 lock: ## Regenerate requirements.lock from the current .venv
 	(echo "# Exact versions of every package in .venv, used as pip constraints (make install)."; \
 	 echo "# Regenerate: make lock"; $(VENV)/bin/pip freeze | grep -v -E "^(-e|pbanalysis)") > requirements.lock
-
-

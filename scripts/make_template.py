@@ -13,12 +13,20 @@ import sys
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import atomic_path
+
+#: Fields printed as numbers: right-aligned in their column, header included.
+NUMERIC = frozenset(
+    {"people", "council", "region_median", "type_median", "england", "spend", "sds", "sds_rank", "dp", "dp_rank"}
+)
+#: The language of the text (spelling and hyphenation in Word).
+LANGUAGE = "en-GB"
 
 #: Table columns: (header, field of a row).
 COLUMNS = [
@@ -51,15 +59,19 @@ def _table(doc, columns: list[tuple[str, str]], loop: str) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
     _repeat_header(header)
-    for cell, (title, _) in zip(header.cells, columns):
+    for cell, (title, field) in zip(header.cells, columns):
         cell.text = title
         for run in cell.paragraphs[0].runs:
             run.font.bold, run.font.size = True, Pt(9)
+        if field in NUMERIC:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[1].cells[0].text = "{%tr for r in " + loop + " %}"
     for cell, (_, field) in zip(table.rows[2].cells, columns):
         cell.text = "{{ r." + field + " }}"
         for run in cell.paragraphs[0].runs:
             run.font.size = Pt(9)
+        if field in NUMERIC:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[3].cells[0].text = "{%tr endfor %}"
 
 
@@ -70,9 +82,27 @@ def _repeat_header(row) -> None:
     tr_pr.append(el)
 
 
+def _language(doc, lang: str = LANGUAGE) -> None:
+    """Set the document's default language (the styles' ``w:lang``) to ``lang``."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    el = rpr.find(qn("w:lang"))
+    if el is None:
+        el = OxmlElement("w:lang")
+        rpr.append(el)
+    el.set(qn("w:val"), lang)
+    el.set(qn("w:eastAsia"), lang)
+
+
+def _caption(doc, text: str) -> None:
+    """A table's caption, above it, in Word's Caption style."""
+    doc.add_paragraph(text, style="Caption")
+
+
 def build() -> Document:
     """The template document (python-docx ``Document``)."""
     doc = Document()
+    _language(doc)
+    doc.core_properties.language = LANGUAGE
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -98,15 +128,17 @@ def build() -> Document:
     doc.add_paragraph("{{ c.image }}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("The numbers by year", level=1)
+    _caption(doc, "{{ table_title }}")
     _table(doc, COLUMNS, "rows")
     doc.add_paragraph("{%p for n in table_notes %}")
     doc.add_paragraph("{{ n }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{{ table_source }}")
     doc.add_heading("What happened next", level=1)
     doc.add_paragraph("{%p for s in ascof_sentences %}")
     doc.add_paragraph("{{ s }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("{{ ascof_title }}")
+    _caption(doc, "{{ ascof_title }}")
     _table(doc, ASCOF_COLUMNS, "ascof_rows")
     doc.add_paragraph("{%p for n in ascof_notes %}")
     doc.add_paragraph("{{ n }}", style="List Bullet")
@@ -116,6 +148,10 @@ def build() -> Document:
     doc.add_paragraph("{{ definitions }}")
     doc.add_paragraph("Proxy take-up: {{ proxy }}")
     doc.add_paragraph("{{ source }}")
+    doc.add_heading("About this briefing", level=1)
+    doc.add_paragraph("Statistical status: {{ release_status }}")
+    doc.add_paragraph("Contact: {{ release_contact }}")
+    doc.add_paragraph("Sources last updated: {{ sources_updated }}")
     return doc
 
 

@@ -235,7 +235,14 @@ def test_reconciliations_without_a_relation_give_no_verdict(table):
 
 def test_the_direct_payment_part_of_the_spend_is_bracketed_by_official_spend(table):
     r = row(table, "pb_spend_direct_payment_share_pct")
-    assert r["status"] == "consistent"
+    # 2009-10 is missing: the claim fits the bracket's high end (992.8) but not its low end (624.4),
+    # so it holds only on a condition, stated with the neighbours' straight line.
+    assert r["status"] == "conditional" and r["basis"] == "possibility"
+    assert r["reason"].startswith("Conditional")
+    assert "at least £670.5m" in r["reason"] and "at least £628.4m" in r["reason"]
+    line = (624.392 + 992.849) / 2
+    assert r["straight_line"] == pytest.approx(line, abs=1e-3)
+    assert f"about £{line:,.1f}m for 2009-10" in r["reason"]
     assert r["implied_low"] == pytest.approx(0.95 * 900 * 0.735, abs=0.01)
     assert r["implied_high"] == pytest.approx(900 * 0.745, abs=0.01)
     assert (r["bracket_low"], r["bracket_high"]) == (624.392, 992.849)
@@ -305,16 +312,77 @@ def test_agreement_sentences_follow_the_data_not_a_script(reg, cy, nat):
     )
 
 
-def test_proxy_rows_state_the_direction_of_their_bias(table):
+def test_proxy_rows_name_the_parts_of_their_bias_and_no_net_direction_without_a_comparison(table, doc):
     r = row(table, "jerome_national_takeup_over_30pct_2011")
-    assert r["status"] == "proxy" and "biased down" in r["reason"]
-    assert r["rebuilt"] == 18.2
+    assert r["status"] == "proxy" and r["rebuilt"] == 18.2
+    assert "council-managed personal budgets" in r["reason"] and "pushes the proxy down" in r["reason"]
+    assert "pushes the proxy up" in r["reason"]  # the parts pull both ways
+    assert "No net direction is computed for 2010-11" in r["reason"]
+    for fid in ("jerome_councils_at_30pct_2011", "takeup_eligible_nov2010_pct"):
+        assert "biased down" not in row(table, fid)["reason"] and "no known direction" not in row(table, fid)["reason"]
+
+
+def test_the_2009_10_comparisons_are_computed_from_the_register_and_the_proxy(table, reg, cy, nat):
+    eligible = row(table, "takeup_eligible_nov2010_pct")
+    england = float(nat.set_index("year").loc["2009-10", "england_proxy_takeup_pct"])
+    manchester = float(cy[(cy["council_name"] == "Manchester") & (cy["year"] == "2009-10")]["proxy_takeup_pct"].iloc[0])
+    somerset = float(cy[(cy["council_name"] == "Somerset") & (cy["year"] == "2009-10")]["proxy_takeup_pct"].iloc[0])
+    assert (round(england, 1), round(manchester, 1), round(somerset, 1)) == (19.2, 66.1, 14.5)
+    assert (
+        "in 2009-10 the proxy stood above NI 130 (England 19.2% against 13%; Manchester 66.1% against 58.7%; "
+        "Somerset 14.5% against 3.3%)" in eligible["reason"]
+    )
+    # The comparison follows the data: with Manchester's proxy below its NI 130 figure, no net direction.
+    moved = cy.copy()
+    moved.loc[(moved["council_name"] == "Manchester") & (moved["year"] == "2009-10"), "proxy_takeup_pct"] = 50.0
+    t = claims.check(reg, moved, nat)
+    text = row(t, "takeup_eligible_nov2010_pct")["reason"]
+    assert "go both ways (2 above, 1 below" in text and "outweighed" not in text
+
+
+def _all_bias_texts(table, doc):
+    texts = {f"claims.csv {r['figure_id']}": r["reason"] for _, r in table.iterrows()}
+    texts["proxy definition"] = data.PROXY_DEFINITION
+    texts["proxy note"] = claims.proxy_note()
+    for fid, entry in doc["checks"].items():
+        for key in ("basis", "not_established"):
+            if key in entry:
+                texts[f"claim_checks.yaml {fid}.{key}"] = entry[key]
+    return texts
+
+
+def test_no_text_states_a_bias_direction_it_has_not_computed(table, doc):
+    import biascheck
+
+    assert biascheck.problems(_all_bias_texts(table, doc), doc["bias"]) == []
+
+
+def test_the_bias_check_can_fail(doc):
+    import biascheck
+
+    bias = doc["bias"]
+    bad = {
+        "typed": "The proxy is biased down: it leaves out council-managed budgets.",
+        "sign": "in 2009-10 the proxy stood below NI 130 (England 19.2% against 13%)",
+        "bare": "in 2010-11 the proxy stood below NI 130 (no figures)",
+        "outweigh": "On these figures the parts that push it up outweighed the rest.",
+        "wrongpart": bias["parts"]["counted_twice"]["text"] + " (pushes the proxy up).",
+    }
+    found = biascheck.problems(bad, bias)
+    for name in bad:
+        assert any(f.startswith(name + ":") for f in found), (name, found)
+    opposite = {
+        "a": "in 2009-10 the proxy stood above NI 130 (England 19.2% against 13%)",
+        "b": "in 2009-10 the proxy stood below NI 130 (Somerset 3% against 14.5%)",
+    }
+    assert any("opposite net directions" in f for f in biascheck.problems(opposite, bias))
 
 
 def test_headline_sentences_cover_take_up_spending_and_variance(table):
     areas = {h["area"]: h for h in claims.headlines(table)}
     assert set(areas) == {"take_up", "spending", "variance"}
-    assert areas["spending"]["sentence"].count("Consistent") == 1
+    assert areas["spending"]["sentence"].count("Conditional") == 1
+    assert "1 a possibility check against an official bound, conditional" in areas["spending"]["sentence"]
     assert "proxy agrees with 1 of 7" in areas["variance"]["sentence"]
 
 
@@ -372,4 +440,100 @@ def test_a_target_below_the_later_outcome_is_reached(reg, cy, nat, table):
     t = claims.check(with_value(reg, fid, 90), cy, nat)
     r = row(t, fid)
     # England first stood at or above 90% in 2019-20 (91.9%).
-    assert r["status"] == "reached" and r["reason"].startswith("Reached in 2019-20")
+    assert r["status"] == "reached" and r["reason"].startswith("Level reached in 2019-20")
+
+
+# --------------------------------------------------------------------------- bracket and bound rows
+
+
+def test_a_bracket_row_never_passes_on_one_end_alone(reg, cy, nat, doc):
+    """Every bracket or bound row: consistent only when the claim fits at the end of the bound least
+    favourable to it; a claim that fits one end only is conditional, with its condition stated."""
+    t = claims.check(reg, cy, nat)
+    for _, r in t[t["method"].isin(["bracket", "reconcile"]) & t["status"].isin(claims.VERDICTS)].iterrows():
+        entry = doc["checks"][r["figure_id"]]
+        lo, hi, blo, bhi = r["implied_low"], r["implied_high"], r["bracket_low"], r["bracket_high"]
+        if r["method"] == "reconcile":
+            blo = bhi = r["rebuilt"]
+        rel = entry["relation"]
+        fits_worst = lo <= blo if rel == "at_most" else hi >= bhi
+        fits_best = lo <= bhi if rel == "at_most" else hi >= blo
+        want = "consistent" if fits_worst else "inconsistent" if not fits_best else "conditional"
+        assert r["status"] == want, r["figure_id"]
+        if want == "conditional":
+            assert "holds only if" in r["reason"], r["figure_id"]
+
+
+@pytest.mark.parametrize(
+    "relation,interval,bound,want",
+    [
+        ("at_most", (100, 110), (120, 200), "consistent"),
+        ("at_most", (130, 150), (120, 200), "conditional"),
+        ("at_most", (210, 230), (120, 200), "inconsistent"),
+        ("at_least", (210, 230), (120, 200), "consistent"),
+        ("at_least", (150, 160), (120, 200), "conditional"),
+        ("at_least", (100, 110), (120, 200), "inconsistent"),
+        ("at_least", (95, 105), (100, 100), "consistent"),
+        ("at_most", (101, 105), (100, 100), "inconsistent"),
+    ],
+)
+def test_the_bound_verdict_on_made_up_intervals(relation, interval, bound, want):
+    from pbanalysis.analysis import methods
+
+    assert methods._verdict(relation, *interval, *bound) == want
+
+
+def test_the_straight_line_between_neighbours_is_computed_not_typed():
+    from pbanalysis.analysis import methods
+
+    vals = [{"year": "2008-09", "value": 100.0}, {"year": "2010-11", "value": 300.0}]
+    assert methods._straight_line(vals, "2009-10") == 200.0
+    vals = [{"year": "2008-09", "value": 100.0}, {"year": "2011-12", "value": 400.0}]
+    assert methods._straight_line(vals, "2009-10") == 200.0
+    assert np.isnan(methods._straight_line(vals[:1], "2009-10"))
+
+
+# --------------------------------------------------------------------------- the basis of each check
+
+
+def test_every_claim_has_a_basis_set_by_rule(table, doc):
+    assert set(table["basis"]) <= set(claims.BASES)
+    for _, r in table.iterrows():
+        entry = doc["checks"][r["figure_id"]]
+        if r["method"] == "rebuild":
+            assert r["basis"] == "own_figures"
+        elif r["status"] == "proxy":
+            assert r["basis"] == "proxy"
+        elif r["method"] in ("bracket", "reconcile"):
+            ceiling = entry["relation"] == "at_most" or entry.get("monotonic")
+            assert r["basis"] == ("possibility" if ceiling else "official"), r["figure_id"]
+        else:
+            assert r["basis"] == claims.METHOD_BASIS[r["method"]], r["figure_id"]
+
+
+def test_only_official_floors_count_as_tested_against_official_data(table):
+    tested = set(table.loc[table["basis"] == "official", "figure_id"])
+    assert tested == {
+        "pb_holders_mar2010",
+        "pb_holders_mar2010_s4",
+        "pb_holders_ongoing_mar2010",
+        "pb_holders_increase_year_to_mar2010",
+    }
+    assert set(table.loc[table["basis"] == "possibility", "figure_id"]) == {
+        "jerome_responding_councils_2011",
+        "survey_councils_2010",
+        "pb_spend_direct_payment_share_pct",
+    }
+
+
+def test_by_basis_counts_every_figure_once():
+    t = pd.DataFrame(
+        {
+            "basis": ["official", "official", "own_figures", "possibility", "input"],
+            "status": ["consistent", "inconsistent", "match", "conditional", "input"],
+        }
+    )
+    b = claims.by_basis(t)
+    assert b["figures"].sum() == len(t)
+    assert list(b["basis"]) == ["official", "official", "own_figures", "possibility", "input"]
+    assert claims.basis_counts(t)["official"] == {"consistent": 1, "inconsistent": 1}

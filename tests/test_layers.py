@@ -236,7 +236,9 @@ def test_charts_only_draw():
 
 
 def test_an_upward_import_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1})
+    monkeypatch.setitem(
+        GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1}
+    )
     assert any("pbanalysis.dataset.data" in v for v in _violations())
 
 
@@ -263,7 +265,9 @@ def test_the_graph_resolves_each_form_of_import(tmp_path, source, expected):
 
 
 def test_a_cycle_inside_a_function_would_be_caught(monkeypatch):
-    monkeypatch.setitem(GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1})
+    monkeypatch.setitem(
+        GRAPH, "pbanalysis.core.paths", {**GRAPH["pbanalysis.core.paths"], "pbanalysis.dataset.data": 1}
+    )
     assert any({"pbanalysis.core.paths", "pbanalysis.dataset.data"} <= set(c) for c in _cycles())
 
 
@@ -298,3 +302,12 @@ def test_a_key_typed_as_a_string_is_found(tmp_path):
     module = tmp_path / "m.py"
     module.write_text(f"x = 1\ncolumn = {keys.PROXY_TAKEUP_PCT!r}\nflag = {keys.flag(keys.DP_CLIENTS_31MAR)!r}\n")
     assert _spelled_keys(module) == {keys.PROXY_TAKEUP_PCT: 2, keys.flag(keys.DP_CLIENTS_31MAR): 3}
+
+
+@pytest.mark.parametrize("package", sorted(p.parent.name for p in SRC.glob("*/__init__.py")))
+def test_each_subpackage_docstring_names_every_one_of_its_modules(package):
+    doc = ast.get_docstring(ast.parse((SRC / package / "__init__.py").read_text(encoding="utf-8"))) or ""
+    named = set(re.findall(r"``(\w+)``|:mod:`(?:\.|pbanalysis\.\w+\.)(\w+)`", doc))
+    named = {a or b for a, b in named}
+    modules = {p.stem for p in (SRC / package).glob("*.py") if p.stem != "__init__"}
+    assert modules <= named, f"src/pbanalysis/{package}/__init__.py does not name {sorted(modules - named)}"

@@ -43,6 +43,27 @@ def test_target_met_depends_on_the_denominator(reg):
     assert expected.to_dict() == {"ni130_all": False, "ongoing": True, "adass_eligible": True}
 
 
+def test_a_forecast_is_shown_as_a_forecast_not_a_count_meeting_the_target(reg):
+    from pbanalysis.outputs import notebook_tables
+
+    t = measures.takeup_by_denominator(reg, 30)
+    f = t[t["holders_figure"] == "pb_ongoing_expected_apr2011"]
+    assert f["forecast"].all() and (f["figure_kind"] == "Councils' forecast for April 2011").all()
+    assert all(a.startswith("A forecast for April 2011") and "not a count" in a for a in f["against_target"])
+    counts = t[~t["forecast"]]
+    assert set(counts["against_target"]) <= {"At or above", "Below"}
+    printed = notebook_tables.by_denominator(t).frame()
+    assert "Meets the 30% target" not in printed.columns
+    assert not (printed.loc[f.index, "Against the 30% target"] == "Yes").any()
+
+
+def test_a_figure_dated_after_its_article_is_a_forecast():
+    assert measures.is_forecast("2011-04", "2010-05-27")
+    assert not measures.is_forecast("2010-03", "2010-05-27")
+    assert not measures.is_forecast("FY2009-10", "2010-08-23")
+    assert measures.is_forecast("2010-10/2012-10", "2010-10")
+
+
 def test_timeline_respects_as_of(reg):
     early = measures.takeup_timeline(reg, "ongoing", "2010-06-30")
     assert early["date"].max() <= pd.Timestamp("2010-06-30")

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.dataset import data
+from pbanalysis.dataset import data, periods
 from pbanalysis.core import paths
 from pbanalysis.outputs import index_page
 
@@ -212,12 +212,12 @@ def test_main_points_are_four_to_six_plain_sentences_computed_from_the_claims(in
 
     points = main_points.main_points(inputs)
     assert 4 <= len(points) <= 6
-    counts = claims_table["status"].value_counts()
-    tested = int(counts.reindex(list(claims.VERDICTS), fill_value=0).sum())
-    held = int(counts.reindex(["match", "consistent"], fill_value=0).sum())
+    official = claims_table[claims_table["basis"] == "official"]
+    held = int(official["status"].isin(["match", "consistent"]).sum())
     first = points[0]
     assert first.startswith(f"Of the {len(claims_table)} figures in the ")
-    assert f"{tested} could be tested against official data: {held} held up" in first
+    assert f"{len(official)} were tested against official data, and all {held} held up" in first
+    assert "could be tested against official data" not in first
     for s in points:
         assert s[0].isupper() and s.endswith(".")
         assert not _SNAKE.search(s), s
@@ -231,13 +231,14 @@ def test_a_changed_claim_changes_the_main_point(inputs, claims_table):
 
     before = main_points.verdicts(inputs)
     changed = claims_table.copy()
-    i = changed.index[changed["status"] == "consistent"][0]
+    i = changed.index[(changed["status"] == "consistent") & (changed["basis"] == "official")][0]
     changed.loc[i, "status"] = "inconsistent"
     after = main_points.verdicts(replace(inputs, claims=changed))
-    held = int(changed["status"].isin(["match", "consistent"]).sum())
-    failed = int(changed["status"].isin(["differs", "inconsistent"]).sum())
+    official = changed[changed["basis"] == "official"]
+    held = int(official["status"].isin(["match", "consistent"]).sum())
+    failed = int(official["status"].isin(["differs", "inconsistent"]).sum())
     assert after != before
-    assert f"{held} held up, {failed} did not" in after
+    assert f"tested against official data, and {held} held up and {failed} did not" in after
 
 
 def test_a_changed_measure_changes_the_main_point(inputs):
@@ -263,7 +264,10 @@ def test_main_points_name_the_targets_reached_and_missed(inputs, claims_table):
     assert len(missed) >= 2
     changed.loc[missed[0], "status"] = "reached"
     text = main_points.verdicts(replace(inputs, claims=changed))
-    assert f"of the {len(missed)} targets 1 had been reached by {main_points.series_end(inputs)}" in text
+    assert (
+        f"{len(missed)} targets were set against a later, different measure: 1 level reached by {main_points.series_end(inputs)}, 1 not"
+        in text
+    )
 
 
 def test_the_targets_are_judged_to_the_end_of_the_ascof_series(inputs):
@@ -274,7 +278,7 @@ def test_the_targets_are_judged_to_the_end_of_the_ascof_series(inputs):
 
     text = main_points.verdicts(inputs)
     assert main_points.series_end(inputs) == what_next.TREND_YEARS[-1]
-    assert f"still not been reached by {what_next.TREND_YEARS[-1]}" in text
+    assert f"neither level had been reached by {what_next.TREND_YEARS[-1]}" in text
     assert f"reached by {what_next.YEAR}" not in text, "one year of the series is not its end"
     shorter = dict(inputs.series, series={y: v for y, v in inputs.series["series"].items() if y < "2022-23"})
     assert "reached by 2021-22" in main_points.verdicts(replace(inputs, series=shorter))
@@ -398,7 +402,8 @@ def test_about_the_data_names_sources_licences_and_what_the_data_cannot_show(sit
         for s in res["sources"]:
             if s.get("publisher"):
                 assert s["publication"] in about and s["licence"] in about
-    for gap in ("Council-level NI 130", "ADASS", "ASCOF measure 1C for 2010-11 to 2016-17"):
+    p = periods.periods()
+    for gap in ("Council-level NI 130", "ADASS", f"ASCOF measure 1C before {p.ascof_series[0]}", periods.span(p.gap)):
         assert gap in about
 
 
@@ -522,3 +527,197 @@ def test_the_what_happened_next_headline_is_the_ascof_series():
     what_next = [chart for chart, notebook, _ in index_page.HEADLINE_CHARTS if notebook == "what_next"]
     assert what_next == ["what_next_trend_sds"] and "what_next_trend_sds" in registry.CHARTS
     assert index_page.chart_anchor("what_next", "what_next_trend_sds"), "the notebook draws it under a section"
+
+
+# --------------------------------------------------------------------------- links and release basics
+
+
+@pytest.mark.slow
+def test_the_landing_page_links_the_packs_index_and_each_pack_links_its_word_document(site):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="briefings/index.html"' in page
+    listing = (site / "briefings" / "index.html").read_text(encoding="utf-8")
+    for c in SAMPLE_COUNCILS:
+        slug = c.lower()
+        pack = (site / "briefings" / slug / "index.html").read_text(encoding="utf-8")
+        assert f'href="{slug}-personal-budgets.docx"' in pack and 'href="../../index.html"' in pack
+        assert f'href="{slug}/index.html"' in listing and f'href="{slug}/{slug}-personal-budgets.docx"' in listing
+        assert (site / "briefings" / slug / f"{slug}-personal-budgets.docx").exists()
+
+
+@pytest.mark.slow
+def test_the_landing_page_states_the_release_basics(site):
+    from pbanalysis.outputs import release
+
+    r = release.release()
+    page = (site / "index.html").read_text(encoding="utf-8")
+    head = page[: page.index('id="main-points"')]
+    for label in ("Release date", "Statistical status", "Contact", "Sources last updated"):
+        assert f"<dt>{label}</dt>" in head
+    assert "Not official statistics; an independent analysis of official statistics." in head
+    assert r.contact in head and r.sources_updated in head
+    assert r.contact_is_placeholder == ("placeholder" in head)
+
+
+def test_the_contact_is_a_placeholder_until_one_is_set(tmp_path):
+    from pbanalysis.outputs import release
+
+    conf = tmp_path / "pyproject.toml"
+    conf.write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert release.configured_contact(conf) == release.PLACEHOLDER_CONTACT
+    assert release.is_placeholder(release.PLACEHOLDER_CONTACT)
+    conf.write_text('[tool.pbanalysis]\ncontact = "social.care.statistics@council.gov.uk"\n', encoding="utf-8")
+    assert release.configured_contact(conf) == "social.care.statistics@council.gov.uk"
+    assert not release.is_placeholder(release.configured_contact(conf))
+
+
+def test_sources_last_updated_is_the_newest_date_a_source_was_read():
+    from pbanalysis.dataset import origins
+    from pbanalysis.outputs import release
+
+    newest = max(o.accessed for o in origins.load_origins().values())
+    assert release.release().sources_updated_iso == newest
+    assert release.long_date("2025-07-10") == "10 July 2025"
+
+
+@pytest.mark.slow
+def test_the_word_pack_has_its_properties_right_aligned_numbers_and_table_captions_and_sources(site):
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from pbanalysis.outputs import briefing_docx
+
+    doc = docx.Document(str(site / "briefings" / "somerset" / "somerset-personal-budgets.docx"))
+    cp = doc.core_properties
+    assert cp.title == "Somerset: personal budgets and direct payments"
+    assert cp.author == briefing_docx.AUTHOR and cp.language == "en-GB"
+    assert cp.subject.endswith(periods.periods().report)
+    assert cp.created == cp.modified == briefing_docx.build_date() and cp.created.year > 2013
+    styles = doc.styles.element.xml
+    assert 'w:lang w:val="en-GB"' in styles
+    body = list(doc.element.body.iterchildren())
+    for table in doc.tables:
+        i = body.index(table._tbl)
+        before = docx.text.paragraph.Paragraph(body[i - 1], doc._body)
+        assert before.style.name == "Caption" and before.text.startswith("Somerset:"), before.text
+        after = [docx.text.paragraph.Paragraph(e, doc._body).text for e in body[i + 1 :] if e.tag.endswith("}p")]
+        assert next(t for t in after if t.startswith("Source:")), "no source line after the table"
+        for row in table.rows[1:]:
+            for cell in row.cells:
+                text = cell.text.strip()
+                if re.fullmatch(r"[£]?[\d,]+(\.\d)?%?|\d+ of \d+|\[[xcz]\]", text):
+                    assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT, text
+
+
+@pytest.mark.slow
+def test_two_builds_of_a_word_pack_are_byte_identical(tmp_path):
+    from pbanalysis.outputs import packs
+
+    for out in ("one", "two"):
+        packs.build_all(out_dir=tmp_path / out, councils=["Somerset"], progress=False, processes=1)
+    one = (tmp_path / "one" / "somerset" / "somerset-personal-budgets.docx").read_bytes()
+    assert one == (tmp_path / "two" / "somerset" / "somerset-personal-budgets.docx").read_bytes()
+
+
+# --------------------------------------------------------------------------- counts by basis agree everywhere
+
+
+def _expected_by_basis(claims_csv) -> dict[str, dict[str, int]]:
+    c = pd.read_csv(claims_csv, keep_default_na=False)
+    out: dict[str, dict[str, int]] = {}
+    for (b, s), g in c.groupby(["basis", "status"]):
+        out.setdefault(b, {})[s] = len(g)
+    return out
+
+
+@pytest.mark.slow
+def test_every_count_of_verdicts_agrees_by_basis_with_claims_csv(site):
+    """Main points, the claims tables of the index page, the workbook's claims sheet and each pack
+    count the verdicts by basis as claims.csv does; no main point calls a figure tested against
+    official data unless its basis is."""
+    import html as html_mod
+    import json
+
+    from pbanalysis.outputs import datatables
+
+    want = _expected_by_basis(site / "claims.csv")
+    total = {b: sum(v.values()) for b, v in want.items()}
+    label = claims.BASIS_LABEL
+    page = _Page()
+    page.feed((site / "index.html").read_text(encoding="utf-8"))
+    # 1. the main points
+    html = (site / "index.html").read_text(encoding="utf-8")
+    points = re.search(r'id="main-points".*?</(?:ul|ol|section)>', html, flags=re.S).group(0)
+    points = html_mod.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", points)))
+    n = total.get("official", 0)
+    assert points.count("tested against official data") == 1
+    assert f"{n} {'was' if n == 1 else 'were'} tested against official data" in points
+    held = sum(want.get("official", {}).get(s, 0) for s in ("consistent", "match"))
+    assert f"all {held} held up" in points if held == n and n > 1 else f"{held} held up" in points
+    assert f"{total['own_figures']} were rebuilt from the articles' own figures" in points
+    assert f"{total['possibility']} were possibility checks against an official bound" in points
+    assert f"{total['later_outcome']} targets were set against a later" in points
+    rest = total.get("proxy", 0) + total.get("not_rebuildable", 0) + total.get("input", 0)
+    assert f"Of the other {rest}," in points
+    # 2. the index page's tables: the count by basis and status, and one row per figure
+    tables = {t["id"]: t for t in page.tables}
+    got: dict[str, dict[str, int]] = {}
+    status_of = {v: k for k, v in claims.STATUS_LABEL.items()}
+    basis_of = {v[:1].upper() + v[1:]: k for k, v in label.items()}
+    for r in tables["status-counts"]["rows"]:
+        if len(r) == 4 and r[0] in basis_of:
+            got.setdefault(basis_of[r[0]], {})[status_of[r[1]]] = int(r[2].replace(",", ""))
+    assert got == want
+    heads = tables["claims-table"]["headers"]
+    b_col, s_col = heads.index("Basis"), heads.index("Result")
+    rows: dict[str, dict[str, int]] = {}
+    for r in tables["claims-table"]["rows"]:
+        if len(r) == len(heads):
+            b = {v: k for k, v in label.items()}[r[b_col]]
+            rows.setdefault(b, {}).setdefault(status_of[r[s_col]], 0)
+            rows[b][status_of[r[s_col]]] += 1
+    assert rows == want
+    # 3. the workbook's claims sheet and its note
+    inp = datatables.load_inputs()
+    cells = datatables.claims_table(inp).cells()
+    sheet: dict[str, dict[str, int]] = {}
+    for (b, s), g in cells.groupby(["Basis of the check", "Status"]):
+        sheet.setdefault({v: k for k, v in label.items()}[b], {})[status_of[s]] = len(g)
+    assert sheet == want
+    note = datatables.notes(inp)["claims"]
+    for b, by in want.items():
+        for s, k in by.items():
+            assert f"{k} {claims.STATUS_LABEL[s].lower()}" in note.split(f"{label[b]}, ", 1)[1].split(";")[0], (b, s)
+    # 4. the packs: each figure the pack reports has the basis claims.csv gives it, and no pack
+    # counts verdicts or says a figure held up against official data.
+    c = pd.read_csv(site / "claims.csv", keep_default_na=False).set_index("figure_id")
+    packs = sorted(site.glob("briefings/*/numbers.json"))
+    assert packs
+    for numbers in packs:
+        named = json.loads(numbers.read_text(encoding="utf-8"))["articles"]["named"]
+        for rec in named:
+            assert rec["check_basis"] == c.loc[rec["figure_id"], "basis"], (numbers, rec["figure_id"])
+            assert rec["check_status"] == c.loc[rec["figure_id"], "status"]
+        text = (numbers.parent / "index.html").read_text(encoding="utf-8")
+        assert "held up" not in text and "tested against official data" not in text, numbers
+
+
+@pytest.mark.slow
+def test_no_page_states_a_bias_direction_it_has_not_computed(site):
+    """The proxy note on the index page and in every pack names the bias parts with their directions
+    from the checks file, and a net direction only as a computed comparison (tests/biascheck.py)."""
+    import html as html_mod
+
+    import biascheck
+
+    from pbanalysis.analysis import checks
+
+    bias = checks.load_checks()["bias"]
+    pages = [site / "index.html", *sorted(site.glob("briefings/*/index.html"))]
+    texts = {}
+    for p in pages:
+        raw = re.sub(r"<(script|style)\b.*?</\1>", " ", p.read_text(encoding="utf-8"), flags=re.S)
+        texts[str(p.relative_to(site))] = " ".join(html_mod.unescape(re.sub(r"<[^>]+>", " ", raw)).split())
+    assert any("the proxy stood above NI 130" in t for t in texts.values())
+    assert not any("understates" in t for t in texts.values())
+    assert biascheck.problems(texts, bias) == []

@@ -326,3 +326,28 @@ document.title=[up,down,names,f.querySelector('.pb-count').textContent].join('|'
         "Barnet,Somerset,North Somerset,Adur|North Somerset,Somerset,Barnet,Adur|"
         "Adur,Barnet,North Somerset,Somerset|2 of 4 rows"
     )
+
+
+@pytest.mark.slow
+def test_every_notebook_page_has_a_title_in_words_and_links_back_to_the_landing_page(reports_dir):
+    import re
+
+    from pbanalysis.pipeline import parameters
+
+    for page in sorted((reports_dir / "html").glob("*.html")):
+        notebook, param_set = page.stem.split("--")
+        text = page.read_text(encoding="utf-8")
+        title = re.search(r"<title>([^<]*)</title>", text).group(1)
+        assert title == parameters.page_title(notebook, param_set), page.name
+        assert "--" not in title and "_" not in title and title[:1].isupper(), f"{page.name}: {title}"
+        assert 'href="../index.html"' in text, f"{page.name} does not link back to the landing page"
+
+
+def test_every_named_parameter_set_has_a_title_and_the_title_is_not_a_parameter():
+    from pbanalysis.pipeline import parameters
+
+    for notebook in parameters.notebooks():
+        for name, params in parameters.load_param_sets(notebook).items():
+            assert parameters.TITLE_KEY not in params
+            title = parameters.page_title(notebook, name)
+            assert title != f"{notebook}--{name}", f"{notebook}.yaml: set '{name}' has no title"

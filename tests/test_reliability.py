@@ -17,8 +17,8 @@ import pytest
 from conftest import copy_report
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.dataset import data
 from pbanalysis.core import atomic, paths
+from pbanalysis.dataset import data
 from pbanalysis.outputs import datatables
 from pbanalysis.pipeline import catalogue
 

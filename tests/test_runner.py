@@ -14,7 +14,7 @@ import pytest
 
 from pbanalysis.core import paths
 from pbanalysis.outputs import runlog
-from pbanalysis.pipeline import catalogue, kernel_pool, makefile, report, runner
+from pbanalysis.pipeline import catalogue, kernel_pool, report, runner
 
 
 def make_notebook(path, *cells, params="x = 1  # a parameter\nrun_name = 'default'  # name of this run"):
@@ -66,7 +66,7 @@ def test_each_run_gets_a_fresh_kernel_no_state_leaks(tmp_path, reports):
         "assert not hasattr(sys.modules['json'], 'leaked'), 'module state leaked'\nprint('pid', os.getpid())",
     )
     # One worker: the two runs execute one after the other in the same thread.
-    results = runner.execute([run_of(setter), run_of(checker)], jobs=1)
+    results = runner.execute([run_of(setter), run_of(checker)], {}, jobs=1)
     assert [r.ok for r in results] == [True, True], [r.error for r in results]
     pids = [re.search(r"pid (\d+)", outputs_text(r.run.executed)).group(1) for r in results]
     assert pids[0] != pids[1], "both runs used the same kernel process"
@@ -76,31 +76,30 @@ def test_each_run_gets_a_fresh_kernel_no_state_leaks(tmp_path, reports):
         "LEAKED = 42",
         "assert 'LEAKED' not in globals(), 'a global leaked from an earlier run'",
     )
-    (res,) = runner.execute([run_of(both)], jobs=1)
+    (res,) = runner.execute([run_of(both)], {}, jobs=1)
     assert not res.ok and "AssertionError: a global leaked" in res.error
 
 
 @pytest.mark.slow
-def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_error(
-    tmp_path, reports, monkeypatch, caplog
-):
+def test_one_failing_run_does_not_stop_the_others_and_run_json_records_each_run(tmp_path, reports, monkeypatch, caplog):
+    """One report build: a failing run named with its cell and error beside two good ones, and the
+    run log (commit, versions, inputs, each run's parameters, times and outcome)."""
     good1 = make_notebook(tmp_path / "good1.ipynb", "print('one')")
     bad = make_notebook(tmp_path / "bad.ipynb", "y = 2", "raise ValueError('boom at ' + str(y))", "print('never')")
-    good2 = make_notebook(tmp_path / "good2.ipynb", "print('two')")
-    runs = [run_of(good1), run_of(bad, "broken", x=3), run_of(good2)]
-    # An earlier good output of the failing run, and a stale mark for every run.
+    good2 = make_notebook(tmp_path / "good2.ipynb", "print(x * 2)")
+    runs = [run_of(good1), run_of(bad, "broken", x=3), run_of(good2, "three", x=3), run_of(good2)]
+    # An earlier good output of the failing run, and a stale mark for every run but the last.
     old = b'{"an": "earlier good output"}\n'
     runs[1].executed.parent.mkdir(parents=True)
     runs[1].executed.write_bytes(old)
-    catalogue.stale_dir().mkdir(parents=True)
-    for r in runs:
-        (catalogue.stale_dir() / r.name).touch()
+    for r in runs[:3]:
+        catalogue.mark_stale(r.name)
     monkeypatch.setattr(catalogue, "all_runs", lambda: runs)
 
     with caplog.at_level(logging.INFO, logger="pbanalysis"):
         status = report.build()
     assert status == 1, "a failed run makes the report exit non-zero"
-    assert outputs_text(runs[0].executed) == "one\n" and outputs_text(runs[2].executed) == "two\n"
+    assert outputs_text(runs[0].executed) == "one\n" and outputs_text(runs[2].executed) == "6\n"
     assert runs[0].html.exists() and runs[2].html.exists()
     assert runs[1].executed.read_bytes() == old, "the failing run's earlier output was changed"
     assert not runs[1].html.exists()
@@ -112,25 +111,20 @@ def test_one_failing_run_does_not_stop_the_others_and_is_named_with_cell_and_err
     ), errors
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
     assert len(progress) == 3 and all(re.search(r"\d+\.\d s", m) for m in progress), progress
-    # Only the failed run stays marked stale.
-    assert catalogue.marked_stale() == ["bad--broken"]
-    log = json.loads(paths.RUN_JSON.read_text())["report"]
-    assert log["outcome"] == "failed" and log["failed_runs"] == ["bad--broken"]
-    assert {r["run"]: r["outcome"] for r in log["runs"]} == {
+    # The failed run stays marked stale, and so is the run never executed: its outputs are missing.
+    assert catalogue.marked_stale() == ["bad--broken", "good2--default"]
+    assert any("run good2--default: declared output missing: notebooks/good2--default.ipynb" in m for m in errors)
+
+    entry = json.loads(paths.RUN_JSON.read_text())["report"]
+    assert entry["outcome"] == "failed" and entry["failed_runs"] == ["bad--broken"]
+    assert entry["executed_now"] == ["bad--broken", "good1--default", "good2--three"]  # as marked, in name order
+    by_run = {r["run"]: r for r in entry["runs"]}
+    assert {k: r["outcome"] for k, r in by_run.items()} == {
         "good1--default": "ok",
         "bad--broken": "failed",
-        "good2--default": "ok",
+        "good2--three": "ok",
+        "good2--default": "not run",
     }
-
-
-@pytest.mark.slow
-def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports, monkeypatch):
-    nb = make_notebook(tmp_path / "tiny.ipynb", "print(x * 2)")
-    runs = [run_of(nb, "default"), run_of(nb, "three", x=3)]
-    monkeypatch.setattr(catalogue, "all_runs", lambda: runs)
-    assert report.build(["tiny--three"]) == 0
-    log = json.loads(paths.RUN_JSON.read_text())
-    entry = log["report"]
     git = subprocess.run(["git", "rev-parse", "HEAD"], cwd=paths.ROOT, capture_output=True, text=True)
     assert entry["git"]["commit"] == git.stdout.strip()
     assert isinstance(entry["git"]["dirty"], bool)
@@ -142,12 +136,10 @@ def test_run_json_records_commit_versions_inputs_and_each_run(tmp_path, reports,
     key = raw.relative_to(paths.ROOT).as_posix()
     assert entry["inputs"][key] == hashlib.sha256(raw.read_bytes()).hexdigest()
     assert "notebooks/take_up.ipynb" in entry["inputs"] and "notebooks/params/take_up.yaml" in entry["inputs"]
-    assert entry["outcome"] == "ok" and entry["executed_now"] == ["tiny--three"]
-    by_run = {r["run"]: r for r in entry["runs"]}
-    assert by_run["tiny--three"]["parameters"] == {"x": 3, "run_name": "three"}
-    assert by_run["tiny--three"]["outcome"] == "ok" and by_run["tiny--three"]["duration_s"] > 0
-    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", by_run["tiny--three"]["started"])
-    assert by_run["tiny--default"]["outcome"] == "not run" and by_run["tiny--default"]["parameters"]
+    assert by_run["good2--three"]["parameters"] == {"x": 3, "run_name": "three"}
+    assert by_run["good2--three"]["duration_s"] > 0
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", by_run["good2--three"]["started"])
+    assert by_run["good2--default"]["parameters"]
     # The index says which commit and date it was built from.
     index = paths.INDEX_HTML.read_text()
     assert f"commit <code>{git.stdout.strip()[:12]}</code>" in index and entry["started"][:10] in index
@@ -184,9 +176,11 @@ def test_runs_listed_by_the_cli_are_every_notebook_and_named_set():
     assert [r.name for r in catalogue.all_runs()] == expected
 
 
-def test_every_chart_and_claims_csv_is_a_declared_output_in_the_make_rules():
-    fragment = makefile.rules()
+def test_every_chart_and_claims_csv_is_a_declared_output_in_the_make_rules_and_read_back_from_them():
+    fragment = catalogue.make_rules()
     runs = catalogue.all_runs()
+    # The runner reads each run's declared outputs back from the rules, not from the chart registry.
+    assert catalogue.declared_from_rules(fragment) == {r.name: catalogue.declared_outputs(r) for r in runs}
     for r in runs:
         outs = catalogue.run_outputs(r)
         rule = next(line for line in fragment.splitlines() if line.startswith(f"OUT_{r.name} :="))
@@ -249,7 +243,7 @@ def test_outputs_that_cannot_be_worked_out_fail_that_run_only():
     assert isinstance(got["council_briefing--nowhere"], str) and "Nowhere-on-Sea" in got["council_briefing--nowhere"]
     # The undeclared-writes check skips the run it could not work out, and keeps the others.
     results = [runner.Result(ok, True, "", 0.0), runner.Result(bad, False, "", 0.0)]
-    assert runner.undeclared_writes(results, since=1e12, declared_by_run=got) == []
+    assert runner.undeclared_writes(results, since=1e12, declared=got) == []
 
 
 @pytest.mark.slow

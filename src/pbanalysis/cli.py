@@ -78,9 +78,7 @@ def cmd_runs(args: argparse.Namespace) -> None:
     for r in runs:
         log.debug("run %s: parameters %s", r.name, r.params)
     if args.make:
-        from pbanalysis.pipeline import makefile
-
-        text = makefile.fragment(runs)
+        text = catalogue.make_rules(runs)
         if args.out:  # Make includes this file: written whole or not at all, under the lock
             from pbanalysis.core.atomic import write_text
 

@@ -17,6 +17,12 @@ here, and no Python:
     per method and outcome, the sentence that opens every reason. Templates
     are ``str.format`` strings over the names in :data:`PLACEHOLDERS`; they are
     filled from the data, never typed to fit it.
+``bias``
+    the one place the parts of the proxy's bias are written (``parts``: each with its text and
+    its direction on each comparison, ``share`` or ``base``), the words of each direction
+    (``directions``), and the computed comparisons a net direction may rest on (``reference``:
+    register figures of NI 130 and the year of the proxy they are set against). A check's
+    ``bias`` field names its comparison and the parts that apply.
 ``uses``
     which figures the notebooks use in which role (take-up denominators,
     holder counts, the timeline, targets, the NI 130 reference values, the
@@ -42,7 +48,7 @@ from pbanalysis.core.errors import InputError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["METHOD_FIELDS", "OUTCOMES", "PLACEHOLDERS", "USES", "load_checks"]
+__all__ = ["BIAS_COMPARISONS", "BIAS_DIRECTIONS", "METHOD_FIELDS", "OUTCOMES", "PLACEHOLDERS", "USES", "load_checks"]
 
 #: method -> (required fields, optional fields). ``section`` is required for every method.
 METHOD_FIELDS: dict[str, tuple[frozenset, frozenset]] = {
@@ -50,7 +56,7 @@ METHOD_FIELDS: dict[str, tuple[frozenset, frozenset]] = {
     "rebuild": (frozenset({"section", "basis", "not_established"}), frozenset()),
     "bracket": (
         frozenset({"section", "relation", "official", "basis", "not_established"}),
-        frozenset({"implied", "implied_label", "monotonic"}),
+        frozenset({"implied", "implied_label", "implied_unit", "monotonic"}),
     ),
     "reconcile": (
         frozenset({"section", "official", "basis", "not_established"}),
@@ -70,8 +76,8 @@ METHOD_FIELDS: dict[str, tuple[frozenset, frozenset]] = {
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "input": ("input",),
     "rebuild": ("match", "differs"),
-    "bracket": ("consistent", "inconsistent", "no_verdict"),
-    "reconcile": ("consistent", "inconsistent", "no_verdict"),
+    "bracket": ("consistent", "conditional", "inconsistent", "no_verdict"),
+    "reconcile": ("consistent", "conditional", "inconsistent", "no_verdict"),
     "rank": ("agrees", "disagrees"),
     "distribution": ("agrees", "disagrees"),
     "proxy": ("proxy",),
@@ -126,8 +132,18 @@ PLACEHOLDERS = frozenset(
         "councils_published",
         "target_pct",
         "target_period",
+        "condition",
+        "line",
+        "bound",
+        "bias",
+        "net",
     }
 )
+#: Fields any check may carry, whatever its method.
+COMMON_FIELDS = frozenset({"bias"})
+#: The comparisons a bias part may have a direction on, and the directions.
+BIAS_COMPARISONS = ("share", "base")
+BIAS_DIRECTIONS = ("up", "down", "either")
 
 #: Relations a bracket or reconciliation can test (claim against the official bracket).
 RELATIONS = {
@@ -178,13 +194,13 @@ def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None
         raise InputError(path, expected, column=where, found=None if found is None else str(found))
 
     if not isinstance(doc, dict):
-        fail("(top level)", "a mapping with keys checks, templates, uses", type(doc).__name__)
-    for key in ("checks", "templates", "uses"):
+        fail("(top level)", "a mapping with keys checks, templates, bias, uses", type(doc).__name__)
+    for key in ("checks", "templates", "bias", "uses"):
         if not isinstance(doc.get(key), dict):
             fail(key, f"a mapping under the top-level key {key!r}", doc.get(key))
-    extra = set(doc) - {"checks", "templates", "uses"}
+    extra = set(doc) - {"checks", "templates", "bias", "uses"}
     if extra:
-        fail(sorted(extra)[0], "only the top-level keys checks, templates, uses", sorted(extra)[0])
+        fail(sorted(extra)[0], "only the top-level keys checks, templates, bias, uses", sorted(extra)[0])
     known = set(figure_ids) if figure_ids is not None else None
 
     def check_figure(where: str, fid):
@@ -228,7 +244,7 @@ def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None
         for name in sorted(required):
             if name not in entry:
                 fail(f"{where}.{name}", f"a field {name!r} (required by method {method})", None)
-        for name in sorted(set(entry) - required - optional - {"method"}):
+        for name in sorted(set(entry) - required - optional - COMMON_FIELDS - {"method"}):
             fail(f"{where}.{name}", f"only fields of method {method}: " + ", ".join(sorted(required | optional)), name)
         section = entry["section"]
         if not isinstance(section, str) or "#" not in section:
@@ -263,10 +279,51 @@ def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None
             fail(f"{where}.statistic", "one of " + ", ".join(sorted(STATISTICS)), entry["statistic"])
         if "of_figure" in entry:
             check_figure(f"{where}.of_figure", entry["of_figure"])
+        uses_bias = any(
+            {"bias", "net"} & _fields_of(entry[n])
+            for n in ("basis", "not_established")
+            if isinstance(entry.get(n), str)
+        )
+        if uses_bias and "bias" not in entry:
+            fail(f"{where}.bias", "a bias field (comparison, parts) for a text that uses {bias} or {net}", None)
+        if "bias" in entry:
+            b = entry["bias"]
+            if not isinstance(b, dict) or b.get("comparison") not in BIAS_COMPARISONS:
+                fail(f"{where}.bias.comparison", "one of " + ", ".join(BIAS_COMPARISONS), b)
+            parts = b.get("parts")
+            if not isinstance(parts, list) or not parts:
+                fail(f"{where}.bias.parts", "a list of parts of bias.parts", parts)
+            for part in parts:
+                known_part = doc["bias"].get("parts", {}).get(part)
+                if not isinstance(known_part, dict) or b["comparison"] not in known_part:
+                    fail(f"{where}.bias.parts", f"a part of bias.parts with a direction on {b['comparison']}", part)
     if known is not None:
         missing = [f for f in sorted(known) if f not in doc["checks"]]
         if missing:
             fail(f"checks.{missing[0]}", "an entry for every register figure_id", "no entry")
+
+    # bias: the parts, the words of the directions, the reference comparisons
+    bias = doc["bias"]
+    if not isinstance(bias.get("parts"), dict) or not bias["parts"]:
+        fail("bias.parts", "a mapping of part -> text and directions", bias.get("parts"))
+    for name, part in bias["parts"].items():
+        if not isinstance(part, dict) or not isinstance(part.get("text"), str) or not part["text"].strip():
+            fail(f"bias.parts.{name}.text", "a non-empty text", part)
+        for key in set(part) - {"text"}:
+            if key not in BIAS_COMPARISONS:
+                fail(f"bias.parts.{name}.{key}", "a comparison, one of " + ", ".join(BIAS_COMPARISONS), key)
+            if part[key] not in BIAS_DIRECTIONS:
+                fail(f"bias.parts.{name}.{key}", "a direction, one of " + ", ".join(BIAS_DIRECTIONS), part[key])
+    words = bias.get("directions")
+    if not isinstance(words, dict) or set(words) != set(BIAS_COMPARISONS):
+        fail("bias.directions", "the words of each direction, per comparison: " + ", ".join(BIAS_COMPARISONS), words)
+    for comparison, w in words.items():
+        if not isinstance(w, dict) or set(w) != set(BIAS_DIRECTIONS):
+            fail(f"bias.directions.{comparison}", "the words of each direction: " + ", ".join(BIAS_DIRECTIONS), w)
+    for i, ref in enumerate(bias.get("reference") or []):
+        if not isinstance(ref, dict) or not isinstance(ref.get("year"), str):
+            fail(f"bias.reference[{i}]", "a mapping with figure and year", ref)
+        check_figure(f"bias.reference[{i}].figure", ref.get("figure"))
 
     # uses: the roles figures play in the notebooks
     for role in USES:

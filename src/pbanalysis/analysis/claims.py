@@ -13,6 +13,7 @@ the reported council figures, and one headline finding per area.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,6 +23,7 @@ from pbanalysis.analysis import checks as checks_mod
 from pbanalysis.analysis import methods, register
 from pbanalysis.core import format as fmt
 from pbanalysis.core.errors import InputError
+from pbanalysis.sources import ascof_trend
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +33,7 @@ STATUSES = (
     "match",
     "differs",
     "consistent",
+    "conditional",
     "inconsistent",
     "reached",
     "not_reached",
@@ -38,20 +41,87 @@ STATUSES = (
     "not_rebuildable",
     "input",
 )
-#: The statuses that are verdicts on the claim.
-VERDICTS = ("match", "differs", "consistent", "inconsistent", "reached", "not_reached")
-#: What each status means (for the notebook and the index page).
+#: The statuses that are verdicts on the claim (``conditional``: a verdict that depends on a missing value).
+VERDICTS = ("match", "differs", "consistent", "conditional", "inconsistent", "reached", "not_reached")
+#: The later measure the targets are set against, as the rows use it (one statement of the method).
+LATER_MEASURE = (
+    "England's best year on a later and different official measure, ASCOF self-directed support "
+    f"(1C(1A), 3D1A from 2023-24), {ascof_trend.YEARS[0]} to {ascof_trend.YEARS[-1]}"
+)
+#: What each status means (for the notebook, the workbook and the index page).
 STATUS_MEANING = {
-    "match": "rebuilt from the register's inputs, inside the interval the wording allows",
-    "differs": "rebuilt from the register's inputs, outside the interval the wording allows",
-    "consistent": "official values bound what the claim implies, and the claim lies on the allowed side",
-    "inconsistent": "official values bound what the claim implies, and the claim lies outside",
-    "reached": "a target level, reached by England on the later official measure (ASCOF 1C, 2020-21)",
-    "not_reached": "a target level, not reached by England on the later official measure (ASCOF 1C, 2020-21)",
+    "match": "rebuilt from the articles' own figures, inside the interval the wording allows",
+    "differs": "rebuilt from the articles' own figures, outside the interval the wording allows",
+    "consistent": "an official value bounds what the claim implies, and the claim lies on the side it allows "
+    "(where the bound is a missing year, at every value the bracket allows)",
+    "conditional": "the official bound is itself missing (a year bracketed by its neighbours): the claim holds "
+    "only if the missing value lies on one side of a stated level; not a confirmation",
+    "inconsistent": "an official value bounds what the claim implies, and the claim lies on the side it rules out "
+    "(where the bound is a missing year, at every value the bracket allows)",
+    "reached": f"a target level reached in {LATER_MEASURE}; where things stood years later, not a verdict on "
+    "the target by its date",
+    "not_reached": f"a target level not reached in {LATER_MEASURE}; where things stood years later, not a "
+    "verdict on the target by its date",
     "proxy": "the measure is not available; the nearest official proxy is shown, no verdict",
     "not_rebuildable": "nothing available tests it",
     "input": "a reported input, target or date, taken as given",
 }
+#: A status in a reader's words (tables, the index page, the workbook).
+STATUS_LABEL = {
+    "match": "Matches (rebuilt)",
+    "differs": "Differs (rebuilt)",
+    "consistent": "Consistent",
+    "conditional": "Conditional on a missing official value (not a confirmation)",
+    "inconsistent": "Inconsistent",
+    "reached": "Level reached on the later measure (not a verdict on the target)",
+    "not_reached": "Level not reached on the later measure (not a verdict on the target)",
+    "proxy": "Proxy only: no verdict",
+    "not_rebuildable": "Cannot be tested",
+    "input": "Input, taken as given",
+}
+
+#: What a check rests on, in the order they are counted: every claim has one basis, set by a rule
+#: from its method and data (:func:`basis_of`), never by hand per row.
+BASES = ("official", "own_figures", "possibility", "later_outcome", "proxy", "not_rebuildable", "input")
+#: A basis in a reader's words.
+BASIS_LABEL = {
+    "official": "tested against official data",
+    "own_figures": "rebuilt from the articles' own figures",
+    "possibility": "a possibility check against an official bound",
+    "later_outcome": "a target set against a later outcome",
+    "proxy": "set beside a proxy, no verdict",
+    "not_rebuildable": "not rebuildable",
+    "input": "an input, taken as given",
+}
+#: What each basis means, and the rule that gives it.
+BASIS_MEANING = {
+    "official": "an official count of the same people on a narrower definition, at the same date, is a floor "
+    "the claim could have fallen below",
+    "own_figures": "the articles' own inputs rebuilt: a test of the articles' arithmetic, not of official data",
+    "possibility": "the claim is part of an official whole (it can fail only by exceeding it), or the bound is "
+    "a missing year bracketed by its neighbours: it shows the claim is possible, not that it is right",
+    "later_outcome": "a target level against a later and different official measure, years after its date",
+    "proxy": "the measure is not available; the nearest official measure is set beside it",
+    "not_rebuildable": "nothing available can test it",
+    "input": "a reported input, target or date, with nothing official to test it against",
+}
+#: The basis of each method's result where the method itself does not set one (bracket and
+#: reconcile set theirs from their relation and bound).
+METHOD_BASIS = {
+    "input": "input",
+    "rebuild": "own_figures",
+    "later_outcome": "later_outcome",
+    "not_rebuildable": "not_rebuildable",
+    "proxy": "proxy",
+    "rank": "proxy",
+    "distribution": "proxy",
+}
+
+
+def basis_of(method: str, result: dict) -> str:
+    """The basis of a method's result: the one it set (bracket, reconcile), else its method's."""
+    return result.get("basis") or METHOD_BASIS[method]
+
 
 CLAIMS_COLUMNS = [
     "figure_id",
@@ -65,6 +135,7 @@ CLAIMS_COLUMNS = [
     "tolerance_high",
     "method",
     "status",
+    "basis",
     "rebuilt",
     "rebuilt_from",
     "difference",
@@ -74,6 +145,7 @@ CLAIMS_COLUMNS = [
     "bracket_low",
     "bracket_high",
     "bracket_basis",
+    "straight_line",
     "rank",
     "of",
     "percentile",
@@ -115,6 +187,7 @@ def check(
     if doc is None:
         doc = checks_mod.load_checks(path, figure_ids=reg["figure_id"])
     ctx = methods.Context(reg, cy, nat, path)
+    refs = methods.bias_reference(ctx, doc["bias"])
     rows = []
     for _, r in reg.iterrows():
         fid = r["figure_id"]
@@ -134,6 +207,7 @@ def check(
             "high": fmt.number(high),
         }
         fields.update({k: v for k, v in res.get("fields", {}).items()})
+        fields.update(methods.bias_fields(ctx, entry, doc["bias"], refs))
         opening = _fill(path, f"templates.{method}.{res['outcome']}", doc["templates"][method][res["outcome"]], fields)
         basis = _fill(path, f"checks.{fid}.basis", entry["basis"], fields) if "basis" in entry else ""
         not_est = (
@@ -158,6 +232,7 @@ def check(
                 "tolerance_high": _round(high),
                 "method": method,
                 "status": res["status"],
+                "basis": basis_of(method, res),
                 "rebuilt": _round(rebuilt, 6),
                 "rebuilt_from": res.get("rebuilt_from", ""),
                 "difference": _round(res.get("difference", np.nan), 6),
@@ -167,6 +242,7 @@ def check(
                 "bracket_low": _round(res.get("bracket_low", np.nan), 6),
                 "bracket_high": _round(res.get("bracket_high", np.nan), 6),
                 "bracket_basis": res.get("bracket_basis", ""),
+                "straight_line": _round(res.get("straight_line", np.nan), 6),
                 "rank": res.get("rank", np.nan),
                 "of": res.get("of", np.nan),
                 "percentile": res.get("percentile", np.nan),
@@ -181,10 +257,33 @@ def check(
     out = pd.DataFrame(rows, columns=CLAIMS_COLUMNS)
     for col in ("rank", "of", "percentile"):
         out[col] = out[col].astype("Int64")
-    bad = out[~out["status"].isin(STATUSES)]
+    bad = out[~out["status"].isin(STATUSES) | ~out["basis"].isin(BASES)]
     if len(bad):  # pragma: no cover - a method returning an unknown status is a programming error
         raise ValueError(f"unknown status {bad['status'].iloc[0]!r} for {bad['figure_id'].iloc[0]}")
     return out
+
+
+def proxy_note(reg: pd.DataFrame | None = None, cy: pd.DataFrame | None = None, nat: pd.DataFrame | None = None) -> str:
+    """The note on the proxy's bias that every page shows beside its definition: the parts from the
+    checks file, each with its direction, and a net direction only as computed from the register's
+    NI 130 figures against the proxy (:func:`pbanalysis.analysis.methods.proxy_note`)."""
+    from pbanalysis.dataset import data
+
+    if reg is None and cy is None and nat is None:
+        return _default_proxy_note()
+    reg = reg if reg is not None else register.load_register()
+    cy = cy if cy is not None else data.load_council_year()
+    nat = nat if nat is not None else data.load_national_series()
+    doc = checks_mod.load_checks(figure_ids=reg["figure_id"])
+    ctx = methods.Context(reg, cy, nat, None)
+    return methods.proxy_note(ctx, doc["bias"], methods.bias_reference(ctx, doc["bias"]))
+
+
+@functools.cache
+def _default_proxy_note() -> str:
+    from pbanalysis.dataset import data
+
+    return proxy_note(register.load_register(), data.load_council_year(), data.load_national_series())
 
 
 def check_statuses(show_status: str | list[str]) -> list[str]:
@@ -209,8 +308,30 @@ def summary(claims: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def by_basis(claims: pd.DataFrame) -> pd.DataFrame:
+    """Figures by basis and status: ``basis``, ``status``, ``figures``, in the order of :data:`BASES`
+    then :data:`STATUSES`, only the pairs that occur. The one count every output prints (main
+    points, the claims table of the index page, the workbook, the notebook)."""
+    counts = claims.groupby(["basis", "status"]).size()
+    rows = [
+        {"basis": b, "status": s, "figures": int(counts[(b, s)])}
+        for b in BASES
+        for s in STATUSES
+        if (b, s) in counts.index
+    ]
+    return pd.DataFrame(rows, columns=["basis", "status", "figures"])
+
+
+def basis_counts(claims: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """:func:`by_basis` as basis -> {status: figures} (bases with no figure left out)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in by_basis(claims).itertuples():
+        out.setdefault(r.basis, {})[r.status] = r.figures
+    return out
+
+
 def verdicts(claims: pd.DataFrame) -> pd.DataFrame:
-    """The rows that carry a verdict (match, differs, consistent, inconsistent)."""
+    """The rows that carry a verdict (:data:`VERDICTS`)."""
     return claims[claims["status"].isin(VERDICTS)]
 
 
@@ -222,6 +343,7 @@ def for_section(claims: pd.DataFrame, section: str) -> pd.DataFrame:
         "reported",
         "unit",
         "status",
+        "basis",
         "rebuilt",
         "official_values",
         "bracket_low",
@@ -261,14 +383,19 @@ def proxy_agreement(claims: pd.DataFrame, section: str) -> list[str]:
 def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
     """One finding per headline area of the checks file: area, title, section, sentence.
 
-    The sentence counts the area's statuses and quotes the finding of its headline figure.
+    The sentence counts the area's figures by basis and status (:func:`basis_counts`) and quotes the
+    finding of its headline figure.
     """
     doc = doc if doc is not None else checks_mod.load_checks()
     out = []
     for area, h in doc["uses"]["headlines"].items():
         sub = claims[claims["section"].str.split("#").str[0] == area]
-        counts = sub["status"].value_counts()
-        parts = [f"{counts[s]} {s.replace('_', ' ')}" for s in STATUSES if s in counts and s != "input"]
+        parts = [
+            f"{n} {BASIS_LABEL[b]}" + (f", {STATUS_LABEL[st].lower()}" if b not in ("proxy", "not_rebuildable") else "")
+            for b, by in basis_counts(sub).items()
+            if b != "input"
+            for st, n in by.items()
+        ]
         row = claims.set_index("figure_id").loc[h["figure"]]
         agreement = proxy_agreement(claims, row["section"])
         lead = agreement[-1] if agreement else row["finding"]

@@ -163,27 +163,66 @@ def denominator_label(register: pd.DataFrame, denominator: str, doc: dict | None
     return f"{desc} ({fmt.count(people)} people)"
 
 
-def takeup_by_denominator(register: pd.DataFrame, target_pct: float, doc: dict | None = None) -> pd.DataFrame:
-    """Each reported holder count as a share (%) of each denominator, and whether it meets the target."""
+def _month(period: str) -> str:
+    """'2011-04' as 'April 2011' (a year alone as itself)."""
+    text = str(period).removeprefix("FY")
+    return pd.Timestamp(f"{text}-01").strftime("%B %Y") if re.fullmatch(r"\d{4}-\d{2}", text) else text
+
+
+def is_forecast(period: str, published: str) -> bool:
+    """Whether a figure is a forecast: its period ends after its article was published (both as
+    ISO dates or months, e.g. '2011-04' against '2010-05-27')."""
+    end = str(period).split("/")[-1].removeprefix("FY")
+    if not re.match(r"^\d{4}(-\d{2})?", end):
+        return False
+    return end[:7] > str(published)[:7]
+
+
+def takeup_by_denominator(
+    register: pd.DataFrame, target_pct: float, doc: dict | None = None, sources: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Each reported holder count as a share (%) of each denominator, and how it stands against the target.
+
+    A figure whose period ends after its article was published (``sources``, the register's
+    articles) is a forecast, not a count: ``forecast`` is True and ``against_target`` says it is
+    the forecast that would or would not reach the target; a count meets it or not."""
+    from pbanalysis.analysis import register as register_mod
+
     doc = doc if doc is not None else checks.load_checks()
+    sources = sources if sources is not None else register_mod.load_sources()
+    published = dict(zip(sources["source_id"], sources["published"]))
     v = _reg(register)
+    rows_of = register.set_index("figure_id")
+    target = fmt.pct(target_pct).replace(".0%", "%")
     rows = []
     for h in uses(doc)["holders"]:
         fid, label = h["figure"], h["label"]
+        r = rows_of.loc[fid]
+        forecast = is_forecast(r["period"], published.get(r["source_id"], ""))
         for den in denominators(doc):
             people = denominator_value(register, den, doc)
             pct = 100 * v[fid] / people
+            meets = bool(pct >= target_pct)
+            if forecast:
+                against = f"A forecast for {_month(r['period'])} that would {'reach' if meets else 'not reach'} {target}, not a count"
+            else:
+                against = "At or above" if meets else "Below"
             rows.append(
                 {
                     "holders_figure": fid,
                     "holders": label,
                     "holders_count": v[fid],
+                    "figure_kind": f"Councils' forecast for {_month(r['period'])}"
+                    if forecast
+                    else f"Count, {_month(r['period'])}",
+                    "forecast": forecast,
                     "denominator": den,
                     "denominator_label": denominator_label(register, den, doc),
                     "denominator_people": people,
                     "takeup_pct": round(pct, 1),
                     "target_pct": target_pct,
-                    "meets_target": bool(pct >= target_pct),
+                    "meets_target": meets,
+                    "against_target": against,
                 }
             )
     return pd.DataFrame(rows)

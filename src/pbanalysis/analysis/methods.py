@@ -58,6 +58,7 @@ import pandas as pd
 from pbanalysis.analysis import checks as checks_mod
 from pbanalysis.analysis import measures, register
 from pbanalysis.core import format as fmt
+from pbanalysis.core import keys as k
 from pbanalysis.core.errors import InputError
 
 
@@ -171,13 +172,58 @@ def _trend(ctx, spec) -> tuple[bool, str]:
     return False, f"the official series does not rise every year ({years}), so a missing year is not bounded"
 
 
-def _verdict(relation: str, low: float, high: float, blow: float, bhigh: float) -> bool:
-    """Whether a claim interval (low, high) fits the official bracket (blow, bhigh) under ``relation``."""
-    if relation == "at_least":
-        return high >= blow
+def _verdict(relation: str, low: float, high: float, blow: float, bhigh: float) -> str:
+    """``consistent``, ``inconsistent`` or ``conditional``: a claim interval (low, high) against an
+    official bound that may lie anywhere from ``blow`` to ``bhigh`` (one value when both are equal).
+
+    The claim is judged at both ends of the bound, each time with the tolerance its wording allows
+    (some reading of the claim fits): ``consistent`` when it fits even at the end least favourable
+    to it, ``inconsistent`` when it fails even at the most favourable end, else ``conditional``:
+    whether it holds depends on where the bound lies. ``within``: the claim must lie inside the
+    official bracket (the bracket is the allowed range itself, not an unknown bound)."""
+    if relation == "at_least":  # the claim must be at least the bound: high >= bound
+        worst, best = high >= bhigh, high >= blow
+    elif relation == "at_most":  # the claim must be at most the bound: low <= bound
+        worst, best = low <= blow, low <= bhigh
+    else:
+        worst = best = high >= blow and low <= bhigh
+    return "consistent" if worst else "inconsistent" if not best else "conditional"
+
+
+def _missing_years(ctx, years: list[str]) -> list[str]:
+    """The years of the national series strictly between the first and last of ``years`` that ``years`` skip."""
+    have = sorted(years)
+    order = [y for y in ctx.nat["year"] if have[0] < y < have[-1]]
+    return [y for y in order if y not in have]
+
+
+def _straight_line(spec_values: list[dict], year: str) -> float:
+    """The value on the straight line between the nearest official years either side of ``year``
+    (by the year's start); NaN without a value on both sides. What the neighbours suggest, never data."""
+    pts = sorted((int(v["year"][:4]), v["value"]) for v in spec_values if np.isfinite(v["value"]))
+    t = int(year[:4])
+    before = [p for p in pts if p[0] < t]
+    after = [p for p in pts if p[0] > t]
+    if not before or not after:
+        return np.nan
+    (x0, y0), (x1, y1) = before[-1], after[0]
+    return y0 + (y1 - y0) * (t - x0) / (x1 - x0)
+
+
+def _condition(relation: str, low: float, high: float, unit: str, bound: str) -> str:
+    """The sentence that states when a conditional claim holds, from its interval and the bound's name."""
+    v = lambda x: fmt.value(x, unit, sentence=True)  # noqa: E731
     if relation == "at_most":
-        return low <= bhigh
-    return high >= blow and low <= bhigh
+        return (
+            f"The claim holds only if {bound} was at least {v(low)}, and on every reading its wording "
+            f"allows only if it was at least {v(high)}."
+        )
+    if relation == "at_least":
+        return (
+            f"The claim holds only if {bound} was at most {v(high)}, and on every reading its wording "
+            f"allows only if it was at most {v(low)}."
+        )
+    return f"The claim holds only on the readings of its wording that lie inside {bound}."
 
 
 def _bracket(ctx, row, entry) -> dict:
@@ -187,19 +233,40 @@ def _bracket(ctx, row, entry) -> dict:
     blow, bhigh = (min(present), max(present)) if present else (np.nan, np.nan)
     trend = "the official values are all present"
     bounded = bool(present) and len(present) == len(official)
-    if entry.get("monotonic"):
-        rising, trend = _trend(ctx, entry["official"][0])
-        bounded = bounded and rising
     relation = entry["relation"]
+    unit = entry.get("implied_unit", "")
+    spec = entry["official"][0]
+    missing = _missing_years(ctx, spec["years"]) if entry.get("monotonic") else []
+    if entry.get("monotonic"):
+        rising, trend = _trend(ctx, spec)
+        bounded = bounded and rising
+    bound = f"{spec['label'].split(',')[0]} in {' and '.join(missing)}" if missing else "the official bound"
+    line_value = _straight_line(official, missing[0]) if len(missing) == 1 else np.nan
+    condition = line = ""
     if bounded:
-        ok = _verdict(relation, low, high, blow, bhigh)
-        outcome = "consistent" if ok else "inconsistent"
+        outcome = _verdict(relation, low, high, blow, bhigh)
+        if outcome == "conditional":
+            condition = _condition(relation, low, high, unit, bound)
+            if np.isfinite(line_value):
+                needed = high if relation == "at_most" else low
+                holds = line_value >= needed if relation == "at_most" else line_value <= needed
+                line = (
+                    f"A straight line between the neighbouring years gives about "
+                    f"{fmt.value(line_value, unit, sentence=True)} for {missing[0]}, "
+                    + (
+                        "which meets that condition: the neighbours suggest the claim holds, but do not show it."
+                        if holds
+                        else "which does not meet that condition: the neighbours suggest the claim does not hold, but do not show it."
+                    )
+                )
     else:
         outcome = "no_verdict"
     label = entry.get("implied_label", row["statement"])
+    basis = "possibility" if (relation == "at_most" or missing) else "official"
     return {
         "outcome": outcome,
         "status": outcome if outcome != "no_verdict" else "proxy",
+        "basis": basis if outcome != "no_verdict" else "proxy",
         "rebuilt": value,
         "rebuilt_from": f"implied: {entry.get('implied', row['figure_id'])}",
         "official_values": _official_cell(official),
@@ -207,7 +274,13 @@ def _bracket(ctx, row, entry) -> dict:
         "implied_high": high,
         "bracket_low": blow,
         "bracket_high": bhigh,
-        "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}; {trend}",
+        "bracket_basis": f"{relation}: {checks_mod.RELATIONS[relation]}; {trend}"
+        + (
+            f"; the bound itself ({bound}) is missing, so the claim is judged at both ends of its bracket"
+            if missing
+            else ""
+        ),
+        "straight_line": line_value,
         "fields": {
             "implied_label": label,
             "implied_low": fmt.number(low),
@@ -216,9 +289,12 @@ def _bracket(ctx, row, entry) -> dict:
             "bracket_high": fmt.number(bhigh),
             "official": _official_text(official),
             "trend": trend,
-            "implied_range": fmt.value_range(low, high),
-            "bracket_range": fmt.value_range(blow, bhigh),
+            "implied_range": fmt.value_range(low, high, unit, sentence=True),
+            "bracket_range": fmt.value_range(blow, bhigh, unit, sentence=True),
             "relation_text": checks_mod.RELATIONS[relation],
+            "condition": condition,
+            "line": line,
+            "bound": bound,
         },
     }
 
@@ -231,17 +307,19 @@ def _reconcile(ctx, row, entry) -> dict:
     diff = ov - reported
     relation = entry.get("relation")
     if relation and np.isfinite(ov):
-        ok = _verdict(relation, low, high, ov, ov)
-        outcome = "consistent" if ok else "inconsistent"
-        status = outcome
+        outcome = status = _verdict(relation, low, high, ov, ov)
+        # A floor from a narrower official count of the same people at the same date is a test;
+        # a ceiling only says the claim is possible.
+        basis = "possibility" if relation == "at_most" else "official"
     else:
-        outcome, status = "no_verdict", "proxy"
+        outcome, status, basis = "no_verdict", "proxy", "proxy"
     blow, bhigh = {"at_least": (ov, math.inf), "at_most": (-math.inf, ov), "within": (ov, ov)}.get(
         relation, (np.nan, np.nan)
     )
     return {
         "outcome": outcome,
         "status": status,
+        "basis": basis,
         "rebuilt": ov,
         "rebuilt_from": f"{official['label']}, {official['year']}",
         "difference": diff,
@@ -437,6 +515,134 @@ def _later_outcome(ctx, row, entry) -> dict:
             "target_period": fmt.by_period(t["target_period"]),
         },
     }
+
+
+# --------------------------------------------------------------------------- the proxy's bias
+
+
+def bias_reference(ctx: Context, bias: dict) -> list[dict]:
+    """The computed comparisons a net direction may rest on: each ``bias.reference`` figure (a
+    reported NI 130 value, England's or a council's) against the proxy of its year, on the same
+    footing. Each: figure, area, year, reported, proxy (percent), direction (above, below, equal)."""
+    reg = ctx.reg.set_index("figure_id")
+    out = []
+    for ref in bias.get("reference") or []:
+        r, year = reg.loc[ref["figure"]], ref["year"]
+        council = str(r.get("council", "") or "").strip()
+        if council:
+            hit = ctx.cy[(ctx.cy["council_name"] == council) & (ctx.cy["year"] == year)]
+            proxy = float(hit[k.PROXY_TAKEUP_PCT].iloc[0]) if len(hit) else np.nan
+        else:
+            nat = ctx.nat.set_index("year")
+            proxy = float(nat[k.england(k.PROXY_TAKEUP_PCT)].get(year, np.nan))
+        reported = float(r["value"])
+        if not np.isfinite(proxy):
+            continue
+        direction = "above" if proxy > reported else "below" if proxy < reported else "equal to"
+        out.append(
+            {
+                "figure": ref["figure"],
+                "area": council or "England",
+                "year": year,
+                "reported": reported,
+                "proxy": proxy,
+                "direction": direction,
+            }
+        )
+    return out
+
+
+def comparison_text(refs: list[dict]) -> str:
+    """'in 2009-10 the proxy stood above NI 130 (England 19.2% against 13%; ...)' for comparisons of one
+    year that agree on their direction; the counts of each direction where they do not."""
+    if not refs:
+        return ""
+    year = refs[0]["year"]
+    pairs = "; ".join(
+        f"{r['area']} {fmt.pct(r['proxy'])} against {fmt.value(r['reported'], 'percent', sentence=True)}" for r in refs
+    )
+    dirs = sorted({r["direction"] for r in refs})
+    if len(dirs) == 1:
+        return f"in {year} the proxy stood {dirs[0]} NI 130 ({pairs})"
+    counts = ", ".join(f"{sum(r['direction'] == d for r in refs)} {d}" for d in dirs)
+    return f"in {year} the comparisons of the proxy with NI 130 go both ways ({counts}: {pairs})"
+
+
+def bias_parts_text(bias: dict, comparison: str, parts: list[str]) -> str:
+    """The parts that apply to a comparison, each with its direction, from the checks file's one list."""
+    words = bias["directions"][comparison]
+    return "; ".join(f"{bias['parts'][p]['text']} ({words[bias['parts'][p][comparison]]})" for p in parts)
+
+
+def net_text(refs: list[dict], comparison: str, year: str | None, nat: pd.DataFrame) -> str:
+    """The net direction of the bias, stated only from computed comparisons: for the share comparison
+    in a year the reference covers, what those comparisons show (and that they are few); for any
+    other year or comparison, that no net direction is computed, with the comparisons there are."""
+    if comparison != "share" or not refs:
+        return "No computed comparison shows which way the parts net out, so no net direction is stated."
+    by_year: dict[str, list[dict]] = {}
+    for r in refs:
+        by_year.setdefault(r["year"], []).append(r)
+    if year in by_year:
+        these = by_year[year]
+        text = comparison_text(these)
+        n = len(these)
+        agree = len({r["direction"] for r in these}) == 1
+        return f"Computed from the register's NI 130 figures, {text}" + (
+            f": on those {n} comparisons the parts that push it {'up' if these[0]['direction'] == 'above' else 'down'} "
+            "outweighed the rest, which does not show the same for every council."
+            if agree and these[0]["direction"] != "equal to"
+            else ": no net direction is shown."
+        )
+    basis = nat.set_index("year")[k.DEFINITION_BASIS]
+    others = []
+    for y, these in sorted(by_year.items()):
+        same = year in basis.index and y in basis.index and basis[y] == basis[year]
+        others.append(f"{comparison_text(these)}, on {'the same' if same else 'a different'} count definition")
+    return (
+        f"No net direction is computed for {year}; the only computed comparisons are of another year: "
+        + "; ".join(others)
+        + "."
+    )
+
+
+def bias_fields(ctx: Context, entry: dict, bias: dict, refs: list[dict]) -> dict:
+    """The {bias} and {net} fields of a check with a ``bias`` field (else none)."""
+    if "bias" not in entry:
+        return {}
+    b = entry["bias"]
+    if "year" in entry:
+        year = entry["year"]
+    elif "official" in entry:
+        year = entry["official"][0]["years"][0]
+    else:
+        year = None
+    return {
+        "bias": bias_parts_text(bias, b["comparison"], b["parts"]),
+        "net": net_text(refs, b["comparison"], year, ctx.nat),
+    }
+
+
+def proxy_note(ctx: Context, bias: dict, refs: list[dict]) -> str:
+    """The note on the proxy's bias shown with its definition on every page: every part on the share
+    comparison, and the net direction only as the computed comparisons show it."""
+    parts = [p for p, v in bias["parts"].items() if "share" in v]
+    years = sorted({r["year"] for r in refs})
+    text = (
+        "Against a take-up share of people such as NI 130, the proxy's bias has parts: "
+        + bias_parts_text(bias, "share", parts)
+        + "."
+    )
+    if years:
+        shown = "; ".join(comparison_text([r for r in refs if r["year"] == y]) for y in years)
+        basis = ctx.nat.set_index("year")[k.DEFINITION_BASIS]
+        ref_bases = {basis.get(y) for y in years}
+        differ = all(b not in ref_bases for y, b in basis.items() if y not in years)
+        text += (
+            f" Computed from the NI 130 figures the articles report, {shown}; no net direction is computed for "
+            "the other years" + (", whose count definition differs." if differ else ".")
+        )
+    return text
 
 
 #: method name -> function(context, register row, checks entry) -> result dict.

@@ -130,11 +130,18 @@ def council_table(df: pd.DataFrame | None = None) -> pd.DataFrame:
     return out.rename(columns={"area_code": "council_code", "area_name": "council_name"})
 
 
+def missing_word(flag: object) -> str:
+    """A missing value's mark in words: [c] is suppressed (small numbers withheld), anything else
+    ([x]) not available."""
+    return "suppressed" if flag == "[c]" else "not available"
+
+
 def spread(df: pd.DataFrame | None = None, group: str = SDS) -> dict:
     """Across councils, for one measure group: counts (councils), quartiles (percent), lowest and highest.
 
     ``at_100`` counts councils publishing 100.0; ``everyone`` those whose numerator equals the
-    denominator; ``suppressed`` lists the councils whose outcome is suppressed, with the mark.
+    denominator; ``suppressed`` lists the councils with no published outcome, each with its mark in
+    words (suppressed for [c], not available for [x]).
     """
     w = ascof.shares(_data(df), group, level="council")
     pub = w[w["outcome"].notna()].sort_values(["outcome", "area_name"], kind="stable")
@@ -145,7 +152,7 @@ def spread(df: pd.DataFrame | None = None, group: str = SDS) -> dict:
         "measure": MEASURE_NAMES.get(group, group),
         "councils": len(w),
         "published": len(pub),
-        "suppressed": [f"{r.area_name}, marked {r.flag}" for r in w[w["outcome"].isna()].itertuples()],
+        "suppressed": [f"{r.area_name}: {missing_word(r.flag)}, {r.flag}" for r in w[w["outcome"].isna()].itertuples()],
         "at_100": int((pub["outcome"] >= 100).sum()),
         "everyone": int((pub["numerator"] == pub["denominator"]).sum()),
         "below_50": int((pub["outcome"] < 50).sum()),
@@ -271,7 +278,7 @@ def _result(base: dict, r, table: pd.DataFrame) -> dict:
     if r["boundary"] == "same_area":
         note = f"{r['council_name']} ({r['council_code']}, {r['gss_code']}) is a {BOUNDARY_TEXT['same_area']}."
     if vals["flag"]:
-        note += f" The {YEAR} figure is suppressed ({vals['flag']}): {vals['flag_reason']}."
+        note += f" The {YEAR} figure is {missing_word(vals['flag'])} ({vals['flag']}): {vals['flag_reason']}."
     return {
         **base,
         "ascof_code": r["council_code"],
@@ -331,7 +338,7 @@ def against_target(figure_id: str, register_frame: pd.DataFrame | None = None, d
 
 
 def _pct(v: float | None) -> str:
-    return "suppressed" if v is None else f"{fmt.pct(v)}"
+    return "not published" if v is None else f"{fmt.pct(v)}"
 
 
 @dataclass(frozen=True)
@@ -387,7 +394,7 @@ def sentences(
     at_100 = (
         f"{sp['at_100']} of the {sp['published']} councils with a published figure reported 100.0% self-directed "
         f"support ({sp['everyone']} of them counted every person); "
-        f"{len(sp['suppressed'])} of {sp['councils']} councils had the figure suppressed"
+        f"{len(sp['suppressed'])} of {sp['councils']} councils had no published figure"
         + (f" ({', '.join(sp['suppressed'])})." if sp["suppressed"] else ".")
     )
     spread_text = (

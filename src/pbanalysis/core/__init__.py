@@ -1,4 +1,6 @@
-"""Core: what every layer uses. Paths, errors, atomic writes and the column keys.
+"""Core: what every layer uses. Every path (``paths``), the errors users see (``errors``), atomic
+writes (``atomic``) and zip files with fixed bytes (``reproducible_zip``), the column keys
+(``keys``) and how a number is printed (``format``).
 
 Layer 1 of 7. May import: nothing of pbanalysis.
 """

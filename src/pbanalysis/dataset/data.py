@@ -35,10 +35,10 @@ from pbanalysis.sources import lookup, pssex1_rules
 #: Proxy take-up: its name and definition, shown wherever the proxy is used.
 PROXY_NAME = "Proxy take-up: direct payments as a share of community-service receipts at 31 March"
 PROXY_DEFINITION = (
-    pssex1_rules.DP_COUNT_DEFINITION + " divided by the sum of people receiving "
-    "home care, day care, meals and direct payments at 31 March, all ages (PSS-EX1 / RAP P2s). "
-    "A person receiving two services counts twice in the denominator, so this understates the share "
-    "of people. It is NOT NI 130 (clients and carers receiving self-directed support during the year "
+    pssex1_rules.DP_COUNT_DEFINITION + " divided by the community-service receipts at 31 March: "
+    "the receipts of home care, day care, meals and direct payments, all ages (PSS-EX1 / RAP P2s). "
+    "These are receipts, not people: a person receiving two of the services is two receipts. "
+    "It is NOT NI 130 (clients and carers receiving self-directed support during the year "
     "as a share of all community-based clients and carers), which is not published per council in "
     "the data available here."
 )
@@ -149,6 +149,10 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     denom = denom.where(out[community].notna().all(axis=1))
     out[k.COMMUNITY_RECEIPTS_31MAR] = denom
     out[k.PROXY_TAKEUP_PCT] = (100 * out[k.DP_CLIENTS_31MAR] / denom.replace(0, np.nan)).round(2)
+    # A sum or share that needs a suppressed part ('-', 1 to 5 people) is itself suppressed: its
+    # symbol is [c], not [x]; any other missing part makes it not available.
+    for col, parts in ((k.COMMUNITY_RECEIPTS_31MAR, community), (k.PROXY_TAKEUP_PCT, community)):
+        out[k.flag(col)] = derived_flag(out, parts, out[col])
     gross = out[k.DP_GROSS_COST_GBP000]
     out[k.DP_RECIPIENTS_31MAR], out[k.RECIPIENTS_SOURCE] = pssex1_rules.spend_recipients(
         out[_UC_RECIPIENTS], out[k.DP_CLIENTS_31MAR], gross
@@ -175,10 +179,15 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
         k.DP_CLIENTS_31MAR,
         k.DP_CLIENTS_31MAR_FLAG,
         k.HOME_CARE_CLIENTS_31MAR,
+        k.flag(k.HOME_CARE_CLIENTS_31MAR),
         k.DAY_CARE_CLIENTS_31MAR,
+        k.flag(k.DAY_CARE_CLIENTS_31MAR),
         k.MEALS_CLIENTS_31MAR,
+        k.flag(k.MEALS_CLIENTS_31MAR),
         k.COMMUNITY_RECEIPTS_31MAR,
+        k.flag(k.COMMUNITY_RECEIPTS_31MAR),
         k.PROXY_TAKEUP_PCT,
+        k.flag(k.PROXY_TAKEUP_PCT),
         k.DP_GROSS_COST_GBP000,
         k.DP_GROSS_COST_GBP000_FLAG,
         k.DP_RECIPIENTS_31MAR,
@@ -188,6 +197,21 @@ def build_council_year(activity: pd.DataFrame, unitcosts: pd.DataFrame, councils
     ]
     out = out[cols].sort_values(["year", "area", "council_code"], kind="mergesort").reset_index(drop=True)
     validate_council_year(out)
+    return out
+
+
+def derived_flag(df: pd.DataFrame, parts: list[str], value: pd.Series) -> pd.Series:
+    """The source mark of a value computed from ``parts`` (each with its ``<part>_flag`` column):
+    empty where it has a value; ``-`` (suppressed, [c]) where every missing part is suppressed;
+    else the first other mark of a missing part ('..', '.', 'blank')."""
+    out = pd.Series("", index=df.index, dtype=object)
+    for i in df.index[value.isna()]:
+        marks = [str(df.at[i, k.flag(p)] or "") for p in parts if pd.isna(df.at[i, p])]
+        marks = [m for m in marks if m and m != "nan"]
+        if marks and all(m == "-" for m in marks):
+            out[i] = "-"
+        elif marks:
+            out[i] = next(m for m in marks if m != "-")
     return out
 
 
@@ -321,6 +345,7 @@ def load_council_year() -> pd.DataFrame:
             k.DEFINITION_NOTE: str,
             k.SPEND_NOTE: str,
             k.DP_GROSS_COST_GBP000_FLAG: str,
+            **{k.flag(c): str for c in (*k.COMMUNITY_MEASURES, k.COMMUNITY_RECEIPTS_31MAR, k.PROXY_TAKEUP_PCT)},
         },
         numeric_blank_is_missing=True,
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis.analysis import measures
+from pbanalysis.analysis import claims, measures
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys, paths
@@ -41,7 +41,7 @@ TABLE_COLUMNS = [
     ("{region} median", "region_median", "pct"),
     ("{council_type} median", "type_median", "pct"),
     ("England", "england", "pct"),
-    ("Direct-payment spend per recipient", keys.DP_SPEND_PER_RECIPIENT_GBP, "gbp"),
+    ("Direct-payment spend per recipient, cash terms", keys.DP_SPEND_PER_RECIPIENT_GBP, "gbp"),
 ]
 #: Field names of the Word template's table rows, in the order of :data:`TABLE_COLUMNS`.
 DOCX_FIELDS = ["year", "basis", "people", "council", "region_median", "type_median", "england", "spend"]
@@ -72,10 +72,8 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     headers = [h.format(**names) for h, _, _ in TABLE_COLUMNS]
     rows = []
     for _, r in b.series.iterrows():
-        flag = r.get(keys.DP_CLIENTS_31MAR_FLAG, "") or ""
-        rows.append(
-            [format_value(r[col], kind, flag if col == keys.DP_CLIENTS_31MAR else "") for _, col, kind in TABLE_COLUMNS]
-        )
+        flags = {keys.DP_CLIENTS_31MAR: r.get(keys.DP_CLIENTS_31MAR_FLAG, ""), "council": r.get("council_flag", "")}
+        rows.append([format_value(r[col], kind, flags.get(col) or "") for _, col, kind in TABLE_COLUMNS])
     return headers, rows
 
 
@@ -84,7 +82,7 @@ def table_notes(rows: list[list[str]]) -> list[str]:
     used = {cell for row in rows for cell in row}
     return [
         "Proxy take-up and the medians in %; the region and type columns are medians of their councils; "
-        "spend is gross spend on direct payments per recipient, £ a year."
+        "spend is gross spend on direct payments per recipient, £ a year in cash terms (not adjusted for inflation)."
     ] + [f"{sym}: {meaning}." for sym, meaning in fmt.SYMBOLS.items() if sym in used]
 
 
@@ -327,7 +325,8 @@ def build_pack(
         later_note=b.later["note"],
         later_source=later_source(),
         definitions=definitions_note(b),
-        proxy=data.PROXY_DEFINITION,
+        proxy=data.PROXY_DEFINITION + " " + claims.proxy_note(),
+        docx=paths.briefing_docx(b.slug, out_dir).name if docx else "",
     )
     write_text(folder / "index.html", page)
     write_text(folder / "numbers.json", json.dumps(b.numbers(), indent=2, sort_keys=True) + "\n")
@@ -356,8 +355,10 @@ def build_pack(
                 + b.later["sentence"]
                 + " "
                 + b.later["note"],
-                "proxy": data.PROXY_DEFINITION,
+                "proxy": data.PROXY_DEFINITION + " " + claims.proxy_note(),
                 "source": src + " " + later_source(),
+                "table_title": f"{b.name}: proxy take-up, people on direct payments and spend per recipient, by year",
+                "table_source": src,
             },
             word_charts,
         )

@@ -20,17 +20,28 @@ layout, styles and fixed wording; :func:`write` fills its fields with docxtpl:
     the council's ASCOF years 2017-18 to 2023-24 in words, as a table (values and ranks) with its
     notes, and the source line of the compilation;
 ``definitions``, ``proxy``, ``source``
-    the notes and the source line.
+    the notes and the source line;
+``table_title``, ``table_source``
+    the numbers table's caption and source line (the ASCOF table's are ``ascof_title`` and
+    ``ascof_source``);
+``release_status``, ``release_contact``, ``sources_updated``
+    the release basics (:mod:`pbanalysis.outputs.release`), filled in here.
 
 Every picture carries its alt text in the drawing's ``descr``; headings use Word's
-heading styles; the numbers table repeats its header row on each page.
+heading styles; each table has a caption above it and a source line below it, repeats its
+header row on each page and right-aligns its numbers. The document's properties are set: title,
+author, subject, keywords and language (en-GB), created and modified on the build's date (the
+commit's, as the workbook's: :func:`pbanalysis.outputs.datatables.build_stamp`), so two builds of
+one commit give the same bytes.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -38,9 +49,14 @@ from docxtpl import DocxTemplate, InlineImage
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import atomic_path
 from pbanalysis.core.reproducible_zip import normalise_file
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import datatables, release
 
 #: Width of a chart on the page (A4 with 2 cm margins).
 CHART_WIDTH_MM = 170
+#: Who the document names as its author.
+AUTHOR = "The pbanalysis contributors"
+LANGUAGE = "en-GB"
 
 
 class AltTextImage(InlineImage):
@@ -60,6 +76,31 @@ class AltTextImage(InlineImage):
 
 
 @functools.lru_cache(maxsize=1)
+def build_date() -> dt.datetime:
+    """The build's date (the commit's, or ``$SOURCE_DATE_EPOCH``), at midnight UTC."""
+    day = dt.date.fromisoformat(datatables.build_stamp()["date"])
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def set_properties(doc: Any, title: str, subject: str, when: dt.datetime) -> None:
+    """The document's core properties: title, author, subject, keywords, language, dates."""
+    cp = doc.core_properties
+    cp.title, cp.subject, cp.author, cp.last_modified_by = title, subject, AUTHOR, AUTHOR
+    cp.keywords = "personal budgets; direct payments; adult social care; England"
+    cp.comments = subject
+    cp.language = LANGUAGE
+    cp.created = cp.modified = when
+    cp.revision = 1
+
+
+def release_fields() -> dict:
+    """The release basics the template prints."""
+    r = release.release()
+    contact = r.contact + (f" ({r.contact_note})" if r.contact_is_placeholder else "")
+    return {"release_status": r.status, "release_contact": contact, "sources_updated": r.sources_updated}
+
+
+@functools.lru_cache(maxsize=1)
 def _template_bytes(path: Path) -> bytes:
     return Path(path).read_bytes()
 
@@ -69,7 +110,7 @@ def write(target: Path, context: dict, charts: list[dict], template: Path | None
 
     Written atomically."""
     tpl = DocxTemplate(io.BytesIO(_template_bytes(Path(template or paths.BRIEFING_TEMPLATE_DOCX))))
-    ctx = dict(context)
+    ctx = {**release_fields(), **context}
     ctx["charts"] = [
         {
             "title": c["title"],
@@ -78,6 +119,8 @@ def write(target: Path, context: dict, charts: list[dict], template: Path | None
         for c in charts
     ]
     tpl.render(ctx, autoescape=True)
+    subject = f"Personal budgets and direct payments in English adult social care, {periods.periods().report}"
+    set_properties(tpl.docx, str(context.get("title", "")), subject, build_date())
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(target) as tmp:

@@ -85,6 +85,7 @@ def _named_councils() -> dict[str, list[dict]]:
             "publication": arts.loc[r["source_id"], "publication"],
             "published": arts.loc[r["source_id"], "published"],
             "check_status": c["status"],
+            "check_basis": c["basis"],
         }
         if rec["position"]:
             ranked = _ranked(entry["year"])
@@ -196,6 +197,7 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
     series["type_median"] = series["year"].map(type_med).round(2)
     series[keys.DP_CLIENTS_31MAR] = series["year"].map(mine[keys.DP_CLIENTS_31MAR])
     series[keys.DP_CLIENTS_31MAR_FLAG] = series["year"].map(mine[keys.DP_CLIENTS_31MAR_FLAG]).fillna("")
+    series["council_flag"] = series["year"].map(mine[keys.flag(keys.PROXY_TAKEUP_PCT)]).fillna("")
     series[keys.DP_SPEND_PER_RECIPIENT_GBP] = series["year"].map(mine[keys.DP_SPEND_PER_RECIPIENT_GBP])
     series[keys.DEFINITION_BASIS] = series["year"].map(eng[keys.DEFINITION_BASIS])
     have = series.dropna(subset=["council"])

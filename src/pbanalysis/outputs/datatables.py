@@ -32,6 +32,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -338,7 +339,7 @@ def notes(inp: Inputs) -> dict[str, str]:
         if g[k.DP_GROSS_COST_GBP000].isna().all() and not (g[k.flag(k.DP_GROSS_COST_GBP000)] != "").any()
     ]
     out = {
-        "proxy": data.PROXY_NAME + ". " + data.PROXY_DEFINITION,
+        "proxy": data.PROXY_NAME + ". " + data.PROXY_DEFINITION + " " + claims.proxy_note(cy=cy, nat=inp.national),
         "count_definition": (
             "What the count of people on direct payments counts changes twice. "
             + (
@@ -357,7 +358,8 @@ def notes(inp: Inputs) -> dict[str, str]:
             "divides it by the people receiving direct payments at 31 March: the unit-cost table's own count where "
             f"it has one, otherwise the activity table's ('{pssex1_rules.RECIPIENTS_FROM_ACTIVITY}'), rounded to the "
             f"pound. It is withheld ([x]) where the gross cost is 0 with recipients at 31 March "
-            f"('{pssex1_rules.NOT_CREDIBLE_SPEND}')."
+            f"('{pssex1_rules.NOT_CREDIBLE_SPEND}'). All money is in cash terms: each year's pounds as spent, "
+            "not adjusted for inflation, so a rise from one year to the next is partly a rise in prices."
             + (f" There is no unit-cost table for {', '.join(no_spend)} among the files read." if no_spend else "")
         ),
         "rank": (
@@ -379,8 +381,15 @@ def notes(inp: Inputs) -> dict[str, str]:
         ),
         "claims": (
             "Each figure reported in the news articles of 2010 and 2011, with the check the report makes of it "
-            "against the official tables. Status: "
-            + "; ".join(f"{s}: {m}" for s, m in claims.STATUS_MEANING.items())
+            "against the official tables. Basis of the check: "
+            + "; ".join(f"{claims.BASIS_LABEL[b]}: {m}" for b, m in claims.BASIS_MEANING.items())
+            + ". Figures by basis: "
+            + "; ".join(
+                f"{claims.BASIS_LABEL[b]}, {', '.join(f'{fmt.count(n)} {claims.STATUS_LABEL[s].lower()}' for s, n in st.items())}"
+                for b, st in claims.basis_counts(inp.claims).items()
+            )
+            + ". Status: "
+            + "; ".join(f"{claims.STATUS_LABEL[s]}: {m}" for s, m in claims.STATUS_MEANING.items())
             + ". The statement is the project's own wording of the figure; no article text is reproduced. "
             "'Rebuilt or official value' is in the figure's unit; it is not applicable ([z]) where the method "
             "rebuilds no value."
@@ -394,8 +403,12 @@ def notes(inp: Inputs) -> dict[str, str]:
             f"The ASCOF values for {_span(years)} are a compilation of the official ASCOF files, one a year "
             f"({provenance_text()}); it is not an official file. Its 2020-21 council values equal the official "
             f"2020-21 file's for all {series_check(inp)} council-measure pairs, checked whenever the tables are "
-            f"built. Values are the published shares (one decimal); a council with no published value has no row. "
-            f"{ascof_trend.BREAK_TEXT.rstrip('.')}; the column 'Framework' says which each year belongs to. "
+            f"built. Values are the published shares (one decimal). Every council appears in every year it "
+            f"existed: where the compilation has no row for a council in a year, the row shows [x] and the reason"
+            + (f" ({ascof_missing_text(inp)})" if ascof_missing_text(inp) else "")
+            + ". "
+            + (england_remainder_text(inp) + " " if england_remainder_text(inp) else "")
+            + f"{ascof_trend.BREAK_TEXT.rstrip('.')}; the column 'Framework' says which each year belongs to. "
             "ASCOF is neither NI 130 nor the PSS-EX1 count, so its years are read beside the PSS-EX1 years."
         )
     compiled = compiled_years(inp.ascof_source)
@@ -439,9 +452,9 @@ def england_table(inp: Inputs) -> Sheet:
         Column(e(k.PROXY_TAKEUP_PCT), "Proxy take-up (%)", "pct"),
         Column(k.COUNCILS_WITH_PROXY, "Councils with a proxy take-up (number)", "count"),
         Column(k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT, "Median council proxy take-up (%)", "pct"),
-        Column(e(k.DP_GROSS_COST_GBP000), "Direct-payment gross spend (£ thousand)", "count"),
+        Column(e(k.DP_GROSS_COST_GBP000), "Direct-payment gross spend (£ thousand, cash terms)", "count"),
         Column(e(k.DP_RECIPIENTS_31MAR), "Direct-payment recipients used for spend per recipient (number)", "count"),
-        Column(e(k.DP_SPEND_PER_RECIPIENT_GBP), "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(e(k.DP_SPEND_PER_RECIPIENT_GBP), "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
         Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend (number)", "count"),
     ]
     years = list(nat["year"])
@@ -472,29 +485,82 @@ _COUNCIL_ID = [
 ]
 
 
+#: The council-by-year columns a reason for a missing value names, with the words it uses.
+_REASON_COLUMNS = (
+    (k.DP_CLIENTS_31MAR, "people on direct payments"),
+    (k.HOME_CARE_CLIENTS_31MAR, "home care"),
+    (k.DAY_CARE_CLIENTS_31MAR, "day care"),
+    (k.MEALS_CLIENTS_31MAR, "meals"),
+    (k.COMMUNITY_RECEIPTS_31MAR, "community-service receipts"),
+    (k.PROXY_TAKEUP_PCT, "proxy take-up"),
+    (k.DP_GROSS_COST_GBP000, "direct-payment spend"),
+    (k.DP_SPEND_PER_RECIPIENT_GBP, "spend per recipient"),
+)
+
+
+def missing_reasons(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Series:
+    """Why each row's missing values are missing, in words ('' where none is): the file's mark
+    ('-' suppressed, '..' not available), a sum or share of a missing part, no unit-cost table
+    for the year, or the spend note."""
+    from pbanalysis.sources import pssex1
+
+    no_table = {y for y, g in df.groupby("year") if g[k.DP_GROSS_COST_GBP000].isna().all()}
+    out = []
+    for _, r in df.iterrows():
+        parts = []
+        for col, words in _REASON_COLUMNS:
+            if (columns is not None and col not in columns) or not fmt.is_missing(r[col]):
+                continue
+            flag = str(r.get(k.flag(col), "") or "")
+            if col in (k.COMMUNITY_RECEIPTS_31MAR, k.PROXY_TAKEUP_PCT):
+                why = "a part of it is suppressed" if flag == "-" else "a part of it is missing"
+            elif flag in pssex1.SUPPRESSION:
+                why = pssex1.SUPPRESSION[flag] + f" ('{flag}' in the file)"
+            elif r["year"] in no_table:
+                why = "no unit-cost table for the year among the files read"
+            elif col == k.DP_SPEND_PER_RECIPIENT_GBP and r.get(k.SPEND_NOTE):
+                why = str(r[k.SPEND_NOTE])
+            elif col == k.DP_SPEND_PER_RECIPIENT_GBP:
+                why = "no spend or no recipients to divide it by"
+            else:
+                why = "blank in the file"
+            parts.append(f"{words}: {why}")
+        out.append("; ".join(parts))
+    return pd.Series(out, index=df.index, dtype=object)
+
+
 def council_table(inp: Inputs) -> Sheet:
-    """Every council in every year (:func:`pbanalysis.dataset.data.load_council_year`)."""
+    """Every council in every year (:func:`pbanalysis.dataset.data.load_council_year`), with the reason
+    for each missing value."""
     df = _council_rows(inp)
+    df["reason"] = missing_reasons(df)
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
         *_COUNCIL_ID,
         Column("basis_label", "Count definition", "text"),
         Column(
             k.DP_CLIENTS_31MAR, "People on direct payments at 31 March (number)", "count", k.flag(k.DP_CLIENTS_31MAR)
         ),
-        Column(k.HOME_CARE_CLIENTS_31MAR, "People receiving home care at 31 March (number)", "count"),
-        Column(k.DAY_CARE_CLIENTS_31MAR, "People receiving day care at 31 March (number)", "count"),
-        Column(k.MEALS_CLIENTS_31MAR, "People receiving meals at 31 March (number)", "count"),
-        Column(k.COMMUNITY_RECEIPTS_31MAR, "Community-service receipts at 31 March (number)", "count"),
-        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+        *(
+            Column(c, label, kind, k.flag(c))
+            for c, label, kind in (
+                (k.HOME_CARE_CLIENTS_31MAR, "People receiving home care at 31 March (number)", "count"),
+                (k.DAY_CARE_CLIENTS_31MAR, "People receiving day care at 31 March (number)", "count"),
+                (k.MEALS_CLIENTS_31MAR, "People receiving meals at 31 March (number)", "count"),
+                (k.COMMUNITY_RECEIPTS_31MAR, "Community-service receipts at 31 March (number)", "count"),
+                (k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+            )
+        ),
         Column(
             k.DP_GROSS_COST_GBP000,
-            "Direct-payment gross spend (£ thousand)",
+            "Direct-payment gross spend (£ thousand, cash terms)",
             "count",
             k.flag(k.DP_GROSS_COST_GBP000),
         ),
         Column(k.DP_RECIPIENTS_31MAR, "Direct-payment recipients used for spend per recipient (number)", "count"),
         Column(k.RECIPIENTS_SOURCE, "Recipients counted in", "text"),
-        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
+        Column("reason", "Why a value is missing", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
@@ -522,14 +588,17 @@ def rank_table(inp: Inputs) -> Sheet:
         df = df.merge(ranked, on=keys, how="left")
         of = df.groupby("year")[f"{prefix}_of"].transform("max")
         df[f"{prefix}_of"] = of
+    df["reason"] = missing_reasons(df, [k.PROXY_TAKEUP_PCT, k.DP_SPEND_PER_RECIPIENT_GBP])
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
         *_COUNCIL_ID,
-        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
+        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct", k.flag(k.PROXY_TAKEUP_PCT)),
         Column("proxy_rank", "Rank on proxy take-up (1 = highest)", "rank"),
         Column("proxy_of", "Councils ranked on proxy take-up (number)", "count"),
-        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year)", "gbp"),
+        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
         Column("spend_rank", "Rank on spend per recipient (1 = highest)", "rank"),
         Column("spend_of", "Councils ranked on spend per recipient (number)", "count"),
+        Column("reason", "Why a value is missing", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
@@ -563,6 +632,13 @@ def ascof_table(inp: Inputs) -> Sheet:
         (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
     )
     df = df.sort_values(["year", "council_code"], kind="mergesort").reset_index(drop=True)
+    # Where a value is missing, the reason the file gives (a suppressed or not-available mark).
+    reasons = df[["sds_flag_reason", "dp_flag_reason"]].fillna("")
+    df["reason"] = [
+        "; ".join(dict.fromkeys(x for x in (a, b) if x))
+        for a, b in zip(reasons["sds_flag_reason"], reasons["dp_flag_reason"])
+    ]
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     cols = [
         Column("year", "Financial year", "year"),
         Column("gss_code", "GSS code", "text"),
@@ -579,6 +655,7 @@ def ascof_table(inp: Inputs) -> Sheet:
         Column("sds_pct", "Self-directed support, ASCOF 1C(1A) (%)", "pct", "sds_flag"),
         Column("dp_numerator", "Of whom receiving direct payments (number)", "count", "dp_flag"),
         Column("dp_pct", "Direct payments, ASCOF 1C(2A) (%)", "pct", "dp_flag"),
+        Column("reason", "Why there is no value", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
@@ -611,10 +688,54 @@ def series_check(inp: Inputs) -> int:
     return ascof_trend.check_against_official(inp.ascof_trend, official, paths.ASCOF_TREND_CSV)
 
 
+def ascof_missing_text(inp: Inputs) -> str:
+    """'Hackney, 2020-21 to 2023-24': the councils the compilation has no row for, and their years."""
+    from pbanalysis.sources import ascof_trend, lookup
+
+    t = inp.ascof_trend
+    c = t[t["area_level"] == "council"]
+    m = ascof_trend.missing_councils(c, lookup.read_successors(), inp.ascof)
+    return "; ".join(f"{name}, {_span(sorted(g['year']))}" for name, g in m.groupby("area_name"))
+
+
+def england_remainder_text(inp: Inputs) -> str:
+    """Where the official 2020-21 England total holds people of a council with no published value:
+    England less the councils, and the same council's last published shares, computed from the files."""
+    from pbanalysis.analysis import what_next as wn
+    from pbanalysis.sources import ascof_trend
+
+    official = inp.ascof[inp.ascof["year"] == "2020-21"]
+    rest = {g: ascof_trend.england_remainder(official, g) for g in (wn.SDS, wn.DP)}
+    if not all(rest.values()) or len(rest[wn.SDS]["councils"]) != 1:
+        return ""
+    name = rest[wn.SDS]["councils"][0]
+    t = inp.ascof_trend
+    own = t[(t["area_name"] == name) & (t["area_level"] == "council") & t["measure_group"].isin([wn.SDS, wn.DP])]
+    if own.empty:
+        return ""
+    last_year = sorted(own["year"])[-1]
+    last = own[own["year"] == last_year].set_index("measure_group")["value"]
+    same = all(fmt.rounded(rest[g]["pct"], 1) == fmt.rounded(float(last.get(g, np.nan)), 1) for g in (wn.SDS, wn.DP))
+    text = (
+        f"England's 2020-21 total counts {fmt.count(rest[wn.SDS]['denominator'])} people receiving long-term "
+        f"community support more than the councils with a value, {fmt.count(rest[wn.SDS]['numerator'])} of them "
+        f"on self-directed support ({fmt.pct(rest[wn.SDS]['pct'])}) and {fmt.count(rest[wn.DP]['numerator'])} on "
+        f"direct payments ({fmt.pct(rest[wn.DP]['pct'])}): {name} has no value that year"
+    )
+    if same:
+        text += (
+            f", and these shares equal {name}'s {last_year} values ({fmt.pct(float(last[wn.SDS]))} and "
+            f"{fmt.pct(float(last[wn.DP]))}), so England's total includes a value for {name} that is not published "
+            "for the council"
+        )
+    return text + "."
+
+
 def ascof_series_table(inp: Inputs) -> Sheet:
     """ASCOF self-directed support and direct payments by council and year, 2017-18 to 2023-24, from
     the compilation of the official files (its 2020-21 values checked equal to the official file's)."""
     from pbanalysis.analysis import what_next as wn
+    from pbanalysis.sources import ascof_trend, lookup
 
     series_check(inp)
     t = inp.ascof_trend
@@ -625,6 +746,14 @@ def ascof_series_table(inp: Inputs) -> Sheet:
     for g in (wn.SDS, wn.DP):
         if g not in df:
             df[g] = np.nan
+    # Every council in every year it existed: a council-year the compilation has no row for is
+    # shown, without a value, with the reason.
+    missing = ascof_trend.missing_councils(c, lookup.read_successors(), inp.ascof)
+    breaks = t.groupby("year")["definition_break"].first()
+    missing["definition_break"] = missing["year"].map(breaks).fillna("")
+    df["reason"] = ""
+    df = pd.concat([df, missing], ignore_index=True)
+    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
     df["boundary_text"] = df["boundary"].map(wn.BOUNDARY_TEXT).fillna("")
     df["council_code_2009_14"] = np.where(
         (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
@@ -644,6 +773,7 @@ def ascof_series_table(inp: Inputs) -> Sheet:
         Column(wn.SDS, "Self-directed support, ASCOF 1C(1A), 3D1A from 2023-24 (%)", "pct"),
         Column(wn.DP, "Direct payments, ASCOF 1C(2A), 3D2A from 2023-24 (%)", "pct"),
         Column("framework", "Framework", "text"),
+        Column("reason", "Why there is no value", "text", "reason_flag"),
     ]
     years = sorted(df["year"].unique())
     table = Table(
@@ -671,9 +801,14 @@ def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
 
 
 def claims_table(inp: Inputs) -> Sheet:
-    """Each reported figure's check (:func:`pbanalysis.analysis.claims.check`) with its article."""
+    """Each reported figure's check (:func:`pbanalysis.analysis.claims.check`) with its article, its
+    basis and its status in words."""
+    from pbanalysis.analysis import claims
+
     c = inp.claims.merge(inp.sources[["source_id", "publication", "headline", "published"]], on="source_id", how="left")
     c["rebuilt_flag"] = np.where(c["rebuilt"].isna(), "[z]", "")
+    c["basis_label"] = c["basis"].map(claims.BASIS_LABEL)
+    c["status_label"] = c["status"].map(claims.STATUS_LABEL)
     cols = [
         Column("figure_id", "Figure", "text"),
         Column("publication", "Article: publication", "text"),
@@ -683,7 +818,8 @@ def claims_table(inp: Inputs) -> Sheet:
         Column("reported", "Reported value (in the unit given)", "number"),
         Column("unit", "Unit", "text"),
         Column("method", "Method of the check", "text"),
-        Column("status", "Status", "text"),
+        Column("basis_label", "Basis of the check", "text"),
+        Column("status_label", "Status", "text"),
         Column("rebuilt", "Rebuilt or official value (in the unit given)", "number", "rebuilt_flag"),
         Column("official_values", "Official values used", "text"),
         Column("reason", "Finding", "text"),
@@ -758,6 +894,7 @@ def _years(inp: Inputs) -> tuple[list[str], list[str]]:
 def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, list]:
     """The cover's intro, about and contact paragraphs (gptables' rich-text lists for headings)."""
     from pbanalysis.analysis import register
+    from pbanalysis.dataset import periods
 
     pss, asc = _years(inp)
     bold = {"bold": True}
@@ -803,7 +940,7 @@ def cover_text(inp: Inputs, stamp: dict, csv_names: Sequence[str]) -> dict[str, 
         "English adult social care: people on direct payments at 31 March and the proxy take-up of direct payments, "
         "direct-payment spend, council ranks, the ASCOF measure of self-directed support and direct payments, and "
         "the check of each figure reported in the news articles against the official tables.",
-        f"Period: financial years (April to March) {_span(pss)} from PSS-EX1, and {_span(asc)} from ASCOF.",
+        " ".join(periods.statement()),  # the report's period and each measure's years, from data/raw
         "Each table is also a CSV file (UTF-8, one header row, the same columns) in the folder data/ beside this "
         "workbook: " + ", ".join(csv_names) + ".",
     ]
@@ -873,6 +1010,114 @@ def _gptable(sheet: Sheet, stamp: dict):
     )
 
 
+#: Page setup: A4 (XlsxWriter's paper code 9); a table wider than this many characters (the sum of
+#: its column widths) prints landscape; every sheet is fitted to one page wide.
+A4_PAPER = 9
+LANDSCAPE_ABOVE_CHARS = 110
+#: Printed height of one line of 12-point text, in points, and characters of it per unit of width.
+LINE_POINTS = 15.75
+CHARS_PER_WIDTH = 1.2
+#: The cover's one column, in characters: the width of A4 portrait's text in the workbook's 12-point font.
+COVER_WIDTH = 72
+
+
+def _chars(pixels: float | None) -> float:
+    """A column width XlsxWriter holds in pixels, in characters (its default font: 7 pixels a
+    digit and 5 of padding); the default width where none is set."""
+    return 8.43 if pixels is None else max((pixels - 5) / 7, 0)
+
+
+def _cell_text(cell, strings: dict[int, str]) -> str:
+    if hasattr(cell, "raw_string"):
+        return str(cell.raw_string)
+    if type(cell).__name__ == "String":
+        return strings.get(cell.string, "")
+    return ""
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a wrapped cell of ``width`` characters takes for ``text`` (each paragraph on its own)."""
+    per_line = max(int(width * CHARS_PER_WIDTH), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _shown(cell, strings: dict[int, str]) -> str:
+    """A cell's text as printed (a number with its separators and one decimal place at most)."""
+    if type(cell).__name__ == "Number":
+        n = cell.number
+        return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
+    return _cell_text(cell, strings)
+
+
+def _fit_columns(ws: Any, header_row: int, strings: dict[int, str], widths: dict[int, float]) -> None:
+    """Each table column as wide as its longest value (at most :data:`MAX_WIDTH`), its heading
+    wrapping onto up to three lines, so a table prints readably at A4 width; ``widths`` is updated."""
+    import math
+
+    longest: dict[int, int] = {}
+    heading: dict[int, str] = {}
+    for row, cells in ws.table.items():
+        for col, cell in cells.items():
+            text = _shown(cell, strings)
+            if row == header_row:
+                heading[col] = text
+            elif row > header_row:
+                longest[col] = max(longest.get(col, 0), max((len(t) for t in text.split("\n")), default=0))
+    for col, head in heading.items():
+        words = max((len(w) for w in head.split()), default=0)
+        width = min(MAX_WIDTH, max(longest.get(col, 0), words, math.ceil(len(head) / 3)) + 2)
+        ws.set_column(col, col, width)
+        widths[col] = width
+
+
+def _row_height(cells: dict, strings: dict[int, str], widths: dict[int, float]) -> float:
+    """Points a row needs for its wrapped cells' text (0 where none wraps onto a second line)."""
+    need = 0.0
+    for col, cell in cells.items():
+        fmt_ = getattr(cell, "format", None)
+        if fmt_ is None or not getattr(fmt_, "text_wrap", 0):
+            continue  # text that does not wrap runs on to the right, on one line
+        size = getattr(fmt_, "font_size", 12) or 12
+        lines = _lines(_cell_text(cell, strings), widths.get(col, 8.43) * 12 / size)
+        if lines > 1:
+            need = max(need, lines * LINE_POINTS * size / 12)
+    return need
+
+
+def page_setup(wb: Any, cover_label: str) -> None:
+    """Every sheet prints on A4 with nothing cut: its print area, fitted to one page wide (wide
+    tables landscape, each column as wide as its values), the table's header row repeated on each
+    page, the sheet and page number in the footer, and each row of wrapped text (the cover, the
+    notes, long cells) as tall as its text."""
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    for ws in wb.worksheets():
+        if ws.name == cover_label:
+            ws.set_column(0, 0, COVER_WIDTH)
+        strings = {i: t for t, i in ws.str_table.string_table.items()}
+        widths = {c: _chars(info.width) for c, info in ws.col_info.items()}
+        if ws.tables:
+            header_row, _ = xl_cell_to_rowcol(ws.tables[0]["range"].split(":")[0])
+            ws.repeat_rows(header_row)
+            _fit_columns(ws, header_row, strings, widths)
+        last_row, last_col = ws.dim_rowmax or 0, ws.dim_colmax or 0
+        ws.set_paper(A4_PAPER)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.print_area(0, 0, last_row, last_col)
+        ws.fit_to_pages(1, 0)
+        ws.set_footer("&L&A&RPage &P of &N")
+        total = sum(widths.get(c, 8.43) for c in range(last_col + 1))
+        if ws.name != cover_label and total > LANDSCAPE_ABOVE_CHARS:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        for row, cells in ws.table.items():
+            need = _row_height(cells, strings, widths)
+            if need:
+                held = ws.row_info.get(row)
+                ws.set_row(row, max(need, (held.height or 0) if held else 0), held.row_format if held else None)
+
+
 def write(reports_dir: Path | str | None = None, inp: Inputs | None = None) -> list[Path]:
     """Write the workbook and one CSV per table into ``reports_dir`` (default ``reports/``), each
     atomically; returns the files written, the workbook first."""
@@ -902,8 +1147,9 @@ def write(reports_dir: Path | str | None = None, inp: Inputs | None = None) -> l
             if ws.name == cover.cover_label:
                 continue
             for col, info in list(ws.col_info.items()):
-                if info.width and info.width > MAX_WIDTH:
+                if info.width and _chars(info.width) > MAX_WIDTH:  # XlsxWriter holds widths in pixels
                     ws.set_column(col, col, MAX_WIDTH)
+        page_setup(wb, cover.cover_label)
         wb.set_properties(
             {
                 "title": TITLE,

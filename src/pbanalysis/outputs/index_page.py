@@ -15,43 +15,36 @@ from pathlib import Path
 
 import pandas as pd
 
+from pbanalysis.analysis import claims as claims_mod
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
-from pbanalysis.outputs import pages
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import pages, release
 
 #: The notebooks, in the order the page presents them.
 NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "data_quality", "claims", "council_briefing")
 
-#: The headline charts: (chart, its notebook, caption).
+#: The headline charts: (chart, its notebook, caption; ``{series}`` is the ASCOF series' years).
 HEADLINE_CHARTS = (
     ("takeup_timeline", "take_up", "Take-up against the targets"),
     ("variance_rank", "variance", "Councils ranked by proxy take-up"),
     ("dp_spend_series", "spending", "Spending on direct payments, England"),
-    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, 2017-18 to 2023-24"),
+    ("what_next_trend_sds", "what_next", "What happened next: self-directed support, {series}"),
 )
 
-#: What each claim status says, in a reader's words.
-STATUS_LABEL = {
-    "match": "Matches (rebuilt)",
-    "differs": "Differs (rebuilt)",
-    "consistent": "Consistent with official data",
-    "inconsistent": "Inconsistent with official data",
-    "reached": "Target reached by the later measure",
-    "not_reached": "Target not reached by the later measure",
-    "proxy": "Proxy only: no verdict",
-    "not_rebuildable": "Cannot be tested",
-    "input": "Input, taken as given",
-}
+#: What each claim status says, in a reader's words (one list, :data:`pbanalysis.analysis.claims.STATUS_LABEL`).
+STATUS_LABEL = claims_mod.STATUS_LABEL
 
 #: A status after a count of figures ('4 matched when rebuilt').
 STATUS_COUNTED = {
     "match": "matched when rebuilt",
     "differs": "differed when rebuilt",
-    "consistent": "consistent with official data",
-    "inconsistent": "inconsistent with official data",
-    "reached": "reached on the later measure",
-    "not_reached": "not reached on the later measure",
+    "consistent": "consistent",
+    "conditional": "conditional on a missing official value",
+    "inconsistent": "inconsistent",
+    "reached": "with the level reached on the later measure",
+    "not_reached": "with the level not reached on the later measure",
     "proxy": "proxy only (no verdict)",
     "not_rebuildable": "cannot be tested",
     "input": "inputs taken as given",
@@ -97,13 +90,16 @@ def _source(cell: dict) -> str:
 
 def notebook_intro(name: str) -> tuple[str, str]:
     """A notebook's title and the plain sentences of its first paragraph (those naming no file,
-    module or code key), read from the notebook itself."""
+    module or code key), read from the notebook itself: the title cell's, or the next cell's when the
+    title stands alone."""
     cells = [c for c in _notebook_cells(name) if c["cell_type"] == "markdown"]
     if not cells:
         return name.replace("_", " ").capitalize(), ""
     lines = _source(cells[0]).strip().splitlines()
     title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else name
-    body = "\n".join(lines[1:]).strip().split("\n\n")[0].replace("\n", " ")
+    # A title cell alone (the page's main points follow it): the first paragraph of the next cell.
+    body = "\n".join(lines[1:]).strip() or (_source(cells[1]).strip() if len(cells) > 1 else "")
+    body = body.split("\n\n")[0].replace("\n", " ")
     sentences = re.split(r"(?<=[.!?])\s+", body)
     # A sentence naming a file or module, a make target or what the notebook shows "below" reads
     # wrongly outside the notebook.
@@ -160,6 +156,7 @@ def headline_charts(year: str | None = None) -> list[dict]:
     ``alt``, ``caption``, ``href`` (its notebook section), ``png``, ``notebook``."""
     out = []
     for chart, notebook, caption in HEADLINE_CHARTS:
+        caption = caption.format(series=periods.periods().series)
         svg, pset = _chart_file(chart, year)
         png = svg.with_suffix(".png")
         img = svg if svg.exists() else png
@@ -182,11 +179,17 @@ def headline_charts(year: str | None = None) -> list[dict]:
     return out
 
 
+#: A parameter set's key that is not a parameter: its page's title in words.
+TITLE_KEY = "title"
+
+
 def _parameter_sets(notebook: str) -> dict:
+    """{set: its values}, each with its page's ``title`` where the set gives one."""
     import yaml
 
     path = paths.PARAMS_DIR / f"{notebook}.yaml"
-    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    sets = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    return {name: values or {} for name, values in sets.items()}
 
 
 def _run_label(values: dict) -> str:
@@ -204,13 +207,32 @@ def _run_label(values: dict) -> str:
 
 
 def _status_counts(sub: pd.DataFrame) -> str:
-    """'17 reported figures: 4 consistent with official data, ...' for one notebook's claims."""
-    from pbanalysis.analysis import claims as claims_mod
-
-    counts = sub["status"].value_counts()
-    parts = [f"{fmt.count(counts[s])} {STATUS_COUNTED[s]}" for s in claims_mod.STATUSES if s in counts]
+    """'17 reported figures: 4 tested against official data (4 consistent); ...' for one notebook's
+    claims, counted by basis (:func:`pbanalysis.analysis.claims.basis_counts`)."""
+    parts = []
+    for basis, counts in claims_mod.basis_counts(sub).items():
+        n = sum(counts.values())
+        inner = ", ".join(f"{fmt.count(v)} {STATUS_COUNTED[s]}" for s, v in counts.items())
+        label = BASIS_COUNTED[basis][0 if n == 1 else 1]
+        parts.append(f"{fmt.count(n)} {label}" + (f" ({inner})" if basis in _VERDICT_BASES else ""))
     noun = "reported figure" if len(sub) == 1 else "reported figures"
     return f"{fmt.count(len(sub))} {noun}: " + "; ".join(parts) + "."
+
+
+#: A basis after a count of figures, one and many ('4 tested against official data').
+BASIS_COUNTED = {
+    "official": ("tested against official data", "tested against official data"),
+    "own_figures": ("rebuilt from the articles' own figures", "rebuilt from the articles' own figures"),
+    "possibility": ("possibility check against an official bound", "possibility checks against an official bound"),
+    "later_outcome": ("target set against a later outcome", "targets set against a later outcome"),
+    "proxy": ("set beside a proxy, no verdict", "set beside a proxy, no verdict"),
+    "not_rebuildable": ("not rebuildable", "not rebuildable"),
+    "input": ("input taken as given", "inputs taken as given"),
+}
+assert set(BASIS_COUNTED) == set(claims_mod.BASES)
+
+#: The bases whose figures carry a verdict: their statuses are counted too.
+_VERDICT_BASES = ("official", "own_figures", "possibility", "later_outcome")
 
 
 def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
@@ -227,7 +249,8 @@ def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
         for pset, values in _parameter_sets(nb).items():
             if pset == "default" or not (paths.HTML_DIR / f"{nb}--{pset}.html").exists():
                 continue
-            runs.append({"label": _run_label(values or {}), "href": _html_page(nb, pset)})
+            params = {k: v for k, v in values.items() if k != TITLE_KEY}
+            runs.append({"label": values.get(TITLE_KEY) or _run_label(params), "href": _html_page(nb, pset)})
         sub = claims[claims["section"].str.split("#").str[0] == nb] if claims is not None else None
         executed = paths.EXECUTED_DIR / f"{nb}--default.ipynb"
         out.append(
@@ -280,6 +303,7 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
                 "rebuilt": rebuilt,
                 "rebuilt_sort": "" if fmt.is_missing(c["rebuilt"]) else repr(float(c["rebuilt"])),
                 "result": STATUS_LABEL.get(c["status"], c["status"]),
+                "basis": claims_mod.BASIS_LABEL.get(c.get("basis", ""), ""),
                 "finding": Markup(tables.linked_ids(finding, ids)),
                 # A reason may name the register figures it was rebuilt from: as code, linked to their rows.
                 "reason": Markup(tables.linked_ids(reason, ids)),
@@ -290,14 +314,18 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
 
 
 def status_table(claims: pd.DataFrame) -> list[dict]:
-    """Figures by status: ``label``, ``count``, ``meaning``, ``status`` (statuses with no figure left out)."""
-    from pbanalysis.analysis import claims as claims_mod
-
-    counts = claims["status"].value_counts()
+    """Figures by basis and status (:func:`pbanalysis.analysis.claims.by_basis`): ``basis``,
+    ``basis_meaning``, ``label``, ``count``, ``meaning``, ``status`` (pairs with no figure left out)."""
     return [
-        {"status": s, "label": STATUS_LABEL[s], "count": fmt.count(counts[s]), "meaning": claims_mod.STATUS_MEANING[s]}
-        for s in claims_mod.STATUSES
-        if s in counts
+        {
+            "basis": claims_mod.BASIS_LABEL[r.basis][:1].upper() + claims_mod.BASIS_LABEL[r.basis][1:],
+            "basis_meaning": claims_mod.BASIS_MEANING[r.basis],
+            "status": r.status,
+            "label": STATUS_LABEL[r.status],
+            "count": fmt.count(r.figures),
+            "meaning": claims_mod.STATUS_MEANING[r.status],
+        }
+        for r in claims_mod.by_basis(claims).itertuples()
     ]
 
 
@@ -368,7 +396,18 @@ def _load_claims() -> pd.DataFrame | None:
     if not paths.CLAIMS_CSV.exists():
         return None
     claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
-    for col in ("figure_id", "source_id", "statement", "unit", "status", "method", "reason", "finding", "section"):
+    for col in (
+        "figure_id",
+        "source_id",
+        "statement",
+        "unit",
+        "status",
+        "basis",
+        "method",
+        "reason",
+        "finding",
+        "section",
+    ):
         claims[col] = claims[col].fillna("").astype(str)
     return claims
 
@@ -386,8 +425,14 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         inputs = main_points.load(claims)
         points, year = main_points.main_points(inputs), main_points.target_year(inputs)
     briefings = paths.BRIEFINGS_DIR / "index.html"
+    stamp = built(git, when)
+    period = periods.periods()
     return {
-        "built": built(git, when),
+        "built": stamp,
+        "period": period,
+        "period_statement": periods.statement(period),
+        "release": release.release(),
+        "release_date": release.long_date(stamp["date"]),
         "main_points": points,
         "charts": headline_charts(year),
         "notebooks": notebook_sections(claims),
@@ -397,10 +442,11 @@ def context(git: dict | None = None, when: str | None = None) -> dict:
         "downloads": pages.downloads(paths.REPORTS_DIR),
         "sources": about_sources(),
         "articles": articles(),
-        "proxy_definition": data.PROXY_DEFINITION,
+        "proxy_definition": data.PROXY_DEFINITION + " " + claims_mod.proxy_note(),
         "later_note": what_next.NOT_THE_SAME,
         "symbols": fmt.SYMBOLS,
-        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix() if briefings.exists() else "",
+        "briefings": briefings.relative_to(paths.REPORTS_DIR).as_posix(),
+        "briefings_built": briefings.exists(),
     }
 
 

@@ -4,7 +4,7 @@ over the claims table and the official measures.
 Nothing here knows a result: every count, share, year and council name is read from the inputs,
 and every number is printed by :mod:`pbanalysis.core.format`. The rules, in reading order:
 
-1. :func:`verdicts`: how many reported figures could be tested, and how many held up;
+1. :func:`verdicts`: the reported figures by the basis of their check, and how many held up on each;
 2. :func:`untested`: what became of the rest (proxies, untestable figures, inputs);
 3. :func:`national_takeup`: England's proxy take-up against the first target;
 4. :func:`council_spread`: how far councils differed in the target's year;
@@ -110,44 +110,80 @@ def series_end(i: Inputs) -> str:
     return years[-1] if years else i.later.get("year", "")
 
 
+def _status_words(basis: str, counts: dict[str, int], total: int) -> str:
+    """What became of the figures of one basis: 'all 4 held up', '4 matched, 1 did not'."""
+    held = sum(counts.get(s, 0) for s in HELD)
+    failed = sum(counts.get(s, 0) for s in FAILED)
+    cond = counts.get("conditional", 0)
+    parts = []
+    verb = "were possible" if basis == "possibility" else "held up"
+    if basis == "own_figures":
+        verb = "matched"
+    if held:
+        parts.append(f"all {fmt.count(held)} {verb}" if held == total and total > 1 else f"{fmt.count(held)} {verb}")
+    if failed:
+        parts.append(f"{fmt.count(failed)} did not")
+    if cond:
+        parts.append(f"{fmt.count(cond)} possible only on a condition the data cannot show")
+    return _listed(parts, ", ") if parts else ""
+
+
 def verdicts(i: Inputs) -> str | None:
-    """'Of the 47 figures in the five articles, 14 could be tested against official data: 11 held
-    up, 1 did not, and the 2 targets had still not been reached by 2023-24' (the series' end)."""
+    """'Of the 47 figures in the five articles, 4 were tested against official data, and all 4 held
+    up; 5 were rebuilt from the articles' own figures (4 matched, 1 did not); ...': every count by
+    basis, from :func:`pbanalysis.analysis.claims.basis_counts` (the one count every output prints)."""
+    from pbanalysis.analysis import claims as claims_mod
+
     c = i.claims
     if c.empty:
         return None
-    counts = c["status"].value_counts()
-    held = int(counts.reindex(HELD, fill_value=0).sum())
-    failed = int(counts.reindex(FAILED, fill_value=0).sum())
-    reached, missed = int(counts.get("reached", 0)), int(counts.get("not_reached", 0))
-    tested = held + failed + reached + missed
+    by = claims_mod.basis_counts(c)
     articles = c["source_id"].nunique()
     head = f"Of the {fmt.count(len(c))} figures in the {words(articles)} {_plural(articles, 'article', 'articles')}, "
-    if not tested:
-        return head + "none could be tested against official data."
     parts = []
-    if held + failed:
-        parts += [f"{fmt.count(held)} held up", f"{fmt.count(failed)} did not"]
+    n = sum(by.get("official", {}).values())
+    parts.append(
+        f"{fmt.count(n)} {_plural(n, 'was', 'were')} tested against official data"
+        + (f", and {_status_words('official', by['official'], n)}" if n else "")
+    )
+    n = sum(by.get("own_figures", {}).values())
+    if n:
+        parts.append(
+            f"{fmt.count(n)} {_plural(n, 'was', 'were')} rebuilt from the articles' own figures, a test of their "
+            f"arithmetic only ({_status_words('own_figures', by['own_figures'], n)})"
+        )
+    n = sum(by.get("possibility", {}).values())
+    if n:
+        parts.append(
+            f"{fmt.count(n)} {_plural(n, 'was a possibility check', 'were possibility checks')} against an official "
+            f"bound ({_status_words('possibility', by['possibility'], n)})"
+        )
+    later = by.get("later_outcome", {})
+    reached, missed = later.get("reached", 0), later.get("not_reached", 0)
     year = series_end(i)
-    if reached and missed:
-        parts.append(f"of the {fmt.count(reached + missed)} targets {fmt.count(reached)} had been reached by {year}")
-        parts.append(f"{fmt.count(missed)} had not")
-    elif missed:
-        noun = _plural(missed, "target had", "targets had")
-        parts.append(f"the {fmt.count(missed)} {noun} still not been reached by {year}")
-    elif reached:
-        noun = _plural(reached, "target had", "targets had")
-        parts.append(f"the {fmt.count(reached)} {noun} been reached by {year}")
-    return head + f"{fmt.count(tested)} could be tested against official data: {_listed(parts, ', ')}."
+    if reached or missed:
+        total = reached + missed
+        noun = _plural(total, "target was", "targets were")
+        text = f"{fmt.count(total)} {noun} set against a later, different measure"
+        if reached and missed:
+            text += f": {fmt.count(reached)} level reached by {year}, {fmt.count(missed)} not"
+        elif missed:
+            text += f", and {'its level had' if total == 1 else 'neither level had' if total == 2 else 'no level had'} been reached by {year}"
+        else:
+            text += f", and {'its level had' if total == 1 else 'every level had'} been reached by {year}"
+        parts.append(text)
+    return head + _listed(parts, "; ") + "."
 
 
 def untested(i: Inputs) -> str | None:
-    """What the figures that carry no verdict are: proxies, untestable figures and inputs."""
-    counts = i.claims["status"].value_counts()
+    """What the figures that carry no verdict are: proxies, untestable figures and inputs (by basis)."""
+    from pbanalysis.analysis import claims as claims_mod
+
+    by = claims_mod.basis_counts(i.claims)
     kinds = [
-        (int(counts.get("proxy", 0)), "could only be set beside the nearest official measure (no verdict)"),
-        (int(counts.get("not_rebuildable", 0)), "could not be tested with any available data"),
-        (int(counts.get("input", 0)), "are inputs, targets or dates taken as given"),
+        (sum(by.get("proxy", {}).values()), "could only be set beside the nearest official measure (no verdict)"),
+        (sum(by.get("not_rebuildable", {}).values()), "could not be tested with any available data"),
+        (sum(by.get("input", {}).values()), "are inputs, targets or dates taken as given"),
     ]
     kinds = [(n, what) for n, what in kinds if n]
     rest = sum(n for n, _ in kinds)
@@ -175,7 +211,7 @@ def national_takeup(i: Inputs) -> str | None:
     a, z = n.loc[first], n.loc[year]
     t = i.targets[0]
     text = (
-        "England's proxy take-up (people on direct payments as a share of people receiving community "
+        "England's proxy take-up (people on direct payments as a share of receipts of community "
         f"services, the nearest official measure) was {fmt.pct(a[k.england(k.PROXY_TAKEUP_PCT)])} at "
         f"{_when(_year_end(first))} and {fmt.pct(z[k.england(k.PROXY_TAKEUP_PCT)])} at {_when(_year_end(year))}"
     )
@@ -217,7 +253,7 @@ def spend(i: Inputs) -> str | None:
     a, z = have.iloc[0], have.iloc[-1]
     word = "rose" if z > a else "fell" if z < a else "stayed"
     text = (
-        f"Councils' gross spend on direct payments in England {word} from {fmt.gbp_million(a)} in "
+        f"Councils' gross spend on direct payments in England, in cash terms, {word} from {fmt.gbp_million(a)} in "
         f"{have.index[0]} to {fmt.gbp_million(z)} in {have.index[-1]}"
     )
     gaps = [y for y in s.index if have.index[0] < y < have.index[-1] and y not in have.index]

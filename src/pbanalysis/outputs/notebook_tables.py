@@ -8,6 +8,7 @@ else to show a table.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -28,7 +29,7 @@ MEASURE_HEADER = {
 }
 CLAIMS_SOURCE = (
     "pbanalysis claims check: the register of reported figures tested against PSS-EX1 and ASCOF 1C "
-    "(methods in data/reference/claim_checks.yaml)."
+    "(each figure's method is set out on the claims page)."
 )
 
 
@@ -62,6 +63,13 @@ def source_ascof() -> str:
     return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
 
 
+#: The note under every money table: what "cash terms" means.
+CASH_NOTE = (
+    "Cash terms: each year's pounds as spent, not adjusted for inflation, so a rise from one year to the "
+    "next is partly a rise in prices."
+)
+
+
 def _words(key: object) -> str:
     return str(key).replace("_", " ")
 
@@ -72,7 +80,7 @@ def _words(key: object) -> str:
 def denominators(reg: pd.DataFrame) -> Table:
     """The three denominators of take-up and the people each counts."""
     rows = [
-        {"key": k, "meaning": d["label"], "people": measures.denominator_value(reg, k)}
+        {"meaning": d["label"], "people": measures.denominator_value(reg, k)}
         for k, d in measures.denominators().items()
     ]
     return Table(
@@ -80,7 +88,6 @@ def denominators(reg: pd.DataFrame) -> Table:
         [
             Column("meaning", "Who counts as eligible"),
             Column("people", "People", "count"),
-            Column("key", "Parameter value (denominator)"),
         ],
         title="The three denominators of take-up",
         source=source_register(),
@@ -115,37 +122,68 @@ def by_denominator(df: pd.DataFrame) -> Table:
         df,
         [
             Column("holders", "Reported holders"),
-            Column("holders_count", "Holders", "count"),
+            Column("figure_kind", "What the figure is"),
+            Column("holders_count", "Holders (number)", "count"),
             Column("denominator_label", "Denominator"),
             Column("takeup_pct", "Take-up, %", "pct"),
-            Column("meets_target", f"Meets the {target} target", "yesno"),
+            Column("against_target", f"Against the {target} target"),
             Column("holders_figure", "Register id of the holders", "id"),
         ],
         title="Take-up under each denominator",
         source=source_register(),
+        notes=[
+            "A forecast is what councils expected, not a count of holders: it cannot meet a target, only "
+            "say whether the expected number would have."
+        ]
+        if len(df) and df["forecast"].any()
+        else [],
         name="by-denominator",
         ids=_ids(),
     )
 
 
-def derived(df: pd.DataFrame) -> Table:
-    """Derived figures rebuilt from their inputs."""
+def _in_words(derivation: str, reg: pd.DataFrame) -> str:
+    """A derivation over register ids in words: each id as its value and what it counts (a
+    percentage as its number, marked %), the operators as a reader writes them:
+    ``376,000 (councils' forecast of ...) ÷ 1,500,000 (...) × 100``."""
+    figures = reg.set_index("figure_id")
+    ids = sorted(figures.index, key=len, reverse=True)
+
+    def figure(fid: str) -> str:
+        r = figures.loc[fid]
+        what = str(r["statement"]).rstrip(".")
+        what = what[:1].lower() + what[1:] if what[1:2].islower() else what
+        unit = ", %" if r["unit"] == "percent" else ""
+        return f"{fmt.number(r['value'])} ({what}{unit})"
+
+    text = derivation.replace("*", "×").replace("/", "÷")
+    for fid in ids:
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(fid)}(?![A-Za-z0-9_])", lambda _m, f=fid: figure(f), text)
+    return text
+
+
+def derived(df: pd.DataFrame, reg: pd.DataFrame | None = None) -> Table:
+    """Derived figures rebuilt from their inputs; each derivation in words, from the register ``reg``."""
+    reg = register.load_register() if reg is None else reg
+    statements = reg.set_index("figure_id")["statement"]
+    out = df.assign(
+        derivation=df["derivation"].map(lambda d: _in_words(d, reg)), statement=df["figure_id"].map(statements)
+    )
     return Table(
-        df,
+        out,
         [
-            Column("figure_id", "Register id", "id"),
+            Column("statement", "Reported figure"),
             Column("derivation", "Rebuilt as"),
             Column("reported", "Reported", "number"),
             Column("rebuilt", "Rebuilt", "number"),
             Column("low", "Wording allows from", "number"),
             Column("high", "to", "number"),
             Column("within", "Inside the interval", "yesno"),
+            Column("figure_id", "Register id", "id"),
         ],
         title="Derived figures, rebuilt from the register's own inputs",
         source=source_register(),
-        notes=[
-            "Values in each figure's own unit (people, % or 'one in N'). The ids in 'Rebuilt as' are register figures."
-        ],
+        notes=["Values in each figure's own unit (people, % or 'one in N')."],
         name="derived",
         ids=_ids(),
     )
@@ -153,12 +191,13 @@ def derived(df: pd.DataFrame) -> Table:
 
 def section_claims(df: pd.DataFrame, title: str = "The claims of this section") -> Table:
     """The claims one notebook section shows (:func:`pbanalysis.analysis.claims.for_section`)."""
-    out = df.assign(status=df["status"].map(_words))
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Status"),
             Column("finding", "Finding"),
             Column("not_established", "Not established", missing="[z]"),
@@ -183,7 +222,7 @@ def spend_split(df: pd.DataFrame) -> Table:
         df,
         [
             Column("part", "Part of spending through personal budgets"),
-            Column("gbp_million", "Spend, £ million", "gbp_million"),
+            Column("gbp_million", "Spend, £ million, cash terms", "gbp_million"),
             Column("share_pct", "Share, %", "pct"),
         ],
         title="Reported split of spending through personal budgets, 2009-10",
@@ -198,21 +237,31 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
         df,
         [
             Column("year", "Financial year", "year"),
-            Column("dp_gross_cost_gbp_million", "Official gross spend on direct payments, £ million", "gbp_million"),
             Column(
-                "reported_pb_total_gbp_million", "Reported spend through personal budgets, £ million", "gbp_million"
+                "dp_gross_cost_gbp_million",
+                "Official gross spend on direct payments, £ million, cash terms",
+                "gbp_million",
             ),
-            Column("reported_pb_as_dp_gbp_million", "Of which reported as direct payments, £ million", "gbp_million"),
+            Column(
+                "reported_pb_total_gbp_million",
+                "Reported spend through personal budgets, £ million, cash terms",
+                "gbp_million",
+            ),
+            Column(
+                "reported_pb_as_dp_gbp_million",
+                "Of which reported as direct payments, £ million, cash terms",
+                "gbp_million",
+            ),
             Column(
                 "official_minus_reported_dp_gbp_million",
-                "Official less reported direct payments, £ million",
+                "Official less reported direct payments, £ million, cash terms",
                 "gbp_million",
             ),
             Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend", "count"),
         ],
         title="Official direct-payment spend, England, against the reported split",
         source=f"{source_unitcosts()} Reported split: {source_register().removeprefix('Source: ')}",
-        notes=["The reported figures are for 2009-10; they are repeated in each year for comparison."],
+        notes=["The reported figures are for 2009-10; they are repeated in each year for comparison.", CASH_NOTE],
         name="spend-cross-check",
     )
 
@@ -223,9 +272,9 @@ def council_spend_by_year(df: pd.DataFrame) -> Table:
     return Table(
         df,
         [Column("council", "Council")] + [Column(y, f"{y}, £ thousand", "count") for y in years],
-        title="Gross spend on direct payments by council, £ thousand",
+        title="Gross spend on direct payments by council, £ thousand, cash terms",
         source=source_unitcosts(years),
-        notes=["England is the last row."],
+        notes=["England is the last row.", CASH_NOTE],
         name="council-spend-by-year",
     )
 
@@ -239,14 +288,14 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
             Column("council_name", "Council"),
             Column("region", "Region"),
             Column("council_type", "Council type"),
-            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand", "count"),
+            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand, cash terms", "count"),
             Column(k.DP_RECIPIENTS_31MAR, "Recipients", "count"),
-            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year", "gbp"),
+            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year, cash terms", "gbp"),
             Column(k.RECIPIENTS_SOURCE, "Recipients counted from"),
         ],
         title=f"Direct-payment spend per recipient, all councils ranked, {year}",
         source=source_unitcosts([year]),
-        notes=["Rank 1 is the highest spend per recipient."],
+        notes=["Rank 1 is the highest spend per recipient.", CASH_NOTE],
         name="spend-per-recipient",
     )
 
@@ -346,26 +395,44 @@ def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
 # --------------------------------------------------------------------------- claims
 
 
+def _status_words(df: pd.DataFrame) -> pd.DataFrame:
+    """The status and the basis of each row in a reader's words."""
+    out = df.assign(status=df["status"].map(claims_mod.STATUS_LABEL))
+    if "basis" in df:
+        out["basis"] = df["basis"].map(claims_mod.BASIS_LABEL)
+    return out
+
+
 def status_summary(df: pd.DataFrame) -> Table:
-    """The count of register figures by status, with what each status means."""
-    out = df.assign(meaning=df["status"].map(claims_mod.STATUS_MEANING), status=df["status"].map(_words))
+    """The count of register figures by basis and status (:func:`pbanalysis.analysis.claims.by_basis`),
+    with what each means."""
+    out = _status_words(df).assign(
+        meaning=df["status"].map(claims_mod.STATUS_MEANING), basis_meaning=df["basis"].map(claims_mod.BASIS_MEANING)
+    )
     return Table(
         out,
-        [Column("status", "Status"), Column("figures", "Figures", "count"), Column("meaning", "What it means")],
-        title="Register figures by status",
+        [
+            Column("basis", "Basis of the check"),
+            Column("status", "Status"),
+            Column("figures", "Figures", "count"),
+            Column("meaning", "What the status means"),
+            Column("basis_meaning", "What the basis means"),
+        ],
+        title="Register figures by the basis of their check and status",
         source=CLAIMS_SOURCE,
         name="status-summary",
     )
 
 
 def verdicts(df: pd.DataFrame) -> Table:
-    """The claims that carry a verdict, with the official bound and the finding."""
-    out = df.assign(status=df["status"].map(_words))
+    """The claims that carry a verdict, with the basis, the official bound and the finding."""
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Verdict"),
             Column("bracket_low", "Official bound from", "number"),
             Column("bracket_high", "to", "number"),
@@ -382,14 +449,15 @@ def verdicts(df: pd.DataFrame) -> Table:
 
 
 def all_claims(df: pd.DataFrame) -> Table:
-    """Every register figure with its status and reason; each row is the anchor ``claim-<id>``."""
-    out = df.assign(status=df["status"].map(_words))
+    """Every register figure with its basis, status and reason; each row is the anchor ``claim-<id>``."""
+    out = _status_words(df)
     return Table(
         out,
         [
             Column("figure_id", "Register id", "id"),
             Column("statement", "Reported figure"),
             Column("reported", "Reported", "value", unit="unit"),
+            Column("basis", "Basis of the check"),
             Column("status", "Status"),
             Column("rebuilt", "Rebuilt or official value", "number", missing="[z]"),
             Column("reason", "Reason"),

@@ -86,10 +86,15 @@ def build_all(
                 "region": r,
                 "rank": "[x]" if rk is None else f"{fmt.count(rk)} of {fmt.count(of)}",
                 "rank_sort": "" if rk is None else str(rk),
+                "docx": paths.briefing_docx(slug, out_dir).name if docx else "",
             }
             for n, slug, r, rk, of in rows
         ],
         notes=["[x]: no proxy take-up in the latest year, so no rank."] if any(row[3] is None for row in rows) else [],
     )
     write_text(out_dir / "index.html", page)
+    if out_dir.resolve() == Path(paths.BRIEFINGS_DIR).resolve() and paths.INDEX_HTML.exists():
+        from pbanalysis.outputs import index_page
+
+        index_page.write_index()  # the landing page no longer says the packs are not built
     return out_dir / "index.html"

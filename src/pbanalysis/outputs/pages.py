@@ -16,6 +16,8 @@ import jinja2
 
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
+from pbanalysis.dataset import periods
+from pbanalysis.outputs import release
 
 
 @functools.lru_cache(maxsize=4)
@@ -31,9 +33,15 @@ def environment(folder: str | None = None) -> jinja2.Environment:
     )
 
 
+def shared() -> dict:
+    """What every page may state, whatever else it shows: ``period`` (each measure's years, from
+    data/raw) and ``release`` (contact, statistical status, when the sources were last updated)."""
+    return {"period": periods.periods(), "release": release.release()}
+
+
 def render(template: str, **context: object) -> str:
-    """The page ``template`` (a file in ``templates/``) filled with ``context``."""
-    return environment().get_template(template).render(**context)
+    """The page ``template`` (a file in ``templates/``) filled with ``context`` (and :func:`shared`)."""
+    return environment().get_template(template).render(**{**shared(), **context})
 
 
 def file_size(n_bytes: int) -> str:

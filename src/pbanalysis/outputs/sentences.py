@@ -38,6 +38,8 @@ import pandas as pd
 from pbanalysis.analysis.measures import BASIS_LABEL
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
+from pbanalysis.outputs.index_page import STATUS_COUNTED
+from pbanalysis.outputs.notebook_tables import measure_text
 from pbanalysis.sources.pssex1 import SUPPRESSION
 
 #: Short names of each count definition, for sentences.
@@ -328,3 +330,220 @@ def ascof_series(trend: dict) -> list[str]:
             + "."
         )
     return out
+
+
+# --------------------------------------------------------------------------- the notebook pages' main points
+#
+# Each report page opens with two to four sentences, each computed from a frame the page itself
+# shows further down (the notebook passes its own frames), so a changed frame changes the sentence.
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
+
+
+def _one_of(n: int, of: int, thing: str) -> str:
+    return f"{fmt.count(n)} of {fmt.count(of)} {thing}" if of != 1 else f"{fmt.count(n)} of 1 {thing.rstrip('s')}"
+
+
+def take_up_points(timeline: pd.DataFrame, by_denominator: pd.DataFrame, target: float, denominator: str) -> list[str]:
+    """The take-up page's main points: reported figures against the target on the chosen
+    denominator (``denominator`` in words), whether the verdict depends on the denominator, and the
+    official proxy's range.
+
+    ``timeline`` is :func:`pbanalysis.analysis.measures.takeup_timeline`, ``by_denominator``
+    :func:`pbanalysis.analysis.measures.takeup_by_denominator` (a ``forecast`` column, where it
+    has one, marks a forecast, which would reach a target but cannot meet it)."""
+    out = []
+    t = f"{fmt.number(target)}%"
+    rep = timeline[timeline["kind"] == "reported"]
+    if len(rep):
+        reach = int((rep["takeup_pct"] >= target).sum())
+        out.append(
+            f"{_one_of(reach, len(rep), 'take-up figures reported at the time')} reach the {t} target "
+            f"when people are counted as {_lower_first(denominator)}."
+        )
+    if len(by_denominator):
+        met = by_denominator[by_denominator["meets_target"].astype(bool)]
+        combos = f"{fmt.count(len(by_denominator))} pairs of a reported count of holders and a denominator"
+        if "forecast" in by_denominator and met["forecast"].astype(bool).any():
+            counts = met[~met["forecast"].astype(bool)]
+            n = len(counts)
+            reach = (
+                "no count of holders reaches"
+                if n == 0
+                else "1 count of holders reaches"
+                if n == 1
+                else f"{fmt.count(n)} counts of holders reach"
+            )
+            out.append(
+                f"Whether the target is met depends on who counts as eligible: of {combos}, {reach} {t}; "
+                f"the councils' forecast would reach it under {fmt.count(met['denominator'].nunique())} of "
+                f"{fmt.count(by_denominator['denominator'].nunique())} denominators."
+            )
+        else:
+            out.append(
+                f"Whether the target is met depends on who counts as eligible: {fmt.count(len(met))} of {combos} reach {t}."
+            )
+    proxy = timeline[timeline["kind"] == "proxy"].dropna(subset=["takeup_pct"])
+    if len(proxy):
+        lo, hi = proxy["takeup_pct"].min(), proxy["takeup_pct"].max()
+        where = "below" if hi < target else "at or above" if lo >= target else "either side of"
+        out.append(
+            f"The official England proxy, a different measure (direct payments as a share of community-service "
+            f"receipts), stood between {fmt.pct(lo)} and {fmt.pct(hi)} at 31 March of each year from "
+            f"{proxy['date'].min().year} to {proxy['date'].max().year}, {where} the {t} target."
+        )
+    return out
+
+
+def spending_points(split: pd.DataFrame, spend: pd.DataFrame, per_recipient: pd.DataFrame, year: str) -> list[str]:
+    """The spending page's main points: the reported split, official direct-payment spend over the
+    years it is given, and the spread of spend per recipient among councils in ``year``.
+
+    ``split`` is :func:`pbanalysis.analysis.measures.pb_spend_split`, ``spend``
+    :func:`pbanalysis.analysis.measures.spend_series`, ``per_recipient``
+    :func:`pbanalysis.analysis.measures.spend_per_recipient` for ``year``."""
+    out = []
+    if len(split):
+        dp = split.iloc[0]
+        out.append(
+            f"The councils' survey reported {fmt.gbp_million(split['gbp_million'].sum())} spent through personal "
+            f"budgets in 2009-10, {fmt.pct(dp['share_pct'], decimals=0)} of it ({fmt.gbp_million(dp['gbp_million'])}) "
+            "as direct payments."
+        )
+    given = spend.dropna(subset=["dp_gross_cost_gbp_million"])
+    if len(given) >= 2:
+        a, z = given.iloc[0], given.iloc[-1]
+        gaps = [y for y in spend["year"] if y not in set(given["year"])]
+        gap = f" ({', '.join(gaps)} is not in the official tables)" if gaps else ""
+        out.append(
+            f"Official gross spend on direct payments in England went from {fmt.gbp_million(a['dp_gross_cost_gbp_million'])} "
+            f"in {a['year']} to {fmt.gbp_million(z['dp_gross_cost_gbp_million'])} in {z['year']}, in cash terms{gap}."
+        )
+    col = k.DP_SPEND_PER_RECIPIENT_GBP
+    per = per_recipient.dropna(subset=[col])
+    if len(per):
+        top, low = per.loc[per[col].idxmax()], per.loc[per[col].idxmin()]
+
+        def who(r: pd.Series) -> str:
+            n = r.get(k.DP_RECIPIENTS_31MAR)
+            return r["council_name"] + (f", {fmt.count(n)} recipients" if pd.notna(n) else "")
+
+        out.append(
+            f"In {year}, spend per recipient ranged from {fmt.gbp(low[col])} a year ({who(low)}) to "
+            f"{fmt.gbp(top[col])} ({who(top)}) across {fmt.count(len(per))} councils; the median was "
+            f"{fmt.gbp(per[col].median())}."
+        )
+    return out
+
+
+#: A council measure in a sentence.
+MEASURE_IN_WORDS = {
+    k.PROXY_TAKEUP_PCT: "proxy take-up",
+    k.DP_CLIENTS_31MAR: "the number of people on direct payments at 31 March",
+    k.DP_SPEND_PER_RECIPIENT_GBP: "direct-payment spend per recipient",
+}
+
+
+def variance_points(
+    ranked: pd.DataFrame, year: str, measure: str, measure_name: str, shares: pd.DataFrame, thresholds: list[float]
+) -> list[str]:
+    """The variance page's main points: the spread of ``measure`` (``measure_name`` in words, where
+    :data:`MEASURE_IN_WORDS` has none) among councils in ``year``, with the people behind each
+    extreme of proxy take-up, and how many councils stood at or above the top threshold in the
+    first and last years of proxy take-up.
+
+    ``ranked`` is :func:`pbanalysis.analysis.measures.councils_in_year`, ``shares``
+    :func:`pbanalysis.analysis.measures.threshold_shares`."""
+    out = []
+    val = ranked.dropna(subset=[measure])
+    if len(val):
+        top, low = val.loc[val[measure].idxmax()], val.loc[val[measure].idxmin()]
+        words = MEASURE_IN_WORDS.get(measure) or _lower_first(measure_name.split(":")[0])
+
+        def who(r: pd.Series) -> str:
+            n, of = r.get(k.DP_CLIENTS_31MAR), r.get(k.COMMUNITY_RECEIPTS_31MAR)
+            if measure == k.PROXY_TAKEUP_PCT and pd.notna(n) and pd.notna(of):
+                return f"{r['council_name']}, {fmt.count(n)} of {fmt.count(of)} people"
+            return r["council_name"]
+
+        out.append(
+            f"In {year}, {words} ranged from {measure_text(low[measure], measure)} "
+            f"({who(low)}) to {measure_text(top[measure], measure)} ({who(top)}) across "
+            f"{fmt.count(len(val))} councils; the median was {measure_text(val[measure].median(), measure)}."
+        )
+    if len(shares) and thresholds:
+        last = f"{thresholds[-1]:g}"
+        n = f"at_or_above_{last}_n"
+        if n in shares:
+            a, z = shares.iloc[0], shares.iloc[-1]
+            out.append(
+                f"On proxy take-up, {_one_of(int(a[n]), int(a['councils_with_value']), 'councils')} stood at or above "
+                f"{last}% in {a['year']} and {_one_of(int(z[n]), int(z['councils_with_value']), 'councils')} in "
+                f"{z['year']}; the count behind it changes definition between years, so compare with care."
+            )
+    out.append(
+        "The proxy is not NI 130, the measure the articles reported: no council-level NI 130 table is available, "
+        "so it ranks councils but does not test their reported figures."
+    )
+    return out
+
+
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def claims_points(by_basis: pd.DataFrame, basis_label: dict[str, str]) -> list[str]:
+    """The claims page's main points from its count of figures by basis and status
+    (:func:`pbanalysis.analysis.claims.by_basis`: ``basis``, ``status``, ``figures``): how many
+    figures, then one clause a basis with its statuses, in the order given. ``basis_label``: each
+    basis in words (:data:`pbanalysis.analysis.claims.BASIS_LABEL`)."""
+    total = int(by_basis["figures"].sum())
+    out = [
+        f"The register holds {fmt.count(total)} figures the articles reported, each checked against what the data can show."
+    ]
+    parts = []
+    for basis, g in by_basis.groupby("basis", sort=False):
+        n = int(g["figures"].sum())
+        if not n:
+            continue
+        statuses = [(s, int(f)) for s, f in zip(g["status"], g["figures"]) if f]
+        words = _listed([f"{fmt.count(f)} {STATUS_COUNTED.get(s, s.replace('_', ' '))}" for s, f in statuses])
+        parts.append(f"{fmt.count(n)} {basis_label.get(basis, basis)} ({words})")
+    if parts:
+        out.append("By the basis of each check: " + "; ".join(parts) + ".")
+    out.append("Only a figure tested against official data could have been shown wrong by official data; a proxy that disagrees shows two measures disagree, not that the claim was wrong.")
+    return out
+
+
+def what_next_points(sds: pd.DataFrame, dp: pd.DataFrame) -> list[str]:
+    """The later measures' main points, one sentence a measure, from England's series
+    (:func:`pbanalysis.analysis.what_next.england_series`: ``year``, ``value`` %, ``definition_break``):
+    the years before the framework change, their highest, and the year after it said on its own,
+    never compared across the change."""
+    out = []
+    for frame, name in ((sds, "self-directed support"), (dp, "direct payments")):
+        given = frame.dropna(subset=["value"])
+        before, after = given[~given["definition_break"].astype(bool)], given[given["definition_break"].astype(bool)]
+        if not len(before):
+            continue
+        a, z = before.iloc[0], before.iloc[-1]
+        top = before.loc[before["value"].idxmax()]
+        text = (
+            f"Of the people councils supported in the community, England's share on {name} was "
+            f"{fmt.pct(a['value'])} in {a['year']} and "
+            f"{fmt.pct(z['value'])} in {z['year']}"
+        )
+        if top["year"] not in (a["year"], z["year"]):
+            text += f" (highest {fmt.pct(top['value'])}, in {top['year']})"
+        if len(after):
+            b = after.iloc[0]
+            text += f"; after the {b['year']} framework change, measured on its own, it was {fmt.pct(b['value'])}"
+        out.append(text + ".")
+    return out
+
+
+def points_markdown(points: list[str]) -> str:
+    """A page's main points as Markdown: a short heading and one bullet a sentence."""
+    return "**Main points**\n\n" + "\n".join(f"* {p}" for p in points)

@@ -1,10 +1,10 @@
-"""The kernel pool of the report's runs: a fresh kernel for every run, started ahead of need.
+"""The kernels of the report's runs: a fresh kernel for every run, started ahead of need.
 
-While a finished run's HTML is made, the kernel for the next run is starting; there are never
-more kernels alive than workers (two with one worker). Each kernel is the report kernel
-(:mod:`pbanalysis.pipeline.kernel`: IPython's kernel without its debugger), talks over IPC
-sockets (so no "TCP without encryption" warning is printed), and has imported the heavy
-libraries (:data:`WARM_IMPORTS`) before its run takes it.
+At most ``live`` kernels are alive at once: when a run has executed and its kernel is shut down,
+the next kernel starts at once, so it is ready while that run's HTML is written. Each kernel is
+the report kernel (:mod:`pbanalysis.pipeline.kernel`: IPython's kernel without its debugger),
+talks over IPC sockets in a private temporary folder (so no "TCP without encryption" warning),
+and has imported the heavy libraries (:data:`WARM_IMPORTS`) before a run takes it.
 """
 
 from __future__ import annotations
@@ -17,15 +17,19 @@ import shutil
 import sys
 import tempfile
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpecManager
 
 from pbanalysis.core import paths
 
 log = logging.getLogger(__name__)
 
-#: The kernel a report run executes on: the standard one without its debugger (pbanalysis.pipeline.kernel).
-#: Its spec is written into the kernel pool's own folder; the notebooks still name ``python3``.
+#: The kernel a report run executes on: the standard one without its debugger. Its spec is written
+#: into the pool's own folder; the notebooks still name ``python3``.
 REPORT_KERNEL_NAME = "pbanalysis-report"
 REPORT_KERNEL = {
     "argv": [sys.executable, "-m", "pbanalysis.pipeline.kernel", "-f", "{connection_file}"],
@@ -44,35 +48,31 @@ KERNEL_ENV = {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_ARENA_MAX": "2"}
 
 
 class KernelPool:
-    """Fresh kernels started ahead of need, at most ``live`` alive at once.
+    """``count`` fresh kernels, handed out in turn by :meth:`take`, at most ``live`` alive at once.
 
-    Each :meth:`take` hands out a kernel that has run nothing; :meth:`release` shuts it down, and
-    frees its place for the next kernel, which starts at once. With ``live`` equal to the number
-    of workers (as :func:`pbanalysis.pipeline.runner.execute` sets it, with at least two), the
-    next kernel starts while a finished run's HTML is exported, and no idle kernel waits beside
-    the running ones. Kernels talk over IPC sockets in a private temporary folder (no TCP, hence
-    no warning), start in ``cwd`` and write their own log to a file there (shown with
-    ``--verbose``).
+    :meth:`release` shuts a used kernel down and starts the next. Kernels start in ``cwd`` and
+    write their own log to a file (shown with ``--verbose``).
     """
 
     def __init__(self, count: int, live: int, kernel_name: str = REPORT_KERNEL_NAME, cwd: Path | None = None):
-        self.count, self.kernel_name = count, kernel_name
-        self.cwd = Path(cwd or paths.NOTEBOOKS_DIR)
+        self.kernel_name, self.cwd = kernel_name, Path(cwd or paths.NOTEBOOKS_DIR)
         self.tmp = Path(tempfile.mkdtemp(prefix="pbanalysis-kernels-"))
-        spec = self.tmp / "kernels" / kernel_name
-        spec.mkdir(parents=True)
-        (spec / "kernel.json").write_text(json.dumps(REPORT_KERNEL))
-        self._ready: queue.Queue = queue.Queue()
-        self._slots = threading.Semaphore(max(1, live))
+        (self.tmp / "kernels" / kernel_name).mkdir(parents=True)
+        (self.tmp / "kernels" / kernel_name / "kernel.json").write_text(json.dumps(REPORT_KERNEL))
+        self._todo = iter(range(count))
+        self._ready: queue.Queue[Future] = queue.Queue()
         self._lock = threading.Lock()
-        self._stop = threading.Event()
-        self._starter = threading.Thread(target=self._start_all, name="kernel-starter", daemon=True)
-        self._starter.start()
+        self._starter = ThreadPoolExecutor(max(1, live), thread_name_prefix="kernel-start")
+        for _ in range(max(1, live)):
+            self._start_next()
+
+    def _start_next(self) -> None:
+        with self._lock:
+            i = next(self._todo, None)
+            if i is not None:
+                self._ready.put(self._starter.submit(self._start_one, i))
 
     def _start_one(self, i: int) -> Any:
-        from jupyter_client import KernelManager
-        from jupyter_client.kernelspec import KernelSpecManager
-
         km = KernelManager(
             kernel_name=self.kernel_name,
             kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(self.tmp / "kernels")]),
@@ -102,26 +102,16 @@ class KernelPool:
         log.debug("kernel %d started and warm (pid %s)", i, getattr(km.provisioner, "pid", "?"))
         return km
 
-    def _start_all(self) -> None:
-        for i in range(self.count):
-            self._slots.acquire()
-            if self._stop.is_set():
-                return
-            try:
-                self._ready.put(self._start_one(i))
-            except Exception as exc:  # handed to the run that takes it
-                self._ready.put(exc)
-
     def take(self) -> Any:
         """A started kernel manager that has executed nothing (raises if it failed to start)."""
-        km = self._ready.get()
-        if isinstance(km, Exception):
-            self._slots.release()
-            raise km
-        return km
+        try:
+            return self._ready.get().result()
+        except Exception:
+            self._start_next()  # its place is free
+            raise
 
     def release(self, km: Any) -> None:
-        """Shut a used kernel down, remove its files and free its place (once per kernel; later
+        """Shut a used kernel down, remove its files and start the next (once per kernel; later
         calls do nothing); returns nothing."""
         with self._lock:  # marked on the kernel itself: an id() may be reused once it is freed
             if getattr(km, "_pbanalysis_released", False):
@@ -133,20 +123,17 @@ class KernelPool:
         except Exception as exc:  # pragma: no cover - best effort
             log.debug("kernel shutdown: %s", exc)
         logf = getattr(km, "_pbanalysis_log", None)
-        if logf and logf.exists() and log.isEnabledFor(logging.DEBUG):
-            text = logf.read_text(errors="replace").strip()
-            if text:
-                log.debug("kernel log:\n%s", text)
-        self._slots.release()
+        if logf and logf.exists() and log.isEnabledFor(logging.DEBUG) and (text := logf.read_text(errors="replace")):
+            log.debug("kernel log:\n%s", text.strip())
+        self._start_next()
 
     def close(self) -> None:
-        """Stop starting kernels and shut down any started but not taken; returns nothing."""
-        self._stop.set()
-        for _ in range(self.count):
-            self._slots.release()
-        self._starter.join(timeout=60)
+        """Start no more kernels and shut down any started but not taken; returns nothing."""
+        with self._lock:
+            self._todo = iter(())
+        self._starter.shutdown(wait=True)
         while not self._ready.empty():
-            km = self._ready.get()
-            if not isinstance(km, Exception):
-                self.release(km)
+            fut = self._ready.get()
+            if fut.exception() is None:
+                self.release(fut.result())
         shutil.rmtree(self.tmp, ignore_errors=True)

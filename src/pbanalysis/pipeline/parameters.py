@@ -18,6 +18,8 @@ from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
 
 DEFAULT_SET = "default"
+#: A set's key that is not a parameter: the title of its page, in words.
+TITLE_KEY = "title"
 
 
 def notebooks() -> list[str]:
@@ -26,7 +28,19 @@ def notebooks() -> list[str]:
 
 
 def load_param_sets(notebook: str) -> dict[str, dict]:
-    """The named parameter sets of a notebook, checked: {set name: {parameter: value}}."""
+    """The named parameter sets of a notebook, checked: {set name: {parameter: value}} (each set's
+    ``title`` left out: :func:`page_title`)."""
+    return {name: {k: v for k, v in params.items() if k != TITLE_KEY} for name, params in _param_sets(notebook).items()}
+
+
+def page_title(notebook: str, param_set: str = DEFAULT_SET) -> str:
+    """The title in words of a run's page: its set's ``title``, else the notebook's and set's names."""
+    has_sets = (paths.PARAMS_DIR / f"{notebook}.yaml").exists()
+    title = _param_sets(notebook).get(param_set, {}).get(TITLE_KEY) if has_sets else None
+    return str(title) if title else f"{notebook}--{param_set}"
+
+
+def _param_sets(notebook: str) -> dict[str, dict]:
     path = paths.PARAMS_DIR / f"{notebook}.yaml"
     if not path.exists():
         raise InputError(path, f"a YAML file of named parameter sets for {notebook}.ipynb", found="no such file")
@@ -53,7 +67,7 @@ def load_param_sets(notebook: str) -> dict[str, dict]:
             sets[name] = params = {}
         if not isinstance(params, dict):
             raise InputError(path, f"a mapping of parameters under set '{name}'", row=row, found=repr(params))
-        unknown = sorted(set(params) - set(declared))
+        unknown = sorted(set(params) - set(declared) - {TITLE_KEY})
         if unknown:
             raise InputError(
                 path,

@@ -1,27 +1,25 @@
-"""The report's notebooks: their parameters, their runs, and building the report.
+"""``make report``'s one Python process (:func:`build`), and one notebook run on its own.
 
-Each notebook has one cell tagged ``parameters``, the only home of its defaults
-(read with ``papermill.inspect_notebook``: :func:`notebook_parameters`,
-:func:`notebook_defaults`); named parameter sets live in
-``notebooks/params/<notebook>.yaml``. ``make report`` calls :func:`build` once,
-which executes every stale run through :mod:`pbanalysis.pipeline.runner` (all cores,
-one fresh kernel per run), then writes the data tables
-(:mod:`pbanalysis.outputs.datatables`), the index page and ``reports/run.json``.
-Every output is written to a temporary file and renamed into place, so a failed
-or killed run leaves the earlier outputs intact. Volatile metadata (timings) is
-stripped so two runs give the same executed notebooks.
+:func:`build` executes the runs Make marked stale (:mod:`pbanalysis.pipeline.runner`: all cores,
+a fresh kernel per run), then writes the data tables (:mod:`pbanalysis.outputs.datatables`), the
+index page and ``reports/run.json``, and checks that every declared output of every run is in
+place. Every output is written to a temporary file and renamed into place, so a failed or killed
+run leaves the earlier outputs intact.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+import time
 from pathlib import Path
+
+import nbformat
 
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.core.errors import ParameterError, RunError
+from pbanalysis.pipeline import catalogue, kernel_pool, parameters, runner
 from pbanalysis.pipeline.parameters import (  # noqa: F401  (re-exported: the report's notebooks and their parameters)
     DEFAULT_SET,
     inspect,
@@ -44,10 +42,7 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
 
     The output goes to ``reports/notebooks/`` (or ``out``), written atomically; a failure raises
     :class:`RunError` naming the cell and error and leaves any earlier output as it was.
-    ``make report`` runs many at once through :mod:`pbanalysis.pipeline.runner` instead.
     """
-    from pbanalysis.pipeline import catalogue, kernel_pool, runner
-
     if notebook not in notebooks():
         raise ParameterError("notebook", notebook, notebooks())
     sets = load_param_sets(notebook)
@@ -60,10 +55,7 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     pool = kernel_pool.KernelPool(1, live=1)
     try:
         km = pool.take()
-        try:
-            res = runner.execute_one(run, km, executed=target)
-        finally:
-            pool.release(km)
+        res = runner.execute_one(run, km, executed=target, done_with_kernel=pool.release)
     finally:
         pool.close()
     if not res.ok:
@@ -75,33 +67,46 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
 
 def to_html(executed: Path | str) -> Path:
     """Convert an executed notebook to HTML with code hidden; returns ``reports/html/<stem>.html``."""
-    import nbformat
-
-    from pbanalysis.pipeline.runner import html_text
-
     executed = Path(executed)
     nb = nbformat.read(executed, as_version=4)
-    return write_text(paths.HTML_DIR / f"{executed.stem}.html", html_text(nb, executed.stem))
+    notebook, _, param_set = executed.stem.partition("--")
+    title = parameters.page_title(notebook, param_set or parameters.DEFAULT_SET)
+    return write_text(paths.HTML_DIR / f"{executed.stem}.html", runner.html_text(nb, title))
+
+
+def declared(runs: list[catalogue.Run]) -> dict[str, list[Path] | str]:
+    """Each run's declared outputs by name (or the error that stopped them being worked out).
+
+    Read from the Make rules (:func:`pbanalysis.pipeline.catalogue.make_rules`) when they are newer
+    than every notebook, parameter file and module, as ``make report`` leaves them; otherwise worked
+    out here, which loads the chart registry (pandas, matplotlib) into this process.
+    """
+    rules, got = catalogue.rules_path(), {}
+    inputs = [*paths.NOTEBOOKS_DIR.glob("*.ipynb"), *paths.PARAMS_DIR.glob("*.yaml")]
+    inputs += (paths.ROOT / "src").rglob("*.py")
+    if rules.exists() and rules.stat().st_mtime >= max((p.stat().st_mtime for p in inputs), default=0):
+        got = catalogue.declared_from_rules(rules.read_text())
+    rest = [r for r in runs if r.name not in got]
+    return {**got, **catalogue.declared_of(rest)} if rest else got
 
 
 def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     """``make report``'s one process: execute the stale runs, then the index and reports/run.json.
 
     ``run_names`` defaults to the runs Make marked stale (``reports/.stale/``); ``["all"]`` runs
-    every run. Returns the exit status: 0, or 1 when any run failed (each failure is logged
-    with its run, cell and error; the other runs still complete and earlier outputs stay) or when,
-    building the whole report (``run_names`` None or ``["all"]``), a declared output of any run
-    is missing at the end (:func:`missing_outputs` names them and marks their runs stale). The
-    last line logged says how many runs were executed and how many were already up to date.
+    every run. Returns the exit status: 0, or 1 when any run failed (each failure is logged with
+    its run, cell and error; the other runs still complete and earlier outputs stay) or when,
+    building the whole report (``run_names`` None or ``["all"]``), a declared output of any run is
+    missing at the end (named, and its run marked stale). The last line logged says how many runs
+    were executed and how many were already up to date.
     """
-    import time
-
+    # Imported once the runs are done: pandas and the workbook's writer (about 60 MB) are not in
+    # this process while the kernels run.
     from pbanalysis.outputs import datatables, index_page, runlog
-    from pbanalysis.pipeline import catalogue, runner
 
-    t0 = time.time()
-    started = runlog.now()
+    t0, started = time.time(), runlog.now()
     everything = catalogue.all_runs()
+    whole = run_names is None or run_names == ["all"]
     if run_names == ["all"]:
         todo = everything
     else:
@@ -113,11 +118,8 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         todo = catalogue.find_runs([n for n in names if n in known])
     if todo:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
-    # The whole report (not runs named one by one, each checked as it runs) ends with every
-    # declared output of every run in place; what they are is worked out beside the runs.
-    whole = everything if run_names is None or run_names == ["all"] else []
-    declared = catalogue.declared_in_child(whole) if whole else None
-    results = runner.execute(todo, jobs=jobs)
+    outputs = declared(everything if whole else todo)
+    results = runner.execute(todo, outputs, jobs=jobs)
     failed = [r for r in results if not r.ok]
     datatables.write()  # the workbook and its CSVs, before the page that lists them
     index_page.write_index()
@@ -126,9 +128,8 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-    missing = (
-        missing_outputs([r for r in whole if r.name not in {f.run.name for f in failed}], declared) if whole else {}
-    )
+    failed_names = {r.run.name for r in failed}
+    missing = missing_outputs([r for r in everything if r.name not in failed_names], outputs) if whole else {}
     executed = len([r for r in results if r.run in everything])  # not the check for undeclared writes
     log.info(
         "report: %d run%s executed%s, %d already up to date%s",
@@ -141,25 +142,20 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     return 1 if failed or missing else 0
 
 
-def missing_outputs(runs: list, declared: Callable[[str], list[Path] | str]) -> dict[str, list[Path]]:
-    """Each run of ``runs`` with a declared output missing (``declared``: run name -> its declared
-    outputs, as :func:`pbanalysis.pipeline.catalogue.declared_in_child` gives them), logged as errors
-    naming them; those runs are marked stale, so the next ``make report`` executes them."""
-    from pbanalysis.pipeline import catalogue
-
+def missing_outputs(runs: list[catalogue.Run], outputs: dict[str, list[Path] | str]) -> dict[str, list[Path]]:
+    """Each run of ``runs`` with a declared output missing (``outputs``: as :func:`declared` gives
+    them), logged as errors naming them; those runs are marked stale, so the next ``make report``
+    executes them."""
     out: dict[str, list[Path]] = {}
     for r in runs:
-        outs = declared(r.name)
+        outs = outputs.get(r.name, [])
         if isinstance(outs, str):
             continue  # the run itself failed on this, and said so
-        gone = [p for p in [r.executed, r.html, *outs] if not p.exists()]
-        if gone:
+        if gone := [p for p in [r.executed, r.html, *outs] if not p.exists()]:
             out[r.name] = gone
-            catalogue.stale_dir().mkdir(parents=True, exist_ok=True)
-            (catalogue.stale_dir() / r.name).touch()
-    for name, gone in out.items():
-        shown = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in gone)
-        log.error("error: run %s: declared output missing: %s", name, shown)
+            catalogue.mark_stale(r.name)
+            shown = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in gone)
+            log.error("error: run %s: declared output missing: %s", r.name, shown)
     if out:
         log.error("error: %d run(s) lack declared outputs (marked stale: `make report` executes them)", len(out))
     return out

@@ -1,31 +1,20 @@
-"""The report runner: every stale notebook run in one process, on all cores.
+"""The report runner: notebook runs on all cores, each on a fresh kernel, in this one process.
 
-``make report`` works out which runs are out of date (:mod:`pbanalysis.pipeline.makefile`) and
-then calls ``python -m pbanalysis report`` once. That executes the marked runs here
-(:func:`execute`):
+:func:`execute` gives each of ``jobs`` worker threads (default: one per core) a run at a time. A
+worker takes a fresh kernel (:class:`pbanalysis.pipeline.kernel_pool.KernelPool`, which starts the
+next one while this run's HTML is written), runs the notebook with papermill, writes the executed
+notebook and its HTML (atomically), checks the run wrote each output it declares, and prints one
+line with its time. A failing run does not stop the others; its earlier outputs are left as they
+were, and its :class:`Result` names the cell and the error. A chart or report file written by no
+declared run fails the batch (:func:`undeclared_writes`).
 
-* one worker thread per core (``jobs``, default :func:`os.cpu_count`), each
-  driving papermill's Python API;
-* a fresh kernel for every run, started ahead of need
-  (:class:`pbanalysis.pipeline.kernel_pool.KernelPool`);
-* the HTML export in the same process, right after the execution;
-* one progress line per run with its time.
-
-A failing run does not stop the others; its earlier outputs are left as they
-were (every output is written atomically) and :func:`execute` reports the run,
-the cell and the error. A run that does not write one of its declared outputs
-(:func:`pbanalysis.pipeline.catalogue.declared_outputs`), or writes a chart nobody
-declared, fails.
-
-The runner itself stays light: it imports papermill, nbconvert and the kernel
-client, never the analysis (pandas, matplotlib). What the runs declare depends on
-the chart registry and the council table, so it is worked out in a short-lived child
-process (:func:`pbanalysis.pipeline.catalogue.declared_in_child`) while the first
-kernels start.
+This process imports papermill, nbconvert and the kernel client, never the analysis (pandas,
+matplotlib): what the runs declare comes in worked out (:mod:`pbanalysis.pipeline.report`).
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -38,52 +27,50 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import nbformat
+import papermill as pm
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor, TagRemovePreprocessor
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+
 from pbanalysis.core import paths
-from pbanalysis.pipeline.catalogue import Run, declared_in_child, declared_of, declared_outputs, unmark
+from pbanalysis.core.atomic import write_text
+from pbanalysis.pipeline.catalogue import Run, unmark
 from pbanalysis.pipeline.kernel_pool import KernelPool
+from pbanalysis.pipeline.parameters import page_title
 
 log = logging.getLogger(__name__)
 
-#: The kernel name papermill is given: the one the notebooks name (each run executes on a
-#: started report kernel, :data:`pbanalysis.pipeline.kernel_pool.REPORT_KERNEL`).
+#: The kernel name papermill is given: the one the notebooks name (each run executes on a started
+#: report kernel, :data:`pbanalysis.pipeline.kernel_pool.REPORT_KERNEL`).
 KERNEL = "python3"
-#: The papermill engine a report run executes with (:func:`_register_engine`).
-ENGINE = "pbanalysis"
+#: Cells tagged so are left out of the HTML page: they exist for the notebook tests (nbval checks
+#: their print-outs), not for the reader.
+HTML_REMOVE_TAGS = frozenset({"nbval-only", "remove-cell"})
 
 
-def _register_engine() -> None:
-    """Register a papermill engine that runs on a pre-started kernel and then shuts it down.
+class _Engine(NBClientEngine):
+    """papermill's engine on a kernel it did not start, closing its client when the notebook is
+    done (papermill's own leaves the client's sockets open)."""
 
-    papermill's own engine leaves a kernel it did not start running, with its client open; this
-    one closes both when the notebook is done (nbclient's ``cleanup_kc``), killing the kernel at once.
-    """
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, start_timeout=60, execution_timeout=None, **kwargs):
+        for k in ("input_path", "timeout", "startup_timeout", "log_output", "stdout_file", "stderr_file"):
+            kwargs.pop(k, None)
+        client = PapermillNotebookClient(
+            nb_man,
+            kernel_name=kernel_name,
+            startup_timeout=start_timeout,
+            timeout=execution_timeout,
+            log=logging.getLogger("papermill"),
+            shutdown_kernel="immediate",
+            **kwargs,
+        )
+        return client.execute(cleanup_kc=True)
 
-    if ENGINE in papermill_engines._engines:
-        return
 
-    class Client(PapermillNotebookClient):
-        def execute(self, **kwargs):
-            return super().execute(cleanup_kc=True, **kwargs)
-
-    class Engine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, start_timeout=60, execution_timeout=None, **kwargs):
-            for k in ("input_path", "timeout", "startup_timeout", "log_output", "stdout_file", "stderr_file"):
-                kwargs.pop(k, None)
-            client = Client(
-                nb_man,
-                kernel_name=kernel_name,
-                startup_timeout=start_timeout,
-                timeout=execution_timeout,
-                log=logging.getLogger("papermill"),
-                shutdown_kernel="immediate",
-                **kwargs,
-            )
-            return client.execute()
-
-    papermill_engines.register(ENGINE, Engine)
+papermill_engines.register("pbanalysis", _Engine)
 
 
 def strip_volatile(nb: dict) -> dict:
@@ -105,39 +92,27 @@ def notebook_json(nb: Any) -> str:
     ``CoalesceStreamsPreprocessor``, which the HTML export also applies): the kernel sends what a cell
     prints whenever its buffer is flushed, on a timer, so a busy machine can cut the same text into
     two outputs where a quick one sends one."""
-    import copy
-
-    import nbformat
-    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
-
     node, _ = CoalesceStreamsPreprocessor().preprocess(copy.deepcopy(nb), {})
     data = strip_volatile(json.loads(nbformat.writes(node)))
     return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-#: Cells tagged so are left out of the HTML page: they exist for the notebook tests (nbval checks
-#: their print-outs), not for the reader.
-HTML_REMOVE_TAGS = frozenset({"nbval-only", "remove-cell"})
-
-
 def html_text(nb: Any, name: str) -> str:
     """The executed notebook (a node or its JSON text) as HTML with code and prompts hidden, and
     the cells tagged in :data:`HTML_REMOVE_TAGS` left out."""
-    import nbformat
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
     nb = nbformat.reads(nb, as_version=4) if isinstance(nb, str) else nb
-    log = logging.getLogger("pbanalysis.nbconvert")  # its notes (e.g. missing alt text) only with --verbose
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, log=log)
+    quiet = logging.getLogger("pbanalysis.nbconvert")  # its notes (e.g. missing alt text) only with --verbose
+    exporter = HTMLExporter(
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        log=quiet,
+        template_name="notebook",
+        extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
+    )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HTML_REMOVE_TAGS), enabled=True), True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
     return body
-
-
-def _first_line(source: str) -> str:
-    first = next((ln.strip() for ln in (source or "").splitlines() if ln.strip()), "")
-    return f" (`{first[:60]}`)" if first else ""
 
 
 @dataclass
@@ -167,29 +142,29 @@ class Result:
         }
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def execute_one(
     run: Run,
     km: Any,
     executed: Path | None = None,
-    html: Path | None = None,
     declared: list[Path] | str | None = None,
     done_with_kernel: Callable[[Any], None] | None = None,
 ) -> Result:
     """Execute one run on a started kernel (a jupyter_client KernelManager); returns its :class:`Result`.
 
-    Writes the executed notebook (to ``executed``, default reports/notebooks/) and, in a report run,
-    its HTML, then checks the run wrote its ``declared`` outputs (default: :func:`declared_outputs`;
-    a text is the error that stopped them being worked out, and fails the run). Never raises for a
-    failing notebook. ``done_with_kernel(km)`` is called as soon as the notebook has run, before
-    the HTML is made.
+    Writes the executed notebook to ``executed``; by default to reports/notebooks/, with its HTML,
+    and then checks that the run wrote each of its ``declared`` outputs (a text is the error that
+    stopped them being worked out, and fails the run). Never raises for a failing notebook.
+    ``done_with_kernel(km)`` is called as soon as the notebook has run, before the HTML is made.
     """
-    import papermill as pm
+    started, t0, wall0 = _now(), time.perf_counter(), time.time()
 
-    from pbanalysis.core.atomic import write_text
+    def failed(error: str, **kw) -> Result:
+        return Result(run, False, started, time.perf_counter() - t0, error, **kw)
 
-    _register_engine()
-    started = datetime.now(UTC).isoformat(timespec="seconds")
-    t0, wall0 = time.perf_counter(), time.time()
     try:
         try:
             nb = pm.execute_notebook(
@@ -198,75 +173,64 @@ def execute_one(
                 parameters=run.params,
                 kernel_name=KERNEL,
                 progress_bar=False,
-                engine_name=ENGINE,
+                engine_name="pbanalysis",
                 km=km,
             )
         finally:
             if done_with_kernel is not None:
                 done_with_kernel(km)
         text = notebook_json(nb)
-        body = html_text(text, run.name)  # from what is saved (stable cell ids)
         write_text(executed or run.executed, text)
-        if html is not None or executed is None:
-            write_text(html or run.html, body)
         if executed is None:
-            declared = declared_outputs(run) if declared is None else declared
+            write_text(run.html, html_text(text, page_title(run.notebook, run.param_set)))  # from what is saved (stable cell ids)
             if isinstance(declared, str):
-                return Result(run, False, started, time.perf_counter() - t0, f"its outputs: {declared}")
-            missing = [p for p in declared if not p.exists() or p.stat().st_mtime < wall0 - 1]
+                return failed(f"its outputs: {declared}")
+            missing = [p for p in declared or [] if not p.exists() or p.stat().st_mtime < wall0 - 1]
             if missing:
-                rel = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in missing)
-                return Result(run, False, started, time.perf_counter() - t0, f"did not write declared output {rel}")
+                return failed("did not write declared output " + ", ".join(_shown(p) for p in missing))
         return Result(run, True, started, time.perf_counter() - t0)
     except pm.PapermillExecutionError as exc:
-        where = f"cell {exc.exec_count}{_first_line(exc.source)}"
-        return Result(
-            run,
-            False,
-            started,
-            time.perf_counter() - t0,
-            f"{where}: {exc.ename}: {exc.evalue}",
-            cell=exc.exec_count,
-            ename=exc.ename,
-            evalue=exc.evalue,
-        )
+        first = next((ln.strip() for ln in (exc.source or "").splitlines() if ln.strip()), "")
+        where = f"cell {exc.exec_count}" + (f" (`{first[:60]}`)" if first else "")
+        return failed(f"{where}: {exc.ename}: {exc.evalue}", cell=exc.exec_count, ename=exc.ename, evalue=exc.evalue)
     except Exception as exc:
-        return Result(run, False, started, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}")
+        return failed(f"{type(exc).__name__}: {exc}")
+
+
+def _shown(p: Path) -> str:
+    return str(p.relative_to(paths.REPORTS_DIR))
 
 
 def execute(
     runs: list[Run],
+    declared: dict[str, list[Path] | str],
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
-    check_undeclared: bool = True,
 ) -> list[Result]:
-    """Execute ``runs`` on ``jobs`` worker threads (default: all cores), each with a fresh kernel.
+    """Execute ``runs`` on ``jobs`` worker threads (default: all cores), each run on a fresh kernel.
 
-    Returns one :class:`Result` per run, in the order given. Never raises for a failing run.
+    ``declared``: each run's declared outputs by name (or the error that stopped them being worked
+    out). Returns one :class:`Result` per run, in the order given, and one more if anything was
+    written that no run declares. Never raises for a failing run.
     """
     if not runs:
         return []
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     progress = progress or log.info
-    t_batch = time.time()
+    since = time.time()
     # As many kernels alive as workers, and at least two: the next one starts while a finished
-    # run's HTML is written (with one worker, while the run executes), and no idle kernel holds
-    # memory beside two running ones.
+    # run's HTML is written (with one worker, while the run executes).
     pool = KernelPool(len(runs), live=max(2, jobs), cwd=paths.NOTEBOOKS_DIR)
-    declared = declared_in_child(runs)
-    done = [0]
-    lock = threading.Lock()
+    done, lock = [0], threading.Lock()
 
     def work(run: Run) -> Result:
         try:
             km = pool.take()
         except Exception as exc:
-            res = Result(
-                run, False, datetime.now(UTC).isoformat(timespec="seconds"), 0.0, f"kernel did not start: {exc}"
-            )
+            res = Result(run, False, _now(), 0.0, f"kernel did not start: {exc}")
         else:
             try:
-                res = execute_one(run, km, declared=declared(run.name), done_with_kernel=pool.release)
+                res = execute_one(run, km, declared=declared.get(run.name, []), done_with_kernel=pool.release)
             finally:
                 pool.release(km)
         if res.ok:
@@ -282,35 +246,29 @@ def execute(
             results = list(ex.map(work, runs))
     finally:
         pool.close()
-    if check_undeclared:
-        stray = undeclared_writes(results, t_batch, {r.run.name: declared(r.run.name) for r in results})
-        if stray:
-            results.append(
-                Result(
-                    Run("(undeclared)", "outputs"),
-                    False,
-                    datetime.fromtimestamp(t_batch, UTC).isoformat(timespec="seconds"),
-                    0.0,
-                    "written but declared by no run (add them to the chart registry or pbanalysis.pipeline.catalogue.DECLARED): "
-                    + ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in stray),
-                )
+    stray = undeclared_writes(results, since, declared)
+    if stray:
+        results.append(
+            Result(
+                Run("(undeclared)", "outputs"),
+                False,
+                datetime.fromtimestamp(since, UTC).isoformat(timespec="seconds"),
+                0.0,
+                "written but declared by no run (add them to the chart registry or "
+                "pbanalysis.pipeline.catalogue.DECLARED): " + ", ".join(_shown(p) for p in stray),
             )
+        )
     return results
 
 
-def undeclared_writes(
-    results: list[Result], since: float, declared_by_run: dict[str, list[Path] | str] | None = None
-) -> list[Path]:
+def undeclared_writes(results: list[Result], since: float, declared: dict[str, list[Path] | str]) -> list[Path]:
     """Charts and top-level report files written since ``since`` that no run of ``results`` declares
-    (``declared_by_run``: each run's declared outputs, or the error that stopped them being worked
-    out, as :func:`declared_in_child` gives them; default: worked out here)."""
-    runs = [r.run for r in results if r.run.notebook != "(undeclared)"]
-    by_run = declared_of(runs) if declared_by_run is None else declared_by_run
-    declared = set()
-    for r in runs:
-        outs = by_run.get(r.name, [])
-        declared.update([] if isinstance(outs, str) else outs)
+    (``declared``: each run's declared outputs, or the error that stopped them being worked out)."""
+    ours = set()
+    for r in results:
+        outs = declared.get(r.run.name, [])
+        ours.update([] if isinstance(outs, str) else outs)
     candidates = [p for p in paths.REPORTS_DIR.glob("*") if p.is_file() and p.suffix in (".csv", ".svg", ".png")]
     if paths.FIGURES_DIR.is_dir():
         candidates += [p for p in paths.FIGURES_DIR.iterdir() if p.is_file() and not p.name.startswith(".")]
-    return sorted(p for p in candidates if p.stat().st_mtime >= since and p not in declared)
+    return sorted(p for p in candidates if p.stat().st_mtime >= since and p not in ours)

@@ -440,3 +440,84 @@ def load_trend(path: Path | str | None = None) -> pd.DataFrame:
     df["value"] = pd.to_numeric(df["value"], errors="raise").astype(float)
     df["source_row"] = df["source_row"].astype(int)
     return df
+
+
+#: Why a council has no value in a year of the compilation, for the council-by-year tables.
+NO_ROW_REASON = (
+    "no value: the compilation of the ASCOF files has no row for this council in {year} (not available, [x])"
+)
+#: The same, where the official 2020-21 file marks the council [x].
+NO_ROW_REASON_MARKED = (
+    "no value: the compilation has no row for this council in {year}, and the official {year} file marks it "
+    "[x] (not available)"
+)
+
+
+def missing_councils(
+    trend: pd.DataFrame, successors: pd.DataFrame, official: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The council-years a council-by-year table of the compilation must still show: every council
+    (GSS code) from the first year it has a row to the compilation's last year, except the years
+    after its boundary or code changed (``successors``: a 2009-2014 GSS code replaced on
+    ``changed_on``), that has no row. Columns: year, gss_code, area_name, council_code_2009_14,
+    boundary, reason (why there is no value; ``official`` is the 2020-21 extract, whose [x] marks
+    are named). Nothing is filled in: these rows have no value."""
+    c = trend[trend["area_level"] == "council"]
+    if c.empty:
+        return pd.DataFrame(columns=["year", "gss_code", "area_name", "council_code_2009_14", "boundary", "reason"])
+    years = sorted(c["year"].unique())
+    have = set(zip(c["year"], c["gss_code"]))
+    ended = {
+        r.gss_code_2009_14: f"{int(r.changed_on[:4])}-{(int(r.changed_on[:4]) + 1) % 100:02d}"
+        for r in successors.itertuples()
+    }
+    marked = set()
+    if official is not None and len(official):
+        o = official[(official["area_level"] == "council") & (official["flag"] == "[x]")]
+        marked = set(zip(o["year"], o["gss_code"]))
+    rows = []
+    for gss, g in c.sort_values("year", kind="mergesort").groupby("gss_code", sort=True):
+        last = g.iloc[-1]
+        for year in years:
+            if year < g["year"].iloc[0] or (gss in ended and year >= ended[gss]) or (year, gss) in have:
+                continue
+            reason = (NO_ROW_REASON_MARKED if (year, gss) in marked else NO_ROW_REASON).format(year=year)
+            rows.append(
+                {
+                    "year": year,
+                    "gss_code": gss,
+                    "area_name": last["area_name"],
+                    "council_code_2009_14": last["council_code_2009_14"],
+                    "boundary": last["boundary"],
+                    "reason": reason,
+                }
+            )
+    return pd.DataFrame(rows, columns=["year", "gss_code", "area_name", "council_code_2009_14", "boundary", "reason"])
+
+
+def england_remainder(official: pd.DataFrame, group: str) -> dict | None:
+    """England's total less the councils' sum in the official 2020-21 extract, for one measure group:
+    ``numerator``, ``denominator`` (people), ``pct`` (their share, one decimal) and the ``councils``
+    without a value; None where England equals the councils' sum. Shows whether England's total
+    holds people of a council that has no published value."""
+    sel = official[
+        (official["measure_group"] == group)
+        & (official["age_band"] == "all_ages")
+        & (official["recipients"] == "users")
+        if "recipients" in official
+        else (official["measure_group"] == group) & (official["age_band"] == "all_ages")
+    ]
+    out = {}
+    for t in ("numerator", "denominator"):
+        x = sel[sel["measure_type"] == t]
+        eng = pd.to_numeric(x[x["area_level"] == "england"]["value"], errors="coerce")
+        councils = pd.to_numeric(x[x["area_level"] == "council"]["value"], errors="coerce")
+        if eng.empty or not eng.notna().all():
+            return None
+        out[t] = float(eng.iloc[0]) - float(councils.sum())
+    if out["denominator"] <= 0:
+        return None
+    outcome = sel[(sel["measure_type"] == "outcome") & (sel["area_level"] == "council")]
+    out["councils"] = sorted(outcome.loc[pd.to_numeric(outcome["value"], errors="coerce").isna(), "area_name"])
+    out["pct"] = round(100 * out["numerator"] / out["denominator"], 1)
+    return out

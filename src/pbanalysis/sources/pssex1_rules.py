@@ -28,9 +28,18 @@ COUNCILS_2008_09, COUNCILS_FROM_2009_10 = 150, 152
 DP_ONLY_MIN_AREAS = 100
 
 DP_ONLY_IN_EFFECT = (
-    "The table's header says 'existing / new direct payments and personal budgets', but all {n} councils' "
-    "counts equal their direct-payment recipients in the unit-cost table: treated as direct payments only."
+    "The table's header says 'existing / new direct payments and personal budgets', but the counts of all "
+    "{areas} equal their direct-payment recipients in the unit-cost table: treated as direct payments only."
 )
+
+
+def _areas(g: pd.DataFrame) -> str:
+    """'152 councils and England': the areas compared, councils counted apart from England."""
+    councils = int((g["area"] == "council").sum())
+    england = bool((g["area"] == "england").any())
+    text = f"{councils} council" + ("" if councils == 1 else "s")
+    return text + (" and England" if england else "")
+
 
 #: What the direct-payment count at 31 March counts, year by year (the proxy's numerator).
 DP_COUNT_DEFINITION = (
@@ -81,7 +90,7 @@ def dp_only_in_effect(activity: pd.DataFrame, unitcosts: pd.DataFrame) -> dict[s
     out = {}
     for year, g in both.groupby("year"):
         if len(g) >= DP_ONLY_MIN_AREAS and (g["value"] == g["value_uc"]).all():
-            out[str(year)] = DP_ONLY_IN_EFFECT.format(n=len(g))
+            out[str(year)] = DP_ONLY_IN_EFFECT.format(areas=_areas(g))
     return out
 
 
