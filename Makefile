@@ -117,9 +117,8 @@ lab: $(STAMP) $(PROCESSED) $(LAB_OVERRIDES) ## Open JupyterLab on notebooks/ wit
 PORT ?= 8866
 explore: $(STAMP) $(PROCESSED) ## Serve the council explorer as a web app on http://127.0.0.1:8866 (PORT=...); Ctrl-C stops it
 	@echo "The council explorer: http://127.0.0.1:$(PORT)/  (this machine only; Ctrl-C stops it)"
-	JUPYTER_PATH=$(abspath jupyter) $(VENV)/bin/voila notebooks/explore.ipynb --template=pbanalysis \
-	  --no-browser --Voila.ip=127.0.0.1 --port=$(PORT) --Voila.port_retries=0 --strip_sources=True \
-	  --show_tracebacks=False --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
+	JUPYTER_PATH=$(abspath jupyter) JUPYTER_CONFIG_PATH=$(abspath jupyter) \
+	  $(VENV)/bin/voila notebooks/explore.ipynb --port=$(PORT)  # the rest: jupyter/voila.json
 
 lint: $(TEST_STAMP) ## Check the coding standard (ruff lint and format)
 	$(VENV)/bin/ruff check src tests scripts notebooks

@@ -309,6 +309,7 @@ def main():
     print(f"peak MiB: report {cold_mib:.0f}, briefings {batch_mib:.0f}")
     print(f"noop-report seconds: {noop_secs:.2f}")
     print(f"explorer redraw seconds: {redraw:.2f}")
+    subprocess.run([PY, str(ROOT / "scripts" / "bench_explorer.py")], cwd=ROOT, check=False)  # in headless Chromium
     shutil.rmtree(scratch, ignore_errors=True)
 
 

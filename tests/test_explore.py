@@ -3,7 +3,9 @@ for readers, the widgets' callback, and the web app served by `make explore`."""
 
 from __future__ import annotations
 
+import base64
 import csv
+import io
 import os
 import re
 import signal
@@ -68,21 +70,91 @@ def test_a_council_formed_across_a_boundary_change_is_refused_naming_its_predece
 def test_every_measure_of_the_issue_is_offered_with_its_years(t):
     assert set(t.years) == set(explore.MEASURES)
     assert t.years["proxy_takeup_pct"][0] == "2008-09" and t.years["proxy_takeup_pct"][-1] == "2013-14"
-    ascof_years = sorted(explore.tables().values.query("measure == 'ascof_sds_pct'")["year"].unique())
-    assert t.years["ascof_sds_pct"] == ascof_years and "2020-21" in ascof_years
+    every = ["2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]
+    assert t.years["ascof_sds_pct"] == every and t.years["ascof_dp_pct"] == every
 
 
-def test_the_ascof_years_are_those_the_extract_holds(t):
-    # A second ASCOF year in the extract becomes a second year of the measure, nothing else needed.
+def test_the_ascof_years_are_those_the_compilation_holds(t):
+    # A year the compilation adds becomes a year of the measure, nothing else needed.
     from pbanalysis.dataset import data
-    from pbanalysis.sources import ascof, lookup
+    from pbanalysis.sources import ascof_trend, lookup
 
-    one = ascof.load_1c()
-    two = pd.concat([one, one.assign(year="2021-22", value=one["value"] + 1)], ignore_index=True)
-    tt = explore.build_tables(data.load_council_year(), data.load_councils(), two, lookup.read_successors())
-    assert tt.years["ascof_dp_pct"] == ["2020-21", "2021-22"]
-    v = explore.view("Somerset", "ascof_dp_pct", None, "region", t=tt)
-    assert v.value("2021-22") == pytest.approx(v.value("2020-21") + 1)
+    trend = ascof_trend.load_trend()
+    last = trend[trend["year"] == "2023-24"]
+    more = pd.concat([trend, last.assign(year="2024-25", value=last["value"] - 1)], ignore_index=True)
+    tt = explore.build_tables(data.load_council_year(), data.load_councils(), more, lookup.read_successors())
+    assert tt.years["ascof_dp_pct"][-2:] == ["2023-24", "2024-25"]
+    v = explore.view("Leeds", "ascof_dp_pct", None, "region", t=tt)
+    assert v.value("2024-25") == pytest.approx(v.value("2023-24") - 1)
+
+
+def test_the_ascof_values_are_the_compilations(t):
+    from pbanalysis.sources import ascof_trend
+
+    trend = ascof_trend.load_trend()
+    want = trend.query("measure_group == '1C1A' and area_level == 'council' and gss_code == 'E10000031'")
+    v = explore.view("Warwickshire", "ascof_sds_pct", None, t=t)
+    assert [v.value(y) for y in want["year"]] == want["value"].tolist()
+    eng = trend.query("measure_group == '1C2A' and area_level == 'england'").set_index("year")["value"]
+    got = explore.view("Leeds", "ascof_dp_pct", None, t=t).series.query("line == 'england'").set_index("year")
+    assert got["value"].to_dict() == eng.to_dict()
+
+
+def test_the_explorer_opens_on_the_councils_latest_year(t):
+    assert explore.view("Leeds", "ascof_sds_pct", "latest", t=t).years == ["2023-24"]
+    # Dorset's boundary changed in 2019: its latest comparable year is 2018-19.
+    assert explore.view("Dorset", "ascof_sds_pct", "latest", t=t).years == ["2018-19"]
+    assert explore.view("Leeds", "proxy_takeup_pct", "latest", t=t).years == ["2013-14"]
+
+
+def test_the_2023_24_framework_change_is_a_break_with_both_sides_named(t):
+    v = explore.view("Leeds", "ascof_sds_pct", None, t=t)
+    assert v.breaks == ["2023-24"]
+    assert v.sides["2023-24"] == ("earlier framework", "renumbered framework", "ASCOF renumbered")
+    assert any("2017-18 to 2022-23: ASCOF's earlier framework" in n for n in v.notes)
+    assert "change" in v.table and v.table["change"].isna().all()  # 2017-18 and 2023-24: not comparable
+    assert explore.view("Leeds", "ascof_sds_pct", ("2017-18", "2022-23"), t=t).breaks == []
+
+
+def test_the_chart_does_not_join_2023_24_and_names_each_side(t):
+    import matplotlib.pyplot as plt
+
+    from pbanalysis.charts.style import DARK_BLUE, DEFINITION_CHANGE_GID
+
+    fig, _, numbers = shown.chart(explore.view("Leeds", "ascof_sds_pct", None, t=t))
+    ax = fig.axes[0]
+    council = [ln for ln in ax.get_lines() if ln.get_color() == DARK_BLUE and ln.get_gid() != DEFINITION_CHANGE_GID]
+    assert [len(ln.get_xdata()) for ln in council] == [6, 1]
+    texts = [x.get_text() for x in ax.texts]
+    assert "ASCOF renumbered" in texts and any("earlier framework" in x for x in texts)
+    assert any("renumbered framework" in x for x in texts)
+    assert numbers["sides"] == {"2023-24": ["earlier framework", "renumbered framework"]}
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("year", ["2020-21", "2023-24"])
+def test_tied_councils_share_a_rank(year, t):
+    # Warwickshire and Birmingham both stand at 100%: both joint 1st, whatever their names.
+    w = explore.view("Warwickshire", "ascof_sds_pct", year, t=t)
+    b = explore.view("Birmingham", "ascof_sds_pct", year, t=t)
+    assert w.rank == b.rank == 1
+    at_100 = (t.ranked("ascof_sds_pct", year)["value"] == 100).sum()
+    assert w.rank_words.startswith(f"joint 1st with {at_100 - 1} other councils")
+    assert "joint 1st" in w.title and "joint 1st" in w.rank_text()
+    printed = shown.table(w).frame()
+    assert printed.iloc[0].iloc[-1] == "=1st"
+
+
+def test_the_ascof_ranks_are_the_packs(t):
+    # One rank rule: the explorer's ASCOF ranks are those of the packs (every council published).
+    from pbanalysis.analysis import what_next
+
+    packs = what_next.council_ranks("1C1A").query("year == '2023-24'").set_index("key")
+    ranked = t.ranked("ascof_sds_pct", "2023-24")
+    assert len(ranked) == len(packs)
+    for name in ["Somerset", "Leeds", "Warwickshire", "Isles of Scilly"]:
+        code = explore.find_council(name, t)["council_code"]
+        assert explore.view(name, "ascof_sds_pct", "2023-24", t=t).rank == packs.loc[code, "rank"]
 
 
 @pytest.mark.parametrize("bad", [("2013-14", "2008-09"), "1999-00", ["2008-09"], 2010])
@@ -167,13 +239,14 @@ def test_an_abolished_council_shows_only_its_years(t):
 
 def test_a_council_whose_boundary_changed_has_no_later_value_and_says_why(t):
     # Dorset's boundary changed in 2019: its 2020-21 ASCOF value is for another area, so none is shown.
-    v = explore.view("Dorset", "ascof_sds_pct", t=t)
+    v = explore.view("Dorset", "ascof_sds_pct", None, t=t)
     assert np.isnan(v.value()) and v.rank is None
-    assert v.table.iloc[0]["2020-21_flag"] == "[z]"
+    assert v.table.iloc[0]["2020-21_flag"] == "[z]" and v.value("2018-19") == pytest.approx(99.6)
     note = next(n for n in v.notes if n.startswith("Years without a value"))
     assert "boundary changed on 2019-04-01" in note and "Bournemouth, Christchurch and Poole" in note
+    assert "in 2019-20 to 2023-24 its area" in note
     printed = shown.table(v)
-    assert printed.frame().iloc[0].iloc[1] == "[z]"
+    assert printed.frame().iloc[0].iloc[1] == "96.7%" and printed.frame().iloc[0].iloc[3] == "[z]"
     assert any(n.startswith("[z]:") for n in printed.all_notes())
     # Its PSS-EX1 years are there as before.
     assert explore.view("Dorset", t=t).series.query("line == 'council'")["value"].notna().all()
@@ -218,6 +291,7 @@ def test_the_table_reads_in_words_with_units_and_symbols(t):
     frame = tab.frame()
     assert list(frame.columns)[:2] == ["Council", "Proxy take-up, 2008-09 (%)"]
     assert frame.columns[-1] == f"Rank in 2013-14 of {v.ranked} councils (1 = highest)"
+    assert "ascof" not in " ".join(frame.columns).lower()
     assert frame.iloc[0]["Council"] == "Somerset"
     assert list(frame["Council"].iloc[-2:]) == ["Median of South West councils", "England"]
     assert frame.iloc[-1].iloc[-1] == "[z]"
@@ -256,16 +330,42 @@ def test_the_csv_is_the_table_with_symbols_for_missing_values(t):
     v = explore.view("Cheshire East", t=t)
     s = shown.render(v)
     lines = s.csv.splitlines()
-    assert next(csv.reader([lines[0]]))[:2] == ["Council", "Proxy take-up, 2008-09 (%)"]
-    assert lines[1] == "Cheshire East,[x],25.25,40.8,50.63,45.16,32.68,[x],20"
+    header = next(csv.reader([lines[0]]))
+    assert header[:5] == [
+        "Council",
+        "Region",
+        "Council type",
+        "Proxy take-up, 2008-09 (%)",
+        "Proxy take-up, 2008-09: flag",
+    ]
+    assert "Change, 2008-09 to 2013-14 (percentage points)" in header
+    row = next(csv.reader([lines[1]]))
+    assert row[:7] == ["Cheshire East", "North West", "Unitary authority", "", "[x]", "25.25", ""]
+    # Numbers are numbers: every value column reads as numbers, the symbols are in the flag columns.
+    df = pd.read_csv(io.StringIO(s.csv))
+    for col in [c for c in df.columns if c.endswith("(%)") or c.endswith("points)") or "1 = highest" in c]:
+        assert pd.api.types.is_numeric_dtype(df[col]), col
+    assert df["Change, 2008-09 to 2013-14: flag"].fillna("").isin(["", "[x]", "[z]"]).all()
+    assert df.loc[df["Council"] == "England", "Rank in 2013-14: flag"].iloc[0] == "[z]"
     assert s.csv_name == "cheshire-east-proxy_takeup_pct-region-2008-09-to-2013-14.csv"
+
+
+def test_the_chart_downloads_are_the_chart_on_screen(t):
+    s = shown.render(explore.view("Somerset", "ascof_sds_pct", None, t=t))
+    assert s.png.startswith(b"\x89PNG") and b"<svg" in s.svg[:500]
+    svg = s.svg.decode()
+    assert "Source:" in svg or "Source" in svg
+    links = shown.download_link(s)
+    for ext in ("csv", "png", "svg"):
+        assert f'download="{s.file_name(ext)}"' in links
+    assert base64.b64encode(s.png).decode() in links
 
 
 def test_save_csv_writes_the_shown_table(tmp_path, t):
     s = shown.render(explore.view("Somerset", years="2010-11", t=t))
     path = shown.save_csv(s, tmp_path)
     assert path.read_text(encoding="utf-8") == s.csv
-    assert pd.read_csv(path).shape == (len(s.table.df), len(s.table.columns))
+    assert pd.read_csv(path).shape[0] == len(s.table.df)
 
 
 def test_the_chart_has_a_title_stating_the_finding_and_a_source_line(t):
@@ -290,6 +390,59 @@ def test_the_query_string_chooses_the_council(monkeypatch):
     assert shown.query_value("council", "Somerset") == "Somerset"
 
 
+START = {"council": "Somerset", "measure": "ascof_sds_pct", "years": "latest", "comparators": "region", "named": []}
+
+
+def test_the_address_gives_every_choice(t):
+    q = "council=Leeds&compare=named&named=York&named=Hull&measure=proxy_takeup_pct&years=2009-10+to+2012-13"
+    choice, messages = shown.from_address(q, START)
+    assert messages == []
+    assert choice == {
+        "council": "Leeds",
+        "measure": "proxy_takeup_pct",
+        "years": ("2009-10", "2012-13"),
+        "comparators": "named",
+        "named": ["York", "Hull"],
+    }
+
+
+def test_a_view_written_to_the_address_reads_back_as_the_same_view(t):
+    v = explore.view("Leeds", "proxy_takeup_pct", ("2009-10", "2012-13"), "named", ["York", "Bristol"], t=t)
+    q = shown.to_address(v)
+    assert "council=E08000035" in q and "years=2009-10+to+2012-13" in q and "compare=named" in q
+    choice, messages = shown.from_address(q, START)
+    again = explore.view(**choice, t=t)
+    assert messages == [] and again.summary() == v.summary()
+
+
+@pytest.mark.parametrize(
+    "query,said",
+    [
+        ("council=E10000022", "Council 'E10000022' not found"),
+        ("measure=ascof_sds", "closest matches: ascof_sds_pct"),
+        ("years=1999-00", "Years '1999-00' not found"),
+        ("council=Somersett", "closest matches: Somerset"),
+        ("compare=nearby", "Compare 'nearby' not found"),
+        ("compare=named", "needs one to five councils"),
+        ("council=Leeds&named=Yrok&compare=named", "Named council 'Yrok' not found"),
+    ],
+)
+def test_a_bad_address_gives_the_default_view_and_says_what_was_not_found(query, said, t):
+    choice, messages = shown.from_address(query, START)
+    assert any(said in m for m in messages), messages
+    explore.view(**choice, t=t)  # a view that can be shown
+    assert choice["measure"] == "ascof_sds_pct" or "measure=" not in query
+
+
+def test_a_bad_address_shows_the_controls_and_the_message(monkeypatch):
+    monkeypatch.setenv("QUERY_STRING", "council=E10000022&years=2030-31")
+    monkeypatch.setattr(shown, "_QUERY", {})
+    app = shown.explorer("Somerset", "ascof_sds_pct", "latest", "region")
+    assert isinstance(app, shown.Explorer) and app.view.council["name"] == "Somerset"
+    assert "E10000022" in app.message.value and "2030-31" in app.message.value
+    assert "closest matches" in app.message.value
+
+
 # --- the widgets' callback ---------------------------------------------------------------------
 
 
@@ -311,6 +464,14 @@ def test_an_unknown_council_in_the_box_keeps_the_view_and_lists_close_matches(ap
     app.council.value = "Manchestr"
     assert app.view.council["name"] == "Somerset"
     assert "Manchester" in app.message.value and "closest matches" in app.message.value
+
+
+def test_every_change_is_written_to_the_address(app):
+    app.council.value = "Leeds (E08000035)"
+    assert 'data-query="council=E08000035&amp;compare=region' in app.address.value
+    app.measure.value = "ascof_dp_pct"
+    assert "measure=ascof_dp_pct" in app.address.value and "years=2017-18+to+2023-24" in app.address.value
+    assert app.years_text.value == "2017-18 to 2023-24" and app.years.readout is False
 
 
 def test_changing_the_measure_offers_its_years(app):
@@ -340,6 +501,9 @@ def test_the_static_page_shows_chart_rank_and_table():
     page = shown.explorer("Somerset", "proxy_takeup_pct", None, "region", static=True)
     html = page._repr_html_()
     assert html.count("<img") == 1 and "111th of 152" in html and "<table>" in html
+    # The report's default page: the council's latest ASCOF year.
+    page = shown.explorer("Somerset", "ascof_sds_pct", "latest", "region", static=True)
+    assert "Rank in 2023-24: 98th of 152" in page._repr_html_()
 
 
 # --- the web app -------------------------------------------------------------------------------

@@ -64,7 +64,11 @@ def test_ci_runs_exactly_the_readme_test_command():
         for line in (paths.ROOT / ".ci" / "run").read_text().splitlines()
         if line.strip() and not line.startswith("#") and not line.startswith("set ") and not line.startswith("cd ")
     ]
-    assert ci == ["make test"]
+    # Before it, only the install of Debian's chromium when missing (the explorer's browser tests).
+    assert ci[-1] == "make test" and ci[:-1] in (
+        [],
+        ["command -v chromium || (apt-get update && apt-get install -y chromium)"],
+    )
 
 
 def test_make_help_documents_every_target():

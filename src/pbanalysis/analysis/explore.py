@@ -4,8 +4,9 @@ Everything the explorer (``notebooks/explore.ipynb``, served as a web app by ``m
 shows is computed here; the notebook only wires widgets to :func:`view`.
 
 * :data:`MEASURES` - what can be shown: proxy take-up, people on direct payments and direct-payment
-  spend per recipient (PSS-EX1, 2008-09 to 2013-14), and ASCOF 1C self-directed support and direct
-  payments for every year the ASCOF extract holds;
+  spend per recipient (PSS-EX1, 2008-09 to 2013-14), and ASCOF self-directed support and direct
+  payments for every year the ASCOF compilation holds (2017-18 to 2023-24, with the 2023-24
+  framework change as a break);
 * :func:`tables` - every value in one long table, read once per process;
 * :func:`find_council` - a council by name (any spelling the tables use) or GSS or CASSR code; an
   unknown name fails with the closest matches;
@@ -19,18 +20,20 @@ changed before the ASCOF year).
 
 from __future__ import annotations
 
+import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from pbanalysis.analysis import measures, register
-from pbanalysis.dataset import data, datapackage
+from pbanalysis.analysis import measures, ranks, register
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.sources import ascof, lookup
+from pbanalysis.dataset import data, datapackage
+from pbanalysis.sources import ascof_trend, lookup
 
 
 @dataclass(frozen=True)
@@ -96,23 +99,23 @@ MEASURES: dict[str, Measure] = {
     ),
     ASCOF_SDS: Measure(
         ASCOF_SDS,
-        "ASCOF 1C(1A) self-directed support",
+        "Self-directed support (ASCOF)",
         "%",
         "pct",
         "ascof",
         "People using social care who receive self-directed support, as a share of those receiving long-term "
-        "community support at 31 March (ASCOF 1C part 1A). Not NI 130 and not the PSS-EX1 count.",
-        "ASCOF 1C(1A) self-directed support",
+        "community support (ASCOF measure 1C part 1A; 3D1A from 2023-24). Not NI 130 and not the PSS-EX1 count.",
+        "self-directed support",
     ),
     ASCOF_DP: Measure(
         ASCOF_DP,
-        "ASCOF 1C(2A) direct payments",
+        "Direct payments (ASCOF)",
         "%",
         "pct",
         "ascof",
         "People using social care who receive direct payments, as a share of those receiving long-term "
-        "community support at 31 March (ASCOF 1C part 2A). Not the PSS-EX1 count.",
-        "ASCOF 1C(2A) direct payments",
+        "community support (ASCOF measure 1C part 2A; 3D2A from 2023-24). Not the PSS-EX1 count.",
+        "direct payments (ASCOF)",
     ),
 }
 
@@ -121,10 +124,25 @@ COMPARATORS = {"region": "its region", "type": "its council type", "named": "nam
 #: At most this many named comparators.
 MAX_NAMED = 5
 
+#: What each year's definition is called: England's ``basis`` that year.
+ASCOF_BEFORE, ASCOF_AFTER = "ascof_framework_2014", "ascof_framework_2023"
 _BASIS_WORDS = {
     k.BASIS_DP_ONLY: "the count is of direct payments only",
     k.BASIS_DP_AND_PB: "the count is of direct payments and personal budgets",
+    ASCOF_BEFORE: "ASCOF's earlier framework (measure 1C)",
+    ASCOF_AFTER: "ASCOF's renumbered framework (measure 3D)",
 }
+#: The two sides of a definition change, named on the chart (the earlier side, the later side).
+_SIDE_WORDS = {
+    k.BASIS_DP_ONLY: "direct payments only",
+    k.BASIS_DP_AND_PB: "direct payments and personal budgets",
+    ASCOF_BEFORE: "earlier framework",
+    ASCOF_AFTER: "renumbered framework",
+}
+#: The label on the dashed line of a definition change, where the report gives one.
+BREAK_LABELS = {ASCOF_AFTER: "ASCOF renumbered"}
+#: A share cannot pass 100%: where most councils sit there, they are not ranked among themselves.
+CEILING = {"pct": 100.0}
 
 
 # --------------------------------------------------------------------------
@@ -152,6 +170,10 @@ class Tables:
     council_type: dict[str, str] = field(default_factory=dict)
     search: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
+    #: Values of councils that are not one of the 2009-2014 councils (formed over a changed boundary):
+    #: ``year``, ``council_code`` ('GSS:' and their GSS code), ``council_name``, ``measure``, ``value``.
+    #: Never shown as a council; ranked with the others, so a rank counts every council published.
+    others: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["year", "council_code", "measure"]))
     #: What has been worked out from the tables, kept for the next look-up of the same thing.
     _memo: dict = field(default_factory=dict, repr=False)
 
@@ -180,15 +202,23 @@ class Tables:
         return self._remember(("england", measure), lambda: e[e["measure"] == measure].set_index("year"))
 
     def ranked(self, measure: str, year: str) -> pd.DataFrame:
-        """Councils with a value of ``measure`` in ``year``, ranked 1 = highest (ties by name)."""
+        """Councils with a value of ``measure`` in ``year``, highest first, ranked by the one rank
+        rule (:func:`pbanalysis.analysis.ranks.rank`: ties share a rank; a crowded ceiling is not
+        ranked): its columns ``rank``, ``tied``, ``of``, ``at_ceiling``, ``short`` and ``text``."""
 
         def make():
             v = self.values
             sub = v[(v["measure"] == measure) & (v["year"] == year) & v["value"].notna()].copy()
             sub["council_name"] = sub["council_code"].map(self.names)
+            o = self.others
+            extra = o[(o["measure"] == measure) & (o["year"] == year)]
+            if len(extra):
+                sub = pd.concat([sub, extra], ignore_index=True)
             sub = sub.sort_values(["value", "council_name"], ascending=[False, True], kind="mergesort")
-            sub["rank"] = np.arange(1, len(sub) + 1)
-            return sub.reset_index(drop=True)
+            sub = sub.reset_index(drop=True)
+            m = MEASURES[measure]
+            r = ranks.rank(sub["value"], ceiling=CEILING.get(m.kind), show=lambda x: m.text(x))
+            return pd.concat([sub, r.drop(columns="value")], axis=1)
 
         return self._remember(("ranked", measure, year), make)
 
@@ -239,50 +269,66 @@ def _pssex1_values(cy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.concat(parts, ignore_index=True), pd.concat(england, ignore_index=True)
 
 
-def _ascof_values(extract: pd.DataFrame, councils: pd.DataFrame, successors: pd.DataFrame):
-    """ASCOF 1C outcomes (percent) for every year the extract holds, on the 2009-2014 councils.
+def _ascof_values(trend: pd.DataFrame, councils: pd.DataFrame, successors: pd.DataFrame):
+    """ASCOF self-directed support and direct payments (percent) for every year of the compilation
+    (:func:`pbanalysis.sources.ascof_trend.load_trend`), on the 2009-2014 councils.
 
-    A council whose boundary changed before the ASCOF year has no comparable value: it is kept,
-    missing, with the mark [z] (not applicable), never split or merged."""
-    out, england = [], []
-    sel = extract[(extract["age_band"] == "all_ages") & (extract["measure_type"] == "outcome")]
-    changed = successors[successors["relation"] == "boundary_changed"]["council_code_2009_14"].unique()
-    meta = councils.set_index("council_code")
+    A council whose boundary changed before the year has no comparable value: it is kept, missing,
+    with the mark [z] (not applicable), never split or merged. A council with no published value
+    that year is missing with [x]. Each year's ``basis`` names its framework: the 2023-24
+    renumbering is a definition change, so no line joins it to the years before. Also returns the
+    values of the later councils formed over a changed boundary (for ranks only: see ``Tables.others``)."""
+    cols = ["year", "council_code", "measure", "value", "flag", "region", "council_type", "basis"]
+    sel = trend[trend["measure_group"].isin(list(_ASCOF_GROUPS.values()))]
+    if not len(sel):
+        empty = pd.DataFrame(columns=["year", "council_code", "council_name", "measure", "value"])
+        return pd.DataFrame(columns=cols), pd.DataFrame(columns=["year", "measure", "value", "basis"]), empty
+    current = councils[councils["last_year"] == councils["last_year"].max()].set_index("council_code")
+    changed = successors[successors["relation"] == "boundary_changed"].groupby("council_code_2009_14")["changed_on"]
+    changed_on = changed.min().to_dict()
+    years = sorted(sel["year"].unique())
+    out, england, others = [], [], []
     for m, group in _ASCOF_GROUPS.items():
         g = sel[sel["measure_group"] == group]
-        for year, gy in g.groupby("year", sort=True):
+        for year in years:
+            gy = g[g["year"] == year]
+            basis = ASCOF_AFTER if year >= ascof_trend.BREAK_YEAR else ASCOF_BEFORE
             e = gy[gy["area_level"] == "england"]
-            england.append({"year": year, "measure": m, "value": float(e["value"].iloc[0]) if len(e) else np.nan})
+            england.append(
+                {"year": year, "measure": m, "value": float(e["value"].iloc[0]) if len(e) else np.nan, "basis": basis}
+            )
+            later = gy[(gy["area_level"] == "council") & (gy["council_code_2009_14"] == "")]
+            others.append(
+                pd.DataFrame(
+                    {
+                        "year": year,
+                        "council_code": "GSS:" + later["gss_code"],
+                        "council_name": later["area_name"],
+                        "measure": m,
+                        "value": later["value"].astype(float),
+                    }
+                )
+            )
             c = gy[(gy["area_level"] == "council") & (gy["council_code_2009_14"] != "")]
-            c = c[c["boundary"].isin(["unchanged", "same_area"])]
-            rows = pd.DataFrame(
-                {
-                    "year": year,
-                    "council_code": c["council_code_2009_14"],
-                    "measure": m,
-                    "value": c["value"].astype(float),
-                    "flag": c["flag"].fillna(""),
-                }
+            got = dict(zip(c["council_code_2009_14"], c["value"].astype(float)))
+            start = f"{year[:4]}-04-01"  # a financial year starts on 1 April
+            codes = list(current.index)
+            flags = ["" if code in got else "[z]" if changed_on.get(code, "9999") <= start else "[x]" for code in codes]
+            out.append(
+                pd.DataFrame(
+                    {
+                        "year": year,
+                        "council_code": codes,
+                        "measure": m,
+                        "value": [got.get(code, np.nan) for code in codes],
+                        "flag": flags,
+                        "region": current["region"].to_numpy(),
+                        "council_type": current["council_type"].to_numpy(),
+                        "basis": basis,
+                    }
+                )
             )
-            gone = [code for code in changed if code in meta.index and code not in set(rows["council_code"])]
-            rows = pd.concat(
-                [
-                    rows,
-                    pd.DataFrame({"year": year, "council_code": gone, "measure": m, "value": np.nan, "flag": "[z]"}),
-                ],
-                ignore_index=True,
-            )
-            rows = rows[rows["council_code"].isin(meta.index)]
-            rows["region"] = rows["council_code"].map(meta["region"])
-            rows["council_type"] = rows["council_code"].map(meta["council_type"])
-            rows["basis"] = group
-            out.append(rows)
-    if not out:
-        empty = pd.DataFrame(columns=["year", "council_code", "measure", "value", "flag", "region", "council_type"])
-        return empty, pd.DataFrame(columns=["year", "measure", "value"])
-    eng = pd.DataFrame(england)
-    eng["basis"] = eng["measure"].map(_ASCOF_GROUPS)
-    return pd.concat(out, ignore_index=True), eng
+    return pd.concat(out, ignore_index=True)[cols], pd.DataFrame(england), pd.concat(others, ignore_index=True)
 
 
 def _search_index(councils: pd.DataFrame, successors: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
@@ -305,11 +351,12 @@ def _search_index(councils: pd.DataFrame, successors: pd.DataFrame) -> tuple[dic
     return names, codes
 
 
-def build_tables(cy: pd.DataFrame, councils: pd.DataFrame, extract: pd.DataFrame, successors: pd.DataFrame) -> Tables:
+def build_tables(cy: pd.DataFrame, councils: pd.DataFrame, trend: pd.DataFrame, successors: pd.DataFrame) -> Tables:
     """The explorer's :class:`Tables` from the processed council-year table, the councils, the ASCOF
-    extract and the successor councils (any frames of those shapes: tests pass small ones)."""
+    compilation of 2017-18 to 2023-24 and the successor councils (any frames of those shapes:
+    tests pass small ones)."""
     pv, pe = _pssex1_values(cy)
-    av, ae = _ascof_values(extract, councils, successors)
+    av, ae, others = _ascof_values(trend, councils, successors)
     values = pd.concat([pv, av], ignore_index=True)
     values["flag"] = values["flag"].fillna("")
     england = pd.concat([pe, ae], ignore_index=True)
@@ -326,13 +373,20 @@ def build_tables(cy: pd.DataFrame, councils: pd.DataFrame, extract: pd.DataFrame
         council_type=dict(zip(councils["council_code"], councils["council_type"])),
         search=names,
         codes=codes,
+        others=others,
     )
 
 
 @functools.lru_cache(maxsize=1)
 def tables() -> Tables:
     """The project's tables for the explorer, read from data/processed and data/raw once per process."""
-    return build_tables(data.load_council_year(), data.load_councils(), ascof.load_1c(), lookup.read_successors())
+    return build_tables(
+        data.load_council_year(), data.load_councils(), ascof_trend.load_trend(), lookup.read_successors()
+    )
+
+
+#: A GSS code (E10000027) or a CASSR code (905), as a query may give one.
+_CODE = re.compile(r"^(E\d{8}|\d{3})$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------
@@ -378,6 +432,16 @@ def find_council(query: object, t: Tables | None = None) -> pd.Series:
             f"{later['changed_on'].iloc[0][:4]} from parts of {formed}, so it is not one council of the "
             f"earlier tables; choose one of {formed}",
         )
+    if _CODE.match(q):  # a code no council has: the closest codes, with their councils' names
+        options = council_options(t)
+        by_code = {o.rsplit(" (", 1)[1].rstrip(")"): o for o in options if o.endswith(")")}
+        close = difflib.get_close_matches(q.upper(), list(by_code), n=5, cutoff=0.6)
+        raise ParameterError(
+            "council",
+            query,
+            "a council name or GSS code"
+            + (f"; closest matches: {', '.join(by_code[c] for c in close)}" if close else " such as E10000027"),
+        )
     raise measures.unknown_council(q, sorted(t.councils["council_name"]))
 
 
@@ -385,20 +449,44 @@ def check_measure(measure: object, t: Tables | None = None) -> Measure:
     """The :class:`Measure` called ``measure`` (a key of :data:`MEASURES` with years in the tables)."""
     t = t or tables()
     if not isinstance(measure, str) or measure not in t.years:
-        raise ParameterError("measure", measure, list(t.years))
+        names = {MEASURES[x].label.lower(): x for x in t.years}
+        q = str(measure).strip().lower()
+        if q in names:  # the measure by its name in words
+            return MEASURES[names[q]]
+        close = difflib.get_close_matches(q, [*t.years, *names], n=3, cutoff=0.5)
+        close = list(dict.fromkeys(names.get(c, c) for c in close))
+        listed = ", ".join(f"{c} ({MEASURES[c].label})" for c in (close or t.years))
+        raise ParameterError("measure", measure, ("closest matches: " if close else "one of ") + listed)
     return MEASURES[measure]
 
 
-def check_years(years: object, measure: str, t: Tables | None = None) -> list[str]:
-    """The years shown: ``years`` is one year ('2010-11'), a pair (first, last), or None for every
-    year of the measure. Returns the measure's years in that span, in order."""
+def latest_year(measure: str, council_code: str, t: Tables | None = None) -> str:
+    """The council's latest year with a value of ``measure`` (the measure's last year when it has none)."""
+    t = t or tables()
+    row = t.matrix(measure, "value").reindex([council_code]).iloc[0].dropna()
+    return str(row.index[-1]) if len(row) else t.years[measure][-1]
+
+
+def year_span(years: list[str] | tuple[str, ...]) -> str:
+    """'2010-11', or '2008-09 to 2013-14' (never a bare hyphen between two years)."""
+    return years[0] if len(years) == 1 else f"{years[0]} to {years[-1]}"
+
+
+def check_years(years: object, measure: str, t: Tables | None = None, council_code: str | None = None) -> list[str]:
+    """The years shown: ``years`` is one year ('2010-11'), a pair (first, last), None or 'all' for
+    every year of the measure, or 'latest' for the council's latest year with a value (given
+    ``council_code``). Returns the measure's years in that span, in order."""
     t = t or tables()
     have = t.years[measure]
     if years is None or years == "all":
         return list(have)
+    if years == "latest":
+        return [latest_year(measure, council_code, t) if council_code else have[-1]]
     span = [years, years] if isinstance(years, str) else list(years) if isinstance(years, (list, tuple)) else []
     if len(span) != 2 or any(y not in have for y in span) or span[0] > span[1]:
-        raise ParameterError("years", years, f"one year or a (first, last) pair of {', '.join(have)}")
+        raise ParameterError(
+            "years", years, f"one year or a (first, last) pair of {', '.join(have)} ({year_span(have)})"
+        )
     return [y for y in have if span[0] <= y <= span[1]]
 
 
@@ -435,11 +523,15 @@ class View:
     notes: list[str]
     source: str
     title: str
+    #: The council's rank in words, by the one rank rule ("joint 1st with 64 other councils, of 150").
+    rank_words: str = ""
+    #: {year of a definition change: (the earlier side's name, the later side's name, the line's label)}.
+    sides: dict = field(default_factory=dict)
 
     @property
     def year_label(self) -> str:
         """'2010-11', or '2008-09 to 2013-14'."""
-        return self.years[0] if len(self.years) == 1 else f"{self.years[0]} to {self.years[-1]}"
+        return year_span(self.years)
 
     def value(self, year: str | None = None) -> float:
         """The council's value in ``year`` (default: the last year shown); NaN when missing."""
@@ -459,14 +551,11 @@ class View:
         return "\n".join(lines)
 
     def rank_text(self) -> str:
-        """The council's rank in words."""
+        """The council's rank in words, by the one rank rule (ties share a rank and say so)."""
         last = self.years[-1]
-        if self.rank is None:
-            return f"Rank in {last}: not ranked (no value); {self.ranked} councils had a value."
-        return (
-            f"Rank in {last}: {fmt.ordinal(self.rank)} of {self.ranked} councils with a value "
-            f"(1st = highest {self.measure.label.lower()})."
-        )
+        if not self.rank_words:
+            return f"Rank in {last}: not ranked (no value); {self.ranked:,} councils had a value."
+        return f"Rank in {last}: {self.rank_words} councils with a value (1st = highest {self.measure.short})."
 
 
 def _council_dict(row: pd.Series) -> dict:
@@ -531,7 +620,7 @@ def source_line(measure: Measure, years: list[str]) -> str:
     """The source line for a measure and years, built from data/datapackage.json."""
     pkg = datapackage.project_package()
     if measure.source == "ascof":
-        names = [r["name"] for r in pkg["resources"] if r["name"].startswith("ascof")]
+        names = ["ascof-sds-dp-2017-18-to-2023-24"]
     else:
         names = ["pssex1-unitcosts" if measure.key == k.DP_SPEND_PER_RECIPIENT_GBP else "pssex1-activity"]
     credits = [datapackage.source_line(n, years, package=pkg, short=True) for n in names]
@@ -566,7 +655,7 @@ def view(
     t = t or tables()
     c = _council_dict(find_council(council, t))
     m = check_measure(measure, t)
-    ys = check_years(years, measure, t)
+    ys = check_years(years, measure, t, c["code"])
     if comparators not in COMPARATORS:
         raise ParameterError("comparators", comparators, list(COMPARATORS))
     named = [n for n in (named or ()) if str(n).strip()]
@@ -611,10 +700,19 @@ def view(
 
     last = ys[-1]
     ranked = t.ranked(m.key, last)
-    rank_of = dict(zip(ranked["council_code"], ranked["rank"]))
-    my_rank = rank_of.get(c["code"])
+    mine = ranked[ranked["council_code"] == c["code"]]
+    my_rank = None if not len(mine) or pd.isna(mine["rank"].iloc[0]) else int(mine["rank"].iloc[0])
+    words = mine["text"].iloc[0] if len(mine) else ""
     breaks = _breaks(t, m.key, ys)
-    table = _table(t, c, shown, ys, vals, flags, med, eng["value"], rank_of, label)
+    sides = {
+        y: (
+            _SIDE_WORDS.get(basis.get(ys[ys.index(y) - 1], ""), ""),
+            _SIDE_WORDS.get(basis.get(y, ""), ""),
+            BREAK_LABELS.get(basis.get(y, ""), ""),
+        )
+        for y in breaks
+    }
+    table = _table(t, c, shown, ys, vals, flags, med, eng["value"], ranked.set_index("council_code"), label)
     if len(ys) > 1:
         add_change(table, ys, basis)
     return View(
@@ -626,13 +724,15 @@ def view(
         peers=peers,
         series=series,
         table=table,
-        rank=None if my_rank is None else int(my_rank),
+        rank=my_rank,
         ranked=len(ranked),
+        rank_words=words,
+        sides=sides,
         mentions=_register_mentions(c["name"]),
         breaks=breaks,
         notes=_notes(t, c, m, ys, vals.loc[c["code"]], flags.loc[c["code"]], breaks, basis),
         source=source_line(m, ys),
-        title=_title(c, m, ys, series, my_rank, len(ranked), label, basis),
+        title=_title(c, m, ys, series, words, label, basis),
     )
 
 
@@ -648,9 +748,11 @@ def _lines(line: str, label: str, values: pd.Series, flags: pd.Series | None) ->
     )
 
 
-def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFrame:
+def _table(t, c, shown, ys, vals, flags, med, eng, ranked, label) -> pd.DataFrame:
     """The table's rows: the council, its comparators (highest value in the last year first), then
-    the comparators' median and England. Ranks are those among every council with a value."""
+    the comparators' median and England. Ranks are those among every council with a value, by the
+    one rank rule: ``rank`` (shared by ties; missing at a crowded ceiling), ``rank_short`` ('=1st')
+    and ``rank_tied`` (how many others share it)."""
     peers = shown[1:]
     last = ys[-1]
     order = sorted(
@@ -668,7 +770,9 @@ def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFra
     for y in ys:
         out[y] = vals.loc[codes, y].to_numpy(dtype=float)
         out[f"{y}_flag"] = flags.loc[codes, y].to_numpy()
-    out["rank"] = [rank_of.get(x) for x in codes]
+    out["rank"] = [ranked["rank"].get(x) for x in codes]
+    out["rank_short"] = [ranked["short"].get(x, "") for x in codes]
+    out["rank_tied"] = [ranked["tied"].get(x) for x in codes]
     out["rank_flag"] = ""
     extra = pd.DataFrame(
         {
@@ -679,6 +783,8 @@ def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFra
             **{y: [med.get(y, np.nan), eng.get(y, np.nan)] for y in ys},
             **{f"{y}_flag": "" for y in ys},
             "rank": None,
+            "rank_short": "[z]",
+            "rank_tied": None,
             "rank_flag": "[z]",
         }
     )
@@ -686,6 +792,7 @@ def _table(t, c, shown, ys, vals, flags, med, eng, rank_of, label) -> pd.DataFra
     for y in ys:
         out[y] = pd.to_numeric(out[y], errors="coerce").astype(float)
     out["rank"] = pd.array(pd.to_numeric(out["rank"], errors="coerce"), dtype="Int64")
+    out["rank_tied"] = pd.array(pd.to_numeric(out["rank_tied"], errors="coerce"), dtype="Int64")
     return out
 
 
@@ -708,7 +815,7 @@ def _notes(t, c, m, ys, mine, mine_flags, breaks, basis) -> list[str]:
         spans = []
         for b in dict.fromkeys(basis[basis != ""]):
             yrs = [y for y in ys if basis.get(y) == b]
-            spans.append(f"{', '.join(yrs)}: {_BASIS_WORDS.get(b, 'recipients from the ' + b)}")
+            spans.append(f"{_spans(yrs, ys)}: {_BASIS_WORDS.get(b, 'recipients from the ' + b)}")
         notes.append(
             "The definition changes in "
             + ", ".join(breaks)
@@ -723,7 +830,7 @@ def _notes(t, c, m, ys, mine, mine_flags, breaks, basis) -> list[str]:
     if outside:
         why.append(
             f"{c['name']} was a council from {c['first_year']} to {c['last_year']} in the PSS-EX1 tables, so "
-            f"{', '.join(outside)} {'has' if len(outside) == 1 else 'have'} no value ([x])"
+            f"{_spans(outside, ys)} {'has' if len(outside) == 1 else 'have'} no value ([x])"
         )
     changed = [y for y in missing if mine_flags[y] == "[z]"]
     if changed:
@@ -731,7 +838,7 @@ def _notes(t, c, m, ys, mine, mine_flags, breaks, basis) -> list[str]:
         later = " and ".join(f"{r.successor_name} ({r.successor_gss_code})" for r in succ.itertuples())
         on = succ["changed_on"].iloc[0] if len(succ) else "an earlier date"
         why.append(
-            f"{c['name']}'s boundary changed on {on}; in {', '.join(changed)} its area was part of {later}, "
+            f"{c['name']}'s boundary changed on {on}; in {_spans(changed, ys)} its area was part of {later}, "
             f"whose values are for a different area, so none is shown ([z])"
         )
     rest = [y for y in missing if y not in outside and y not in changed]
@@ -742,7 +849,18 @@ def _notes(t, c, m, ys, mine, mine_flags, breaks, basis) -> list[str]:
     return notes
 
 
-def _title(c, m, ys, series, rank, ranked, label, basis) -> str:
+def _spans(some: list[str], years: list[str]) -> str:
+    """Years as runs of consecutive years of ``years``: '2008-09, 2010-11 to 2013-14'."""
+    runs: list[list[str]] = []
+    for y in some:
+        if runs and years.index(y) == years.index(runs[-1][-1]) + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(year_span(r) for r in runs)
+
+
+def _title(c, m, ys, series, rank_words, label, basis) -> str:
     """The finding, in words: the council's latest value, its rank and the comparators' median, or
     its change over the latest years shown on one definition."""
     s = series[series["line"] == "council"].set_index("year")
@@ -755,7 +873,7 @@ def _title(c, m, ys, series, rank, ranked, label, basis) -> str:
         return f"{c['name']}: no {m.short} value in {span}{why}"
     if pd.isna(v):
         return f"{c['name']}: {m.short} {m.text(have.iloc[-1])} in {have.index[-1]}; no value in {last} ({fmt.symbol(flag)})"
-    ranked_text = f", {fmt.ordinal(rank)} of {ranked} councils" if rank else ""
+    ranked_text = f", {rank_words} councils" if rank_words else ""
     if len(have) == 1:
         med = series[(series["line"] == "peer_median") & (series["year"] == last)]["value"]
         against = f"; median of {label} {m.text(med.iloc[0])}" if len(med) and pd.notna(med.iloc[0]) else ""

@@ -52,10 +52,12 @@ def trend(
     breaks: Sequence[str] = (),
     size: str = "slide",
     dpi: float | None = None,
+    sides: dict | None = None,
 ) -> Drawn:
     """Each line of ``series`` (columns line, label, year, value) over its years, labelled at its
     last value; a dashed line at each year of ``breaks`` (the count's definition changes), where
-    the lines break."""
+    the lines break. ``sides`` ({break year: (earlier side's name, later side's name, the line's
+    label)}) names both sides of a single break, as the report draws the ASCOF renumbering."""
     fig, ax = style.figure(size, **({"dpi": dpi} if dpi else {}))
     years = list(dict.fromkeys(series["year"]))
     x = np.arange(len(years))
@@ -76,12 +78,26 @@ def trend(
             style.label_end(
                 ax, pos[end["year"]], end["value"], f"{end['label']}: {_text(kind, end['value'])}", color=colour, dx=8
             )
-    for y in breaks:
-        if y in pos:
-            style.mark_definition_change(ax, pos[y] - 0.5, "")
+    shown_breaks = [y for y in breaks if y in pos]
+    for y in shown_breaks:
+        left, right, label = (sides or {}).get(y, ("", "", ""))
+        style.mark_definition_change(ax, pos[y] - 0.5, label)
+        if len(shown_breaks) == 1 and left and right:  # two breaks a year apart leave no room for names
+            for text, dx, ha in ((f"\u2190 {left}", -4, "right"), (f"{right} \u2192", 4, "left")):
+                ax.annotate(
+                    text,
+                    (pos[y] - 0.5, 1),
+                    xycoords=("data", "axes fraction"),
+                    xytext=(dx, -14),
+                    textcoords="offset points",
+                    ha=ha,
+                    va="top",
+                    fontsize=8,
+                    color=DARK_GREY,
+                )
     ax.set_xticks(x, years)
     ax.set_xlim(-0.3, len(years) - 0.7 + max(1.5, 0.35 * len(years)))
-    ax.set_ylim(0, top * 1.12 if top > 0 else 1)
+    ax.set_ylim(0, top * (1.2 if shown_breaks else 1.12) if top > 0 else 1)
     ax.set_ylabel(ylabel)
     if kind != "pct":
         ax.yaxis.set_major_formatter(lambda v, _: _text(kind, v))
@@ -98,6 +114,7 @@ def trend(
     numbers = {
         "years": years,
         "breaks": list(breaks),
+        "sides": {y: list(v[:2]) for y, v in (sides or {}).items()},
         "lines": {
             str(label): [None if pd.isna(v) else float(v) for v in g["value"]]
             for label, g in series.groupby("label", sort=False)

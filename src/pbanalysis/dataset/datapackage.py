@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbanalysis.dataset import origins, schemas
 from pbanalysis.core import paths
+from pbanalysis.dataset import origins, schemas
 
 if TYPE_CHECKING:
     from pbanalysis.sources.pssex1 import Table

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from pbanalysis.dataset import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_csv
 from pbanalysis.core.errors import InputError
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.sources import ascof, ascof_trend, lookup, pssex1
 
 if TYPE_CHECKING:

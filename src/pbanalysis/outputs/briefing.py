@@ -20,6 +20,7 @@ from pbanalysis.dataset import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys, paths
 from pbanalysis.core.atomic import write_text
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import pages, sentences
 from pbanalysis.outputs.briefing_numbers import Briefing, council_numbers, slugify
 from pbanalysis.outputs.tables import Column, Table

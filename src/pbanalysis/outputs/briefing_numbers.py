@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pbanalysis.analysis import measures
-from pbanalysis.dataset import data
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys
+from pbanalysis.dataset import data
 from pbanalysis.outputs import sentences
 from pbanalysis.outputs.sentences import same_definition_run
 

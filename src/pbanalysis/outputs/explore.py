@@ -10,6 +10,7 @@ displays it, in JupyterLab or as a web app (``make explore``).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -54,6 +55,20 @@ class Shown:
     said: str
     csv: str
     csv_name: str
+    #: The same chart as SVG (title and source line included), for a download.
+    svg: bytes = b""
+    #: The chart's figure until its SVG is made (:meth:`finish`).
+    fig: object = None
+
+    def finish(self) -> Shown:
+        """Make the SVG of the chart (if not made yet) and close the figure; returns itself."""
+        if self.fig is not None:
+            self.svg, self.fig = svg_bytes(self.fig), None
+        return self
+
+    def file_name(self, ext: str) -> str:
+        """The download's file name with extension ``ext`` (csv, png, svg)."""
+        return self.csv_name.removesuffix(".csv") + f".{ext}"
 
 
 def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) -> tuple[Figure, str, dict]:
@@ -63,7 +78,7 @@ def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) 
     if v.breaks:
         subtitle += " Dashed lines: the definition changes; the lines break there."
     if len(v.years) > 1:
-        return charts.trend(v.series, m.kind, m.header, v.title, subtitle, v.source, v.breaks, size, dpi)
+        return charts.trend(v.series, m.kind, m.header, v.title, subtitle, v.source, v.breaks, size, dpi, v.sides)
     t = v.table
     year = v.years[0]
     rows = t[t["role"].isin(["council", "comparator"])]
@@ -81,15 +96,25 @@ def chart(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) 
     return charts.bars(values, m.kind, f"{m.header}, {year}", v.title, subtitle, v.source, lines, size, dpi)
 
 
-def png_bytes(fig: Figure) -> bytes:
-    """A figure as PNG bytes at its own resolution, then closed."""
+def png_bytes(fig: Figure, close: bool = True) -> bytes:
+    """A figure as PNG bytes at its own resolution, then (``close``) closed."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
     files.release_pixels(fig)
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return buf.getvalue()
+
+
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG (deterministic, like the report's), then closed: the chart on screen."""
     import matplotlib.pyplot as plt
 
+    out = files.fig_bytes(fig, "svg")
     plt.close(fig)
-    return buf.getvalue()
+    return out
 
 
 def table(v: explore.View) -> Table:
@@ -105,24 +130,18 @@ def table(v: explore.View) -> Table:
     notes = list(v.notes)
     df = v.table.copy()
     if "change" in df:
-        unit = "percentage points" if m.kind == "pct" else m.unit
-        places = 1 if m.kind == "pct" else 0  # points to one decimal, as percentages; people and pounds whole
         # A change in a percentage reads as points (6.0 points), so it is never taken for a count.
-        show = fmt.points if m.kind == "pct" else (lambda x, places: fmt.number(x, places))
-        df["change_text"] = [
-            show(x, places) if not fmt.is_missing(x) else fmt.symbol(f)
-            for x, f in zip(v.table["change"], v.table["change_flag"])
-        ]
-        header = f"Change, {v.years[0]} to {v.years[-1]}" + ("" if m.kind == "pct" else f" ({unit})")
-        cols.append(Column("change_text", header))
+        header = f"Change, {v.year_label}" + ("" if m.kind == "pct" else f" ({m.unit})")
+        cols.append(Column("change", header, "points" if m.kind == "pct" else m.kind, flag="change_flag"))
         if (v.table["change_flag"] == "[z]").all():
             notes.append(
                 f"Change: {v.years[0]} and {v.years[-1]} count on different definitions, so no change is given ([z])."
             )
-    cols.append(
-        Column("rank", f"Rank in {v.years[-1]} of {v.ranked} councils (1 = highest)", "count", flag="rank_flag")
+    cols.append(Column("rank_short", f"Rank in {v.years[-1]} of {v.ranked:,} councils (1 = highest)", missing="[z]"))
+    notes.append(
+        "Rank: among every council with a value that year; councils with the same value share a rank (=1st: "
+        "joint first); the median and England are not ranked ([z])."
     )
-    notes.append("Rank: among every council with a value that year; the median and England are not ranked ([z]).")
     return Table(
         df,
         cols,
@@ -133,14 +152,32 @@ def table(v: explore.View) -> Table:
     )
 
 
-def csv_text(t: Table) -> str:
-    """The table as CSV: the headers in words, numbers unformatted, a missing value as its symbol."""
-    data = t.data().astype(object)
-    printed = t.frame()
-    for col in data.columns:
-        miss = printed[col].isin(list(fmt.SYMBOLS))
-        data.loc[miss, col] = printed.loc[miss, col]
-    return data.to_csv(index=False, lineterminator="\n")
+def csv_frame(v: explore.View) -> pd.DataFrame:
+    """The view's table for a spreadsheet: headers in words with the unit, numbers as numbers (a
+    missing one empty), and beside each number column a flag column holding its symbol ([x], [c],
+    [z]) where it is missing, as the workbook does."""
+    m, d = v.measure, v.table
+    out = pd.DataFrame({"Council": d["name"], "Region": d["region"], "Council type": d["council_type"]})
+
+    def add(header: str, values: pd.Series, flags: pd.Series) -> None:
+        out[header] = values
+        out[f"{header.rsplit(' (', 1)[0]}: flag"] = [
+            fmt.symbol(f) if fmt.is_missing(x) else "" for x, f in zip(values, flags.fillna(""))
+        ]
+
+    for y in v.years:
+        add(f"{m.label}, {y} ({m.unit})", d[y], d[f"{y}_flag"])
+    if "change" in d:
+        unit = "percentage points" if m.kind == "pct" else m.unit
+        add(f"Change, {v.year_label} ({unit})", d["change"], d["change_flag"])
+    add(f"Rank in {v.years[-1]} (1 = highest)", d["rank"], d["rank_flag"].where(d["rank_flag"] != "", "[x]"))
+    out[f"Other councils sharing the rank in {v.years[-1]}"] = d["rank_tied"]
+    return out
+
+
+def csv_text(v: explore.View) -> str:
+    """The view's table as CSV (:func:`csv_frame`)."""
+    return csv_frame(v).to_csv(index=False, lineterminator="\n")
 
 
 def csv_name(v: explore.View) -> str:
@@ -171,11 +208,13 @@ def said(v: explore.View) -> str:
     return "".join(parts)
 
 
-def render(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI) -> Shown:
-    """Everything the explorer shows for ``v``."""
+def render(v: explore.View, size: str = "slide", dpi: float | None = SCREEN_DPI, svg: bool = True) -> Shown:
+    """Everything the explorer shows for ``v``; with ``svg=False`` the SVG waits for
+    :meth:`Shown.finish` (the explorer shows the chart first, then makes its SVG)."""
     fig, alt, numbers = chart(v, size, dpi)
     t = table(v)
-    return Shown(v, png_bytes(fig), alt, numbers, t, said(v), csv_text(t), csv_name(v))
+    shown = Shown(v, png_bytes(fig, close=False), alt, numbers, t, said(v), csv_text(v), csv_name(v), fig=fig)
+    return shown.finish() if svg else shown
 
 
 def save_csv(shown: Shown, out_dir: Path | str | None = None) -> Path:
@@ -185,12 +224,49 @@ def save_csv(shown: Shown, out_dir: Path | str | None = None) -> Path:
 
 
 def download_link(shown: Shown) -> str:
-    """HTML: a link that saves the shown table as a CSV file in the browser (no server file needed)."""
-    data = base64.b64encode(shown.csv.encode("utf-8")).decode("ascii")
-    return (
-        f'<a download="{html.escape(shown.csv_name)}" href="data:text/csv;base64,{data}" '
-        'style="font-weight:bold">Download this table as CSV</a>'
-    )
+    """HTML: links that save the shown table as CSV and the chart on screen as PNG and SVG, in the
+    browser (no server file needed)."""
+    files_ = [
+        ("csv", "text/csv", shown.csv.encode("utf-8"), "Download this table as CSV"),
+        ("png", "image/png", shown.png, "the chart as PNG"),
+        ("svg", "image/svg+xml", shown.svg, "SVG"),
+    ]
+    links = [
+        f'<a download="{html.escape(shown.file_name(ext))}" class="pb-download-{ext}" '
+        f'href="data:{mime};base64,{base64.b64encode(data).decode("ascii")}" style="font-weight:bold">{text}</a>'
+        for ext, mime, data, text in files_
+        if data
+    ]
+    return links[0] if len(links) == 1 else ", ".join(links[:-1]) + " or " + links[-1]
+
+
+#: The address's name for each choice: ?council=Leeds&compare=named&named=York&named=Hull&measure=...&years=...
+ADDRESS_NAMES = {
+    "council": "council",
+    "comparators": "compare",
+    "named": "named",
+    "measure": "measure",
+    "years": "years",
+}
+_QUERY: dict = {}
+
+
+def query_string() -> str:
+    """The page's query string. Voilà gives it to the kernel in ``QUERY_STRING``; a preheated kernel
+    (started before its reader came) waits here for the reader's request, once."""
+    if "qs" not in _QUERY:
+        if os.environ.get("VOILA_PREHEAT") == "True":
+            from voila.utils import get_query_string
+
+            _QUERY["qs"] = get_query_string() or ""
+        else:
+            _QUERY["qs"] = os.environ.get("QUERY_STRING", "")
+    return _QUERY["qs"]
+
+
+def served() -> bool:
+    """Whether this kernel serves a web page (Voilà), not a notebook."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila") or os.environ.get("VOILA_PREHEAT") == "True"
 
 
 def query_value(name: str, default: object) -> object:
@@ -198,6 +274,86 @@ def query_value(name: str, default: object) -> object:
     which passes the address's query string to the kernel; ``default`` otherwise."""
     values = urllib.parse.parse_qs(os.environ.get("QUERY_STRING", ""))
     return values[name][0] if values.get(name) else default
+
+
+def _years_from_text(text: str) -> object:
+    """'2010-11', '2008-09 to 2013-14', '2008-09,2013-14', 'latest' or 'all' as :func:`view` takes years."""
+    t = " ".join(str(text).replace(",", " to ").split())
+    if t in ("latest", "all"):
+        return t
+    parts = [x.strip() for x in t.split(" to ")]
+    return parts[0] if len(parts) == 1 else tuple(parts)
+
+
+def from_address(query: str, start: dict) -> tuple[dict, list[str]]:
+    """The choice the address ``query`` gives, over ``start`` (the notebook's parameters), and one
+    message per value that was not found (what was asked, and the closest matches): that choice
+    falls back to ``start``'s. Never raises on a bad address."""
+    t = explore.tables()
+    q = urllib.parse.parse_qs(query or "", keep_blank_values=False)
+    choice, messages = dict(start), []
+
+    def given(key):
+        v = q.get(ADDRESS_NAMES[key])
+        return v if v else None
+
+    if given("council"):
+        try:
+            explore.find_council(given("council")[0], t)
+            choice["council"] = given("council")[0]
+        except ParameterError as exc:
+            messages.append(_reason(exc))
+    if given("measure"):
+        try:
+            m = explore.check_measure(given("measure")[0], t)
+            if m.key != choice["measure"]:
+                choice["measure"], choice["years"] = m.key, "all"
+        except ParameterError as exc:
+            messages.append(_reason(exc))
+    if given("comparators"):
+        value = given("comparators")[0]
+        if value in explore.COMPARATORS:
+            choice["comparators"] = value
+        else:
+            messages.append(_reason(ParameterError("compare", value, "one of " + ", ".join(explore.COMPARATORS))))
+    if given("named"):
+        names = [n for v in given("named") for n in v.split(";") if n.strip()]
+        good = []
+        for n in names:
+            try:
+                explore.find_council(n, t)
+                good.append(n)
+            except ParameterError as exc:
+                messages.append(_reason(exc).replace("Council", "Named council", 1))
+        if len(good) > explore.MAX_NAMED:
+            messages.append(f"Named councils: at most {explore.MAX_NAMED}; the first {explore.MAX_NAMED} are shown.")
+        choice["named"] = good[: explore.MAX_NAMED]
+    if choice["comparators"] == "named" and not choice["named"]:
+        choice["comparators"] = "region" if start["comparators"] == "named" else start["comparators"]
+        messages.append("Compare with named councils needs one to five councils: compared with its region instead.")
+    if given("years"):
+        ys = _years_from_text(given("years")[0])
+        try:
+            code = explore.find_council(choice["council"], t)["council_code"]
+            explore.check_years(ys, choice["measure"], t, code)
+            choice["years"] = ys
+        except ParameterError as exc:
+            messages.append(_reason(exc))
+    try:
+        explore.view(t=t, **choice)
+    except ParameterError as exc:  # the parameters themselves clash: the notebook's own choice
+        messages.append(_reason(exc))
+        choice = dict(start)
+    return choice, messages
+
+
+def to_address(v: explore.View) -> str:
+    """The view as a query string, so a copied link opens the same view."""
+    pairs = [("council", v.council["gss_code"] or v.council["name"]), ("compare", v.comparators)]
+    if v.comparators == "named":
+        pairs += [("named", explore.tables().names[c]) for c in v.peers]
+    pairs += [("measure", v.measure.key), ("years", v.year_label)]
+    return urllib.parse.urlencode(pairs)
 
 
 def static_html(shown: Shown) -> str:
@@ -209,6 +365,22 @@ def static_html(shown: Shown) -> str:
         + STYLE
         + shown.table.html()
     )
+
+
+#: What a page without a kernel says before its view: it is one fixed view, and where the
+#: interactive one is.
+STATIC_NOTE = (
+    '<p class="note"><strong>This page is one fixed view</strong>, the one its settings chose: the council, '
+    "measure, years and comparison are named in the chart's title and the table's caption. The controls "
+    "that pick any council, measure or years are in the interactive explorer, served from the project's "
+    'folder (see "How this page was made" at the end of the page).</p>'
+)
+
+
+def view_in_words(view: explore.View) -> str:
+    """The view as text under a heading, for a reader who cannot see the chart: one line a paragraph."""
+    lines = [ln.strip() for ln in view.summary().splitlines() if ln.strip()]
+    return "<h3>The view in words</h3>" + "".join(f"<p>{html.escape(ln)}</p>" for ln in lines)
 
 
 class Page:
@@ -226,7 +398,7 @@ class Page:
         return self.shown.view
 
     def _repr_html_(self) -> str:
-        return static_html(self.shown)
+        return STATIC_NOTE + static_html(self.shown) + view_in_words(self.view)
 
     def __repr__(self) -> str:
         # The plain-text form is saved beside the HTML in the executed notebook: no memory address in
@@ -244,17 +416,45 @@ def explorer(
     static: bool = False,
 ) -> Explorer | Page:
     """The explorer with its controls (:class:`Explorer`), or with ``static`` its view as a plain page
-    (:class:`Page`) for an HTML export, which has no kernel to answer the controls."""
+    (:class:`Page`) for an HTML export, which has no kernel to answer the controls. With controls,
+    the page's address (served by Voilà) chooses over these parameters (:func:`from_address`)."""
     if static:
         return Page(council, measure, years, comparators, named)
-    return Explorer(council, measure, years, comparators, named)
+    start = {"council": council, "measure": measure, "years": years, "comparators": comparators, "named": list(named)}
+    warm = Explorer.warm(start)  # before the reader comes, in a preheated kernel
+    choice, messages = from_address(query_string(), start)
+    return Explorer(**choice, messages=messages, first=warm if choice == start else None)
 
 
 class Explorer:
     """The explorer's controls, chart and table, redrawn on every change (:meth:`update`).
 
     Shows itself in a notebook (and in Voilà) as widgets; :meth:`static` gives the same view as
-    plain HTML for a page without a kernel."""
+    plain HTML for a page without a kernel. Every change writes the view into the page's address
+    (the hidden ``address`` element, read by the page's script)."""
+
+    @staticmethod
+    def warm(start: dict) -> Shown | None:
+        """Read the tables and draw the starting view once (what a preheated kernel does before its
+        reader comes); None when the starting choice is bad."""
+        try:
+            return render(explore.view(**start))
+        except ParameterError:
+            return None
+
+    def _later(self, shown: Shown) -> None:
+        """Make the SVG download of ``shown`` once the chart is on screen: after this message when
+        the kernel's event loop runs (a served page), at once otherwise."""
+
+        def finish():
+            if shown is self.shown and shown.fig is not None:
+                shown.finish()
+                self.download.value = download_link(shown)
+
+        try:
+            asyncio.get_running_loop().call_later(0.05, finish)
+        except RuntimeError:  # no event loop: a script or a test
+            finish()
 
     def __init__(
         self,
@@ -263,14 +463,16 @@ class Explorer:
         years: object,
         comparators: str,
         named: list[str] | tuple[str, ...] = (),
+        messages: list[str] | tuple[str, ...] = (),
+        first: Shown | None = None,
     ):
         import ipywidgets as w
 
         t = explore.tables()
         self.options = explore.council_options(t)
         # Fail at once, before any widget, on a bad starting choice.
-        first = explore.view(council, measure, years, comparators, named, t)
-        start = self.option(first.council["name"])
+        view = first.view if first is not None else explore.view(council, measure, years, comparators, named, t)
+        start = self.option(view.council["name"])
         full = {"layout": w.Layout(width="auto"), "style": {"description_width": "9em"}}
         self.council = w.Combobox(
             value=start,
@@ -283,27 +485,30 @@ class Explorer:
         )
         self.comparators = w.ToggleButtons(
             options=[("Its region", "region"), ("Its council type", "type"), ("Named councils", "named")],
-            value=comparators,
+            value=view.comparators,
             description="Compare with",
             style={"description_width": "9em", "button_width": "10em"},
         )
-        named_options = [self.option(n) for n in named]
+        named_options = [self.option(t.names[c]) for c in view.peers] if view.comparators == "named" else []
         self.named = w.TagsInput(value=named_options, allowed_tags=self.options, allow_duplicates=False)
         self.named_box = w.HBox([w.Label("Named councils (up to five):"), self.named])
         self.measure = w.Dropdown(
             options=[(explore.MEASURES[key].header, key) for key in t.years],
-            value=measure,
+            value=view.measure.key,
             description="Measure",
             **full,
         )
+        have = t.years[view.measure.key]
         self.years = w.SelectionRangeSlider(
-            options=t.years[measure],
-            index=(t.years[measure].index(first.years[0]), t.years[measure].index(first.years[-1])),
+            options=have,
+            index=(have.index(view.years[0]), have.index(view.years[-1])),
             description="Years",
             continuous_update=False,
+            readout=False,  # its readout joins two years with a bare hyphen: the label says "to"
             style={"description_width": "9em"},
             layout=w.Layout(width="40em"),
         )
+        self.years_text = w.Label(value=view.year_label)
         self.message = w.HTML()
         self.chart = w.Image(format="png", layout=w.Layout(max_width="1000px", width="100%"))
         self.said = w.HTML()
@@ -312,6 +517,9 @@ class Explorer:
         self.save = w.Button(description="Save CSV in reports/explore", icon="save", layout=w.Layout(width="auto"))
         self.saved = w.HTML()
         self.save.on_click(self._save)
+        if served():  # a web app's reader downloads in the browser; the server's folders are not theirs
+            self.save.layout.display = "none"
+        self.address = w.HTML(layout=w.Layout(display="none"))
         for control in (self.council, self.comparators, self.named, self.years):
             control.observe(self._changed, names="value")
         self.measure.observe(self._measure_changed, names="value")
@@ -321,17 +529,21 @@ class Explorer:
                 self.comparators,
                 self.named_box,
                 self.measure,
-                self.years,
+                w.HBox([self.years, self.years_text]),
                 self.message,
                 self.chart,
                 self.said,
                 self.table,
                 w.HBox([self.download, self.save, self.saved]),
+                self.address,
             ]
         )
+        self.widget.add_class("pb-explorer")
         self.shown: Shown | None = None
         self._quiet = False
-        self._show(render(first))
+        self._show(first if first is not None else render(view, svg=False))
+        if messages:
+            self._say(" ".join(messages) + " Showing the view above instead.")
 
     def option(self, council: str) -> str:
         """The search box's entry for a council given by any name or code ('Somerset (E10000027)')."""
@@ -355,27 +567,34 @@ class Explorer:
         try:
             v = explore.view(**self.choice())
         except ParameterError as exc:
-            self.message.value = f'<p style="color:#801650"><strong>{html.escape(_reason(exc))}</strong></p>'
+            self._say(_reason(exc))
             return None
-        self._show(render(v))
+        self._show(render(v, svg=False))
         return self.shown
+
+    def _say(self, text: str) -> None:
+        self.message.value = f'<p class="pb-message" style="color:#801650"><strong>{html.escape(text)}</strong></p>'
 
     def _show(self, shown: Shown) -> None:
         self.shown = shown
         self.message.value = ""
         self.named_box.layout.display = "" if self.comparators.value == "named" else "none"
+        self.years_text.value = shown.view.year_label
         self.chart.value = shown.png
         self.said.value = shown.said
         self.table.value = STYLE + shown.table.html()
         self.download.value = download_link(shown)
         self.saved.value = ""
+        self.address.value = f'<span class="pb-address" data-query="{html.escape(to_address(shown.view))}"></span>'
+        self._later(shown)
 
     def _changed(self, _change=None) -> None:
         if self._quiet:
             return
         self.named_box.layout.display = "" if self.comparators.value == "named" else "none"
+        self.years_text.value = explore.year_span(list(self.years.value))
         if self.comparators.value == "named" and not self.named.value:
-            self.message.value = "<p>Add one to five councils to compare with.</p>"
+            self._say("Add one to five councils to compare with.")
             return
         self.update()
 
@@ -412,5 +631,6 @@ class Explorer:
 
 
 def _reason(exc: ParameterError) -> str:
-    """A bad choice in words: the value and what is allowed."""
-    return f"{exc.name.capitalize()} '{exc.value}' not found or not allowed. Expected {exc.allowed}."
+    """A bad choice in words: what was not found and what is allowed (the closest matches)."""
+    allowed = exc.allowed if isinstance(exc.allowed, str) else ", ".join(map(str, exc.allowed))
+    return f"{exc.name.capitalize()} '{exc.value}' not found or not allowed. Expected {allowed}."

@@ -82,8 +82,8 @@ def load(claims: pd.DataFrame | None = None) -> Inputs:
     """The inputs as ``make report`` leaves them: the claims table (``claims``, else
     reports/claims.csv), the targets of the checks file and the processed tables."""
     from pbanalysis.analysis import measures, what_next
-    from pbanalysis.dataset import data
     from pbanalysis.core import paths
+    from pbanalysis.dataset import data
 
     if claims is None:
         claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])

@@ -15,9 +15,9 @@ import pandas as pd
 
 from pbanalysis.analysis import claims as claims_mod
 from pbanalysis.analysis import measures, register
-from pbanalysis.dataset import datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
+from pbanalysis.dataset import datapackage
 from pbanalysis.outputs.tables import Column, Table
 
 #: How each council measure's values print, and its header.
