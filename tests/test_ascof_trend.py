@@ -268,6 +268,11 @@ def test_ranks_are_of_the_councils_published_that_year():
     for year, g in r.groupby("year"):
         assert g["of"].iloc[0] == sp.loc[year, "councils"] == len(g)
         assert (g[g["value"] == g["value"].max()]["rank"] == 1).all()
+        # One rank rule: every council at the same value shares one rank, and the text says so.
+        for _, same in g.groupby("value"):
+            assert same["rank"].nunique() == 1 and (same["tied"] == len(same) - 1).all()
+    w = r[(r["year"] == "2023-24") & (r["area_name"] == "Warwickshire")].iloc[0]
+    assert w["rank"] == 1 and w["rank_text"].startswith("joint 1st with ")
 
 
 # --------------------------------------------------------------------------- the series and its sentences

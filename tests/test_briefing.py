@@ -29,7 +29,7 @@ def test_sentences_come_from_the_numbers():
     assert f"proxy take-up was {at['council']:.1f}%" in b.sentences[0]
     assert f"England ({at['england']:.1f}%)" in b.sentences[0]
     assert f"the North West median ({at['region_median']:.1f}%)" in b.sentences[0]
-    assert f"ranked {b.rank} of {b.of} councils" in b.sentences[1]
+    assert f"ranked {b.rank_text} councils" in b.sentences[1] and b.rank_text.startswith(f"{b.rank}")
 
 
 def test_time_series_covers_every_year_and_marks_definition_changes():
@@ -113,6 +113,14 @@ def test_a_zero_spend_with_recipients_gives_no_spend_sentence():
 
 # --- sentence rules at the extremes and with missing years -----------------------------------------
 
+LATEST = "2023-24"
+#: A value in a year before the 2023-24 framework change and 2023-24 in one sentence: a change across it.
+ACROSS_BREAK = __import__("re").compile(r"%[^.;]*? in 20(17-18|18-19|19-20|20-21|21-22|22-23)\b[^.]*2023-24|2023-24[^.]*%[^.;]*? in 20(17-18|18-19|19-20|20-21|21-22|22-23)\b")
+
+
+def _pack_sentences(b) -> list[str]:
+    return b.now_sentences + b.quality_sentences + b.ascof_sentences + b.sentences + b.article_sentences
+
 
 def _ranked(year):
     from pbanalysis.analysis import measures
@@ -126,8 +134,11 @@ def test_the_highest_and_lowest_councils_are_worded_as_such(year):
     ranked = _ranked(year)
     top = briefing.council_numbers(ranked.iloc[0]["gss_code"], year=year)
     bottom = briefing.council_numbers(ranked.iloc[-1]["gss_code"], year=year)
-    assert f"ranked 1 of {len(ranked)} councils" in top.sentences[1] and "top quarter" in top.sentences[1]
-    assert f"ranked {len(ranked)} of {len(ranked)}" in bottom.sentences[1] and "bottom quarter" in bottom.sentences[1]
+    assert f"ranked 1st of {len(ranked)} councils" in top.sentences[1] and "in the top quarter" in top.sentences[1]
+    last = f"ranked {len(ranked)}{sentences.fmt.ordinal(len(ranked)).removeprefix(str(len(ranked)))} of {len(ranked)}"
+    assert last in bottom.sentences[1] and "in the lowest quarter" in bottom.sentences[1]
+    # An extreme says how many receipts stand behind it.
+    assert "service receipt" in top.sentences[1] and "service receipt" in bottom.sentences[1]
     assert "above England" in top.sentences[0] and "below England" in bottom.sentences[0]
 
 
@@ -173,6 +184,12 @@ def test_every_council_gets_three_to_five_generated_sentences():
         assert 3 <= len(b.sentences) <= 5, (name, b.sentences)
         assert all(s.endswith(".") and "nan" not in s.lower() for s in b.sentences), b.sentences
         assert any("definition changes in 2009-10" in s for s in b.sentences)
+        # Every pack opens with the council today: its first sentence names the latest ASCOF year.
+        assert b.now_sentences[0].startswith(f"In {LATEST}, the latest ASCOF year"), (name, b.now_sentences[0])
+        for text in _pack_sentences(b):
+            assert not ACROSS_BREAK.search(text), (name, text)
+            assert len(sentences.precisions(text)) <= 1, (name, text)
+            assert "council(s)" not in text and "third quarter" not in text and "second quarter" not in text
 
 
 def test_a_change_is_only_claimed_within_one_definition():
@@ -195,7 +212,7 @@ def test_pack_tables_show_counts_and_pounds_as_integers(tmp_path):
     first = nums["series"][0]
     assert f'<td class="num">{first["dp_clients_31mar"]:,.0f}</td>' in page
     assert f'<td class="num">£{first["dp_spend_per_recipient_gbp"]:,.0f}</td>' in page
-    assert ".0</td>" not in page
+    assert ".0</td>" not in page and ".0 †</td>" not in page
 
 
 def _fmt(v, kind, flag=""):
@@ -228,7 +245,7 @@ def test_word_document_has_alt_text_the_council_its_sentences_and_its_numbers(co
     table = doc.tables[0]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[0].cells[3].text == f"{b.name} proxy take-up"
-    body = [[c.text for c in row.cells] for row in table.rows[1:]]
+    body = [[c.text.removesuffix(" " + briefing.FLAG_MARK) for c in row.cells] for row in table.rows[1:]]
     assert len(body) == len(nums["series"])
     for cells, r in zip(body, nums["series"]):
         assert cells[0] == r["year"]
@@ -251,9 +268,10 @@ def test_the_manchester_pack_holds_its_2020_21_ascof_values_beside_the_earlier_y
     assert len(numbers["series"]) == 6, "the earlier years stay as they were"
     trend = json.loads((tmp_path / b.slug / "council_trend.json").read_text())
     drawn = dict(zip(trend["later"]["years"], trend["later"]["council"]))
-    assert drawn["2020-21"] == v["dp_pct"], "the trend chart draws the 2020-21 value, equal to the official file's"
+    assert drawn["2020-21"] == v["sds_pct"], "the trend chart draws self-directed support, as the sentences speak of it"
+    assert "self-directed support" in trend["later"]["measure"]
     page = (tmp_path / b.slug / "index.html").read_text()
-    assert "What happened next" in page and later["sentence"].split(",")[0] in page
+    assert "2020-21 in the official file" in page and later["sentence"].split(",")[0] in page
 
 
 # --- what the articles said, and the council's ASCOF years -------------------------------------
@@ -291,7 +309,7 @@ def test_a_named_councils_pack_states_the_articles_figure_beside_the_proxys_plac
     fig = reg[(reg["council"] == council) & (reg["unit"] == "percent")].iloc[0]
     check = _claims().set_index("figure_id").loc[fig["figure_id"]]
     reported = fmt.pct(float(fig["value"]))  # 3.3% and 58.7%, as the register holds them
-    place = f"ranked {int(check['rank'])} of {int(check['of'])} councils"
+    place = f"ranked {fmt.ordinal(int(check['rank']))} of {int(check['of'])} councils"
     line = next(s for s in b.article_sentences if reported in s)
     assert place in line and fmt.pct(check["rebuilt"]) in line and "NI 130" in line and "2009-10" in line
     assert ("also puts it" in line) == (check["proxy_agrees"] == "yes"), "the check's view, not a typed one"
@@ -329,14 +347,15 @@ def test_the_pack_gives_every_ascof_year_with_its_rank(named_packs):
     for y in years:
         r = ranks[(ranks["year"] == y["year"]) & (ranks["area_name"] == "Somerset")].iloc[0]
         assert y["sds_pct"] == float(r["value"]) and y["sds_rank"] == int(r["rank"]) and y["sds_of"] == int(r["of"])
-        cell = f"{fmt.count(r['rank'])} of {fmt.count(r['of'])}"
+        cell = f"{'=' if r['tied'] else ''}{fmt.count(r['rank'])} of {fmt.count(r['of'])}"
         assert cell in page and cell in word
     assert years[-1]["definition_break"] and "(new framework)" in page
-    # Somerset's flagged jumps, worded as possible recording changes and never as take-up changes.
+    # Somerset's flagged jumps, in one sentence worded as possible recording changes, never as take-up changes.
     jumps = numbers["ascof_series"]["jumps"]
     assert jumps and all(j["flagged"] for j in jumps)
     flagged = [s for s in b.ascof_sentences if "possible change in recording" in s]
-    assert len(flagged) == len(jumps) and all("not read as a change in take-up" in s for s in flagged)
+    assert len(flagged) == 1 and "not read as a change in take-up" in flagged[0]
+    assert all(f"{fmt.pct(j['to_value'])} in {j['to_year']}" in flagged[0] for j in jumps if not j["across_break"])
     assert all(s in page and s in word for s in flagged)
 
 
@@ -412,3 +431,107 @@ def test_a_bad_number_of_processes_is_refused_naming_the_option(value, capsys):
         cli.build_parser().parse_args(["briefings", "--processes", value])
     assert exit_.value.code == 2
     assert f"--processes: expected a whole number of at least 1, got '{value}'" in capsys.readouterr().err
+
+
+# --- where the council stands now, the wording rules, ranks and data quality in packs ------------------
+
+
+def test_wording_rules_about_the_same_plurals_quarters_targets_and_one_precision():
+    assert sentences.movement(13.3, 13.2) == "stayed about the same"
+    assert sentences.movement(13.3, 13.74) == "stayed about the same" and sentences.movement(13.3, 13.8) == "rose"
+    assert sentences.movement(20.0, 19.4) == "fell"
+    assert sentences.plural(1, "council") == "1 council" and sentences.plural(2, "council") == "2 councils"
+    assert sentences.plural(1_200, "person", "people") == "1,200 people"
+    assert [sentences.QUARTERS[sentences.quartile(r, 152)] for r in (1, 40, 111, 152)] == [
+        "in the top quarter",
+        "in the middle half",
+        "in the middle half",
+        "in the lowest quarter",
+    ]
+    assert sentences.share(100.0) == "100%" and sentences.share(97.9) == "97.9%"
+    assert sentences.precisions("rose from 12.8% to 17.8% (5.0 points; England 18.2% to 23.2%)") == {1}
+    assert sentences.precisions("fell from 13% to 12.8%") == {0, 1}  # two precisions: the rule fails it
+    assert sentences.precisions("at 100%, with most councils; 20 points or more; 12.5%") == {1}
+
+
+def test_a_change_within_half_a_point_is_about_the_same_not_a_fall():
+    b = briefing.council_numbers("Stoke-on-Trent")
+    change = next(s for s in b.sentences if "same count definition" in s)
+    assert "stayed about the same" in change and "fell" not in change
+    fig, _, _ = briefing.trend_chart(b)
+    title = fig.texts[0].get_text().replace("\n", " ")
+    style.plt.close(fig)
+    assert "fell" not in title and "about the same" in title
+
+
+def test_the_stoke_pack_says_its_self_directed_support_is_its_direct_payments_and_collapses_its_jumps(tmp_path):
+    from pbanalysis.analysis import what_next
+
+    b = briefing.build_pack("Stoke-on-Trent", tmp_path)
+    assert b.name == "Stoke on Trent"
+    page = html.unescape((tmp_path / b.slug / "index.html").read_text())
+    word = _docx_text(tmp_path / b.slug / f"{b.slug}-personal-budgets.docx")
+    for text in (page, word):
+        assert "Stoke-on-Trent" not in text, "one spelling of the council's name per pack"
+        assert "self-directed support equals its direct payments in every year it published" in text
+        assert "reported only its direct payments as self-directed support" in text
+    dp = what_next.council_ranks(what_next.DP)
+    r = dp[(dp["year"] == "2020-21") & (dp["gss_code"] == b.gss_code)].iloc[0]
+    assert f"but {sentences.fmt.ordinal(int(r['rank']))} of {int(r['of'])} on direct payments" in page
+    assert 25 <= int(r["rank"]) <= 40  # about 33rd on direct payments
+    moves = [s for s in _pack_sentences(b) if "possible change in recording" in s]
+    assert len(moves) == 1 and "self-directed support and direct payments shares" in moves[0]
+    # The latest year's rank rests on a flagged value: the sentence says so.
+    assert "flag its self-directed support value" in b.now_sentences[0]
+    # A flagged value in the table keeps its number, with the marker and the rule's note.
+    cells = briefing.ascof_rows(b)[1]
+    assert cells[-1][2] == f"2.9% {briefing.FLAG_MARK}"
+    notes = briefing.ascof_notes(b, cells)
+    assert any(n.startswith(f"{briefing.FLAG_MARK} Flagged: Self-directed support equal to direct payments") for n in notes)
+
+
+def test_pack_pages_open_with_the_latest_ascof_year(named_packs):
+    import re
+
+    out, packs = named_packs
+    for b in packs.values():
+        page = html.unescape((out / b.slug / "index.html").read_text())
+        first = re.search(r"<li>(.*?)</li>", page, flags=re.S).group(1)
+        assert first == b.now_sentences[0] and f"In {LATEST}, the latest ASCOF year" in first
+        assert page.index("What the articles said") > page.index(first) and page.index("2008-09 to 2013-14:") > page.index(
+            "What the articles said"
+        )
+        import docx
+
+        d = docx.Document(str(out / b.slug / f"{b.slug}-personal-budgets.docx"))
+        bullets = [p.text for p in d.paragraphs if p.style.name == "List Bullet"]
+        assert bullets[0] == b.now_sentences[0]
+    somerset = packs["Somerset"]
+    assert not any("58.7%" in s and "97.9%" in s for s in _pack_sentences(somerset)), "no change across the break"
+
+
+def test_an_extreme_says_how_many_people_stand_behind_it():
+    b = briefing.council_numbers("Isles of Scilly")
+    at = b.series.set_index("year").loc[b.year]
+    line = b.sentences[1]
+    assert f"{int(at['dp_clients_31mar'])} of {int(at['community_receipts_31mar'])} service receipts" in line
+    assert any("rest on few people" in s for s in b.now_sentences)
+    somerset = briefing.council_numbers("Somerset").article_sentences[0]
+    assert "Windsor and Maidenhead is lowest there, at " in somerset and "service receipts" in somerset
+
+
+def test_pack_ranks_follow_the_one_rank_rule():
+    from pbanalysis.analysis import measures
+    from pbanalysis.dataset import data
+
+    cy = data.load_council_year()
+    for year in ("2008-09", "2013-14"):
+        r = measures.councils_in_year(cy, year)
+        tied = r[r["tied"] > 0]
+        if tied.empty:
+            continue
+        row = tied.iloc[-1]
+        b = briefing.council_numbers(row["gss_code"], year=year)
+        assert b.rank == int(row["rank"]) and f"ranked joint {sentences.fmt.ordinal(int(row['rank']))}" in b.sentences[1]
+        return
+    pytest.skip("no tied council in these years")

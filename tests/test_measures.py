@@ -110,8 +110,27 @@ def test_spend_cross_check_covers_every_year_the_extracts_have(reg, nat):
 
 def test_councils_are_ranked_highest_first(cy):
     r = measures.councils_in_year(cy, "2010-11")
-    assert r["rank"].tolist() == list(range(1, len(r) + 1))
+    assert r["rank"].is_monotonic_increasing and r["rank"].iloc[0] == 1 and r["rank"].max() <= len(r)
     assert r["proxy_takeup_pct"].is_monotonic_decreasing
+
+
+def test_councils_in_year_gives_ties_one_shared_rank_by_the_one_rule():
+    made_up = pd.DataFrame(
+        {
+            "area": ["council"] * 4 + ["england"],
+            "year": ["2010-11"] * 5,
+            "council_name": ["Bee", "Ant", "Cat", "Dog", "England"],
+            "proxy_takeup_pct": [20.0, 20.0, 10.0, None, 15.0],
+        }
+    )
+    r = measures.councils_in_year(made_up, "2010-11").set_index("council_name")
+    assert list(r.index) == ["Ant", "Bee", "Cat"]  # listed by name within a tie, never ranked by it
+    assert r["rank"].tolist() == [1, 1, 3] and set(r["of"]) == {3}
+    assert r.loc["Bee", "rank_text"] == "joint 1st with 1 other council, of 3" and r.loc["Ant", "rank_short"] == "=1st"
+    assert r.loc["Cat", "rank_text"] == "3rd of 3"
+    crowded = made_up.assign(proxy_takeup_pct=[100.0, 100.0, 10.0, None, 50.0])
+    c = measures.councils_in_year(crowded, "2010-11").set_index("council_name")
+    assert pd.isna(c.loc["Ant", "rank"]) and c.loc["Ant", "rank_text"].startswith("at 100%, with most councils (2 of 3)")
 
 
 def test_threshold_shares_add_up(cy):

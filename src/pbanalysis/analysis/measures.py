@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from pbanalysis.analysis import checks
+from pbanalysis.analysis import checks, ranks
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -110,6 +110,10 @@ def find_council(query: object, councils: pd.DataFrame) -> pd.Series:
     current = councils[councils["gss_code"].fillna("") != ""]
     for col in ("gss_code", "council_name", "lookup_name", "council_code"):
         hit = current[current[col].fillna("").str.lower() == q]
+        if len(hit) == 1:
+            return hit.iloc[0]
+    if "pssex1_names" in current:  # another spelling the official files use ("Stoke-on-Trent")
+        hit = current[current["pssex1_names"].fillna("").map(lambda v: q in [n.strip().lower() for n in v.split(";")])]
         if len(hit) == 1:
             return hit.iloc[0]
     raise unknown_council(query, list(current["council_name"]))
@@ -310,13 +314,36 @@ def takeup_timeline(
 # --------------------------------------------------------------------------
 
 
+def share_text(value: float) -> str:
+    """A share as a reader says it: a whole number (a target, a ceiling) without decimals ("100%"),
+    anything else to one decimal ("97.9%")."""
+    return fmt.pct(value, decimals=0) if float(value).is_integer() else fmt.pct(value)
+
+
+#: "About the same" (:func:`pbanalysis.core.format.movement`): a change under this many points.
+ABOUT_THE_SAME_POINTS = fmt.ABOUT_THE_SAME_POINTS
+movement = fmt.movement
+
+
+#: Measures that are shares (a ceiling of 100%: where most councils sit there, they are not ranked).
+_SHARE_MEASURES = (k.PROXY_TAKEUP_PCT,)
+
+
 def councils_in_year(cy: pd.DataFrame, year: str, measure: str = k.PROXY_TAKEUP_PCT) -> pd.DataFrame:
-    """Councils with a value of ``measure`` in ``year``, ranked (1 = highest)."""
+    """Councils with a value of ``measure`` in ``year``, ranked (1 = highest) by the one rank rule
+    (:func:`pbanalysis.analysis.ranks.rank`): councils with the same value share the best rank of
+    their group. Listed highest first (by name within a tie). Adds ``rank`` (Int64), ``of``, ``tied``
+    (how many others share the value), ``rank_short`` ("=3rd") and ``rank_text`` ("joint 3rd with 1
+    other council, of 152")."""
     sub = cy[(cy["area"] == "council") & (cy["year"] == year)].dropna(subset=[measure]).copy()
-    sub = sub.sort_values([measure, "council_name"], ascending=[False, True], kind="mergesort")
-    sub["rank"] = np.arange(1, len(sub) + 1)
+    sub = sub.sort_values([measure, "council_name"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    r = ranks.rank(sub[measure], ceiling=100.0 if measure in _SHARE_MEASURES else None, show=share_text)
+    sub["rank"] = r["rank"]
     sub["of"] = len(sub)
-    return sub.reset_index(drop=True)
+    sub["tied"] = r["tied"]
+    sub["rank_short"] = r["short"]
+    sub["rank_text"] = r["text"]
+    return sub
 
 
 def threshold_shares(

@@ -36,6 +36,7 @@ import pandas as pd
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
+from pbanalysis.analysis import measures, ranks
 from pbanalysis.sources import ascof, ascof_trend, lookup
 
 if TYPE_CHECKING:
@@ -190,12 +191,20 @@ def _values(row) -> dict:
     }
 
 
+def _rank_rows(table: pd.DataFrame, column: str = "sds_pct") -> pd.DataFrame:
+    """Every council with a published ``column`` ranked by the one rank rule (:func:`ranks.rank`,
+    ceiling 100%), indexed by council code."""
+    pub = table[table[column].notna()].set_index("council_code")
+    return ranks.rank(pub[column], ceiling=100.0, show=measures.share_text)
+
+
 def _rank(table: pd.DataFrame, code: str) -> tuple[int | None, int]:
-    pub = table[table["sds_pct"].notna()]
-    if code not in set(pub["council_code"]):
-        return None, len(pub)
-    value = pub.set_index("council_code").loc[code, "sds_pct"]
-    return int((pub["sds_pct"] > value).sum()) + 1, len(pub)
+    """(rank, councils ranked) of one council on self-directed support: ties share the best rank;
+    None where it has no value (or sits at a crowded 100%)."""
+    r = _rank_rows(table)
+    if code not in r.index or pd.isna(r.at[code, "rank"]):
+        return None, len(r)
+    return int(r.at[code, "rank"]), len(r)
 
 
 def council_value(
@@ -541,14 +550,22 @@ def england_best(group: str = SDS, df: pd.DataFrame | None = None) -> dict:
 
 
 def council_ranks(group: str = SDS, df: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every council's value and rank in each year: 1 = highest share; ties share the best rank.
+    """Every council's value and rank in each year by the one rank rule (:func:`ranks.rank`): 1 =
+    highest share; ties share the best rank; where most councils sit at 100% they are not ranked.
 
-    Columns: year, key, area_name, gss_code, boundary, value (percent), rank, of (councils published).
+    Columns: year, key, area_name, gss_code, boundary, value (percent), rank (Int64), of (councils
+    published), tied (how many others share the value), rank_short ("=1st") and rank_text (in words).
     """
     s = trend_series(group, "council", df)
-    s["rank"] = s.groupby("year")["value"].rank(method="min", ascending=False).astype(int)
+    r = pd.concat(
+        [ranks.rank(g["value"], ceiling=100.0, show=measures.share_text) for _, g in s.groupby("year", sort=False)]
+    ).reindex(s.index)
+    s["rank"] = r["rank"]
     s["of"] = s.groupby("year")["value"].transform("size").astype(int)
-    return s[["year", "key", "area_name", "gss_code", "boundary", "value", "rank", "of"]]
+    s["tied"] = r["tied"].astype(int)
+    s["rank_short"] = r["short"]
+    s["rank_text"] = r["text"]
+    return s[["year", "key", "area_name", "gss_code", "boundary", "value", "rank", "of", "tied", "rank_short", "rank_text"]]
 
 
 def stayed_lowest(group: str = SDS, n: int = LOWEST_N, df: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -698,8 +715,11 @@ def council_trend(
         for g, k in ((SDS, "sds"), (DP, "dp")):
             r = got[g]
             rec[f"{k}_pct"] = float(r["value"]) if r else None
-            rec[f"{k}_rank"] = int(r["rank"]) if r else None
+            rec[f"{k}_rank"] = int(r["rank"]) if r and not pd.isna(r["rank"]) else None
             rec[f"{k}_of"] = index[g][1][year]
+            rec[f"{k}_tied"] = int(r["tied"]) if r else 0
+            rec[f"{k}_rank_short"] = r["rank_short"] if r else ""
+            rec[f"{k}_rank_text"] = r["rank_text"] if r else ""
         first = got[SDS] or got[DP]
         rec["area_name"] = first["area_name"] if first else name
         rec["gss_code"] = first["gss_code"] if first else ""
@@ -720,7 +740,7 @@ def council_trend(
                 v = rec[f"{k}_pct"]
                 parts.append(
                     f"{label} {fmt.pct(v)}"
-                    + (f" (rank {rec[f'{k}_rank']} of {rec[f'{k}_of']})" if v is not None else "")
+                    + (f" ({rec[f'{k}_rank_text']})" if v is not None else "")
                 )
             rec["text"] = f"{year}: " + ", ".join(parts) + (" [definition break]" if rec["definition_break"] else "")
         years.append(rec)

@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 #: What a chart function returns: the figure, its alt text and the numbers it shows.
 Drawn = tuple["Figure", str, dict]
 
-#: A white backdrop for labels drawn over bars.
-_BACKDROP = {"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+#: Money is in cash terms: the words every money axis and subtitle uses (no published deflator
+#: series is among the stored sources, so no chart shows real terms).
+CASH = "cash terms"
+NOT_DEFLATED = "not adjusted for inflation"
 
 
 #: A white backing for labels that lines may pass behind (the text stays readable).
-LABEL_BACKING = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+LABEL_BACKING = style.BACKING
 
 
 def takeup_timeline(
@@ -42,7 +44,10 @@ def takeup_timeline(
     for i, (_, r) in enumerate(rep.iterrows()):
         stated = r["basis"] == "as stated in the article"
         text = r["label"] if stated else f"{fmt.pct(r['takeup_pct'], decimals=0)}: {r['label']}"
-        style.label_end(ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING)
+        # Room to rise far: the chart is empty above the figures.
+        style.label_end(
+            ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING, reach=150
+        )
     ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=5)
     for _, r in tgt.iterrows():
         style.label_end(ax, r["date"], r["takeup_pct"], r["label"], color=ORANGE, dx=-6, dy=8, ha="right")
@@ -78,9 +83,12 @@ def takeup_timeline(
     if len(rep) and len(below) == len(rep):
         title = f"Every reported take-up figure up to the chosen date was below the {fmt.number(target_pct)}% target"
     elif len(rep) and len(below) == len(rep) - 1 and rep.iloc[-1]["takeup_pct"] >= target_pct:
+        last = rep.iloc[-1]
+        stated = last["basis"] == "as stated in the article"  # its label gives the percentage as stated
         title = (
             f"Reported take-up stayed below the {fmt.number(target_pct)}% target until the last figure: "
-            f"{rep.iloc[-1]['label']} ({fmt.pct(rep.iloc[-1]['takeup_pct'], decimals=0)})"
+            + " ".join(last["label"].split())
+            + ("" if stated else f" ({fmt.pct(last['takeup_pct'], decimals=0)})")
         )
     else:
         title = (
@@ -183,7 +191,7 @@ def pb_spend_split(split: pd.DataFrame, source: str, size: str = "slide") -> Dra
         left += r["gbp_million"]
     ax.set_ylim(-0.7, 0.35)  # room under the bar for a label that does not fit inside its part
     ax.set_yticks([])
-    ax.set_xlabel("£ million")
+    ax.set_xlabel(f"£ million, {CASH}")
     ax.grid(axis="x")
     ax.grid(axis="y", visible=False)
     dp = split.iloc[0]
@@ -191,7 +199,8 @@ def pb_spend_split(split: pd.DataFrame, source: str, size: str = "slide") -> Dra
         fig,
         f"About {fmt.gbp_million(dp['gbp_million'])} of the reported {fmt.gbp_million(split['gbp_million'].sum())} went as direct payments",
         "Spending through personal budgets reported by the ADASS/LGA "
-        f"survey, split by the reported {fmt.number(dp['share_pct'])}% share delivered as direct payments.",
+        f"survey, split by the reported {fmt.number(dp['share_pct'])}% share delivered as direct payments; "
+        f"£ million in {CASH} ({NOT_DEFLATED}).",
         source,
     )
     alt = (
@@ -211,45 +220,44 @@ def dp_spend_series(
     vals = spend["dp_gross_cost_gbp_million"]
     ax.bar(x, vals.fillna(0), color=DARK_BLUE, width=0.6)
     for xi, v in zip(x, vals):
-        ax.text(
-            xi,
-            (0 if pd.isna(v) else v) + 15,
+        ax.annotate(
             "not available" if pd.isna(v) else fmt.gbp_million(v),
+            (xi, 0 if pd.isna(v) else v),
+            xytext=(0, 3),
+            textcoords="offset points",
             ha="center",
+            va="bottom",
             fontsize=9,
             color=DARK_GREY if pd.isna(v) else DARK_BLUE,
+            bbox=style.BACKING,  # a reference line may pass behind it
         )
-    ax.axhline(reported_pb_total, color=ORANGE, linestyle="--", linewidth=1)
-    style.label_end(
-        ax,
-        -0.45,
-        reported_pb_total,
-        f"Reported: {fmt.gbp_million(reported_pb_total)} through personal budgets (survey, 2010)",
-        color=ORANGE,
-        dx=0,
-        dy=7,
-        bbox=_BACKDROP,
-    )
-    ax.axhline(reported_dp, color=DARK_PINK, linestyle=":", linewidth=1)
-    style.label_end(
-        ax,
-        -0.45,
-        reported_dp,
-        f"of which {fmt.gbp_million(reported_dp)} as direct payments",
-        color=DARK_PINK,
-        dx=0,
-        dy=-7,
-        bbox=_BACKDROP,
-    )
+    # The reported figures label their lines in the right margin, beyond the bars: one above its line,
+    # the other below its own, so the two never meet and neither covers a bar.
+    for value, color, style_, text, va in (
+        (reported_pb_total, ORANGE, "--", f"Reported: {fmt.gbp_million(reported_pb_total)} through personal budgets (survey, 2010)", "bottom"),
+        (reported_dp, DARK_PINK, ":", f"of which {fmt.gbp_million(reported_dp)} as direct payments", "top"),
+    ):
+        ax.axhline(value, color=color, linestyle=style_, linewidth=1)
+        ax.annotate(
+            "\n".join(textwrap.wrap(text, 18)),
+            (1, value),
+            xycoords=("axes fraction", "data"),
+            xytext=(4, 2 if va == "bottom" else -2),
+            textcoords="offset points",
+            color=color,
+            va=va,
+            fontsize=9,
+        )
     ax.set_xticks(x, spend["year"])
-    ax.set_ylabel("£ million a year")
+    ax.set_ylabel(f"£ million a year, {CASH}")
     have = spend.dropna(subset=["dp_gross_cost_gbp_million"])
     (y0, first), (y1, last) = have.iloc[[0, -1]][["year", "dp_gross_cost_gbp_million"]].itertuples(index=False)
     word = "rose" if last > first else "fell" if last < first else "held"
     style.finish(
         fig,
         f"Official direct-payment spend {word} from {fmt.gbp_million(first)} in {y0} to {fmt.gbp_million(last)} in {y1}",
-        "England gross spend on direct payments to adults (PSS-EX1, £m). 2009-10 is not in the available tables.",
+        f"England gross spend on direct payments to adults (PSS-EX1), £ million in {CASH} ({NOT_DEFLATED}). "
+        "2009-10 is not in the available tables.",
         source,
     )
     alt = (
@@ -286,22 +294,15 @@ def ranked_councils(
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
     colors = [DARK_PINK if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
-    ax.bar(df["rank"], df[measure], color=colors, width=0.85)
+    # One bar per council in ranked order: tied councils share a rank, never a bar's place.
+    place = dict(zip(df.index, np.arange(1, len(df) + 1)))
+    ax.bar(list(place.values()), df[measure], color=colors, width=0.85)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
         style.label_end(ax, len(df) + 1, t, f"{fmt.number(t)}%", color=c, dx=2, dy=1, va="bottom")  # above its line
-    for i, (_, r) in enumerate(df[df["council_name"].str.lower().isin(hl)].iterrows()):
-        style.label_end(
-            ax,
-            r["rank"],
-            r[measure],
-            f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})",
-            color=DARK_PINK,
-            dx=0,
-            dy=18 + 16 * (i % 3),
-            ha="center",
-            va="bottom",
-            leader=True,
+    for idx, r in df[df["council_name"].str.lower().isin(hl)].iterrows():
+        style.label_bar_top(
+            ax, place[idx], r[measure], f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})", DARK_PINK
         )
     ax.set_xlim(0, len(df) + 6)
     ax.set_xlabel(f"Councils ranked, highest first ({len(df)} with a value in {year})")
@@ -353,25 +354,22 @@ def by_group(
     ax.set_xlabel("")
     for i, med in enumerate(order):
         ax.plot([i - 0.35, i + 0.35], [med, med], color=DARK_BLUE, linewidth=2.5, zorder=3)
-        style.label_end(ax, i + 0.35, med, fmt.number(med, 1), color=DARK_BLUE, dx=2, fontsize=8)
     overall = df[measure].median()
     ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
-    style.label_end(
-        ax,
-        len(order) - 0.5,
-        overall,
-        f"all councils {fmt.number(overall, 1)}",
+    # Labelled in the right margin, clear of the dots; each group's median is printed under its name.
+    ax.annotate(
+        f"all councils\n{fmt.number(overall, 1)}",
+        (1, overall),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, 0),
+        textcoords="offset points",
         color=DARK_GREY,
-        dx=0,
-        dy=2,
+        va="center",
         fontsize=8,
-        va="bottom",
-        ha="right",
     )
+    names = [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index]
     ax.set_xticks(
-        range(len(order)),
-        [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index],
-        fontsize=8,
+        range(len(order)), [f"{n}\nmedian {fmt.number(m, 1)}" for n, m in zip(names, order)], fontsize=8
     )
     style.wrap_ticklabels(ax, "x")
     ax.set_ylabel(ylabel)
@@ -380,7 +378,7 @@ def by_group(
         fig,
         f"Medians ranged from {fmt.number(order.min(), 1)} ({order.index[-1]}) to {fmt.number(order.max(), 1)} "
         f"({order.index[0]}) by {label} in {year}",
-        f"Each dot is a council; bars are {label} medians. {ylabel}.",
+        f"Each dot is a council; bars mark each {label}'s median, printed under its name. {ylabel}.",
         source,
     )
     alt = (
@@ -519,7 +517,7 @@ def council_series(
             )
         ticks += list(xl)
         ticklabels += lyears
-        right = xl[-1] + 0.6
+        right = xl[-1] + 2.4  # the last year's points and their end labels inside the axes
         # Thirteen years across half a page: each year on two lines ("2017-" over "18").
         ticklabels = [t.replace("-", "-\n", 1) if len(t) == 7 and t[4] == "-" else t for t in ticklabels]
         ax.tick_params(axis="x", labelsize=9)
@@ -534,12 +532,9 @@ def council_series(
         title = f"{council}: no proxy take-up value available"
     elif len(run) >= 2:
         a, z = round(v[run[0]], 1), round(v[run[-1]], 1)  # the title compares what it prints
-        change = (
-            f"rose from {fmt.pct(a)} to {fmt.pct(z)}"
-            if z > a
-            else f"fell from {fmt.pct(a)} to {fmt.pct(z)}"
-            if z < a
-            else f"held at {fmt.pct(a)}"
+        word = fmt.movement(a, z)  # a change under half a point is about the same
+        change = f"{word} from {fmt.pct(a)} to {fmt.pct(z)}" if word != "stayed about the same" else (
+            f"stayed about the same ({fmt.pct(a)} and {fmt.pct(z)})"
         )
         title = f"{council}: proxy take-up {change} between {run[0]} and {run[-1]}, on one count definition"
     else:

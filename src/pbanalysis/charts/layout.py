@@ -10,7 +10,11 @@ place (:func:`fit`, which :func:`pbanalysis.charts.style.finish` calls).
 * a label in a bar (:func:`pbanalysis.charts.style.label_in_bar`) stays inside its bar when it
   fits there, and goes just below it otherwise;
 * direct labels (:func:`pbanalysis.charts.style.label_end`) are nudged up or down, with a leader
-  line to their point, when they would overlap any other text or a marker drawn above them.
+  line to their point, when they would overlap any other text, a data mark (a bar, a point or a
+  line's vertex) or another label's leader line.
+
+:func:`covered_marks` says where a finished figure's labels still cover a data mark or a leader
+line (the layout tests call it on every chart).
 
 It works from the marks the drawing helpers of :mod:`pbanalysis.charts.style` leave on a figure
 and its axes (attributes named ``_pb_...``): the raw text of what it wraps, each label's home
@@ -24,10 +28,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
-from matplotlib.collections import PathCollection
+from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.patches import FancyArrowPatch
+from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.path import Path
 from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
@@ -39,7 +43,8 @@ if TYPE_CHECKING:
 #: Space kept clear at the figure edges and between blocks, in points.
 EDGE_PT = 6.0
 GAP_PT = 8.0
-#: How far a direct label may be nudged from its point, in points, and the step.
+#: How far a direct label may be nudged from its point, in points (unless it sets its own
+#: ``_pb_reach``: a label on a bar of a ranking may rise far above it), and the step.
 NUDGE_MAX_PT = 60.0
 NUDGE_STEP_PT = 1.5
 
@@ -59,6 +64,16 @@ def text_box(t: Text, renderer: RendererBase) -> Bbox:
     if isinstance(t, Annotation):
         t.update_positions(renderer)
     return Text.get_window_extent(t, renderer)
+
+
+def label_box(t: Text, renderer: RendererBase) -> Bbox:
+    """The box a label covers, in pixels: its text and, where it has one, its backing box."""
+    box = text_box(t, renderer)
+    patch = t.get_bbox_patch()
+    if patch is None:
+        return box
+    t.update_bbox_position_size(renderer)
+    return Bbox.union([box, patch.get_window_extent(renderer)])
 
 
 def _ticks_in_view(axis) -> list:
@@ -222,78 +237,263 @@ def leader_line(ann: Annotation, on: bool) -> None:
     if ann.arrow_patch is None:
         props = {"arrowstyle": "-", "color": ann.get_color(), "linewidth": 0.7, "shrinkA": 1, "shrinkB": 2}
         ann.arrowprops = props
-        # From the label's near edge (not its centre), so a leader never runs under other labels.
-        ann._arrow_relpos = (0.0 if getattr(ann, "_pb_home", (1, 0))[0] >= 0 else 1.0, 0.5)
         ann.arrow_patch = FancyArrowPatch((0, 0), (1, 1), **props)
+    ann._arrow_relpos = _relpos(ann)
+
+
+def _relpos(ann: Annotation) -> tuple[float, float]:
+    """Where on its label a leader line starts: the near edge (not the centre), so that a leader never
+    runs under other labels; a centred label's leader starts at its bottom (or top) edge."""
+    ha = ann.get_horizontalalignment()
+    if ha == "center":
+        return (0.5, 0.0 if ann.xyann[1] >= 0 else 1.0)
+    return (1.0 if ha == "right" else 0.0, 0.5)
+
+
+def _anchor_px(ann: Annotation, renderer) -> np.ndarray:
+    """The point an annotation labels, in pixels."""
+    return np.asarray(ann._get_position_xy(renderer), dtype=float)
+
+
+def _boxes_array(boxes: list[Bbox]) -> np.ndarray:
+    return np.array([[b.x0, b.y0, b.x1, b.y1] for b in boxes], dtype=float).reshape(-1, 4)
+
+
+def _hits(bb: Bbox, arr: np.ndarray, tol: float) -> bool:
+    """Whether box ``bb`` shares more than ``tol`` pixels each way with any box of ``arr`` (n x 4)."""
+    if not len(arr):
+        return False
+    w = np.minimum(bb.x1, arr[:, 2]) - np.maximum(bb.x0, arr[:, 0])
+    h = np.minimum(bb.y1, arr[:, 3]) - np.maximum(bb.y0, arr[:, 1])
+    return bool(np.any((w > tol) & (h > tol)))
+
+
+def _sides(ann: Annotation) -> list[tuple[str, float, bool]]:
+    """The (horizontal alignment, x offset, whether it must stay within its axes across) a label may
+    take, in order: its own; for a label that may flip, its own within the axes, then the mirror
+    image (on the other side of its point) within the axes, then each anywhere in the figure."""
+    ha, dx = ann._pb_ha, ann._pb_home[0]
+    if not getattr(ann, "_pb_flip", False):
+        return [(ha, dx, False)]
+    mirror = ({"left": "right", "right": "left"}.get(ha, ha), -dx)
+    return [(ha, dx, True), (*mirror, True), (ha, dx, False), (*mirror, False)]
 
 
 def _declutter(fig, renderer) -> None:
-    """Nudge movable labels (each axes' ``_pb_movable``) up or down until no two texts overlap."""
-    fig_box = fig.bbox
-    step = NUDGE_STEP_PT
+    """Nudge movable labels (each axes' ``_pb_movable``) up or down until no label overlaps another
+    text, covers a data mark (:func:`data_marks`) or another label's leader line, and no leader line
+    runs through a label. A label that may flip (``_pb_flip``) is kept within its axes across where
+    it can be, on either side of its point (:func:`_sides`).
+
+    Labels are placed one by one, the top one first. When a label finds no place, the axes are
+    placed again with the labels that found none first (a few times), and the try that left the
+    fewest labels without a place is kept."""
     for ax in fig.axes:
         movable = ax.__dict__.get("_pb_movable", [])
         if not movable:
             continue
         for ann in movable:
+            ann.__dict__.setdefault("_pb_ha", ann.get_horizontalalignment())
+            ann.set_horizontalalignment(ann._pb_ha)
             ann.xyann = ann._pb_home
             leader_line(ann, ann._pb_leader)
-        moving = set(map(id, movable))
-        fixed = [text_box(t, renderer) for t in drawn_texts(fig, renderer) if id(t) not in moving]
-        fixed += _markers_above(ax, min(a.get_zorder() for a in movable), fig.dpi)
-        placed: list[Bbox] = []
-        above: dict[object, float] = {}  # per anchor column: bottom of the labels placed so far
-        # Top labels first, so a nudge pushes the lower one down; labels anchored at the same x
-        # keep the order of their values, so leader lines never cross.
-        for ann in sorted(movable, key=lambda a: -text_box(a, renderer).y1):
-            dx, dy = ann._pb_home
-            home = text_box(ann, renderer)
-            column = _column(ann)
-            best = None
-            for k in range(int(NUDGE_MAX_PT / step) + 1):
+        order = sorted(movable, key=lambda a: -text_box(a, renderer).y1)
+        tries: list[tuple[int, list]] = []
+        for _ in range(3):
+            failed = _place(fig, ax, movable, order, renderer)
+            tries.append((len(failed), order))
+            if not failed:
+                break
+            order = failed + [a for a in order if a not in failed]
+        best = min(tries, key=lambda t: t[0])  # the first of the best tries
+        if best is not tries[-1]:
+            _place(fig, ax, movable, best[1], renderer)
+
+
+def _place(fig, ax, movable: list, order: list, renderer) -> list:
+    """Place ``movable`` labels in ``order`` (see :func:`_declutter`); returns those that found no place
+    (left at their home offset)."""
+    fig_box = fig.bbox
+    step = NUDGE_STEP_PT
+    px = fig.dpi / 72
+    for ann in movable:
+        ann.set_horizontalalignment(ann._pb_ha)
+        ann.xyann = ann._pb_home
+        leader_line(ann, ann._pb_leader)
+    moving = set(map(id, movable))
+    fixed_texts = [t for t in drawn_texts(fig, renderer) if id(t) not in moving]
+    fixed = [text_box(t, renderer) for t in fixed_texts]
+    fixed_full = [label_box(t, renderer) for t in fixed_texts]
+    covers = _boxes_array(fixed_full + [b for _, b, _ in data_marks(ax)])
+    leaders = [path for ann, path in leader_paths(ax, renderer) if id(ann) not in moving]
+    frame = ax.get_window_extent(renderer)
+    placed: list[Bbox] = []
+    placed_full: list[Bbox] = []
+    failed = []
+    # Labels anchored in one column keep the order of their points (the higher point's label above),
+    # so leader lines never cross: per column, (anchor height, box) of the labels placed so far.
+    columns: dict[object, list[tuple[float, Bbox]]] = {}
+    for ann in order:
+        dy = ann._pb_home[1]
+        column = _column(ann)
+        anchor = _anchor_px(ann, renderer)
+        best = None
+        for ha, dx, within in _sides(ann):
+            ann.set_horizontalalignment(ha)
+            ann.xyann = (dx, dy)
+            home, home_full = text_box(ann, renderer), label_box(ann, renderer)
+            relpos = _relpos(ann)
+            for k in range(int(getattr(ann, "_pb_reach", NUDGE_MAX_PT) / step) + 1):
                 for sign in (0,) if k == 0 else (-1, 1):
-                    shift = sign * k * step * fig.dpi / 72
-                    bb = home.translated(0, shift)
+                    shift = sign * k * step * px
+                    bb, full = home.translated(0, shift), home_full.translated(0, shift)
                     inside = fig_box.x0 <= bb.x0 and bb.x1 <= fig_box.x1 and fig_box.y0 <= bb.y0 and bb.y1 <= fig_box.y1
-                    in_order = column is None or bb.y1 <= above.get(column, np.inf)
-                    if inside and in_order and not any(_overlaps(bb, o) for o in fixed + placed):
-                        best = (dx, dy + sign * k * step)
-                        break
+                    if within:
+                        inside = inside and frame.x0 <= full.x0 and full.x1 <= frame.x1
+                    in_order = all(
+                        bb.y1 <= o.y0 if y >= anchor[1] else bb.y0 >= o.y1 for y, o in columns.get(column, [])
+                    )
+                    if not (inside and in_order) or any(_overlaps(bb, o) for o in fixed + placed):
+                        continue
+                    if _hits(full, covers, 0.5) or any(p.intersects_bbox(full, filled=False) for p in leaders):
+                        continue
+                    if ann._pb_leader or abs(sign * k * step) > 3:  # it will have a leader line
+                        line = Path([bb.p0 + bb.size * np.asarray(relpos), anchor])
+                        if any(line.intersects_bbox(_shrunk(o, 1), filled=False) for o in fixed_full + placed_full):
+                            continue
+                    best = (ha, dx, dy + sign * k * step)
+                    break
                 if best:
                     break
-            ann.xyann = best or (dx, dy)
-            leader_line(ann, ann._pb_leader or bool(best and abs(best[1] - dy) > 3))
-            placed.append(text_box(ann, renderer))
-            if column is not None:
-                above[column] = min(above.get(column, np.inf), placed[-1].y0)
+            if best:
+                break
+        if best is None:
+            failed.append(ann)
+        ha, dx, ndy = best or (ann._pb_ha, *ann._pb_home)
+        ann.set_horizontalalignment(ha)
+        ann.xyann = (dx, ndy)
+        leader_line(ann, ann._pb_leader or bool(best and abs(ndy - dy) > 3))
+        placed.append(text_box(ann, renderer))
+        placed_full.append(label_box(ann, renderer))
+        leaders += [path for a, path in leader_paths(ax, renderer) if a is ann]
+        if column is not None:
+            columns.setdefault(column, []).append((anchor[1], placed[-1]))
+    return failed
 
 
-def _markers_above(ax: Axes, zorder: float, dpi: float) -> list[Bbox]:
-    """Boxes (pixels) of the markers drawn above ``zorder``: a label placed there would be printed over."""
-    boxes = []
-    for art in [*ax.collections, *ax.lines]:
-        if art.get_zorder() <= zorder or not art.get_visible():
+def data_marks(ax: Axes) -> list[tuple[str, Bbox, object]]:
+    """The data marks an axes draws, as (what, pixel box, artist): each bar, each point of a scatter,
+    each vertex of a data line (its marker, or the width of the line where it has none) and each
+    segment of a range drawn with ``vlines``. Reference lines (drawn across the axes, not in data
+    coordinates) are not data marks; marks outside the axes are not drawn and not returned."""
+    px = ax.get_figure(root=True).dpi / 72
+    frame = ax.get_window_extent()
+    out: list[tuple[str, Bbox, object]] = []
+
+    def boxes(xy: np.ndarray, rx: float, ry: float) -> list[Bbox]:
+        keep = np.isfinite(xy).all(axis=1)
+        return [Bbox([[x - rx, y - ry], [x + rx, y + ry]]) for x, y in xy[keep]]
+
+    for patch in ax.patches:
+        if (
+            isinstance(patch, Rectangle)
+            and patch.get_visible()
+            and patch.get_data_transform() == ax.transData
+            and patch.get_width() != 0
+            and patch.get_height() != 0
+        ):
+            out.append(("bar", patch.get_window_extent(), patch))
+    for art in ax.collections:
+        if not art.get_visible():
             continue
-        if isinstance(art, PathCollection) and len(art.get_offsets()):
-            xy = art.get_offset_transform().transform(art.get_offsets())
-            radius = np.sqrt(np.max(art.get_sizes())) / 2 * dpi / 72  # sizes are points squared
-        elif isinstance(art, Line2D) and art.get_marker() not in (None, "None", "", " "):
-            xy = art.get_transform().transform(art.get_xydata())
-            radius = art.get_markersize() / 2 * dpi / 72
-        else:
+        if isinstance(art, PathCollection) and len(art.get_offsets()) and art.get_offset_transform() == ax.transData:
+            xy = art.get_offset_transform().transform(np.asarray(art.get_offsets(), dtype=float))
+            r = np.sqrt(np.max(art.get_sizes())) / 2 * px  # sizes are points squared
+            out += [("point", b, art) for b in boxes(xy, r, r)]
+        elif isinstance(art, LineCollection) and art.get_transform() == ax.transData:
+            half = float(np.max(art.get_linewidths())) / 2 * px
+            for seg in art.get_segments():
+                xy = ax.transData.transform(np.asarray(seg, dtype=float))
+                if len(xy) and np.isfinite(xy).all():
+                    lo, hi = xy.min(axis=0), xy.max(axis=0)
+                    out.append(("bar", Bbox([[lo[0] - half, lo[1]], [hi[0] + half, hi[1]]]), art))
+    for line in ax.lines:
+        if not line.get_visible() or line.get_transform() != ax.transData:
             continue
-        boxes += [
-            Bbox([[x - radius, y - radius], [x + radius, y + radius]]) for x, y in xy if np.isfinite([x, y]).all()
-        ]
-    return boxes
+        marked = line.get_marker() not in (None, "None", "", " ")
+        r = (line.get_markersize() if marked else line.get_linewidth()) / 2 * px
+        xy = line.get_transform().transform(np.asarray(line.get_xydata(), dtype=float))
+        out += [("line vertex", b, line) for b in boxes(xy, r, r)]
+    return [(what, b, art) for what, b, art in out if _overlaps(b, frame, 0)]
+
+
+def leader_paths(ax: Axes, renderer: RendererBase) -> list[tuple[Annotation, Path]]:
+    """Each drawn leader line (an annotation's arrow) of an axes, as (annotation, path in pixels)."""
+    out = []
+    for t in ax.texts:
+        if isinstance(t, Annotation) and t.arrow_patch is not None and t.get_visible() and t.get_text().strip():
+            t.update_positions(renderer)
+            arrow = t.arrow_patch
+            arrow._dpi_cor = renderer.points_to_pixels(1.0)  # as drawing sets it
+            out.append((t, arrow.get_transform().transform_path(arrow.get_path())))
+    return out
+
+
+def _shrunk(b: Bbox, by: float) -> Bbox:
+    return Bbox([[b.x0 + by, b.y0 + by], [b.x1 - by, b.y1 - by]])
+
+
+def _covers(a: Bbox, b: Bbox, tol: float) -> bool:
+    """Whether boxes ``a`` and ``b`` share more than ``tol`` pixels each way."""
+    return min(a.x1, b.x1) - max(a.x0, b.x0) > tol and min(a.y1, b.y1) - max(a.y0, b.y0) > tol
+
+
+def _g(v: float) -> str:
+    """A coordinate in a message: four significant figures, no -0 or 1e-16 for nought."""
+    return f"{round(float(v), 6) + 0:.4g}"
+
+
+def covered_marks(fig: Figure, tol: float = 0.5) -> list[str]:
+    """Where a label of a drawn figure covers a data mark (:func:`data_marks`) or another label's
+    leader line (:func:`leader_paths`), one sentence each; empty when none does.
+
+    A label is any text the figure draws, with its backing box. A label in a bar
+    (:func:`pbanalysis.charts.style.label_in_bar`) may lie on its own bar."""
+    renderer = fig.canvas.get_renderer()
+    texts = drawn_texts(fig, renderer)
+    boxes = [label_box(t, renderer) for t in texts]
+    problems = []
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        marks = data_marks(ax)
+        leaders = leader_paths(ax, renderer)
+        for t, box in zip(texts, boxes):
+            own_bar = getattr(t, "_pb_box", None)
+            for what, mark, art in marks:
+                if art is own_bar or not _covers(box, mark, tol):
+                    continue
+                if isinstance(art, Rectangle):
+                    x, y = art.get_x() + art.get_width() / 2, art.get_y() + art.get_height()
+                    where = f"the {what} at x={_g(x)} (top {_g(y)})"
+                else:
+                    x, y = ax.transData.inverted().transform(((mark.x0 + mark.x1) / 2, (mark.y0 + mark.y1) / 2))
+                    where = f"the {what} at ({_g(x)}, {_g(y)})"
+                problems.append(f"label {t.get_text()!r} covers {where}")
+            for ann, path in leaders:
+                if ann is not t and path.intersects_bbox(_shrunk(box, tol), filled=False):
+                    problems.append(f"label {t.get_text()!r} covers the leader line of {ann.get_text()!r}")
+    return problems
 
 
 def _column(ann: Annotation) -> object:
-    """The anchor column of a direct label at a data point (its x), or None for other labels."""
+    """The anchor column of a direct label at a data point (its x and the side it runs to), or None
+    for other labels. Labels in one column keep the order of their values; a label on the other
+    side of the same x is in another column (their leader lines cannot cross)."""
     if ann.xycoords != "data":
         return None
     x = ann.xy[0]
-    return round(float(x), 6) if isinstance(x, (int, float, np.number)) else x
+    return (round(float(x), 6) if isinstance(x, (int, float, np.number)) else x, ann._pb_ha)
 
 
 def fit(fig: Figure) -> None:

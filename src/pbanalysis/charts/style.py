@@ -121,6 +121,9 @@ def figure(size: str = "slide", nrows: int = 1, ncols: int = 1, **kw: object) ->
 # --------------------------------------------------------------------------
 
 
+#: A white backing for a label that reference lines may pass behind (the text stays readable).
+BACKING = {"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
+
 #: A white outline for a label drawn over lines, so that the lines it crosses do not cut its letters.
 HALO = (patheffects.withStroke(linewidth=3, foreground="white"),)
 
@@ -135,13 +138,18 @@ def label_end(
     dy: float = 0,
     movable: bool = True,
     leader: bool = False,
+    flip: bool = False,
+    reach: float | None = None,
     **kw: object,
 ) -> Annotation:
     """A direct label at a data point (instead of a legend); returns the annotation.
 
     ``dx``, ``dy`` offset the label in points. A movable label is nudged up or down
-    by :func:`.layout.fit` if it would overlap other text, and then gets a thin leader
-    line to its point (``leader=True``: always drawn).
+    by :func:`.layout.fit` if it would overlap other text, cover a data mark or cross a
+    leader line, and then gets a thin leader line to its point (``leader=True``: always
+    drawn). A label that may ``flip`` stays within its axes across, and goes to the other
+    side of its point (``ha`` and ``dx`` mirrored) when its own side has no room. ``reach``
+    (points) is how far it may be nudged (default :data:`.layout.NUDGE_MAX_PT`).
     """
     kw.setdefault("fontsize", 9)
     kw.setdefault("va", "center")
@@ -155,10 +163,23 @@ def label_end(
     )
     ann._pb_home = (dx, dy)
     ann._pb_leader = leader
+    ann._pb_flip = flip
+    ann._pb_reach = layout.NUDGE_MAX_PT if reach is None else reach
     layout.leader_line(ann, leader)
     if movable:
         ax.__dict__.setdefault("_pb_movable", []).append(ann)
     return ann
+
+
+def label_bar_top(ax: Axes, x: float, top: float, text: str, color: str = DARK_BLUE, **kw: object) -> Annotation:
+    """A label for one bar of many (a council in a ranking): above the bar, ending at its middle (or,
+    where there is no room to the left, starting there), with a leader line down to its top.
+    :func:`.layout.fit` raises it clear of the other bars, labels and leader lines."""
+    kw.setdefault("bbox", BACKING)
+    # It may rise far (150 points): above the taller bars beside it, if need be.
+    return label_end(
+        ax, x, top, text, color=color, dx=0, dy=10, ha="right", va="bottom", leader=True, flip=True, reach=150, **kw
+    )
 
 
 def label_in_bar(

@@ -28,11 +28,12 @@ def sds_ranked(
     source: str,
     highlight: Sequence[str] = (),
     size: str = "slide",
+    note: str = "",
 ) -> tuple[Figure, str, dict]:
     """Councils ranked by self-directed support (percent), England and the target drawn.
 
     Returns ``(fig, alt_text, numbers)``; councils without a published value are left out and
-    counted in the subtitle.
+    counted in the subtitle, which ends with ``note`` (why the ``highlight`` councils are picked out).
     """
     pub = table[table["sds_pct"].notna()].sort_values(["sds_pct", "council_name"], ascending=[False, True])
     pub = pub.reset_index(drop=True)
@@ -58,18 +59,8 @@ def sds_ranked(
             va=va,
             fontsize=9,
         )
-    for i, (_, r) in enumerate(pub[is_hl].iterrows()):
-        ax.annotate(
-            f"{r['council_name']}: {fmt.pct(r['sds_pct'])}",
-            (r["rank"], r["sds_pct"]),
-            xytext=(-60, -90 - 30 * i),
-            textcoords="offset points",
-            ha="center",
-            fontsize=9,
-            color=DARK_PINK,
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": DARK_PINK, "linewidth": 0.5},
-            arrowprops={"arrowstyle": "-", "color": DARK_PINK},
-        )
+    for _, r in pub[is_hl].iterrows():
+        style.label_bar_top(ax, r["rank"], r["sds_pct"], f"{r['council_name']}: {fmt.pct(r['sds_pct'])}", DARK_PINK)
     ax.set_xlim(0.5, len(pub) + 0.5)
     ax.set_xticks(rank_ticks(len(pub)))
     ax.set_ylim(0, 105)
@@ -83,7 +74,8 @@ def sds_ranked(
         f"{fmt.pct(england_pct)}",
         "ASCOF 1C(1A): people using social care who receive self-directed support, % of those receiving "
         "long-term community support at 31 March. Not NI 130."
-        + (f" {missing} council(s) suppressed." if missing else ""),
+        + (f" {missing} {'council' if missing == 1 else 'councils'} suppressed." if missing else "")
+        + (f" {note}" if note else ""),
         source,
     )
     alt = (
@@ -126,12 +118,16 @@ def trend(
     break_year: str,
     source: str,
     size: str = "slide",
+    everyone: bool = False,
 ) -> tuple[Figure, str, dict]:
     """England, every region and the spread of councils by year for one measure (percent).
 
     ``england``: year, value; ``regions``: one row per year, one column per region;
     ``spread``: year, min, q1, median, q3, max, councils, at_100. The lines and the spread
     are never joined across ``break_year`` (a definition break), which is marked.
+    ``everyone``: the measure's aim was everyone (self-directed support: a personal budget for all),
+    so the title says whether England reached 100%; otherwise (direct payments, which had no such
+    aim) the title says how England's share moved up to the break, and where it stood after it.
     Returns ``(fig, alt_text, numbers)``.
     """
     years = list(spread["year"])
@@ -164,9 +160,9 @@ def trend(
         ax,
         x[first_after["year"]],
         first_after["value"],
-        f"England {fmt.pct(first_after['value'])}",
+        f"England\n{fmt.pct(first_after['value'])}",  # narrow: clear of the year before's bars
         dy=-12,
-        dx=-4,
+        dx=-8,  # clear of the spread bar and its median mark
         ha="right",
         color=DARK_BLUE,
         zorder=6,  # above the region lines it sits among
@@ -190,12 +186,9 @@ def trend(
     ax.set_ylim(0, top + 5)
     ax.set_ylabel(f"{measure.capitalize()} (%)")
     ax.grid(axis="x", visible=False)
-    best = england.sort_values(["value", "year"], ascending=[False, True]).iloc[0]
-    reached = bool((england["value"] >= 100).any())
     style.finish(
         fig,
-        f"England's {measure} share was highest in {best['year']}, at {fmt.pct(best['value'])}; "
-        + ("it reached 100%" if reached else "no year reached 100%"),
+        _trend_title(england, measure, break_year, everyone),
         f"Share of people using social care who receive {measure}, %. Dark blue: England; thin lines: the "
         f"{regions.shape[1]} regions; bars: councils' range (grey) and middle half (purple), median marked. "
         f"Not joined across {break_year}: a framework change.",
@@ -218,3 +211,26 @@ def trend(
         "spread": spread.to_dict(orient="records"),
     }
     return fig, alt, numbers
+
+
+def _trend_title(england: pd.DataFrame, measure: str, break_year: str, everyone: bool) -> str:
+    """The trend chart's finding, from England's series (each side of ``break_year`` on its own)."""
+    if everyone:
+        best = england.sort_values(["value", "year"], ascending=[False, True]).iloc[0]
+        reached = bool((england["value"] >= 100).any())
+        return f"England's {measure} share was highest in {best['year']}, at {fmt.pct(best['value'])}; " + (
+            "it reached 100%" if reached else "no year reached 100%"
+        )
+    before, after = england[england["year"] < break_year], england[england["year"] >= break_year]
+    first, last = before.iloc[0], before.iloc[-1]
+    a, z = round(float(first["value"]), 1), round(float(last["value"]), 1)  # the title compares what it prints
+    word = "rose" if z > a else "fell" if z < a else "held"
+    change = (
+        f"held at {fmt.pct(a)} from {first['year']} to {last['year']}"
+        if word == "held"
+        else f"{word} from {fmt.pct(a)} in {first['year']} to {fmt.pct(z)} in {last['year']}"
+    )
+    title = f"England's {measure} share {change}"
+    if len(after):
+        title += f"; {fmt.pct(after.iloc[-1]['value'])} in {after.iloc[-1]['year']}, after the framework change"
+    return title

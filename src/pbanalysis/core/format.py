@@ -80,6 +80,20 @@ def pct(value: object, flag: object = None, decimals: int = 1) -> str:
     return text if text.startswith("[") else f"{text}%"
 
 
+#: A change of less than this many percentage points (as printed, to one decimal) is "about the same":
+#: never a rise or a fall, in a sentence or a chart title.
+ABOUT_THE_SAME_POINTS = 0.5
+
+
+def movement(a: float, z: float, within: float = ABOUT_THE_SAME_POINTS) -> str:
+    """'rose', 'fell' or 'stayed about the same' for a share going from ``a`` to ``z`` (percent): a
+    change of less than ``within`` points, as printed to one decimal, is about the same."""
+    diff = rounded(z, 1) - rounded(a, 1)
+    if abs(diff) < within - 1e-9:
+        return "stayed about the same"
+    return "rose" if diff > 0 else "fell"
+
+
 def points(value: object, decimals: int = 1) -> str:
     """A difference of percentages, in percentage points (2.5 points)."""
     text = number(value, decimals)

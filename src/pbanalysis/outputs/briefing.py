@@ -67,24 +67,87 @@ def format_value(value: object, kind: str, flag: str = "") -> str:
     return {"count": fmt.count, "gbp": fmt.gbp, "pct": fmt.pct}[kind](value, flag or None)
 
 
+#: The marker beside a value the data-quality rules flag (:mod:`pbanalysis.analysis.quality`): the value
+#: keeps its number, and the notes under the table say which rule and what it may mean.
+FLAG_MARK = "†"
+#: The data-quality measure of each flagged column of a pack's tables.
+FLAG_MEASURES = {
+    keys.DP_CLIENTS_31MAR: "dp_count",
+    "council": "proxy_takeup",
+    keys.DP_SPEND_PER_RECIPIENT_GBP: "dp_spend_per_recipient",
+    "sds_pct": "sds",
+    "dp_pct": "dp",
+}
+
+
+def _pack_flags(b: Briefing) -> pd.DataFrame:
+    """The data-quality flags on the council's values (every GSS code its values carry)."""
+    from pbanalysis.analysis import quality
+
+    codes = {b.gss_code, *(y.get("gss_code") for y in b.ascof.get("years", []) if y.get("gss_code"))}
+    f = quality.flags()
+    return f[f["gss_code"].isin(codes)]
+
+
+def _flagged(b: Briefing) -> set[tuple[str, str]]:
+    """(year, data-quality measure) of every flagged value of the council."""
+    f = _pack_flags(b)
+    return set(zip(f["year"], f["measure"]))
+
+
+def flag_notes(b: Briefing, measures_: tuple[str, ...]) -> list[str]:
+    """One note per data-quality rule that flags a value of ``measures_`` in the pack's tables: the marker,
+    the rule, the years and measures it flags, and what it may mean."""
+    from pbanalysis.analysis import quality
+
+    f = _pack_flags(b)
+    f = f[f["measure"].isin(measures_)]
+    out = []
+    for rule, g in f.groupby("rule", sort=False):
+        where = "; ".join(
+            f"{quality.MEASURES[m].split(' (')[0].lower()} in {sentences._joined(sorted(set(h['year'])))}"
+            for m, h in g.groupby("measure", sort=True)
+        )
+        meaning = quality.RULES[rule].meaning
+        out.append(f"{FLAG_MARK} Flagged: {quality.RULES[rule].name} ({where}). {meaning}")
+    return out
+
+
+def _marked(cell: str, flagged: bool) -> str:
+    return f"{cell} {FLAG_MARK}" if flagged and cell not in fmt.SYMBOLS else cell
+
+
 def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
-    """The numbers table of a pack: (headers, rows of formatted cells), one row per year."""
+    """The numbers table of a pack: (headers, rows of formatted cells), one row per year; a value the
+    data-quality rules flag keeps its number, with :data:`FLAG_MARK` beside it."""
     names = {"council": b.name, "region": b.region, "council_type": b.council_type}
     headers = [h.format(**names) for h, _, _ in TABLE_COLUMNS]
+    flagged = _flagged(b)
     rows = []
     for _, r in b.series.iterrows():
         flags = {keys.DP_CLIENTS_31MAR: r.get(keys.DP_CLIENTS_31MAR_FLAG, ""), "council": r.get("council_flag", "")}
-        rows.append([format_value(r[col], kind, flags.get(col) or "") for _, col, kind in TABLE_COLUMNS])
+        rows.append(
+            [
+                _marked(format_value(r[col], kind, flags.get(col) or ""), (r["year"], FLAG_MEASURES.get(col, "")) in flagged)
+                for _, col, kind in TABLE_COLUMNS
+            ]
+        )
     return headers, rows
 
 
-def table_notes(rows: list[list[str]]) -> list[str]:
-    """The notes under a pack's numbers table: the units, then each missing-value symbol it uses."""
+def table_notes(rows: list[list[str]], b: Briefing | None = None) -> list[str]:
+    """The notes under a pack's numbers table: the units, each missing-value symbol it uses, then each
+    data-quality rule that flags one of its values."""
     used = {cell for row in rows for cell in row}
-    return [
-        "Proxy take-up and the medians in %; the region and type columns are medians of their councils; "
-        "spend is gross spend on direct payments per recipient, £ a year in cash terms (not adjusted for inflation)."
-    ] + [f"{sym}: {meaning}." for sym, meaning in fmt.SYMBOLS.items() if sym in used]
+    flags = flag_notes(b, ("dp_count", "proxy_takeup", "dp_spend_per_recipient")) if b is not None else []
+    return (
+        [
+            "Proxy take-up and the medians in %; the region and type columns are medians of their councils; "
+            "spend is gross spend on direct payments per recipient, £ a year in cash terms (not adjusted for inflation)."
+        ]
+        + [f"{sym}: {meaning}." for sym, meaning in fmt.SYMBOLS.items() if sym in used]
+        + (flags if any(FLAG_MARK in c for c in used) else [])
+    )
 
 
 #: The ASCOF table of a pack (HTML and Word): (header, field of a year of ``Briefing.ascof``, kind).
@@ -106,6 +169,7 @@ def ascof_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     A year after a boundary change prints [z] and names the successor councils in its "Value for"
     cell (never their values); a year with no published value prints [x]; ranks print "91 of 147"."""
     headers = [h for h, _, _ in ASCOF_COLUMNS]
+    flagged = _flagged(b)
     rows = []
     for y in b.ascof.get("years", []):
         sym = {"boundary_changed": "[z]", "not_published": "[x]"}.get(y["status"], "[x]")
@@ -118,13 +182,19 @@ def ascof_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
                 row.append(
                     "boundary changed: area part of " + " and ".join(y["successors"])
                     if y["status"] == "boundary_changed"
+                    else b.name  # one spelling of the council's name in its pack
+                    if y["status"] == "published"
                     else str(v)
                 )
             elif kind == "rank":
                 of = y[key.replace("rank", "of")]
-                row.append(sym if v is None else f"{fmt.count(v)} of {fmt.count(of)}")
+                short = y.get(key + "_short") or ""
+                if v is None:
+                    row.append(short or sym)
+                else:
+                    row.append(f"{'=' if short.startswith('=') else ''}{fmt.count(v)} of {fmt.count(of)}")
             else:
-                row.append(sym if v is None else fmt.pct(v))
+                row.append(sym if v is None else _marked(fmt.pct(v), (y["year"], FLAG_MEASURES[key]) in flagged))
         rows.append(row)
     return headers, rows
 
@@ -145,14 +215,19 @@ def ascof_notes(b: Briefing, rows: list[list[str]]) -> list[str]:
         "[x]": f"{fmt.SYMBOLS['[x]']}: no published value",
         "[z]": f"{fmt.SYMBOLS['[z]']}: the council's boundary had changed, and another area's value is not its own",
     }
-    return out + [f"{sym}: {meanings[sym]}." for sym in ("[x]", "[z]") if sym in used]
+    if any(c.startswith("=") for row in rows for c in row):
+        out.append("A rank with '=' is shared: councils with the same value share the best rank of their group.")
+    out += [f"{sym}: {meanings[sym]}." for sym in ("[x]", "[z]") if sym in used]
+    if any(FLAG_MARK in c for c in used):
+        out += flag_notes(b, ("sds", "dp"))
+    return out
 
 
 def ascof_table(b: Briefing) -> Table:
     """The pack's ASCOF table as a reader's table (:class:`pbanalysis.outputs.tables.Table`), for the notebook."""
     headers, rows = ascof_rows(b)
     keys = [key for _, key, _ in ASCOF_COLUMNS]
-    notes = [n for n in ascof_notes(b, rows) if n[:3] not in fmt.SYMBOLS]
+    notes = [n for n in ascof_notes(b, rows) if n[:3] not in fmt.SYMBOLS]  # the symbols are the Table's own
     return Table(
         pd.DataFrame(rows, columns=keys),
         [Column(key, h) for key, h in zip(keys, headers)],
@@ -197,23 +272,24 @@ def definitions_note(b: Briefing) -> str:
     return "Count of people by year: " + "; ".join(parts) + "."
 
 
-#: The ASCOF measure the pack's trend chart draws after the proxy (direct payments, as the proxy counts).
-LATER_MEASURE = "ASCOF direct payments (1C(2A); 3D2A from 2023-24)"
+#: The ASCOF measure the pack's trend chart draws after the proxy: self-directed support, what the
+#: pack's sentences beside it speak of (direct payments are in the table under it).
+LATER_MEASURE = "ASCOF self-directed support (1C(1A); 3D1A from 2023-24)"
 
 
 def _later_series(b: Briefing) -> dict | None:
-    """The council's and England's ASCOF direct-payments share (%) by year, 2017-18 to 2023-24, that the
-    trend chart draws after its measure change (None where the council has no value of its own)."""
+    """The council's and England's ASCOF self-directed support share (%) by year, 2017-18 to 2023-24,
+    that the trend chart draws after its measure change (None where the council has no value of its own)."""
     if not b.ascof:
         return None
     from pbanalysis.analysis import what_next
 
-    eng = what_next.england_series(what_next.DP).set_index("year")["value"]
+    eng = what_next.england_series(what_next.SDS).set_index("year")["value"]
     years = [y["year"] for y in b.ascof["years"]]
     gone = [y for y in b.ascof["years"] if y["status"] == "boundary_changed"]
     return {
         "years": years,
-        "council": [y["dp_pct"] if y["status"] == "published" else None for y in b.ascof["years"]],
+        "council": [y["sds_pct"] if y["status"] == "published" else None for y in b.ascof["years"]],
         "england": [float(eng[y]) for y in years],
         "measure": LATER_MEASURE,
         "break_year": what_next.BREAK_YEAR,
@@ -239,7 +315,7 @@ def chart_source_series(years: list[str] | None = None) -> str:
 
 
 def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
-    """The pack's trend chart: proxy take-up by year, then the council's ASCOF direct-payments share
+    """The pack's trend chart: proxy take-up by year, then the council's ASCOF self-directed support share
     2017-18 to 2023-24 after a marked measure change (broken again at 2023-24). Returns (figure, alt
     text, numbers)."""
     from pbanalysis.charts import figures
@@ -281,12 +357,12 @@ def build_pack(
         "council_comparison": lambda size: comparison_chart(b, size),
     }
     formats = ("png", "svg") if svg else ("png",)
-    blocks, word_charts = [], []
+    blocks, word_charts = {}, []
     for name, make in makers.items():
         fig, alt, numbers = make(size)
         title = fig.texts[0].get_text().replace("\n", " ")
         written = files.save(fig, name, alt, numbers, folder, formats)
-        blocks.append({"png": f"{name}.png", "svg": f"{name}.svg" if svg else "", "alt": alt})
+        blocks[name] = {"png": f"{name}.png", "svg": f"{name}.svg" if svg else "", "alt": alt}
         if docx:
             png = next((p for p in written if p.suffix == ".png"), None)
             if png is None or size != DOCX_SIZE:
@@ -299,18 +375,26 @@ def build_pack(
     headers, rows = table_rows(b)
     ascof_headers, ascof_cells = ascof_rows(b)
     kinds = [kind for _, _, kind in TABLE_COLUMNS]
-    meta = f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest year {b.year}"
+    latest = b.ascof["years"][-1]["year"] if b.ascof.get("years") else b.year
+    years = list(b.series["year"])
+    earlier = f"{years[0]} to {years[-1]}"
+    meta = f"GSS {b.gss_code} · {b.region} · {b.council_type} · latest ASCOF year {latest} · earlier years {earlier}"
     page = pages.render(
         "briefing.html.j2",
         title=f"{b.name}: personal budgets and direct payments",
         meta=meta,
-        sentences=b.sentences,
-        charts=blocks,
+        name=b.name,
+        latest=latest,
+        earlier=earlier,
+        now_sentences=b.now_sentences + b.quality_sentences,
+        sentences=b.sentences + b.earlier_quality_sentences,
+        charts=[blocks["council_comparison"]],
+        trend_chart=blocks["council_trend"],
         table={
             "title": f"{b.name}: proxy take-up, people on direct payments and spend per recipient, by year",
             "headers": [{"label": h, "cls": _cell_class(k)} for h, k in zip(headers, kinds)],
             "rows": rows,
-            "notes": table_notes(rows),
+            "notes": table_notes(rows, b),
         },
         source=src,
         articles=b.article_sentences,
@@ -342,7 +426,8 @@ def build_pack(
                 "council": b.name,
                 "region": b.region,
                 "council_type": b.council_type,
-                "sentences": b.sentences,
+                # The Word pack opens, as the page does, with where the council stands now.
+                "sentences": b.now_sentences + b.quality_sentences + b.sentences + b.earlier_quality_sentences,
                 "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
                 "articles": b.article_sentences,
                 "ascof_sentences": b.ascof_sentences,
@@ -350,7 +435,7 @@ def build_pack(
                 "ascof_rows": [dict(zip(ASCOF_DOCX_FIELDS, row)) for row in ascof_cells],
                 "ascof_notes": ascof_notes(b, ascof_cells),
                 "ascof_source": ascof_source(),
-                "table_notes": table_notes(rows),
+                "table_notes": table_notes(rows, b),
                 "definitions": definitions_note(b)
                 + " What happened next: "
                 + b.later["sentence"]

@@ -98,10 +98,21 @@ def _named_councils() -> dict[str, list[dict]]:
                     "of": int(c["of"]),
                     "proxy_agrees": c["proxy_agrees"],
                     "extreme": "" if c["proxy_agrees"] == "yes" else extreme["council_name"],
+                    # An extreme says how many stand behind it: the extreme council's counts.
+                    "extreme_value": float(extreme[keys.PROXY_TAKEUP_PCT]),
+                    "extreme_people": _int_or_none(extreme[keys.DP_CLIENTS_31MAR]),
+                    "extreme_receipts": _int_or_none(extreme[keys.COMMUNITY_RECEIPTS_31MAR]),
+                    "rank_text": str(ranked.loc[ranked["council_code"] == code, "rank_text"].iloc[0])
+                    if (ranked["council_code"] == code).any()
+                    else "",
                 }
             )
         out.setdefault(code, []).append(rec)
     return out
+
+
+def _int_or_none(v) -> int | None:
+    return None if pd.isna(v) else int(v)
 
 
 @functools.cache
@@ -138,6 +149,16 @@ class Briefing:
     #: and that story in words (:func:`pbanalysis.outputs.sentences.ascof_series`).
     ascof: dict = field(default_factory=dict)
     ascof_sentences: list[str] = field(default_factory=list)
+    #: Where the council stands now (:func:`pbanalysis.outputs.sentences.ascof_now`): the pack opens
+    #: with these; the first names the latest ASCOF year.
+    now_sentences: list[str] = field(default_factory=list)
+    #: What the data-quality rules say of the council's values (:func:`pbanalysis.analysis.quality.pack_sentences`,
+    #: the ASCOF moves left to :func:`pbanalysis.outputs.sentences.ascof_moves`).
+    quality_sentences: list[str] = field(default_factory=list)
+    #: ... and of its 2008-09 to 2013-14 values (PSS-EX1), said beside those years.
+    earlier_quality_sentences: list[str] = field(default_factory=list)
+    #: The rank of ``year`` in words, by the one rank rule ("joint 3rd with 1 other council, of 152").
+    rank_text: str = ""
 
     @property
     def slug(self) -> str:
@@ -157,12 +178,19 @@ class Briefing:
             "series": json.loads(self.series.to_json(orient="records")),
             "comparison": json.loads(self.comparison.to_json(orient="records")),
             "definition_changes": self.definition_changes,
+            "now_sentences": self.now_sentences,
             "sentences": self.sentences,
+            "quality_sentences": self.quality_sentences,
+            "earlier_quality_sentences": self.earlier_quality_sentences,
+            "rank_text": self.rank_text,
             "later": self.later,
             "articles": {"named": self.articles, "sentences": self.article_sentences},
             "ascof_series": {
                 "years": self.ascof.get("years", []),
                 "jumps": self.ascof.get("jumps", []),
+                "moves": self.ascof.get("moves", []),
+                "flagged": self.ascof.get("flagged", {}),
+                "england": self.ascof.get("england", {}),
                 "jump_rule": self.ascof.get("jump_rule", ""),
                 "break_text": self.ascof.get("break_text", ""),
                 "source": self.ascof.get("source", ""),
@@ -196,6 +224,7 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
     series["region_median"] = series["year"].map(region_med).round(2)
     series["type_median"] = series["year"].map(type_med).round(2)
     series[keys.DP_CLIENTS_31MAR] = series["year"].map(mine[keys.DP_CLIENTS_31MAR])
+    series[keys.COMMUNITY_RECEIPTS_31MAR] = series["year"].map(mine[keys.COMMUNITY_RECEIPTS_31MAR])
     series[keys.DP_CLIENTS_31MAR_FLAG] = series["year"].map(mine[keys.DP_CLIENTS_31MAR_FLAG]).fillna("")
     series["council_flag"] = series["year"].map(mine[keys.flag(keys.PROXY_TAKEUP_PCT)]).fillna("")
     series[keys.DP_SPEND_PER_RECIPIENT_GBP] = series["year"].map(mine[keys.DP_SPEND_PER_RECIPIENT_GBP])
@@ -205,7 +234,8 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
     series["in_latest_run"] = series["year"].isin(latest_run)
     ranked = _ranked(year)
     hit = ranked[ranked["council_code"] == code]
-    rank = int(hit["rank"].iloc[0]) if len(hit) else None
+    rank = int(hit["rank"].iloc[0]) if len(hit) and pd.notna(hit["rank"].iloc[0]) else None
+    rank_text = str(hit["rank_text"].iloc[0]) if len(hit) else ""
     at = series.set_index("year").loc[year]
     ctype = own_type.get(year, row["council_type"])
     comparison = pd.DataFrame(
@@ -227,12 +257,16 @@ def council_numbers(council: str, year: str | None = None) -> Briefing:
         len(ranked),
         list(shared["changes"]),
     )
+    b.rank_text = rank_text
     b.sentences = sentences.sentences(b)
     b.later = later_values(code)
     b.articles = articles_for(code)
     b.article_sentences = sentences.article_claims(b.name, b.articles)
-    b.ascof = ascof_series(code)
-    b.ascof_sentences = sentences.ascof_series(b.ascof)
+    b.ascof = ascof_series(code, b.gss_code, b.name)
+    b.now_sentences = sentences.ascof_now(b.ascof, b.name)
+    b.quality_sentences = quality_sentences(b.ascof, b.gss_code, b.name, ASCOF_MEASURES)
+    b.earlier_quality_sentences = quality_sentences(b.ascof, b.gss_code, b.name, PSSEX1_MEASURES)
+    b.ascof_sentences = sentences.ascof_series(b.ascof, b.name)
     return b
 
 
@@ -242,13 +276,106 @@ def articles_for(council_code: str) -> list[dict]:
     return [dict(r) for r in _shared()["named"].get(council_code, [])]
 
 
-def ascof_series(council_code: str) -> dict:
+#: The data-quality rules on year-to-year moves of an ASCOF share: the pack says all of them in one
+#: sentence (:func:`pbanalysis.outputs.sentences.ascof_moves`), not one per flag.
+MOVE_RULES = ("ascof_points_jump", "ascof_relative_jump")
+#: A council whose 2020-21 ASCOF shares rest on fewer people than this has that said beside them.
+SMALL_ASCOF_BASE = 100
+
+
+def _gss_codes(trend: dict, gss_code: str) -> list[str]:
+    """Every GSS code the council's values carry (a council over the same area may take a new code)."""
+    return sorted({gss_code, *(y["gss_code"] for y in trend["years"] if y.get("gss_code"))})
+
+
+def _council_flags(trend: dict, gss_code: str) -> pd.DataFrame:
+    from pbanalysis.analysis import quality
+
+    f = quality.flags()
+    return f[f["gss_code"].isin(_gss_codes(trend, gss_code))]
+
+
+def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     """The council's ASCOF self-directed support and direct payments, 2017-18 to 2023-24, with its rank
-    each year, its status (published, not published or boundary changed) and its flagged jumps."""
+    each year (the one rank rule), its status (published, not published or boundary changed), its
+    flagged jumps (20 points), England's values by year (``england``), the values the data-quality
+    rules flag (``flagged``: {year: ["sds", "dp"]}), every flagged move in one list (``moves``: 20 points
+    or more, or halving or doubling) and, where its 2020-21 shares rest on few people, ``small_base``."""
     from pbanalysis.analysis import what_next
 
     t = what_next.council_trend(council_code)
-    return {**t, "jumps": [{k: _plain(v) for k, v in j.items()} for j in t["jumps"]]}
+    out = {**t, "jumps": [{k: _plain(v) for k, v in j.items()} for j in t["jumps"]]}
+    out["council_name"] = name or t["council_name"]
+    out["england"] = {
+        y: {"sds": float(s), "dp": float(d)}
+        for y, s, d in zip(
+            what_next.england_series(what_next.SDS)["year"],
+            what_next.england_series(what_next.SDS)["value"],
+            what_next.england_series(what_next.DP)["value"],
+        )
+    }
+    f = _council_flags(t, gss_code) if gss_code else pd.DataFrame(columns=["year", "measure", "rule"])
+    ascof_flags = f[f["measure"].isin(["sds", "dp"])]
+    flagged: dict[str, list[str]] = {}
+    for y, m in sorted(set(zip(ascof_flags["year"], ascof_flags["measure"])), key=lambda p: (p[0], p[1] != "sds")):
+        flagged.setdefault(y, []).append(m)
+    out["flagged"] = flagged
+    moved = {(r.year, r.measure) for r in f[f["rule"].isin(MOVE_RULES)].itertuples()}
+    moves = []
+    for g, m in ((what_next.SDS, "sds"), (what_next.DP, "dp")):
+        j = what_next.jumps(g)
+        j = j[(j["key"] == t["key"]) & (j["flagged"] | j["to_year"].map(lambda y: (y, m) in moved))]
+        for r in j.itertuples():
+            if r.flagged or (r.to_year, m) in moved:
+                moves.append(
+                    {
+                        "measure": what_next.TREND_MEASURE_NAMES[g],
+                        "from_year": r.from_year,
+                        "to_year": r.to_year,
+                        "from_value": float(r.from_value),
+                        "to_value": float(r.to_value),
+                        "change": float(r.change),
+                        "across_break": bool(r.across_break),
+                    }
+                )
+    out["moves"] = moves
+    out["move_rule"] = (
+        f"{fmt.number(what_next.JUMP_POINTS)} percentage points or more, or a halving or doubling, from one year to "
+        "the next"
+    )
+    v = what_next.council_value(council_code)
+    people = v.get("sds_denominator")
+    out["small_base"] = (
+        {"year": what_next.YEAR, "people": int(people)}
+        if v.get("comparable") and people is not None and people < SMALL_ASCOF_BASE
+        else None
+    )
+    return out
+
+
+#: The measures of the data-quality flags on the ASCOF series, and on the PSS-EX1 years.
+ASCOF_MEASURES = ("sds", "dp")
+PSSEX1_MEASURES = ("dp_count", "dp_spend_per_recipient", "dp_spend", "proxy_takeup")
+
+
+def quality_sentences(trend: dict, gss_code: str, name: str, measures_: tuple[str, ...] = ASCOF_MEASURES) -> list[str]:
+    """What the data-quality rules say of the council's values of ``measures_``, in the pack's spelling of
+    its name: every rule but the ASCOF moves (said once, by :func:`pbanalysis.outputs.sentences.ascof_moves`)."""
+    from pbanalysis.analysis import quality
+
+    f = quality.flags()
+    f = f[~f["rule"].isin(MOVE_RULES) & f["measure"].isin(measures_)]
+    out = []
+    for code in _gss_codes(trend, gss_code):
+        flagged = f[f["gss_code"] == code]
+        if flagged.empty:
+            continue
+        own = set(flagged["council_name"])
+        for text in quality.pack_sentences(code, table=f):
+            for other in own - {name}:
+                text = text.replace(f"{other}'s", f"{name}'s").replace(other, name)
+            out.append(text)
+    return out
 
 
 def _plain(v):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis.analysis import measures, what_next
+from pbanalysis.analysis import measures, register, what_next
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt
@@ -80,6 +80,53 @@ def highlighted(highlight: Sequence[str] | str | None) -> list[str]:
     return [measures.find_council(h, councils)["council_name"] for h in highlight]
 
 
+def _and(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    parts = list(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _published(text: str) -> str:
+    """An article's date as a reader writes it: '23 August 2010' for '2010-08-23', 'April 2011' for '2011-04'."""
+    text = str(text)
+    return fmt.date(pd.Timestamp(text)) if len(text) == 10 else fmt.by_period(text).removeprefix("by ")
+
+
+def highlight_note(names: Sequence[str], drawn: Sequence[str], reg: pd.DataFrame | None = None) -> str:
+    """Why a national chart picks out ``names`` (council names), in a sentence for its subtitle: the
+    councils the articles name (the register of reported figures has a figure about them, in its
+    ``council`` column), with those articles, and any other council as picked for this page. A
+    highlighted council not in ``drawn`` (the councils the chart shows) is said to have no value.
+    Empty when nothing is highlighted."""
+    if not names:
+        return ""
+    reg = register.load_register() if reg is None else reg
+    sources = register.load_sources().set_index("source_id")
+    about = reg[reg["kind"] == "council-level"].copy()
+    about["key"] = about["council"].str.lower()
+    shown = {d.lower() for d in drawn}
+    named, picked = [], []
+    for name in [n for n in names if n.lower() in shown]:
+        rows = about[about["key"] == name.lower()]
+        (named if len(rows) else picked).append((name, list(dict.fromkeys(rows["source_id"]))))
+    parts = []
+    if named:
+        ids = list(dict.fromkeys(i for _, srcs in named for i in srcs))
+        articles = "; ".join(
+            f"{sources.loc[i, 'publication'].split(' -')[0].split(' (')[0]}, {_published(sources.loc[i, 'published'])}"
+            for i in ids
+        )
+        where = "a news article" if len(ids) == 1 else "news articles"
+        parts.append(f"{_and([n for n, _ in named])}, named in {where} ({articles})")
+    if picked:
+        parts.append(f"{_and([n for n, _ in picked])}, picked for this page")
+    text = f"Highlighted in pink: {'; and '.join(parts)}." if parts else ""
+    missing = [n for n in names if n.lower() not in shown]
+    if missing:
+        text += f" No value for {_and(missing)}, so not drawn."
+    return text.strip()
+
+
 # --- take-up -------------------------------------------------------------------
 
 
@@ -127,16 +174,18 @@ def spend_per_recipient_rank(
     if per.empty:
         raise ParameterError("per", "an empty frame", f"councils with a spend per recipient in {year}")
     med = per[spend].median()
+    names = highlighted(highlight)
     drawn = figures.ranked_councils(
         per,
         spend,
         year,
-        "£ per recipient a year",
+        f"£ per recipient a year, {figures.CASH}",
         f"Direct-payment spend per recipient ranged from {fmt.gbp(per[spend].min())} to "
         f"{fmt.gbp(per[spend].max())} a year in {year} (median {fmt.gbp(med)})",
-        "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1).",
+        "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1), in "
+        f"{figures.CASH} ({figures.NOT_DEFLATED}). " + highlight_note(names, per["council_name"]),
         source_unitcosts([year]),
-        highlight=highlighted(highlight),
+        highlight=names,
         size=size,
         fmt_value=fmt.gbp,
     )
@@ -176,23 +225,32 @@ def variance_rank(
     if measure == k.DP_SPEND_PER_RECIPIENT_GBP:
         value_text = fmt.gbp
         title = f"Direct-payment spend per recipient ranged from {fmt.gbp(df[measure].min())} to {fmt.gbp(df[measure].max())} in {year}"
-        sub, source = f"{label}. Gross spend divided by recipients at 31 March.", source_unitcosts([year])
+        sub = f"{label}, {figures.CASH}. Gross spend divided by recipients at 31 March, {figures.NOT_DEFLATED}."
+        source = source_unitcosts([year])
     elif measure == k.PROXY_TAKEUP_PCT:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. A proxy, not NI 130."
         source = source_pssex1([year])
     else:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
         source = source_pssex1([year])
+    names = highlighted(highlight)
+    sub = " ".join(x for x in (sub, highlight_note(names, df["council_name"])) if x)
     drawn = figures.ranked_councils(
-        df, measure, year, label.split(":")[0], title, sub, source, thresholds, highlighted(highlight), size, value_text
+        df, measure, year, axis_label(measure), title, sub, source, thresholds, names, size, value_text
     )
     return Chart("variance_rank", *drawn)
 
 
+def axis_label(measure: str) -> str:
+    """The axis label of a council measure: its short name, money said to be in cash terms."""
+    label = measures.VARIANCE_MEASURES[measure].split(":")[0]
+    return f"{label}, {figures.CASH}" if measure == k.DP_SPEND_PER_RECIPIENT_GBP else label
+
+
 def _by_group(name: str, by: str, ranked: pd.DataFrame, year: str, measure: str, size: str) -> Chart:
     measures.check_choice("measure", measure, measures.VARIANCE_MEASURES)
-    ylabel = measures.VARIANCE_MEASURES[measure].split(":")[0]
-    return Chart(name, *figures.by_group(ranked, by, measure, year, ylabel, source_pssex1([year]), size))
+    source = source_unitcosts([year]) if measure == k.DP_SPEND_PER_RECIPIENT_GBP else source_pssex1([year])
+    return Chart(name, *figures.by_group(ranked, by, measure, year, axis_label(measure), source, size))
 
 
 def variance_by_region(ranked: pd.DataFrame, year: str, measure: str, size: str = "slide") -> Chart:
@@ -239,8 +297,16 @@ def what_next_sds_rank(
     (%) in 2020-21; England and the target of ``target`` (:func:`what_next.against_target`) drawn,
     ``named_councils`` (names, CASSR or GSS codes) labelled."""
     names = [what_next.council_value(c)["council_name"] for c in named_councils]
+    drawn_names = table.loc[table["sds_pct"].notna(), "council_name"]
     drawn = what_next_figures.sds_ranked(
-        table, target["england_pct"], target["target_pct"], what_next.YEAR, source_ascof(), highlight=names, size=size
+        table,
+        target["england_pct"],
+        target["target_pct"],
+        what_next.YEAR,
+        source_ascof(),
+        highlight=names,
+        size=size,
+        note=highlight_note(names, drawn_names),
     )
     return Chart("what_next_sds_rank", *drawn)
 
@@ -248,6 +314,8 @@ def what_next_sds_rank(
 def _trend(
     name: str, group: str, england: pd.DataFrame, regions: pd.DataFrame, spread: pd.DataFrame, size: str
 ) -> Chart:
+    # Only self-directed support had an aim of everyone (a personal budget for every eligible user);
+    # direct payments had none, so their chart's title names no 100%.
     drawn = what_next_figures.trend(
         england,
         regions,
@@ -256,6 +324,7 @@ def _trend(
         what_next.BREAK_YEAR,
         source_ascof_trend(),
         size=size,
+        everyone=group == what_next.SDS,
     )
     return Chart(name, *drawn)
 

@@ -363,8 +363,9 @@ def notes(inp: Inputs) -> dict[str, str]:
             + (f" There is no unit-cost table for {', '.join(no_spend)} among the files read." if no_spend else "")
         ),
         "rank": (
-            "Rank 1 is the highest value in the year; councils with the same value are ranked by name. A council "
-            "without a value in that year is not ranked ([x]). 'Councils ranked' is how many had a value."
+            "Rank 1 is the highest value in the year; councils with the same value share the best rank of their "
+            "group (two councils joint 3rd are both 3, and the next is 5th), as every page of the report ranks. "
+            "A council without a value in that year is not ranked ([x]). 'Councils ranked' is how many had a value."
         ),
         "ascof": (
             f"{wn.MEASURE_NAMES[wn.SDS]}; {wn.MEASURE_NAMES[wn.DP]}. The denominator is people using social care "

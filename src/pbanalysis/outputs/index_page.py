@@ -53,6 +53,9 @@ STATUS_COUNTED = {
 #: Methods whose rebuilt value is the quantity a claim implies (an amount, a count), not the figure
 #: in its own unit: printed as a plain number.
 _UNITLESS_REBUILT = ("bracket",)
+#: What the "Official or rebuilt" value of a method is, printed before it: the quantity the claim
+#: implies (set against official values in the finding), rebuilt from the articles' own inputs, or official.
+_REBUILT_KIND = {"bracket": "implied", "rebuild": "rebuilt"}
 
 
 def built(git: dict | None = None, when: str | None = None) -> dict:
@@ -290,6 +293,8 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
             rebuilt = fmt.value(c["rebuilt"], unit)
         if not fmt.is_missing(c["rank"]) and not fmt.is_missing(c["of"]):
             rebuilt += f" (rank {fmt.count(c['rank'])} of {fmt.count(c['of'])})"
+        if not fmt.is_missing(c["rebuilt"]):
+            rebuilt = f"{_REBUILT_KIND.get(c['method'], 'official')}: {rebuilt}"
         finding = str(c["finding"])
         reason = str(c["reason"]).removeprefix(finding).strip()
         rows.append(

@@ -14,11 +14,17 @@ The rules, in reading order:
 4. :func:`definition_breaks`: where the count's definition changes, so years either side are not compared;
 5. :func:`missing`: the years with no value, and why (suppressed or not available).
 
-Beside them, :func:`article_claims` says what the news articles reported of the council with the
-proxy's view of each figure (from the claims check), or in one line that they did not name it, and
-:func:`ascof_series` tells its ASCOF years 2017-18 to 2023-24: values and ranks, a boundary change
-(successors named, never their values) and each flagged jump, worded as a possible change in
-recording.
+A pack opens with :func:`ascof_now`: where the council stands now, its latest ASCOF year (named in
+the first sentence) with its values, ranks (the one rank rule, :mod:`pbanalysis.analysis.ranks`) and
+England's, said on its own side of the 2023-24 framework change. Beside the rules,
+:func:`article_claims` says what the news articles reported of the council with the proxy's view of
+each figure (from the claims check), or in one line that they did not name it, and
+:func:`ascof_series` tells its ASCOF years before the framework change: values and ranks, a boundary
+change (successors named, never their values) and every flagged move in one sentence
+(:func:`ascof_moves`), worded as a possible change in recording.
+
+The wording rules every sentence follows (about the same, plurals, quarters, targets, one precision)
+are written once, under "wording rules" below.
 
 :func:`sentences` keeps the first five that apply; if fewer than three apply it
 adds :func:`people` (the count of people on direct payments) and
@@ -30,11 +36,13 @@ returns ``None`` or says the value is not available.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from typing import Protocol
 
 import pandas as pd
 
+from pbanalysis.analysis import measures
 from pbanalysis.analysis.measures import BASIS_LABEL
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
@@ -45,8 +53,44 @@ from pbanalysis.sources.pssex1 import SUPPRESSION
 #: Short names of each count definition, for sentences.
 BASIS_SHORT = {k.BASIS_DP_ONLY: "direct payments only", k.BASIS_DP_AND_PB: "direct payments and personal budgets"}
 
-#: Quarter of councils by rank (1 = highest).
-QUARTERS = {1: "top quarter", 2: "second quarter", 3: "third quarter", 4: "bottom quarter"}
+#: Quarter of councils by rank (1 = highest), as readers say it: the top quarter, the middle half
+#: (the second and third quarters together) and the lowest quarter.
+QUARTERS = {1: "in the top quarter", 2: "in the middle half", 3: "in the middle half", 4: "in the lowest quarter"}
+
+# --------------------------------------------------------------------------- wording rules
+#
+# Written once, used by every sentence of a pack (and tested in tests/test_briefing.py):
+# * a change smaller than ABOUT_THE_SAME_POINTS is "about the same", never a rise or a fall;
+# * counts agree with their noun ("1 council", "2 councils");
+# * quarters as readers say them (QUARTERS);
+# * a whole-number share such as a target or a ceiling prints without decimals ("100%");
+# * the numbers of one sentence share one precision (percentages and points to one decimal).
+
+#: A change of less than this many percentage points (as printed) is "about the same"
+#: (:func:`pbanalysis.analysis.measures.movement`, which chart titles use too).
+ABOUT_THE_SAME_POINTS = measures.ABOUT_THE_SAME_POINTS
+movement = measures.movement
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 council', '2 councils', '1,200 people' (``nouns``: an irregular plural)."""
+    return f"{n:,} " + (noun if n == 1 else nouns or noun + "s")
+
+
+def share(value: float) -> str:
+    """A share as a reader says it: '100%' for a whole number (a target, a ceiling), else '97.9%'."""
+    return measures.share_text(value)
+
+
+def precisions(sentence: str) -> set[int]:
+    """The number of decimals of each percentage and each 'points' figure in ``sentence`` (a whole
+    '100%' counts as a target, not a precision): one element when the sentence has one precision."""
+    out = set()
+    for m in re.finditer(r"(\d[\d,]*)(?:\.(\d+))?(?:%| points?\b)", sentence):
+        if m.group(2) is None and m.group(1) in ("100", "0", "50", "30", "20"):
+            continue  # a target or a rule ("100%", "20 points"), said as a whole number
+        out.add(len(m.group(2) or ""))
+    return out
 
 
 class _Numbers(Protocol):
@@ -90,6 +134,11 @@ def quartile(rank: int, of: int) -> int:
     return min(4, max(1, math.ceil(4 * rank / of)))
 
 
+#: A council whose proxy rests on fewer service receipts than this has its counts said beside its
+#: share (and any extreme names them): a small base sets the extremes.
+SMALL_BASE = 100
+
+
 def level(b: _Numbers) -> str | None:
     """Proxy take-up in the year against England and the region's median."""
     at = _at(b)
@@ -113,11 +162,22 @@ def level(b: _Numbers) -> str | None:
 
 
 def rank(b: _Numbers) -> str | None:
-    """Rank among councils with a value that year, and the quarter it falls in."""
+    """Rank among councils with a value that year (the one rank rule: a tie is said), and its quarter;
+    the lowest or highest council's rank says how many receipts stand behind its share."""
     if b.rank is None or not b.of:
         return None
     q = quartile(b.rank, b.of)
-    return f"It ranked {b.rank} of {b.of} councils (1 = highest), in the {QUARTERS[q]}."
+    text = getattr(b, "rank_text", "") or f"{fmt.ordinal(b.rank)} of {b.of}"
+    out = f"It ranked {text} councils (1 = highest), {QUARTERS[q]}"
+    at = _at(b)
+    extreme = b.rank == 1 or b.rank == b.of
+    base = at.get(k.COMMUNITY_RECEIPTS_31MAR)
+    if (extreme or (pd.notna(base) and base < SMALL_BASE)) and pd.notna(base) and pd.notna(at.get(k.DP_CLIENTS_31MAR)):
+        out += (
+            f"; its share rests on {fmt.count(at[k.DP_CLIENTS_31MAR])} of {plural(int(base), 'service receipt')}"
+            + (f", so few that each is {fmt.points(100 / base)} of it" if base < SMALL_BASE else "")
+        )
+    return out + "."
 
 
 def change(b: _Numbers) -> str | None:
@@ -127,15 +187,16 @@ def change(b: _Numbers) -> str | None:
         return None
     s = b.series.set_index("year")
     a, z = s.loc[run[0], "council"], s.loc[run[-1], "council"]
-    diff = fmt.rounded(z - a, 1)
-    word = "rose" if diff > 0 else "fell" if diff < 0 else "was unchanged"
+    word = movement(a, z)
+    diff = fmt.rounded(fmt.rounded(z, 1) - fmt.rounded(a, 1), 1)
     text = f"On the same count definition, its proxy take-up {word}"
-    text += (
-        f" from {fmt.pct(a)} in {run[0]} to {fmt.pct(z)} in {run[-1]}" if diff else f" between {run[0]} and {run[-1]}"
-    )
     ea, ez = s.loc[run[0], "england"], s.loc[run[-1], "england"]
-    if diff and pd.notna(ea) and pd.notna(ez):
-        text += f" ({fmt.points(abs(diff))}; England {fmt.pct(ea)} to {fmt.pct(ez)})"
+    eng = f"England {fmt.pct(ea)} to {fmt.pct(ez)}" if pd.notna(ea) and pd.notna(ez) else ""
+    if word == "stayed about the same":
+        text += f" between {run[0]} and {run[-1]} ({fmt.pct(a)} and {fmt.pct(z)}" + (f"; {eng})" if eng else ")")
+    else:
+        text += f" from {fmt.pct(a)} in {run[0]} to {fmt.pct(z)} in {run[-1]}"
+        text += f" ({fmt.points(abs(diff))}" + (f"; {eng})" if eng else ")")
     return text + "."
 
 
@@ -263,14 +324,21 @@ def article_claims(name: str, named: list[dict]) -> list[str]:
             on = f" on {r['measure']}" if r.get("measure") else ""
             text = (
                 f"{said} reported {name}'s take-up{on} in {r['period']} as {r['reported']}, the {r['position']} "
-                f"of the published figures. On the proxy in {r['proxy_year']}, {name} ranked {fmt.count(r['rank'])} "
-                f"of {fmt.count(r['of'])} councils (1 = highest) at {fmt.pct(r['proxy_value'])}"
+                f"of the published figures. On the proxy in {r['proxy_year']}, {name} ranked "
+                + (r.get("rank_text") or f"{fmt.count(r['rank'])} of {fmt.count(r['of'])}")
+                + f" councils (1 = highest) at {fmt.pct(r['proxy_value'])}"
             )
             if r["proxy_agrees"] == "yes":
                 text += f": the proxy also puts it {r['position']}."
             else:
+                behind = ""
+                if r.get("extreme_people") is not None and r.get("extreme_receipts"):
+                    behind = (
+                        f", at {fmt.pct(r['extreme_value'])}: {fmt.count(r['extreme_people'])} of "
+                        f"{plural(r['extreme_receipts'], 'service receipt')}"
+                    )
                 text += f": the proxy does not put it {r['position']}" + (
-                    f" ({r['extreme']} is {r['position']} there)." if r.get("extreme") else "."
+                    f" ({r['extreme']} is {r['position']} there{behind})." if r.get("extreme") else "."
                 )
             text += " The two are different measures, so the proxy's place neither confirms nor refutes the reported figure."
         else:
@@ -282,53 +350,160 @@ def article_claims(name: str, named: list[dict]) -> list[str]:
 # --------------------------------------------------------------------------- ASCOF, 2017-18 to 2023-24
 
 
-def ascof_series(trend: dict) -> list[str]:
-    """The council's ASCOF years in words, from :func:`pbanalysis.analysis.what_next.council_trend`.
+def _joined(items: list[str], last: str = "and") -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1]
 
-    One sentence on its first and last published years (values and ranks), one on any boundary
-    change (its successors named, never their values), and one per flagged jump (worded as a
-    possible change in recording, never as a change in take-up)."""
-    name = trend["council_name"]
+
+def _ranked(y: dict, key: str) -> str:
+    """A year's rank on one measure, by the one rank rule ('98th of 152', 'joint 1st with 64 other
+    councils, of 152'), or '' where it has none."""
+    text = y.get(f"{key}_rank_text") or (
+        f"{fmt.ordinal(y[f'{key}_rank'])} of {y[f'{key}_of']}" if y.get(f"{key}_rank") is not None else ""
+    )
+    return text + " councils" if text and not text.startswith("at ") else text
+
+
+def ascof_now(trend: dict, name: str) -> list[str]:
+    """Where the council stands now: its latest ASCOF year (the first sentence of every pack names it),
+    its values and ranks on self-directed support and direct payments beside England's, and that the
+    year is a framework of its own. Values flagged by the data-quality rules are said to be flagged.
+
+    ``trend`` is :func:`pbanalysis.outputs.briefing_numbers.ascof_series`: the years of
+    :func:`pbanalysis.analysis.what_next.council_trend`, with ``england`` ({year: {"sds", "dp"}}),
+    ``flagged`` ({year: ["sds", "dp"]}: values the data-quality rules flag) and ``small_base`` (the
+    people behind the council's 2020-21 values when few, else None)."""
     years = trend["years"]
-    pub = [y for y in years if y["status"] == "published" and y["sds_pct"] is not None]
+    latest = years[-1]["year"]
+    y = years[-1]
+    eng = trend.get("england", {}).get(latest, {})
+    intro = f"In {latest}, the latest ASCOF year"
+    out = []
+    if y["status"] == "published" and y["sds_pct"] is not None:
+        parts = []
+        for key, words in (("sds", "self-directed support"), ("dp", "direct payments")):
+            v = y.get(f"{key}_pct")
+            if v is None:
+                parts.append(f"no {words} value is published ([x])")
+                continue
+            e = eng.get(key)
+            where = _ranked(y, key)
+            who = f" of the people {name} supported in the community" if not parts else ""
+            parts.append(
+                f"{fmt.pct(v)}{who} received {words}"
+                + (f", {where}" if where else "")
+                + (f" (England {fmt.pct(e)})" if e is not None else "")
+            )
+        text = f"{intro}, {parts[0]}; {parts[1]}."
+        flagged = trend.get("flagged", {}).get(latest, [])
+        if flagged:
+            words = _joined([{"sds": "self-directed support", "dp": "direct payments"}[m] for m in flagged])
+            text += f" The data-quality checks flag its {words} value that year (see below), so read it with care."
+        out.append(text)
+    elif y["status"] == "boundary_changed":
+        out.append(
+            f"{intro}, no value can be given for {name}: its boundary had changed (its area was part of "
+            f"{_joined(y['successors'])}), and another area's figures are not {name}'s."
+        )
+    else:
+        out.append(f"{intro}, no ASCOF value is published for {name} ([x]).")
+    if y["definition_break"]:
+        out.append(
+            f"{latest} is the first year of a renumbered framework (self-directed support became 3D1A, direct "
+            f"payments 3D2A), so it is said on its own and not compared with the years before it."
+        )
+    small = trend.get("small_base")
+    if small:
+        out.append(
+            f"{name}'s shares rest on few people ({plural(small['people'], 'person', 'people')} receiving long-term "
+            f"community support in {small['year']}), so a handful of people moves them a long way."
+        )
+    return out
+
+
+def _moves(trend: dict) -> list[dict]:
+    """The flagged year-to-year moves, one per pair of years and values, with the measures that made it."""
+    groups: dict[tuple, list[str]] = {}
+    for j in trend.get("moves", trend.get("jumps", [])):
+        if j["across_break"]:
+            continue  # never a change across the framework change: each side is said on its own
+        key = (j["from_year"], j["to_year"], round(j["from_value"], 1), round(j["to_value"], 1), bool(j["across_break"]))
+        groups.setdefault(key, []).append(j["measure"])
+    return [
+        {"from_year": a, "to_year": b, "from_value": x, "to_value": z, "across_break": br, "measures": m}
+        for (a, b, x, z, br), m in groups.items()
+    ]
+
+
+def ascof_moves(name: str, trend: dict) -> str | None:
+    """Every flagged year-to-year move of the council's ASCOF shares (20 points or more, or halving or
+    doubling) in one sentence, worded as possible changes in recording, never as changes in take-up."""
+    moves = _moves(trend)
+    if not moves:
+        return None
+    by_measures: dict[tuple, list[dict]] = {}
+    for m in moves:
+        by_measures.setdefault(tuple(sorted(set(m["measures"]), reverse=True)), []).append(m)
+    parts = []
+    for measures_, ms in by_measures.items():
+        label = _joined(list(measures_)) + (" shares (the same values)" if len(measures_) > 1 else " share")
+        steps = "; ".join(
+            f"{fmt.pct(m['from_value'])} in {m['from_year']} to {fmt.pct(m['to_value'])} in {m['to_year']}"
+            for m in sorted(ms, key=lambda m: m["to_year"])
+        )
+        times = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}.get(
+            len(ms), f"{len(ms)} times"
+        )
+        parts.append(f"its {label} moved sharply {times} ({steps})")
+    rule = trend.get("move_rule", "by 20 points or more, or halving or doubling, in a year")
+    return (
+        f"{name}: {'; '.join(parts)}. Each move is {rule}, and is flagged as a possible change in recording, "
+        "not read as a change in take-up."
+    )
+
+
+def ascof_series(trend: dict, name: str | None = None) -> list[str]:
+    """The council's earlier ASCOF years in words (2017-18 to the year before the framework change),
+    from :func:`pbanalysis.analysis.what_next.council_trend`: its first and last published years of
+    that framework (values and ranks; never a change across the framework change), any boundary
+    change (its successors named, never their values), years with no value, and every flagged move
+    in one sentence (:func:`ascof_moves`)."""
+    name = name or trend["council_name"]
+    years = trend["years"]
+    before = [y for y in years if not y["definition_break"]]
+    pub = [y for y in before if y["status"] == "published" and y["sds_pct"] is not None]
+    eng = trend.get("england", {})
     out = []
     if pub:
         first, last = pub[0], pub[-1]
 
         def at(y: dict) -> str:
-            return (
-                f"{fmt.pct(y['sds_pct'])} in {y['year']} (rank {fmt.count(y['sds_rank'])} of {fmt.count(y['sds_of'])})"
-            )
+            e = eng.get(y["year"], {}).get("sds")
+            bits = [b for b in (_ranked(y, "sds"), f"England {fmt.pct(e)}" if e is not None else "") if b]
+            return f"{fmt.pct(y['sds_pct'])} in {y['year']}" + (f" ({'; '.join(bits)})" if bits else "")
 
-        text = f"On ASCOF self-directed support, a later and different measure, {name} stood at {at(first)}"
+        span = f"{before[0]['year']} to {before[-1]['year']}"
+        text = f"In the earlier framework, {span}, {name}'s self-directed support stood at {at(first)}"
         if last is not first:
             text += f" and {at(last)}"
-            if last["definition_break"]:
-                text += f", after the {last['year']} framework change"
         out.append(text + ".")
-    else:
+    elif before:
         out.append(
-            f"No ASCOF self-directed support value is published for {name} from {years[0]['year']} to {years[-1]['year']}."
+            f"No ASCOF self-directed support value is published for {name} from {before[0]['year']} to "
+            f"{before[-1]['year']}."
         )
     gone = [y for y in years if y["status"] == "boundary_changed"]
     if gone:
         succ = gone[0]["successors"]
-        joined = succ[0] if len(succ) == 1 else ", ".join(succ[:-1]) + " and " + succ[-1]
         out.append(
-            f"From {gone[0]['year']}, {name}'s boundary had changed: its area was part of {joined}, "
+            f"From {gone[0]['year']}, {name}'s boundary had changed: its area was part of {_joined(succ)}, "
             f"so no value is shown for those years (boundary changed; another area's figures are not {name}'s)."
         )
     missing = [y["year"] for y in years if y["status"] == "not_published"]
     if missing:
-        out.append(f"No ASCOF value is published for {name} in {', '.join(missing)}.")
-    for j in trend["jumps"]:
-        out.append(
-            f"{name}'s {j['measure']} share: {fmt.pct(j['from_value'])} in {j['from_year']}, {fmt.pct(j['to_value'])} "
-            f"in {j['to_year']} ({fmt.points(abs(j['change']))}), flagged as a possible change in recording, "
-            "not read as a change in take-up"
-            + (f" (and across the {j['to_year']} framework change)" if j["across_break"] else "")
-            + "."
-        )
+        out.append(f"No ASCOF value is published for {name} in {_joined(missing)}.")
+    moves = ascof_moves(name, trend)
+    if moves:
+        out.append(moves)
     return out
 
 
