@@ -28,9 +28,11 @@ playwright_api = pytest.importorskip(
     "playwright.async_api", reason="the playwright package is missing: pip install -e '.[test]'"
 )
 
-#: Seconds a reader may wait for the controls on this 2-core machine.
-ONE_READER_S = 30
-EIGHT_READERS_S = 30
+#: Seconds after which a reader who still has no controls counts as a failure: a time-out, not a
+#: performance target (speed is measured side by side in `make bench`, scripts/bench_explorer.py,
+#: never asserted in a test on a shared, noisy machine).
+ONE_READER_S = 180
+EIGHT_READERS_S = 180
 
 
 @pytest.fixture(scope="module")

@@ -90,7 +90,7 @@ BASIS_LABEL = {
     "possibility": "a possibility check against an official bound",
     "later_outcome": "a target set against a later outcome",
     "proxy": "set beside a proxy, no verdict",
-    "not_rebuildable": "not rebuildable",
+    "not_rebuildable": "nothing available can test it",
     "input": "an input, taken as given",
 }
 #: What each basis means, and the rule that gives it.

@@ -127,7 +127,9 @@ def _rebuild(ctx, row, entry) -> dict:
     rebuilt = register.evaluate(row["derivation"], dict(zip(ctx.reg["figure_id"], ctx.reg["value"])))
     low, high = ctx.interval(row["figure_id"])
     names = register.expression_names(row["derivation"])
-    inputs = ", ".join(f"{n} = {fmt.number(ctx.value(n))}" for n in names)
+    inputs = ", ".join(f"{n} = {fmt.number(ctx.value(n))}" for n in names)  # ids: the CSV's evidence column
+    statement = dict(zip(ctx.reg["figure_id"], ctx.reg["statement"]))
+    in_words = "; ".join(f"{fmt.number(ctx.value(n))}, from: {str(statement[n]).rstrip('.')}" for n in names)
     ok = register.within(rebuilt, low, high)
     edge = register.at_boundary(rebuilt, low, high)
     return {
@@ -142,7 +144,7 @@ def _rebuild(ctx, row, entry) -> dict:
         "bracket_basis": "the interval the article's wording allows"
         + (" (the rebuilt value sits on its edge)" if edge else ""),
         "fields": {
-            "inputs": inputs,
+            "inputs": in_words,
             "rebuilt": fmt.number(rebuilt),
             "edge": " The rebuilt value sits on the edge of that interval." if edge else "",
         },

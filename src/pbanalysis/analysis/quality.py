@@ -238,7 +238,8 @@ def _times(a: float, b: float) -> str:
     if b == 0:
         return "no one the other year"
     r = a / b
-    return f"{fmt.number(r, 1)} times" if r >= 1 else f"{fmt.number(100 * r, 0)}% of"
+    times = fmt.number(r, 1).removesuffix(".0")  # "3 times", not "3.0 times"
+    return f"{times} times" if r >= 1 else f"{fmt.number(100 * r, 0)}% of"
 
 
 # --------------------------------------------------------------------------- PSS-EX1 rules
@@ -409,7 +410,7 @@ def definition_in_doubt(cy: pd.DataFrame) -> pd.DataFrame:
         t = definition_test(cy, year)
         for r in t[t["verdict"] == "in doubt"].itertuples():
             text = (
-                f"{r.year}: {_people(r.count)}, {fmt.number(r.count_ratio, 1)} times its {fmt.count(r.next_count)} "
+                f"{r.year}: {_people(r.count)}, {fmt.number(r.count_ratio, 1).removesuffix('.0')} times its {fmt.count(r.next_count)} "
                 f"in {r.next_year}; spend per recipient {fmt.gbp(r.spend)}, "
                 f"{fmt.pct(100 * r.spend_share, decimals=0)} of its other years' median of {fmt.gbp(r.spend_median)}"
             )

@@ -126,14 +126,16 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
     fig, ax = style.figure(size)
     dens = list(dict.fromkeys(table["denominator"]))
     holders = list(dict.fromkeys(table["holders"]))
+    labels = table.drop_duplicates("denominator").set_index("denominator")["denominator_label"]
     h = 0.8 / len(dens)
     colors = [DARK_BLUE, TURQUOISE, DARK_PINK]
     for i, den in enumerate(dens):
         sub = table[table["denominator"] == den].set_index("holders").loc[holders]
         y = np.arange(len(holders)) + i * h
-        ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3])
+        ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3], label=labels[den])
         for yy, v in zip(y, sub["takeup_pct"]):
-            ax.text(v + 0.5, yy, f"{fmt.pct(v)} of {den}", va="center", fontsize=8, color=colors[i % 3])
+            ax.text(v + 0.5, yy, fmt.pct(v), va="center", fontsize=8, color=colors[i % 3])
+    ax.legend(loc="lower right", fontsize=8, frameon=False, title="Divided by", title_fontsize=8)
     ax.set_yticks(
         np.arange(len(holders)) + h * (len(dens) - 1) / 2,
         ["\n".join(textwrap.wrap(x, 24)) for x in holders],
@@ -154,23 +156,28 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
     ax.grid(axis="y", visible=False)
     ax.set_xlabel("% of the denominator")
     ax.set_xlim(0, max(60, table["takeup_pct"].max() + 15))
-    met = table[table["meets_target"]]
-    title = "Whether the target is met depends on the denominator: " + (
-        f"only {len(met)} of {len(table)} combinations reach {fmt.number(target_pct)}%"
+    forecast = table["forecast"] if "forecast" in table else pd.Series(False, index=table.index)
+    counted = table[~forecast.astype(bool)]
+    met = counted[counted["meets_target"]]
+    met_forecast = table[forecast.astype(bool) & table["meets_target"]]
+    target = f"{fmt.number(target_pct)}%"
+    title = (
+        f"Only {len(met)} of {len(counted)} counts of holders reach {target}, depending on the denominator"
         if len(met)
-        else f"no combination reaches {fmt.number(target_pct)}%"
+        else f"No count of holders reaches {target} on any denominator"
     )
-    labels = table.drop_duplicates("denominator").set_index("denominator")["denominator_label"]
+    if len(met_forecast):
+        title += f"; only the councils' forecast would, on {len(met_forecast)} of {len(dens)}"
     style.finish(
         fig,
         title,
         "Reported counts of personal-budget holders divided by reported populations: "
-        + "; ".join(f"{k} = {v}" for k, v in labels.items())
+        + "; ".join(str(v) for v in labels.values)
         + ".",
         source,
     )
     alt = "Horizontal bar chart. " + "; ".join(
-        f"{r['holders']} as % of {r['denominator']}: {fmt.pct(r['takeup_pct'])}" for _, r in table.iterrows()
+        f"{r['holders']} as % of {r['denominator_label']}: {fmt.pct(r['takeup_pct'])}" for _, r in table.iterrows()
     )
     return fig, alt, {"rows": table[["holders_figure", "denominator", "takeup_pct", "meets_target"]].to_dict("records")}
 

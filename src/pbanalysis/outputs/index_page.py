@@ -229,7 +229,7 @@ BASIS_COUNTED = {
     "possibility": ("possibility check against an official bound", "possibility checks against an official bound"),
     "later_outcome": ("target set against a later outcome", "targets set against a later outcome"),
     "proxy": ("set beside a proxy, no verdict", "set beside a proxy, no verdict"),
-    "not_rebuildable": ("not rebuildable", "not rebuildable"),
+    "not_rebuildable": ("that nothing available can test", "that nothing available can test"),
     "input": ("input taken as given", "inputs taken as given"),
 }
 assert set(BASIS_COUNTED) == set(claims_mod.BASES)
