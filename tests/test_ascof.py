@@ -11,9 +11,9 @@ import pytest
 from conftest import SOURCE
 
 from pbanalysis.analysis import what_next
-from pbanalysis.dataset import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.sources import ascof, lookup
 
 has_ascof = pytest.mark.skipif(not paths.ascof_xlsx(SOURCE).is_file(), reason="ASCOF workbook not present")
@@ -277,8 +277,8 @@ def test_sentences_name_the_measure_and_say_it_is_not_ni130():
 @has_ascof
 def test_the_extract_is_read_from_the_workbook_byte_for_byte(tmp_path):
     """The committed extract equals a fresh read of the workbook (boundary columns included)."""
-    from pbanalysis.dataset.raw import _ascof_with_boundaries
     from pbanalysis.core.atomic import write_csv
+    from pbanalysis.dataset.raw import _ascof_with_boundaries
 
     copy = paths.ascof_xlsx(tmp_path)
     copy.parent.mkdir()

@@ -12,9 +12,9 @@ import pytest
 from conftest import SOURCE
 
 from pbanalysis.analysis import what_next
-from pbanalysis.dataset import datapackage, origins
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError, ParameterError
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.sources import ascof, ascof_trend, lookup
 
 has_trend = pytest.mark.skipif(not paths.ascof_trend_csv(SOURCE).is_file(), reason="ASCOF compilation not present")

@@ -18,9 +18,9 @@ import pytest
 from corpus import CASES, SOURCE, copy_register, copy_source, message_matches
 
 from pbanalysis.analysis import register
-from pbanalysis.dataset.raw import build_raw
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
+from pbanalysis.dataset.raw import build_raw
 from pbanalysis.pipeline import lock
 
 pytestmark = pytest.mark.skipif(

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from pbanalysis.dataset import datapackage
 from pbanalysis.charts import style
 from pbanalysis.core.errors import ParameterError
+from pbanalysis.dataset import datapackage
 from pbanalysis.outputs import briefing, packs, sentences
 from pbanalysis.pipeline import report
 
@@ -115,7 +115,9 @@ def test_a_zero_spend_with_recipients_gives_no_spend_sentence():
 
 LATEST = "2023-24"
 #: A value in a year before the 2023-24 framework change and 2023-24 in one sentence: a change across it.
-ACROSS_BREAK = __import__("re").compile(r"%[^.;]*? in 20(17-18|18-19|19-20|20-21|21-22|22-23)\b[^.]*2023-24|2023-24[^.]*%[^.;]*? in 20(17-18|18-19|19-20|20-21|21-22|22-23)\b")
+ACROSS_BREAK = __import__("re").compile(
+    r"%[^.;]*? in 20(17-18|18-19|19-20|20-21|21-22|22-23)\b[^.]*2023-24|2023-24[^.]*%[^.;]*? in 20(17-18|18-19|19-20|20-21|21-22|22-23)\b"
+)
 
 
 def _pack_sentences(b) -> list[str]:
@@ -487,7 +489,9 @@ def test_the_stoke_pack_says_its_self_directed_support_is_its_direct_payments_an
     cells = briefing.ascof_rows(b)[1]
     assert cells[-1][2] == f"2.9% {briefing.FLAG_MARK}"
     notes = briefing.ascof_notes(b, cells)
-    assert any(n.startswith(f"{briefing.FLAG_MARK} Flagged: Self-directed support equal to direct payments") for n in notes)
+    assert any(
+        n.startswith(f"{briefing.FLAG_MARK} Flagged: Self-directed support equal to direct payments") for n in notes
+    )
 
 
 def test_pack_pages_open_with_the_latest_ascof_year(named_packs):
@@ -498,9 +502,9 @@ def test_pack_pages_open_with_the_latest_ascof_year(named_packs):
         page = html.unescape((out / b.slug / "index.html").read_text())
         first = re.search(r"<li>(.*?)</li>", page, flags=re.S).group(1)
         assert first == b.now_sentences[0] and f"In {LATEST}, the latest ASCOF year" in first
-        assert page.index("What the articles said") > page.index(first) and page.index("2008-09 to 2013-14:") > page.index(
-            "What the articles said"
-        )
+        assert page.index("What the articles said") > page.index(first) and page.index(
+            "2008-09 to 2013-14:"
+        ) > page.index("What the articles said")
         import docx
 
         d = docx.Document(str(out / b.slug / f"{b.slug}-personal-budgets.docx"))
@@ -532,6 +536,8 @@ def test_pack_ranks_follow_the_one_rank_rule():
             continue
         row = tied.iloc[-1]
         b = briefing.council_numbers(row["gss_code"], year=year)
-        assert b.rank == int(row["rank"]) and f"ranked joint {sentences.fmt.ordinal(int(row['rank']))}" in b.sentences[1]
+        assert (
+            b.rank == int(row["rank"]) and f"ranked joint {sentences.fmt.ordinal(int(row['rank']))}" in b.sentences[1]
+        )
         return
     pytest.skip("no tied council in these years")

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from pbanalysis.dataset import datapackage
 from pbanalysis.core.errors import ParameterError
+from pbanalysis.dataset import datapackage
 from pbanalysis.pipeline import registry
 
 HASHES = "mpl_hashes.json"

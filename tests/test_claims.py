@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from pbanalysis.analysis import checks, claims, measures, register
-from pbanalysis.dataset import data
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
+from pbanalysis.dataset import data
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from openpyxl.utils import range_boundaries
 
-from pbanalysis.dataset import data
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core import paths, reproducible_zip
+from pbanalysis.dataset import data
 from pbanalysis.outputs import datatables
 from pbanalysis.sources import pssex1_rules
 

@@ -236,7 +236,9 @@ def test_a_movable_label_moves_off_the_bars_and_leaders_it_would_cover():
     fig, ax = style.figure("a4half")
     ax.bar(range(10), [9, 9, 9, 9, 8, 8, 7, 3, 2, 1], width=0.8)
     ax.set_ylim(0, 40)
-    label = style.label_end(ax, 7, 3, "a long label over the tall bars to its left", dx=0, dy=4, ha="right", va="bottom")
+    label = style.label_end(
+        ax, 7, 3, "a long label over the tall bars to its left", dx=0, dy=4, ha="right", va="bottom"
+    )
     style.finish(fig, "Title", "Subtitle", "Source: a source line")
     assert label.xyann[1] > 4 and label.arrow_patch is not None  # raised, with a leader line to its bar
     assert _covered(fig) == ""

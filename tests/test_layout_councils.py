@@ -12,8 +12,8 @@ import pytest
 from test_layout import SIZES, check
 
 from pbanalysis.analysis import measures
-from pbanalysis.dataset import data, datapackage
 from pbanalysis.charts import figures, style
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import briefing
 
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import measures, register
-from pbanalysis.dataset import data
 from pbanalysis.core.errors import ParameterError
+from pbanalysis.dataset import data
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +130,9 @@ def test_councils_in_year_gives_ties_one_shared_rank_by_the_one_rule():
     assert r.loc["Cat", "rank_text"] == "3rd of 3"
     crowded = made_up.assign(proxy_takeup_pct=[100.0, 100.0, 10.0, None, 50.0])
     c = measures.councils_in_year(crowded, "2010-11").set_index("council_name")
-    assert pd.isna(c.loc["Ant", "rank"]) and c.loc["Ant", "rank_text"].startswith("at 100%, with most councils (2 of 3)")
+    assert pd.isna(c.loc["Ant", "rank"]) and c.loc["Ant", "rank_text"].startswith(
+        "at 100%, with most councils (2 of 3)"
+    )
 
 
 def test_threshold_shares_add_up(cy):

@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.dataset import data, periods
 from pbanalysis.core import paths
+from pbanalysis.dataset import data, periods
 from pbanalysis.outputs import index_page
 
 HEADLINE = [c for c, _, _ in index_page.HEADLINE_CHARTS]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from pbanalysis.dataset import data
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
+from pbanalysis.dataset import data
 
 
 @pytest.fixture(scope="module")

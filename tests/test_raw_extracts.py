@@ -9,9 +9,9 @@ import pytest
 from conftest import SOURCE, has_source
 from frictionless import validate
 
+from pbanalysis.core import paths
 from pbanalysis.dataset import data
 from pbanalysis.dataset.raw import build_raw
-from pbanalysis.core import paths
 
 
 @pytest.fixture(scope="module")

@@ -33,10 +33,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
+from pbanalysis.analysis import measures, ranks
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.analysis import measures, ranks
 from pbanalysis.sources import ascof, ascof_trend, lookup
 
 if TYPE_CHECKING:
@@ -565,7 +565,9 @@ def council_ranks(group: str = SDS, df: pd.DataFrame | None = None) -> pd.DataFr
     s["tied"] = r["tied"].astype(int)
     s["rank_short"] = r["short"]
     s["rank_text"] = r["text"]
-    return s[["year", "key", "area_name", "gss_code", "boundary", "value", "rank", "of", "tied", "rank_short", "rank_text"]]
+    return s[
+        ["year", "key", "area_name", "gss_code", "boundary", "value", "rank", "of", "tied", "rank_short", "rank_text"]
+    ]
 
 
 def stayed_lowest(group: str = SDS, n: int = LOWEST_N, df: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -738,10 +740,7 @@ def council_trend(
             parts = []
             for k, label in (("sds", "self-directed support"), ("dp", "direct payments")):
                 v = rec[f"{k}_pct"]
-                parts.append(
-                    f"{label} {fmt.pct(v)}"
-                    + (f" ({rec[f'{k}_rank_text']})" if v is not None else "")
-                )
+                parts.append(f"{label} {fmt.pct(v)}" + (f" ({rec[f'{k}_rank_text']})" if v is not None else ""))
             rec["text"] = f"{year}: " + ", ".join(parts) + (" [definition break]" if rec["definition_break"] else "")
         years.append(rec)
     flagged = []

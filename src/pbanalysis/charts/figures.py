@@ -135,7 +135,16 @@ def takeup_denominators(table: pd.DataFrame, target_pct: float, source: str, siz
         ax.barh(y, sub["takeup_pct"], height=h * 0.9, color=colors[i % 3], label=labels[den])
         for yy, v in zip(y, sub["takeup_pct"]):
             ax.text(v + 0.5, yy, fmt.pct(v), va="center", fontsize=8, color=colors[i % 3])
-    ax.legend(loc="lower right", fontsize=8, frameon=False, title="Divided by", title_fontsize=8)
+    ax.legend(
+        loc="upper right",
+        fontsize=8,
+        frameon=True,
+        facecolor="white",
+        edgecolor="white",
+        framealpha=1,
+        title="Divided by",
+        title_fontsize=8,
+    )  # beside the shortest bars
     ax.set_yticks(
         np.arange(len(holders)) + h * (len(dens) - 1) / 2,
         ["\n".join(textwrap.wrap(x, 24)) for x in holders],
@@ -241,7 +250,13 @@ def dp_spend_series(
     # The reported figures label their lines in the right margin, beyond the bars: one above its line,
     # the other below its own, so the two never meet and neither covers a bar.
     for value, color, style_, text, va in (
-        (reported_pb_total, ORANGE, "--", f"Reported: {fmt.gbp_million(reported_pb_total)} through personal budgets (survey, 2010)", "bottom"),
+        (
+            reported_pb_total,
+            ORANGE,
+            "--",
+            f"Reported: {fmt.gbp_million(reported_pb_total)} through personal budgets (survey, 2010)",
+            "bottom",
+        ),
         (reported_dp, DARK_PINK, ":", f"of which {fmt.gbp_million(reported_dp)} as direct payments", "top"),
     ):
         ax.axhline(value, color=color, linestyle=style_, linewidth=1)
@@ -375,9 +390,7 @@ def by_group(
         fontsize=8,
     )
     names = [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index]
-    ax.set_xticks(
-        range(len(order)), [f"{n}\nmedian {fmt.number(m, 1)}" for n, m in zip(names, order)], fontsize=8
-    )
+    ax.set_xticks(range(len(order)), [f"{n}\nmedian {fmt.number(m, 1)}" for n, m in zip(names, order)], fontsize=8)
     style.wrap_ticklabels(ax, "x")
     ax.set_ylabel(ylabel)
     label = "region" if by == "region" else "council type"
@@ -540,8 +553,10 @@ def council_series(
     elif len(run) >= 2:
         a, z = round(v[run[0]], 1), round(v[run[-1]], 1)  # the title compares what it prints
         word = fmt.movement(a, z)  # a change under half a point is about the same
-        change = f"{word} from {fmt.pct(a)} to {fmt.pct(z)}" if word != "stayed about the same" else (
-            f"stayed about the same ({fmt.pct(a)} and {fmt.pct(z)})"
+        change = (
+            f"{word} from {fmt.pct(a)} to {fmt.pct(z)}"
+            if word != "stayed about the same"
+            else (f"stayed about the same ({fmt.pct(a)} and {fmt.pct(z)})")
         )
         title = f"{council}: proxy take-up {change} between {run[0]} and {run[-1]}, on one count definition"
     else:

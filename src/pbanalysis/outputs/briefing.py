@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from pbanalysis.analysis import claims, measures
-from pbanalysis.dataset import data, datapackage
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys, paths
 from pbanalysis.core.atomic import write_text
@@ -128,7 +127,9 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
         flags = {keys.DP_CLIENTS_31MAR: r.get(keys.DP_CLIENTS_31MAR_FLAG, ""), "council": r.get("council_flag", "")}
         rows.append(
             [
-                _marked(format_value(r[col], kind, flags.get(col) or ""), (r["year"], FLAG_MEASURES.get(col, "")) in flagged)
+                _marked(
+                    format_value(r[col], kind, flags.get(col) or ""), (r["year"], FLAG_MEASURES.get(col, "")) in flagged
+                )
                 for _, col, kind in TABLE_COLUMNS
             ]
         )

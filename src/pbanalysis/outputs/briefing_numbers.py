@@ -324,7 +324,7 @@ def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     moves = []
     for g, m in ((what_next.SDS, "sds"), (what_next.DP, "dp")):
         j = what_next.jumps(g)
-        j = j[(j["key"] == t["key"]) & (j["flagged"] | j["to_year"].map(lambda y: (y, m) in moved))]
+        j = j[(j["key"] == t["key"]) & (j["flagged"] | j["to_year"].map(lambda y, m=m: (y, m) in moved))]
         for r in j.itertuples():
             if r.flagged or (r.to_year, m) in moved:
                 moves.append(

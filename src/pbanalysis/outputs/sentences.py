@@ -173,9 +173,8 @@ def rank(b: _Numbers) -> str | None:
     extreme = b.rank == 1 or b.rank == b.of
     base = at.get(k.COMMUNITY_RECEIPTS_31MAR)
     if (extreme or (pd.notna(base) and base < SMALL_BASE)) and pd.notna(base) and pd.notna(at.get(k.DP_CLIENTS_31MAR)):
-        out += (
-            f"; its share rests on {fmt.count(at[k.DP_CLIENTS_31MAR])} of {plural(int(base), 'service receipt')}"
-            + (f", so few that each is {fmt.points(100 / base)} of it" if base < SMALL_BASE else "")
+        out += f"; its share rests on {fmt.count(at[k.DP_CLIENTS_31MAR])} of {plural(int(base), 'service receipt')}" + (
+            f", so few that each is {fmt.points(100 / base)} of it" if base < SMALL_BASE else ""
         )
     return out + "."
 
@@ -426,7 +425,13 @@ def _moves(trend: dict) -> list[dict]:
     for j in trend.get("moves", trend.get("jumps", [])):
         if j["across_break"]:
             continue  # never a change across the framework change: each side is said on its own
-        key = (j["from_year"], j["to_year"], round(j["from_value"], 1), round(j["to_value"], 1), bool(j["across_break"]))
+        key = (
+            j["from_year"],
+            j["to_year"],
+            round(j["from_value"], 1),
+            round(j["to_value"], 1),
+            bool(j["across_break"]),
+        )
         groups.setdefault(key, []).append(j["measure"])
     return [
         {"from_year": a, "to_year": b, "from_value": x, "to_value": z, "across_break": br, "measures": m}
@@ -688,7 +693,9 @@ def claims_points(by_basis: pd.DataFrame, basis_label: dict[str, str]) -> list[s
         parts.append(f"{fmt.count(n)} {basis_label.get(basis, basis)} ({words})")
     if parts:
         out.append("By the basis of each check: " + "; ".join(parts) + ".")
-    out.append("Only a figure tested against official data could have been shown wrong by official data; a proxy that disagrees shows two measures disagree, not that the claim was wrong.")
+    out.append(
+        "Only a figure tested against official data could have been shown wrong by official data; a proxy that disagrees shows two measures disagree, not that the claim was wrong."
+    )
     return out
 
 

@@ -182,7 +182,9 @@ def execute_one(
         text = notebook_json(nb)
         write_text(executed or run.executed, text)
         if executed is None:
-            write_text(run.html, html_text(text, page_title(run.notebook, run.param_set)))  # from what is saved (stable cell ids)
+            write_text(
+                run.html, html_text(text, page_title(run.notebook, run.param_set))
+            )  # from what is saved (stable cell ids)
             if isinstance(declared, str):
                 return failed(f"its outputs: {declared}")
             missing = [p for p in declared or [] if not p.exists() or p.stat().st_mtime < wall0 - 1]
