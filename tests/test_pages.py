@@ -250,8 +250,10 @@ def test_a_changed_measure_changes_the_main_point(inputs):
     nat.loc[nat.index[0], "england_proxy_takeup_pct"] = 12.34
     text = main_points.national_takeup(replace(inputs, national=nat))
     assert "12.3% at 31 March 2009" in text and text != main_points.national_takeup(inputs)
-    later = dict(inputs.later, sds_pct=55.55)
-    assert "55.6%" in main_points.later(replace(inputs, later=later))
+    series = dict(inputs.series, series={**inputs.series["series"], "2022-23": 55.55})
+    text = main_points.later(replace(inputs, series=series))
+    assert "55.6% in 2022-23, the last year of the earlier framework" in text
+    assert "after the framework change (not compared with the years before)" in text
 
 
 def test_main_points_name_the_targets_reached_and_missed(inputs, claims_table):

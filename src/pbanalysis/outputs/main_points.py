@@ -217,7 +217,7 @@ def national_takeup(i: Inputs) -> str | None:
     )
     if a[k.DEFINITION_BASIS] != z[k.DEFINITION_BASIS]:
         text += " (on different count definitions)"
-    return text + f", against a target of {fmt.pct(t['value'])} {t['label']}."
+    return text + f", against a target of {fmt.number(t['value'])}% {t['label']}."
 
 
 def council_spread(i: Inputs) -> str | None:
@@ -232,15 +232,19 @@ def council_spread(i: Inputs) -> str | None:
         return None
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
     med = ranked[k.PROXY_TAKEUP_PCT].median()
+
+    def behind(r: pd.Series) -> str:  # how many stand behind an extreme
+        return f"{fmt.count(r[k.DP_CLIENTS_31MAR])} of {fmt.count(r[k.COMMUNITY_RECEIPTS_31MAR])} service receipts"
+
     text = (
         f"In {year}, proxy take-up ranged from {fmt.pct(top[k.PROXY_TAKEUP_PCT])} in {top['council_name']} "
-        f"to {fmt.pct(bottom[k.PROXY_TAKEUP_PCT])} in {bottom['council_name']} across the "
-        f"{fmt.count(len(ranked))} councils with a value; the median council stood at {fmt.pct(med)}"
+        f"({behind(top)}) to {fmt.pct(bottom[k.PROXY_TAKEUP_PCT])} in {bottom['council_name']} ({behind(bottom)}) "
+        f"across the {fmt.count(len(ranked))} councils with a value; the median council stood at {fmt.pct(med)}"
     )
     if i.targets:
         t = i.targets[0]["value"]
         at = int((ranked[k.PROXY_TAKEUP_PCT] >= t).sum())
-        text += f", and {fmt.count(at)} {_plural(at, 'was', 'were')} at or above {fmt.pct(t)}"
+        text += f", and {fmt.count(at)} {_plural(at, 'was', 'were')} at or above {fmt.number(t)}%"
     return text + "."
 
 
@@ -263,19 +267,34 @@ def spend(i: Inputs) -> str | None:
 
 
 def later(i: Inputs) -> str | None:
-    """England on ASCOF 1C against the last target."""
-    v = i.later
-    if not v or v.get("sds_pct") is None:
+    """England on the later ASCOF self-directed support series, each side of its framework change
+    said on its own (never a change across it), against the last target."""
+    from pbanalysis.analysis import measures, what_next
+
+    s = pd.Series(i.series.get("series", {}) if i.series else {}, dtype=float).dropna().sort_index()
+    if s.empty:
         return None
+    before, after = s[s.index < what_next.BREAK_YEAR], s[s.index >= what_next.BREAK_YEAR]
+    parts = []
+    if len(before):
+        parts.append(
+            f"England stood at {fmt.pct(before.iloc[-1])} in {before.index[-1]}, the last year of the earlier framework"
+        )
+    if len(after):
+        parts.append(
+            f"at {fmt.pct(after.iloc[-1])} in {after.index[-1]}, after the framework change (not compared with the years before)"
+        )
     text = (
-        f"By {v['year']}, on a later and different measure (ASCOF 1C), {fmt.pct(v['sds_pct'])} of people "
-        "receiving long-term community support in England had self-directed support"
+        "On a later and different measure, the share of people receiving long-term community support who had "
+        "self-directed support (ASCOF), " + ", and ".join(parts)
     )
-    if v.get("dp_pct") is not None:
-        text += f" and {fmt.pct(v['dp_pct'])} took it as direct payments"
     if len(i.targets) > 1:
         t = i.targets[-1]
-        text += f"; the target was {fmt.pct(t['value'])} {t['label']}"
+        reached = bool((s >= float(t["value"])).any())
+        text += (
+            f"; the target was {measures.share_text(t['value'])} of eligible people {t['label']}, and "
+            + ("England reached that level in a later year" if reached else "no later year reached that level")
+        )
     return text + "."
 
 
