@@ -536,6 +536,8 @@ def council_table(inp: Inputs) -> Sheet:
     df = _council_rows(inp)
     df["reason"] = missing_reasons(df)
     df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
+    df["quality"] = _quality_text(inp, df)
+    df["quality_flag"] = np.where(df["quality"] == "", "[z]", "")
     cols = [
         *_COUNCIL_ID,
         Column("basis_label", "Count definition", "text"),
@@ -562,6 +564,7 @@ def council_table(inp: Inputs) -> Sheet:
         Column(k.RECIPIENTS_SOURCE, "Recipients counted in", "text"),
         Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
         Column("reason", "Why a value is missing", "text", "reason_flag"),
+        Column("quality", "Data-quality flags on this row (see the Data_quality sheet)", "text", "quality_flag"),
     ]
     years = sorted(df["year"].unique())
     t = Table(
@@ -837,15 +840,35 @@ def claims_table(inp: Inputs) -> Sheet:
     return Sheet("Claims_check", t, ["claims", "proxy"])
 
 
-def data_quality_table(inp: Inputs) -> Sheet:
-    """Every data-quality flag (:func:`pbanalysis.analysis.quality.flags`) over the tables' own series,
-    by rule; each rule's test is a subtitle."""
+def _quality_series(inp: Inputs):
+    """The data-quality rules' input, read from the tables' own inputs."""
     from pbanalysis.analysis import quality
     from pbanalysis.analysis import what_next as wn
 
     official = inp.ascof[inp.ascof["year"] == wn.YEAR]
     official_table = wn.council_table(official) if len(official) else None
-    series = quality.Series(inp.council_year, inp.ascof_trend, official_table, wn.YEAR)
+    return quality.Series(inp.council_year, inp.ascof_trend, official_table, wn.YEAR)
+
+
+def _quality_text(inp: Inputs, rows: pd.DataFrame) -> list[str]:
+    """For each council-year row, the PSS-EX1 values the data-quality rules flag: "measure: rule; ...",
+    or "" where none is flagged. A flagged value keeps its number in its own column."""
+    from pbanalysis.analysis import quality
+
+    f = quality.flags(_quality_series(inp))
+    f = f[f["series"] == quality.SERIES_PSSEX1]
+    by: dict[tuple[str, str], list[str]] = {}
+    for r in f.itertuples():
+        by.setdefault((r.gss_code, r.year), []).append(f"{r.measure_name}: {r.rule_name}")
+    return ["; ".join(by.get((g, y), [])) for g, y in zip(rows["gss_code"], rows["year"])]
+
+
+def data_quality_table(inp: Inputs) -> Sheet:
+    """Every data-quality flag (:func:`pbanalysis.analysis.quality.flags`) over the tables' own series,
+    by rule; each rule's test is a subtitle."""
+    from pbanalysis.analysis import quality
+
+    series = _quality_series(inp)
     cols = [
         Column("rule_name", "Rule", "text"),
         Column("council_name", "Council", "text"),

@@ -291,9 +291,8 @@ def later(i: Inputs) -> str | None:
     if len(i.targets) > 1:
         t = i.targets[-1]
         reached = bool((s >= float(t["value"])).any())
-        text += (
-            f"; the target was {measures.share_text(t['value'])} of eligible people {t['label']}, and "
-            + ("England reached that level in a later year" if reached else "no later year reached that level")
+        text += f"; the target was {measures.share_text(t['value'])} of eligible people {t['label']}, and " + (
+            "England reached that level in a later year" if reached else "no later year reached that level"
         )
     return text + "."
 

@@ -189,20 +189,25 @@ def derived(df: pd.DataFrame, reg: pd.DataFrame | None = None) -> Table:
     )
 
 
+#: The columns every claims table opens and ends with.
+_CLAIM_HEAD = (
+    Column("statement", "Reported figure"),
+    Column("reported", "Reported", "value", unit="unit"),
+    Column("basis", "Basis of the check"),
+)
+_CLAIM_TAIL = (
+    Column("finding", "Finding"),
+    Column("not_established", "Not established", missing="[z]"),
+    Column("figure_id", "Register id", "id"),
+)
+
+
 def section_claims(df: pd.DataFrame, title: str = "The claims of this section") -> Table:
     """The claims one notebook section shows (:func:`pbanalysis.analysis.claims.for_section`)."""
     out = _status_words(df)
     return Table(
         out,
-        [
-            Column("statement", "Reported figure"),
-            Column("reported", "Reported", "value", unit="unit"),
-            Column("basis", "Basis of the check"),
-            Column("status", "Status"),
-            Column("finding", "Finding"),
-            Column("not_established", "Not established", missing="[z]"),
-            Column("figure_id", "Register id", "id"),
-        ],
+        [*_CLAIM_HEAD, Column("status", "Status"), *_CLAIM_TAIL],
         title=title,
         source=CLAIMS_SOURCE,
         notes=["[z] in 'Not established': the check states nothing further."]
@@ -430,15 +435,11 @@ def verdicts(df: pd.DataFrame) -> Table:
     return Table(
         out,
         [
-            Column("statement", "Reported figure"),
-            Column("reported", "Reported", "value", unit="unit"),
-            Column("basis", "Basis of the check"),
+            *_CLAIM_HEAD,
             Column("status", "Verdict"),
             Column("bracket_low", "Official bound from", "number"),
             Column("bracket_high", "to", "number"),
-            Column("finding", "Finding"),
-            Column("not_established", "Not established", missing="[z]"),
-            Column("figure_id", "Register id", "id"),
+            *_CLAIM_TAIL,
         ],
         title="The verdicts and their evidence",
         source=CLAIMS_SOURCE,
