@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pbanalysis.analysis import measures, ranks, register
+from pbanalysis.analysis import measures, quality, ranks, register
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -808,9 +808,34 @@ def add_change(table: pd.DataFrame, years: list[str], basis: pd.Series) -> bool:
     return same
 
 
+#: The data-quality measure (:data:`pbanalysis.analysis.quality.MEASURES`) of each explorer measure.
+QUALITY_MEASURE = {
+    k.PROXY_TAKEUP_PCT: "proxy_takeup",
+    k.DP_CLIENTS_31MAR: "dp_count",
+    k.DP_SPEND_PER_RECIPIENT_GBP: "dp_spend_per_recipient",
+    ASCOF_SDS: "sds",
+    ASCOF_DP: "dp",
+}
+
+
+def quality_notes(gss_code: str, measure: str, years: list[str]) -> list[str]:
+    """The data-quality flags on one council's values of ``measure`` in ``years``: one note a year
+    ("2010-11 is flagged: ..."); the value keeps its number in the chart and the table."""
+    qm = QUALITY_MEASURE.get(measure)
+    if not qm or not gss_code:
+        return []
+    out = []
+    for y in years:
+        note = quality.note_for(gss_code, y, qm)
+        if note:
+            out.append(f"{y} is flagged by the data-quality rules. {note}")
+    return out
+
+
 def _notes(t, c, m, ys, mine, mine_flags, breaks, basis) -> list[str]:
-    """The measure's definition, where its count changes, and why any of the council's years is missing."""
-    notes = [m.definition]
+    """The measure's definition, where its count changes, the data-quality flags on the council's
+    values, and why any of its years is missing."""
+    notes = [m.definition, *quality_notes(c.get("gss_code") or "", m.key, ys)]
     if breaks:
         spans = []
         for b in dict.fromkeys(basis[basis != ""]):
