@@ -311,14 +311,22 @@ def ranked_councils(
     highlight: Sequence[str] = (),
     size: str = "slide",
     fmt_value: Callable[[float], str] = fmt.pct,
+    flagged: Sequence[str] = (),
 ) -> Drawn:
-    """All councils ranked by a measure, thresholds drawn, chosen councils labelled."""
+    """All councils ranked by a measure, thresholds drawn, chosen councils labelled; the bars of the
+    ``flagged`` councils (names) are hatched, keeping their height."""
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
     colors = [DARK_PINK if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
     # One bar per council in ranked order: tied councils share a rank, never a bar's place.
     place = dict(zip(df.index, np.arange(1, len(df) + 1)))
-    ax.bar(list(place.values()), df[measure], color=colors, width=0.85)
+    bars = ax.bar(list(place.values()), df[measure], color=colors, width=0.85)
+    fl = {f.lower() for f in flagged}
+    for bar, name in zip(bars, df["council_name"]):
+        if name.lower() in fl:
+            bar.set_hatch("////")
+            bar.set_edgecolor("white")
+            bar.set_linewidth(0)
     for t, c in zip(thresholds, [DARK_GREY, TURQUOISE, ORANGE, DARK_PINK]):
         ax.axhline(t, color=c, linestyle="--", linewidth=1)
         style.label_end(ax, len(df) + 1, t, f"{fmt.number(t)}%", color=c, dx=2, dy=1, va="bottom")  # above its line
@@ -332,8 +340,10 @@ def ranked_councils(
     ax.grid(axis="x", visible=False)
     style.finish(fig, title, subtitle, source)
     top, bottom = df.iloc[0], df.iloc[-1]
+    hatched = [n for n in df["council_name"] if n.lower() in fl]
     alt = (
-        f"Bar chart of {len(df)} councils ranked by {ylabel} in {year}. Highest {top['council_name']} "
+        (f"Hatched, a value the data-quality rules flag: {', '.join(hatched)}. " if hatched else "")
+        + f"Bar chart of {len(df)} councils ranked by {ylabel} in {year}. Highest {top['council_name']} "
         f"{fmt_value(top[measure])}; lowest {bottom['council_name']} {fmt_value(bottom[measure])}; median "
         f"{fmt_value(df[measure].median())}."
         + (

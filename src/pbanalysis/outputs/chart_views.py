@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pbanalysis.analysis import measures, register, what_next
+from pbanalysis.analysis import measures, quality, register, what_next
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
 from pbanalysis.core import format as fmt
@@ -175,6 +175,7 @@ def spend_per_recipient_rank(
         raise ParameterError("per", "an empty frame", f"councils with a spend per recipient in {year}")
     med = per[spend].median()
     names = highlighted(highlight)
+    flagged, flag_note = flagged_councils(per, year, spend)
     drawn = figures.ranked_councils(
         per,
         spend,
@@ -183,11 +184,13 @@ def spend_per_recipient_rank(
         f"Direct-payment spend per recipient ranged from {fmt.gbp(per[spend].min())} to "
         f"{fmt.gbp(per[spend].max())} a year in {year} (median {fmt.gbp(med)})",
         "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1), in "
-        f"{figures.CASH} ({figures.NOT_DEFLATED}). " + highlight_note(names, per["council_name"]),
+        f"{figures.CASH} ({figures.NOT_DEFLATED}). "
+        + " ".join(x for x in (highlight_note(names, per["council_name"]), flag_note) if x),
         source_unitcosts([year]),
         highlight=names,
         size=size,
         fmt_value=fmt.gbp,
+        flagged=flagged,
     )
     return Chart("spend_per_recipient_rank", *drawn)
 
@@ -234,11 +237,37 @@ def variance_rank(
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
         source = source_pssex1([year])
     names = highlighted(highlight)
-    sub = " ".join(x for x in (sub, highlight_note(names, df["council_name"])) if x)
+    flagged, flag_note = flagged_councils(df, year, measure)
+    sub = " ".join(x for x in (sub, highlight_note(names, df["council_name"]), flag_note) if x)
     drawn = figures.ranked_councils(
-        df, measure, year, axis_label(measure), title, sub, source, thresholds, names, size, value_text
+        df, measure, year, axis_label(measure), title, sub, source, thresholds, names, size, value_text, flagged
     )
     return Chart("variance_rank", *drawn)
+
+
+#: The data-quality measures (:data:`pbanalysis.analysis.quality.MEASURES`) behind each council
+#: measure: proxy take-up rests on the count of people on direct payments too.
+_QUALITY_MEASURE = {
+    k.PROXY_TAKEUP_PCT: ("proxy_takeup", "dp_count"),
+    k.DP_CLIENTS_31MAR: ("dp_count",),
+    k.DP_SPEND_PER_RECIPIENT_GBP: ("dp_spend_per_recipient",),
+}
+
+
+def flagged_councils(df: pd.DataFrame, year: str, measure: str) -> tuple[list[str], str]:
+    """The councils of ``df`` whose value of ``measure`` in ``year`` the data-quality rules flag, and
+    the subtitle's sentence about them ("" when none)."""
+    f = quality.flags()
+    f = f[(f["year"] == year) & f["measure"].isin(_QUALITY_MEASURE.get(measure, ()))]
+    codes = set(f["gss_code"])
+    names = [n for n, g in zip(df["council_name"], df["gss_code"]) if g in codes]
+    if not names:
+        return [], ""
+    n = len(names)
+    return names, (
+        f"Hatched: {n} {'council' if n == 1 else 'councils'} whose value the data-quality rules flag "
+        "(each drawn at its value; see the data-quality page)."
+    )
 
 
 def axis_label(measure: str) -> str:
