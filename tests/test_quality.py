@@ -133,7 +133,7 @@ def test_the_direct_payments_only_label_is_in_doubt_only_where_both_signs_show()
     assert t.to_dict() == {"Both": "in doubt", "CountOnly": "one sign", "Neither": "supported", "SpendOnly": "one sign"}
     f = quality.definition_in_doubt(cy)
     assert _flagged(f) == {("Both", "2010-11")}
-    assert "3.0 times its 100 in 2011-12" in f["values_text"].iloc[0]
+    assert "3 times its 100 in 2011-12" in f["values_text"].iloc[0]
 
 
 def test_without_a_year_labelled_on_the_unit_cost_match_nothing_is_tested():

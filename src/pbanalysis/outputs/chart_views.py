@@ -259,8 +259,12 @@ def flagged_councils(df: pd.DataFrame, year: str, measure: str) -> tuple[list[st
     the subtitle's sentence about them ("" when none)."""
     f = quality.flags()
     f = f[(f["year"] == year) & f["measure"].isin(_QUALITY_MEASURE.get(measure, ()))]
-    codes = set(f["gss_code"])
-    names = [n for n, g in zip(df["council_name"], df["gss_code"]) if g in codes]
+    if "gss_code" in df:
+        codes = set(f["gss_code"])
+        names = [n for n, g in zip(df["council_name"], df["gss_code"]) if g in codes]
+    else:  # a frame of names only (spend per recipient)
+        flagged = set(f["council_name"])
+        names = [n for n in df["council_name"] if n in flagged]
     if not names:
         return [], ""
     n = len(names)
