@@ -17,8 +17,8 @@ NOTEBOOKS = sorted(p.stem for p in paths.NOTEBOOKS_DIR.glob("*.ipynb"))
 #: Names and functions that hold findings (sentences): indexing them by position is what we forbid.
 FINDINGS = re.compile(r"text|sentence|finding|agreement|headline", re.I)
 
-#: Findings still returned as a list by a module another piece of work owns (issue 30, section 1).
-STILL_A_LIST = {"variance": "claims.proxy_agreement returns a list; the notebook takes its last sentence"}
+#: Findings still returned as a list and picked by position in a notebook (none left).
+STILL_A_LIST: dict[str, str] = {}
 
 
 def _code(name: str) -> str:

@@ -356,17 +356,30 @@ def for_section(claims: pd.DataFrame, section: str) -> pd.DataFrame:
 def proxy_agreement(claims: pd.DataFrame, section: str) -> list[str]:
     """Sentences on how far the proxy agrees with the reported council figures of ``section``.
 
-    One sentence per rank or distribution claim (its finding), then a count of
-    agreements. Built from the claims table; nothing typed to fit the data.
+    One sentence per rank or distribution claim (its finding), then the count of agreements
+    (:func:`proxy_agreement_overall`). Built from the claims table; nothing typed to fit the data.
     """
-    sub = claims[(claims["section"] == section) & claims["method"].isin(["rank", "distribution"])]
+    sub = _proxy_claims(claims, section)
     if sub.empty:
         return []
     out = [f"{r['statement']} {r['finding'].removeprefix('Proxy only, no verdict. ')}" for _, r in sub.iterrows()]
+    return [*out, proxy_agreement_overall(claims, section)]
+
+
+def _proxy_claims(claims: pd.DataFrame, section: str) -> pd.DataFrame:
+    return claims[(claims["section"] == section) & claims["method"].isin(["rank", "distribution"])]
+
+
+def proxy_agreement_overall(claims: pd.DataFrame, section: str) -> str:
+    """The count of the reported council statements of ``section`` the proxy agrees with, and what
+    agreement and disagreement between two measures do not show ("" where the section has none)."""
+    sub = _proxy_claims(claims, section)
+    if sub.empty:
+        return ""
     agree = int((sub["proxy_agrees"] == "yes").sum())
     ranks = sub[sub["method"] == "rank"]
     rank_agree = int((ranks["proxy_agrees"] == "yes").sum())
-    out.append(
+    return (
         f"In all, the proxy agrees with {agree} of {len(sub)} reported council statements "
         f"({rank_agree} of {len(ranks)} named councils at the top or bottom, "
         f"{agree - rank_agree} of {len(sub) - len(ranks)} shares, counts and extremes). "
@@ -377,7 +390,6 @@ def proxy_agreement(claims: pd.DataFrame, section: str) -> list[str]:
             else "Agreement between two different measures does not confirm the reported NI 130 figures."
         )
     )
-    return out
 
 
 def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
@@ -397,8 +409,8 @@ def headlines(claims: pd.DataFrame, doc: dict | None = None) -> list[dict]:
             for st, n in by.items()
         ]
         row = claims.set_index("figure_id").loc[h["figure"]]
-        agreement = proxy_agreement(claims, row["section"])
-        lead = agreement[-1] if agreement else row["finding"]
+        agreement = proxy_agreement_overall(claims, row["section"])
+        lead = agreement or row["finding"]
         if not agreement and row["not_established"]:
             lead += f" Not established: {row['not_established'][:1].lower()}{row['not_established'][1:]}"
         out.append(
