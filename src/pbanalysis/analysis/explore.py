@@ -8,7 +8,8 @@ shows is computed here; the notebook only wires widgets to :func:`view`.
   payments for every year the ASCOF compilation holds (2017-18 to 2023-24, with the 2023-24
   framework change as a break);
 * :func:`tables` - every value in one long table, read once per process;
-* :func:`find_council` - a council by name (any spelling the tables use) or GSS or CASSR code; an
+* :func:`find_council` - a council by name (any spelling the tables use) or GSS or CASSR code, the
+  project's one look-up (:func:`pbanalysis.analysis.measures.find_council`) on these tables; an
   unknown name fails with the closest matches;
 * :func:`view` - what the explorer shows for one choice: the chart's series, the table, the rank,
   what the articles said about the council, notes and the source line (a :class:`View`).
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import difflib
 import functools
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -168,8 +168,6 @@ class Tables:
     names: dict[str, str] = field(default_factory=dict)
     region: dict[str, str] = field(default_factory=dict)
     council_type: dict[str, str] = field(default_factory=dict)
-    search: dict[str, str] = field(default_factory=dict)
-    codes: dict[str, str] = field(default_factory=dict)
     #: Values of councils that are not one of the 2009-2014 councils (formed over a changed boundary):
     #: ``year``, ``council_code`` ('GSS:' and their GSS code), ``council_name``, ``measure``, ``value``.
     #: Never shown as a council; ranked with the others, so a rank counts every council published.
@@ -331,26 +329,6 @@ def _ascof_values(trend: pd.DataFrame, councils: pd.DataFrame, successors: pd.Da
     return pd.concat(out, ignore_index=True)[cols], pd.DataFrame(england), pd.concat(others, ignore_index=True)
 
 
-def _search_index(councils: pd.DataFrame, successors: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
-    """({normalised name: council code}, {upper-case GSS or CASSR code: council code}) for every name
-    and code a council goes by, a later council's over the same area included."""
-    names: dict[str, str] = {}
-    codes: dict[str, str] = {}
-    for r in councils.itertuples():
-        for key in (r.council_name, r.lookup_name, *str(r.pssex1_names).split("; ")):
-            if key and lookup.normalise(key):
-                names.setdefault(lookup.normalise(key), r.council_code)
-        for key in (r.council_code, r.gss_code):
-            if key:
-                codes.setdefault(key.upper(), r.council_code)
-    for r in successors[successors["relation"] == "same_area"].itertuples():
-        names.setdefault(lookup.normalise(r.successor_name), r.council_code_2009_14)
-        for key in (r.successor_gss_code, r.successor_code):
-            if key:
-                codes.setdefault(key.upper(), r.council_code_2009_14)
-    return names, codes
-
-
 def build_tables(cy: pd.DataFrame, councils: pd.DataFrame, trend: pd.DataFrame, successors: pd.DataFrame) -> Tables:
     """The explorer's :class:`Tables` from the processed council-year table, the councils, the ASCOF
     compilation of 2017-18 to 2023-24 and the successor councils (any frames of those shapes:
@@ -361,7 +339,6 @@ def build_tables(cy: pd.DataFrame, councils: pd.DataFrame, trend: pd.DataFrame, 
     values["flag"] = values["flag"].fillna("")
     england = pd.concat([pe, ae], ignore_index=True)
     years = {m: sorted(values.loc[values["measure"] == m, "year"].unique()) for m in MEASURES}
-    names, codes = _search_index(councils, successors)
     return Tables(
         values=values,
         england=england,
@@ -371,8 +348,6 @@ def build_tables(cy: pd.DataFrame, councils: pd.DataFrame, trend: pd.DataFrame, 
         names=dict(zip(councils["council_code"], councils["council_name"])),
         region=dict(zip(councils["council_code"], councils["region"])),
         council_type=dict(zip(councils["council_code"], councils["council_type"])),
-        search=names,
-        codes=codes,
         others=others,
     )
 
@@ -383,10 +358,6 @@ def tables() -> Tables:
     return build_tables(
         data.load_council_year(), data.load_councils(), ascof_trend.load_trend(), lookup.read_successors()
     )
-
-
-#: A GSS code (E10000027) or a CASSR code (905), as a query may give one.
-_CODE = re.compile(r"^(E\d{8}|\d{3})$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------
@@ -402,47 +373,11 @@ def council_options(t: Tables | None = None) -> list[str]:
 
 
 def find_council(query: object, t: Tables | None = None) -> pd.Series:
-    """The council (a row of councils.csv) named by ``query``: a name in any case or spelling the
-    tables use, a GSS code (also a later council's over the same area), a CASSR code, or an entry
-    of :func:`council_options`. Fails with a :class:`ParameterError` listing the closest names."""
+    """The council (a row of councils.csv) named by ``query``, among every council of the explorer's
+    tables (those abolished in 2009 included): :func:`pbanalysis.analysis.measures.find_council`, the
+    one council look-up, on ``t``'s councils and successors."""
     t = t or tables()
-    if not isinstance(query, str) or not query.strip():
-        raise ParameterError("council", query, "a council name or GSS code, e.g. 'Somerset' or 'E10000027'")
-    q = query.strip()
-    if q.endswith(")") and " (" in q:  # 'Somerset (E10000027)', as the search box lists it
-        q = q.rsplit(" (", 1)[0]
-    code = t.codes.get(q.upper()) or t.search.get(lookup.normalise(q))
-    if code is not None:
-        row = t.councils.set_index("council_code").loc[code].copy()
-        row["council_code"] = code
-        return row
-    later = t.successors[
-        (t.successors["relation"] == "boundary_changed")
-        & (
-            (t.successors["successor_gss_code"].str.upper() == q.upper())
-            | (t.successors["successor_name"].map(lookup.normalise) == lookup.normalise(q))
-        )
-    ]
-    if len(later):
-        formed = ", ".join(sorted(set(later["council_name_2009_14"])))
-        raise ParameterError(
-            "council",
-            query,
-            f"a 2009-2014 council: {later['successor_name'].iloc[0]} covers an area changed in "
-            f"{later['changed_on'].iloc[0][:4]} from parts of {formed}, so it is not one council of the "
-            f"earlier tables; choose one of {formed}",
-        )
-    if _CODE.match(q):  # a code no council has: the closest codes, with their councils' names
-        options = council_options(t)
-        by_code = {o.rsplit(" (", 1)[1].rstrip(")"): o for o in options if o.endswith(")")}
-        close = difflib.get_close_matches(q.upper(), list(by_code), n=5, cutoff=0.6)
-        raise ParameterError(
-            "council",
-            query,
-            "a council name or GSS code"
-            + (f"; closest matches: {', '.join(by_code[c] for c in close)}" if close else " such as E10000027"),
-        )
-    raise measures.unknown_council(q, sorted(t.councils["council_name"]))
+    return measures.find_council(query, t.councils, t.successors, abolished=True)
 
 
 def check_measure(measure: object, t: Tables | None = None) -> Measure:

@@ -1,13 +1,17 @@
 """The report's computations: take-up under each denominator, proxy rates,
-spend per recipient, council distributions, and parameter checks.
+spend per recipient, council distributions, and parameter checks, among them the one council
+look-up every caller uses (:func:`find_council`: by name, GSS or PSS-EX1 code, across successor
+councils, failing with the closest matches).
 
-Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.dataset.data` and
-:mod:`pbanalysis.analysis.register`, and no plotting.
+Pure pandas: no file reading beyond the loaders in :mod:`pbanalysis.dataset.data`,
+:mod:`pbanalysis.analysis.register` and :func:`pbanalysis.sources.lookup.read_successors`, and no
+plotting.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import numbers
 import re
 from typing import TYPE_CHECKING
@@ -19,6 +23,8 @@ from pbanalysis.analysis import checks, ranks
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
+from pbanalysis.dataset import data
+from pbanalysis.sources import lookup
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -99,38 +105,177 @@ def check_thresholds(name: str, value: object) -> list[float]:
     return [float(v) for v in value]
 
 
-def find_council(query: object, councils: pd.DataFrame) -> pd.Series:
-    """The council row named by ``query``: a name or GSS code, any case.
+# --------------------------------------------------------------------------
+# Finding a council: the one resolver every caller uses
+# --------------------------------------------------------------------------
 
-    Unknown names fail with the closest matches.
+#: A GSS code (E10000027) or a PSS-EX1 council code (905), as a query may give one.
+COUNCIL_CODE = re.compile(r"^(E\d{8}|\d{3})$", re.IGNORECASE)
+#: What a council query may be, as the errors say it.
+COUNCIL_QUERY = "a council name or GSS code, or a PSS-EX1 council code"
+_EXAMPLE = "such as 'Manchester', 'E08000003' or '306'"
+
+
+@functools.lru_cache(maxsize=4096)
+def _key(name: str) -> str:
+    """A name as it is matched: any case, spacing, hyphens or 'Council' ("Stoke-on-Trent City
+    Council" and "stoke on trent" are one key; :func:`pbanalysis.sources.lookup.normalise`)."""
+    return lookup.normalise(name)
+
+
+def _keys(names: str) -> set[str]:
+    """The keys of a '; '-separated list of names (councils.csv's ``pssex1_names``)."""
+    return {_key(n) for n in names.split(";")} - {""}
+
+
+@functools.lru_cache(maxsize=1)
+def _default_successors() -> pd.DataFrame:
+    return lookup.read_successors()
+
+
+def _column(frame: pd.DataFrame, column: str) -> list[str]:
+    """A column of ``frame`` as stripped text ('' where missing or absent), as a list (look-ups in
+    plain Python: a pandas filter per column costs milliseconds, and packs look up every council)."""
+    if column not in frame:
+        return [""] * len(frame)
+    return [v.strip() if isinstance(v, str) else "" for v in frame[column].tolist()]
+
+
+def _row(frame: pd.DataFrame, i: int, later: bool = False) -> pd.Series:
+    return pd.Series({**frame.iloc[i].to_dict(), "later": later}, name=frame.index[i])
+
+
+def find_council(
+    query: object,
+    councils: pd.DataFrame | None = None,
+    successors: pd.DataFrame | None = None,
+    *,
+    later: pd.DataFrame | None = None,
+    abolished: bool = False,
+) -> pd.Series:
+    """The council ``query`` names: its row of ``councils`` (``councils.csv``, read by default).
+
+    ``query`` is a council's name in any case or spelling the files use ("Stoke on Trent",
+    "Stoke-on-Trent", "Stoke-on-Trent City Council", "Hull"), its GSS code or its PSS-EX1 council
+    code (any case), or an entry of the explorer's search box ("Somerset (E10000027)").
+
+    ``successors`` (``council_successors.csv`` by default) is followed: a later council over the same
+    area (relation same_area) finds its 2009-2014 council by its new name or code (E06000060 finds
+    Buckinghamshire, E06000066 Somerset). A later council formed over a changed boundary is found
+    only in ``later``, a frame of later councils (``gss_code``, ``council_name``, and where known
+    ``council_code`` and ``council_code_2009_14``, as in the ASCOF tables); without it, or not in it,
+    the query fails naming the 2009-2014 councils its area came from. A council abolished in 2009
+    (no GSS code: Cheshire, Bedfordshire) is found only with ``abolished``; otherwise the query fails
+    naming the councils that took its area.
+
+    The row returned has ``later``: False for a row of ``councils``, True for a row of ``later``.
+    Anything else raises :class:`ParameterError` naming the query and up to five closest names (for
+    a code, the closest codes, each with its council).
     """
     if not isinstance(query, str) or not query.strip():
-        raise ParameterError("council", query, "a council name or GSS code, e.g. 'Manchester' or 'E08000003'")
-    q = " ".join(query.split()).lower()
-    current = councils[councils["gss_code"].fillna("") != ""]
-    for col in ("gss_code", "council_name", "lookup_name", "council_code"):
-        hit = current[current[col].fillna("").str.lower() == q]
+        raise ParameterError("council", query, f"{COUNCIL_QUERY}, {_EXAMPLE}")
+    councils = data.load_councils() if councils is None else councils
+    successors = _default_successors() if successors is None else successors
+    q = " ".join(query.split())
+    boxed = re.fullmatch(r"(.+) \(([^()]+)\)", q)  # 'Somerset (E10000027)', as the search box lists it
+    if boxed and COUNCIL_CODE.match(boxed.group(2)):
+        q = boxed.group(1)
+    code, key = q.upper(), _key(q)
+    c_code, c_gss, c_name = (_column(councils, c) for c in ("council_code", "gss_code", "council_name"))
+    usable = [i for i, g in enumerate(c_gss) if abolished or g]
+    at = {c_code[i]: i for i in usable}
+
+    # 1. A code of a council, then a name any file gives it.
+    for col in (c_code, c_gss):
+        hit = [i for i in usable if col[i].upper() == code]
         if len(hit) == 1:
-            return hit.iloc[0]
-    if "pssex1_names" in current:  # another spelling the official files use ("Stoke-on-Trent")
-        hit = current[current["pssex1_names"].fillna("").map(lambda v: q in [n.strip().lower() for n in v.split(";")])]
-        if len(hit) == 1:
-            return hit.iloc[0]
-    raise unknown_council(query, list(current["council_name"]))
+            return _row(councils, hit[0])
+    names = [
+        {_key(a), _key(b), *_keys(p)} - {""}
+        for a, b, p in zip(c_name, _column(councils, "lookup_name"), _column(councils, "pssex1_names"))
+    ]
+    hit = [i for i in usable if key and key in names[i]]
+    if len(hit) == 1:
+        return _row(councils, hit[0])
+    if len(hit) > 1:
+        raise ParameterError("council", query, f"one council; it names {len(hit)}: {', '.join(c_name[i] for i in hit)}")
+    # 2. A later council over the same area: its 2009-2014 council.
+    succ = list(
+        zip(*(_column(successors, c) for c in ("successor_code", "successor_gss_code", "successor_name", "relation")))
+    )
+    asked = [
+        n
+        for n, (s_code, s_gss, s_name, _) in enumerate(succ)
+        if code in (s_code, s_gss.upper()) or key == _key(s_name) != ""
+    ]
+    old = {_column(successors, "council_code_2009_14")[n] for n in asked if succ[n][3] == "same_area"} & set(at)
+    if len(old) == 1:
+        return _row(councils, at[old.pop()])
+    # 3. A later council of ``later``, or its 2009-2014 council where it has one.
+    if later is not None:
+        l_code, l_gss, l_name = (_column(later, c) for c in ("council_code", "gss_code", "council_name"))
+        hit = [i for i in range(len(later)) if code in (l_code[i], l_gss[i].upper()) or key == _key(l_name[i]) != ""]
+        if len({l_gss[i] for i in hit}) == 1:
+            before = _column(later, "council_code_2009_14")[hit[0]]
+            return _row(councils, at[before]) if before in at else _row(later, hit[0], later=True)
+    # 4. Why it was not found.
+    changed = successors.iloc[[n for n in asked if succ[n][3] == "boundary_changed"]]
+    if len(changed):
+        formed = ", ".join(sorted(set(changed["council_name_2009_14"])))
+        raise ParameterError(
+            "council",
+            query,
+            f"a 2009-2014 council: {changed['successor_name'].iloc[0]} covers an area changed in "
+            f"{changed['changed_on'].iloc[0][:4]} from parts of {formed}, so it is not one council of the "
+            f"earlier tables; choose one of {formed}",
+        )
+    gone = [
+        i for i, g in enumerate(c_gss) if not abolished and not g and (c_code[i] == code or key and key in names[i])
+    ]
+    if gone:
+        g = councils.iloc[gone[0]]
+        took = lookup.ABOLISHED_2009.get(g["council_code"], ("", "", ()))[2]
+        now = [n for n, lc in zip(c_name, _column(councils, "lookup_code")) if lc and lc in took]
+        raise ParameterError(
+            "council",
+            query,
+            f"a council of 2009-10 onwards: {g['council_name']} was abolished on 1 April 2009 and has "
+            f"figures for {g['last_year']} only" + (f"; its area is now {' and '.join(now)}" if now else ""),
+        )
+    shown = [(c_code[i], c_gss[i], c_name[i]) for i in usable]
+    if later is not None:
+        shown += list(zip(_column(later, "council_code"), _column(later, "gss_code"), _column(later, "council_name")))
+    raise _unknown_council(query, q, shown)
 
 
-def unknown_council(query: str, names: list[str]) -> ParameterError:
-    """The error for a council no name or code matches, listing up to five of ``names`` closest to it."""
-    q = " ".join(str(query).split())
+def _unknown_council(query: str, q: str, councils: list[tuple[str, str, str]]) -> ParameterError:
+    """The error for a query no council matches: the closest names, or for a code the closest codes
+    (``councils``: (PSS-EX1 code, GSS code, name) of each council that could have matched)."""
+    if COUNCIL_CODE.match(q):
+        # The same kind of code (E10 counties, E08 metropolitan districts, ...; or a 3-digit
+        # PSS-EX1 code), nearest in number first.
+        code = q.upper()
+        named: dict[str, str] = {}
+        for cassr, gss, name in councils:
+            for c in (gss.upper(), cassr):
+                if COUNCIL_CODE.match(c) and len(c) == len(code):
+                    named.setdefault(c, name)
+        kind = [c for c in named if c[:3] == code[:3]] if code.startswith("E") else list(named)
+        near = sorted(kind or named, key=lambda c: (abs(int(c.lstrip("E")) - int(code.lstrip("E"))), c))[:5]
+        listed = ", ".join(f"{named[c]} ({c})" for c in near)
+        return ParameterError(
+            "council", query, f"{COUNCIL_QUERY}; closest codes: {listed}" if listed else f"{COUNCIL_QUERY}, {_EXAMPLE}"
+        )
+    names = list(dict.fromkeys(name for _, _, name in councils if name))
     close = difflib.get_close_matches(q, names, n=5, cutoff=0.6)
     close += [n for n in names if q.lower() in n.lower() and n not in close]
     close = close[:5] or difflib.get_close_matches(q, names, n=5, cutoff=0.3)
     return ParameterError(
         "council",
         query,
-        f"a council name or GSS code; closest matches: {', '.join(close)}"
+        f"{COUNCIL_QUERY}; closest matches: {', '.join(close)}"
         if close
-        else "a council name or GSS code (see data/raw/councils.csv)",
+        else f"{COUNCIL_QUERY}, {_EXAMPLE} (the councils are listed in data/raw/councils.csv)",
     )
 
 

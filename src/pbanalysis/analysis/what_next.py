@@ -174,10 +174,6 @@ def _default_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return council_table(), councils, lookup.read_successors()
 
 
-def _norm(text: str) -> str:
-    return lookup.normalise(str(text))
-
-
 def _values(row) -> dict:
     return {
         "sds_pct": _num(row["sds_pct"]),
@@ -213,70 +209,59 @@ def council_value(
     councils: pd.DataFrame | None = None,
     successors: pd.DataFrame | None = None,
 ) -> dict:
-    """One council's 2020-21 ASCOF 1C values, found by name, CASSR code or GSS code (any case).
+    """One council's 2020-21 ASCOF 1C values, found by name, CASSR code or GSS code (any case) with
+    the one council look-up (:func:`pbanalysis.analysis.measures.find_council`).
 
-    A 2009-2014 council (``councils.csv``) is looked up first, then a 2020-21 council. Returns
+    A 2009-2014 council (``councils.csv``, or a later council over its area) is looked up first, then
+    a 2020-21 council formed over a changed boundary. Returns
     a dict: ``council_code_2009_14``, ``council_name``, ``ascof_code``, ``ascof_name``,
     ``gss_code``, ``boundary`` (unchanged, same_area or boundary_changed), ``comparable``
     (bool), ``sds_pct``/``dp_pct`` (percent) with numerators and denominators (people), or
     None where suppressed or where the boundary changed (then ``successors`` lists the
     later councils and their own values, never merged or split), ``flag``, ``flag_reason``,
     ``rank`` (1 = highest self-directed support share) of ``ranked`` councils, and ``note``.
-    Raises ParameterError when nothing matches.
+    Raises ParameterError naming the closest matches when nothing matches.
     """
     table = _default_tables()[0] if df is None else council_table(df)
     councils = _default_tables()[1] if councils is None else councils
     successors = _default_tables()[2] if successors is None else successors
-    q = str(code_or_name).strip()
-    key = _norm(q)
-    old = councils[councils["last_year"] == councils["last_year"].max()]
-
-    def hit(frame, code_col, gss_col, name_cols):
-        m = (frame[code_col] == q) | (frame[gss_col].str.upper() == q.upper())
-        for c in name_cols:
-            m |= frame[c].map(lambda v: any(_norm(n) == key for n in str(v).split("; ") if n))
-        return frame[m]
-
-    base = {"query": q, "year": YEAR, "measure_sds": MEASURE_NAMES[SDS], "measure_dp": MEASURE_NAMES[DP]}
-    found_old = hit(old, "council_code", "gss_code", ["council_name", "pssex1_names", "lookup_name"])
-    if len(found_old) == 1:
-        c = found_old.iloc[0]
-        base.update({"council_code_2009_14": c["council_code"], "council_name": c["council_name"]})
-        rows = table[table["council_code_2009_14"] == c["council_code"]]
-        if len(rows) == 1:
-            return _result(base, rows.iloc[0], table)
-        succ = successors[successors["council_code_2009_14"] == c["council_code"]]
-        later = table[table["council_code"].isin(succ["successor_code"])]
-        names = ", ".join(f"{r.successor_name} ({r.successor_gss_code})" for r in succ.itertuples())
-        return {
-            **base,
-            "ascof_code": None,
-            "ascof_name": None,
-            "gss_code": c["gss_code"],
-            "boundary": "boundary_changed",
-            "comparable": False,
-            **dict.fromkeys(
-                ["sds_pct", "sds_numerator", "sds_denominator", "dp_pct", "dp_numerator", "dp_denominator"]
-            ),
-            "flag": "",
-            "flag_reason": "",
-            "rank": None,
-            "ranked": _rank(table, "")[1],
-            "successors": [
-                {"council_code": r["council_code"], "council_name": r["council_name"], **_values(r)}
-                for _, r in later.iterrows()
-            ],
-            "note": f"{c['council_name']}'s boundary changed on {succ['changed_on'].iloc[0]}; in {YEAR} its area "
-            f"was part of {names}. {BOUNDARY_TEXT['boundary_changed'].capitalize()}.",
-        }
-    found_new = hit(table, "council_code", "gss_code", ["council_name"])
-    if len(found_new) == 1:
-        r = found_new.iloc[0]
-        base.update({"council_code_2009_14": r["council_code_2009_14"] or None, "council_name": r["council_name"]})
-        return _result(base, r, table)
-    raise ParameterError(
-        "council", code_or_name, "a council name, 3-digit CASSR code or GSS code in councils.csv or the ASCOF extract"
-    )
+    found = measures.find_council(code_or_name, councils, successors, later=table)
+    base = {
+        "query": str(code_or_name).strip(),
+        "year": YEAR,
+        "measure_sds": MEASURE_NAMES[SDS],
+        "measure_dp": MEASURE_NAMES[DP],
+    }
+    if found["later"]:  # a 2020-21 council formed over a changed boundary: its own values
+        base.update({"council_code_2009_14": None, "council_name": found["council_name"]})
+        return _result(base, found, table)
+    c = found
+    base.update({"council_code_2009_14": c["council_code"], "council_name": c["council_name"]})
+    rows = table[table["council_code_2009_14"] == c["council_code"]]
+    if len(rows) == 1:
+        return _result(base, rows.iloc[0], table)
+    succ = successors[successors["council_code_2009_14"] == c["council_code"]]
+    later = table[table["council_code"].isin(succ["successor_code"])]
+    names = ", ".join(f"{r.successor_name} ({r.successor_gss_code})" for r in succ.itertuples())
+    return {
+        **base,
+        "ascof_code": None,
+        "ascof_name": None,
+        "gss_code": c["gss_code"],
+        "boundary": "boundary_changed",
+        "comparable": False,
+        **dict.fromkeys(["sds_pct", "sds_numerator", "sds_denominator", "dp_pct", "dp_numerator", "dp_denominator"]),
+        "flag": "",
+        "flag_reason": "",
+        "rank": None,
+        "ranked": _rank(table, "")[1],
+        "successors": [
+            {"council_code": r["council_code"], "council_name": r["council_name"], **_values(r)}
+            for _, r in later.iterrows()
+        ],
+        "note": f"{c['council_name']}'s boundary changed on {succ['changed_on'].iloc[0]}; in {YEAR} its area "
+        f"was part of {names}. {BOUNDARY_TEXT['boundary_changed'].capitalize()}.",
+    }
 
 
 def _result(base: dict, r, table: pd.DataFrame) -> dict:
@@ -654,26 +639,16 @@ def jump_text(row: pd.Series | dict) -> str:
     return text
 
 
-def _resolve_trend_council(code_or_name: str, councils: pd.DataFrame, successors: pd.DataFrame, t: pd.DataFrame):
-    """(2009-2014 council row or None, later GSS code or None) for a name, CASSR code or GSS code."""
-    q = str(code_or_name).strip()
-    key = _norm(q)
-    old = councils[councils["last_year"] == councils["last_year"].max()]
-    m = (old["council_code"] == q) | (old["gss_code"].str.upper() == q.upper())
-    if m.sum() == 1:  # a code: no need to compare every name
-        return old[m].iloc[0], None
-    for c in ("council_name", "pssex1_names", "lookup_name"):
-        m |= old[c].map(lambda v: any(_norm(n) == key for n in str(v).split("; ") if n))
-    if m.sum() == 1:
-        return old[m].iloc[0], None
-    c = t[t["area_level"] == "council"]
-    hit = c[(c["gss_code"].str.upper() == q.upper()) | c["area_name"].map(lambda v: _norm(v) == key)]
-    gss = sorted(set(hit["gss_code"]))
-    if len(gss) == 1:
-        return None, gss[0]
-    raise ParameterError(
-        "council", code_or_name, "a council name, CASSR code or GSS code in councils.csv or the ASCOF series"
-    )
+def _trend_councils(t: pd.DataFrame) -> pd.DataFrame:
+    """The councils of the ASCOF series (``gss_code``, ``council_name``, ``council_code_2009_14``), for
+    :func:`pbanalysis.analysis.measures.find_council` to find a later council by."""
+    c = t.loc[t["area_level"] == "council", ["gss_code", "area_name", "council_code_2009_14"]]
+    return c.drop_duplicates().rename(columns={"area_name": "council_name"})
+
+
+@functools.lru_cache(maxsize=1)
+def _default_trend_councils() -> pd.DataFrame:
+    return _trend_councils(_trend(None))
 
 
 def council_trend(
@@ -685,7 +660,8 @@ def council_trend(
 ) -> dict:
     """One council's ASCOF story, 2017-18 to 2023-24, for its briefing pack.
 
-    Found by 2009-2014 name, CASSR or GSS code, or a later council's name or GSS code. Returns
+    Found by 2009-2014 name, CASSR or GSS code, or a later council's name or GSS code
+    (:func:`pbanalysis.analysis.measures.find_council`). Returns
     ``council_name``, ``years``: one dict per year with ``year``, ``area_name`` (the council the
     value belongs to), ``gss_code``, ``status`` (published, not_published, or boundary_changed),
     ``sds_pct``/``dp_pct`` (percent or None), ``sds_rank``/``dp_rank`` of ``sds_of``/``dp_of``
@@ -696,7 +672,10 @@ def council_trend(
     t = _trend(df)
     councils = _default_tables()[1] if councils is None else councils
     successors = _default_tables()[2] if successors is None else successors
-    old, gss = _resolve_trend_council(code_or_name, councils, successors, t)
+    found = measures.find_council(
+        code_or_name, councils, successors, later=_default_trend_councils() if df is None else _trend_councils(t)
+    )
+    old, gss = (None, found["gss_code"]) if found["later"] else (found, None)
     # Every briefing pack asks: on the committed extract, rank and compare once per process.
     ranks = {g: _default_ranks(g) if df is None else council_ranks(g, df) for g in (SDS, DP)}
     if old is not None:
