@@ -264,7 +264,7 @@ def _unknown_council(query: str, q: str, councils: list[tuple[str, str, str]]) -
         near = sorted(kind or named, key=lambda c: (abs(int(c.lstrip("E")) - int(code.lstrip("E"))), c))[:5]
         listed = ", ".join(f"{named[c]} ({c})" for c in near)
         return ParameterError(
-            "council", query, f"{COUNCIL_QUERY}; closest codes: {listed}" if listed else f"{COUNCIL_QUERY}, {_EXAMPLE}"
+            "council", query, f"{COUNCIL_QUERY}; closest matches: {listed}" if listed else f"{COUNCIL_QUERY}, {_EXAMPLE}"
         )
     names = list(dict.fromkeys(name for _, _, name in councils if name))
     close = difflib.get_close_matches(q, names, n=5, cutoff=0.6)

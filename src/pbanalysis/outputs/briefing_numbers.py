@@ -207,8 +207,8 @@ def slugify(name: str) -> str:
 def council_numbers(council: str, year: str | None = None) -> Briefing:
     """The numbers of one council (name or GSS code, any case) for its briefing."""
     _, councils = _tables()
+    row = measures.find_council(council, councils)  # an unknown council fails before anything is computed
     shared = _shared()
-    row = measures.find_council(council, councils)
     code = row["council_code"]
     years = shared["years"]
     year = measures.check_year("year", year or years[-1], years)

@@ -54,13 +54,22 @@ def build_all(
     docx: bool = True,
     svg: bool = False,
 ) -> Path:
-    """Every council's pack (or each of ``councils``) plus an index page; returns the index's path.
+    """Every council's pack (or each of ``councils``: names or codes, as
+    :func:`pbanalysis.analysis.measures.find_council` takes them) plus an index page; returns the
+    index's path.
 
     ``processes``: 1 builds every pack in this process; more shares them among that many forked
     workers (default: the cores, at most :data:`MAX_PROCESSES`). ``svg`` adds each chart as SVG."""
     from tqdm import tqdm
 
-    names = councils or measures.list_councils(briefing_numbers.councils())
+    table = briefing_numbers.councils()
+    # Every council named is found before any pack is built (an unknown one fails at once, with the
+    # closest matches), and two spellings of one council build one pack.
+    names = (
+        list(dict.fromkeys(measures.find_council(c, table)["council_name"] for c in councils))
+        if councils
+        else measures.list_councils(table)
+    )
     out_dir = Path(out_dir or paths.BRIEFINGS_DIR)
     processes = processes or min(MAX_PROCESSES, os.cpu_count() or 1)
     jobs = [(n, out_dir, docx, svg) for n in names]
