@@ -22,7 +22,9 @@ import pandas as pd
 from pbanalysis.analysis import checks as checks_mod
 from pbanalysis.analysis import methods, register
 from pbanalysis.core import format as fmt
-from pbanalysis.core.errors import InputError
+from pbanalysis.core import paths
+from pbanalysis.core.errors import InputError, ParameterError
+from pbanalysis.dataset import data
 from pbanalysis.sources import ascof_trend
 
 if TYPE_CHECKING:
@@ -181,8 +183,6 @@ def check(
     :data:`CLAIMS_COLUMNS`; ``reported``/``rebuilt`` in the figure's unit,
     ``rank``/``of`` for council claims, ``reason`` in full.
     """
-    from pbanalysis.core import paths
-
     path = path if path is not None else paths.CLAIM_CHECKS_YAML
     if doc is None:
         doc = checks_mod.load_checks(path, figure_ids=reg["figure_id"])
@@ -267,8 +267,6 @@ def proxy_note(reg: pd.DataFrame | None = None, cy: pd.DataFrame | None = None, 
     """The note on the proxy's bias that every page shows beside its definition: the parts from the
     checks file, each with its direction, and a net direction only as computed from the register's
     NI 130 figures against the proxy (:func:`pbanalysis.analysis.methods.proxy_note`)."""
-    from pbanalysis.dataset import data
-
     if reg is None and cy is None and nat is None:
         return _default_proxy_note()
     reg = reg if reg is not None else register.load_register()
@@ -281,15 +279,11 @@ def proxy_note(reg: pd.DataFrame | None = None, cy: pd.DataFrame | None = None, 
 
 @functools.cache
 def _default_proxy_note() -> str:
-    from pbanalysis.dataset import data
-
     return proxy_note(register.load_register(), data.load_council_year(), data.load_national_series())
 
 
 def check_statuses(show_status: str | list[str]) -> list[str]:
     """The statuses to list: ``"all"`` gives :data:`STATUSES`; else a non-empty list of them, or ParameterError."""
-    from pbanalysis.core.errors import ParameterError
-
     if show_status == "all":
         return list(STATUSES)
     if not isinstance(show_status, list) or not show_status or any(s not in STATUSES for s in show_status):

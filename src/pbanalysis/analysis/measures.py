@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import checks, ranks
+from pbanalysis.analysis import register as register_mod
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -264,7 +265,9 @@ def _unknown_council(query: str, q: str, councils: list[tuple[str, str, str]]) -
         near = sorted(kind or named, key=lambda c: (abs(int(c.lstrip("E")) - int(code.lstrip("E"))), c))[:5]
         listed = ", ".join(f"{named[c]} ({c})" for c in near)
         return ParameterError(
-            "council", query, f"{COUNCIL_QUERY}; closest matches: {listed}" if listed else f"{COUNCIL_QUERY}, {_EXAMPLE}"
+            "council",
+            query,
+            f"{COUNCIL_QUERY}; closest matches: {listed}" if listed else f"{COUNCIL_QUERY}, {_EXAMPLE}",
         )
     names = list(dict.fromkeys(name for _, _, name in councils if name))
     close = difflib.get_close_matches(q, names, n=5, cutoff=0.6)
@@ -335,8 +338,6 @@ def takeup_by_denominator(
     A figure whose period ends after its article was published (``sources``, the register's
     articles) is a forecast, not a count: ``forecast`` is True and ``against_target`` says it is
     the forecast that would or would not reach the target; a count meets it or not."""
-    from pbanalysis.analysis import register as register_mod
-
     doc = doc if doc is not None else checks.load_checks()
     sources = sources if sources is not None else register_mod.load_sources()
     published = dict(zip(sources["source_id"], sources["published"]))

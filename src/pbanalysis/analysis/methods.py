@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import checks as checks_mod
-from pbanalysis.analysis import measures, register
+from pbanalysis.analysis import measures, register, what_next
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import InputError
@@ -485,8 +485,6 @@ def _not_rebuildable(ctx, row, entry) -> dict:
 
 
 def _later_outcome(ctx, row, entry) -> dict:
-    from pbanalysis.analysis import what_next
-
     t = what_next.against_target_series(row["figure_id"], register_frame=ctx.reg)
     outcome = "reached" if t["reached"] else "not_reached"
     year = t["first_year_reached"] if t["reached"] else t["best_year"]

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
-from pbanalysis.analysis import measures, ranks
+from pbanalysis.analysis import measures, ranks, register
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
@@ -295,8 +295,6 @@ def against_target(figure_id: str, register_frame: pd.DataFrame | None = None, d
     (percentage points, target minus outcome), councils at or above the target of those published,
     and ``can_show`` / ``cannot_show``: what this comparison says about the target date.
     """
-    from pbanalysis.analysis import register
-
     reg = register.load_register() if register_frame is None else register_frame
     row = reg.set_index("figure_id").loc[figure_id]
     if row["unit"] != "percent":
@@ -770,8 +768,6 @@ def against_target_series(
     the gap in the best year (percentage points), councils at or above the target in that year,
     England's series in words, and ``cannot_show``.
     """
-    from pbanalysis.analysis import register
-
     reg = register.load_register() if register_frame is None else register_frame
     row = reg.set_index("figure_id").loc[figure_id]
     if row["unit"] != "percent":

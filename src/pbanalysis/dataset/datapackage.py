@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pbanalysis.core import paths
+from pbanalysis.core.atomic import write_text
 from pbanalysis.dataset import origins, schemas
 
 if TYPE_CHECKING:
@@ -182,8 +183,6 @@ def build_package(
 
 def write_package(descriptor: dict, path: Path | str | None = None) -> Path:
     """Write ``descriptor`` as JSON (atomically) to ``path`` (default ``data/datapackage.json``); returns the path."""
-    from pbanalysis.core.atomic import write_text
-
     text = json.dumps(descriptor, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     return write_text(path or paths.DATAPACKAGE_JSON, text)
 

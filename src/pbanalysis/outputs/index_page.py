@@ -14,13 +14,16 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import yaml
+from markupsafe import Markup
 
 from pbanalysis.analysis import claims as claims_mod
+from pbanalysis.analysis import measures, register, what_next
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
-from pbanalysis.dataset import periods
-from pbanalysis.outputs import pages, release
+from pbanalysis.dataset import data, datapackage, periods
+from pbanalysis.outputs import datatables, main_points, pages, release, runlog, tables
 
 #: The notebooks, in the order the page presents them.
 NOTEBOOKS = ("take_up", "spending", "variance", "what_next", "data_quality", "claims", "council_briefing")
@@ -61,8 +64,6 @@ _REBUILT_KIND = {"bracket": "implied", "rebuild": "rebuilt"}
 def built(git: dict | None = None, when: str | None = None) -> dict:
     """What the page says it was built from: ``commit`` (12 characters or None), ``dirty``,
     ``date`` and ``time`` (UTC)."""
-    from pbanalysis.outputs import runlog
-
     git = runlog.git_state() if git is None else git
     when = when or runlog.now()
     commit = git.get("commit")
@@ -188,8 +189,6 @@ TITLE_KEY = "title"
 
 def _parameter_sets(notebook: str) -> dict:
     """{set: its values}, each with its page's ``title`` where the set gives one."""
-    import yaml
-
     path = paths.PARAMS_DIR / f"{notebook}.yaml"
     sets = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     return {name: values or {} for name, values in sets.items()}
@@ -197,8 +196,6 @@ def _parameter_sets(notebook: str) -> dict:
 
 def _run_label(values: dict) -> str:
     """A run's parameters in words ('NI 130 population, including one-off services'; '2010-11'; 'Somerset')."""
-    from pbanalysis.analysis import measures
-
     labels = {key: d["label"] for key, d in measures.denominators().items()}
 
     def words(v: object) -> str:
@@ -241,8 +238,6 @@ _VERDICT_BASES = ("official", "own_figures", "possibility", "later_outcome")
 def notebook_sections(claims: pd.DataFrame | None) -> list[dict]:
     """One short section per notebook with an HTML page: title, summary, its claims, its pages
     and the data tables behind it."""
-    from pbanalysis.outputs import datatables
-
     out = []
     for nb in NOTEBOOKS:
         if not (paths.HTML_DIR / f"{nb}--default.html").exists():
@@ -277,11 +272,6 @@ def _article_label(s: pd.Series) -> str:
 
 def claims_rows(claims: pd.DataFrame) -> list[dict]:
     """The claims table's rows as the template prints them, every number through :mod:`pbanalysis.core.format`."""
-    from markupsafe import Markup
-
-    from pbanalysis.analysis import register
-    from pbanalysis.outputs import tables
-
     articles = {s["source_id"]: _article_label(s) for _, s in register.load_sources().iterrows()}
     ids = set(claims["figure_id"])
     rows = []
@@ -337,8 +327,6 @@ def status_table(claims: pd.DataFrame) -> list[dict]:
 def about_sources() -> list[dict]:
     """The official sources of the report (data/datapackage.json, built from origins.yaml):
     one entry per publication with publisher, years, licence and where it is published."""
-    from pbanalysis.dataset import datapackage
-
     seen: dict[str, dict] = {}
     for res in datapackage.project_package()["resources"]:
         for s in res.get("sources", []):
@@ -383,8 +371,6 @@ def _headline(text: str) -> str:
 
 def articles() -> list[dict]:
     """The five articles of the register: publication, date (and whether it is estimated), headline."""
-    from pbanalysis.analysis import register
-
     return [
         {
             "id": s["source_id"],
@@ -419,10 +405,6 @@ def _load_claims() -> pd.DataFrame | None:
 
 def context(git: dict | None = None, when: str | None = None) -> dict:
     """Everything the landing page shows, gathered from reports/ and data/raw."""
-    from pbanalysis.analysis import what_next
-    from pbanalysis.dataset import data
-    from pbanalysis.outputs import main_points
-
     claims = _load_claims()
     points: list[str] = []
     year = None

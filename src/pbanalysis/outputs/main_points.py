@@ -20,8 +20,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pbanalysis.analysis import claims as claims_mod
+from pbanalysis.analysis import measures, what_next
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
+from pbanalysis.core import paths
+from pbanalysis.dataset import data
 
 #: Statuses by what they say of a figure.
 HELD = ("match", "consistent")
@@ -81,10 +85,6 @@ class Inputs:
 def load(claims: pd.DataFrame | None = None) -> Inputs:
     """The inputs as ``make report`` leaves them: the claims table (``claims``, else
     reports/claims.csv), the targets of the checks file and the processed tables."""
-    from pbanalysis.analysis import measures, what_next
-    from pbanalysis.core import paths
-    from pbanalysis.dataset import data
-
     if claims is None:
         claims = pd.read_csv(paths.CLAIMS_CSV, keep_default_na=False, na_values=[""])
     reported = claims.set_index("figure_id")["reported"]
@@ -132,8 +132,6 @@ def verdicts(i: Inputs) -> str | None:
     """'Of the 47 figures in the five articles, 4 were tested against official data, and all 4 held
     up; 5 were rebuilt from the articles' own figures (4 matched, 1 did not); ...': every count by
     basis, from :func:`pbanalysis.analysis.claims.basis_counts` (the one count every output prints)."""
-    from pbanalysis.analysis import claims as claims_mod
-
     c = i.claims
     if c.empty:
         return None
@@ -177,8 +175,6 @@ def verdicts(i: Inputs) -> str | None:
 
 def untested(i: Inputs) -> str | None:
     """What the figures that carry no verdict are: proxies, untestable figures and inputs (by basis)."""
-    from pbanalysis.analysis import claims as claims_mod
-
     by = claims_mod.basis_counts(i.claims)
     kinds = [
         (sum(by.get("proxy", {}).values()), "could only be set beside the nearest official measure (no verdict)"),
@@ -222,8 +218,6 @@ def national_takeup(i: Inputs) -> str | None:
 
 def council_spread(i: Inputs) -> str | None:
     """The highest, lowest and median council on proxy take-up in the first target's year."""
-    from pbanalysis.analysis import measures
-
     year = target_year(i)
     if year is None:
         return None
@@ -269,8 +263,6 @@ def spend(i: Inputs) -> str | None:
 def later(i: Inputs) -> str | None:
     """England on the later ASCOF self-directed support series, each side of its framework change
     said on its own (never a change across it), against the last target."""
-    from pbanalysis.analysis import measures, what_next
-
     s = pd.Series(i.series.get("series", {}) if i.series else {}, dtype=float).dropna().sort_index()
     if s.empty:
         return None

@@ -15,11 +15,13 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
+from tqdm import tqdm
+
 from pbanalysis.analysis import measures
 from pbanalysis.core import format as fmt
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
-from pbanalysis.outputs import briefing_numbers, pages
+from pbanalysis.outputs import briefing_numbers, index_page, pages
 from pbanalysis.outputs.briefing import build_pack
 
 #: Councils a worker takes at a time: enough to keep the pool's hand-offs rare, few enough that
@@ -60,8 +62,6 @@ def build_all(
 
     ``processes``: 1 builds every pack in this process; more shares them among that many forked
     workers (default: the cores, at most :data:`MAX_PROCESSES`). ``svg`` adds each chart as SVG."""
-    from tqdm import tqdm
-
     table = briefing_numbers.councils()
     # Every council named is found before any pack is built (an unknown one fails at once, with the
     # closest matches), and two spellings of one council build one pack.
@@ -103,7 +103,5 @@ def build_all(
     )
     write_text(out_dir / "index.html", page)
     if out_dir.resolve() == Path(paths.BRIEFINGS_DIR).resolve() and paths.INDEX_HTML.exists():
-        from pbanalysis.outputs import index_page
-
         index_page.write_index()  # the landing page no longer says the packs are not built
     return out_dir / "index.html"

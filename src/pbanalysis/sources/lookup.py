@@ -24,7 +24,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
+from pbanalysis.sources import pssex1
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -133,9 +135,6 @@ def _scan_sources(lookup_path, years) -> dict:
     ``<source>/lookup/...`` and the tables at ``<source>/pssex1/`` (see
     :mod:`pbanalysis.core.paths`). Anything unreadable gives no locations.
     """
-    from pbanalysis.core import paths
-    from pbanalysis.sources import pssex1
-
     lookup_path = Path(lookup_path)
     source_dir = lookup_path.parent.parent
     if paths.lookup_csv(source_dir) != lookup_path:
@@ -315,8 +314,6 @@ def read_successors(path: Path | str | None = None) -> pd.DataFrame:
     that a ``same_area`` council has exactly one successor. InputError names the
     row and column.
     """
-    from pbanalysis.core import paths
-
     path = Path(path or paths.COUNCIL_SUCCESSORS_CSV)
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     if list(df.columns) != SUCCESSOR_COLUMNS:
