@@ -186,6 +186,8 @@ def real() -> pd.DataFrame:
         ("Telford & Wrekin Council", "418"),
         ("St. Helens", "318"),
         ("Medway Towns", "821"),
+        ("city-of-york-council", "219"),  # 'City of York Council', hyphenated as in a web address
+        ("City of London", "714"),
         ("E08000003", "306"),
         ("306", "306"),
         ("E06000060", "612"),  # Buckinghamshire's unitary council (2020), same area

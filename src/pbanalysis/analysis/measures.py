@@ -119,9 +119,10 @@ _EXAMPLE = "such as 'Manchester', 'E08000003' or '306'"
 
 @functools.lru_cache(maxsize=4096)
 def _key(name: str) -> str:
-    """A name as it is matched: any case, spacing, hyphens or 'Council' ("Stoke-on-Trent City
-    Council" and "stoke on trent" are one key; :func:`pbanalysis.sources.lookup.normalise`)."""
-    return lookup.normalise(name)
+    """A name as it is matched: any case, spacing, punctuation or 'Council' ("Stoke-on-Trent City
+    Council" and "stoke on trent" are one key, as are "city-of-york" and "City of York";
+    :func:`pbanalysis.sources.lookup.normalise` after punctuation becomes spaces)."""
+    return lookup.normalise(re.sub(r"[^A-Za-z&]+", " ", name))
 
 
 def _keys(names: str) -> set[str]:
