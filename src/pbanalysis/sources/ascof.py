@@ -45,6 +45,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
 
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
@@ -153,8 +154,6 @@ def _read_sheet(path: Path) -> tuple[list[str], list[tuple]]:
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
-    from python_calamine import CalamineError, CalamineWorkbook
-
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = list(wb.sheet_names)
