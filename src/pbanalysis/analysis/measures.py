@@ -135,12 +135,24 @@ def _default_successors() -> pd.DataFrame:
     return lookup.read_successors()
 
 
-def _column(frame: pd.DataFrame, column: str) -> list[str]:
-    """A column of ``frame`` as stripped text ('' where missing or absent), as a list (look-ups in
+def _column(frame: pd.DataFrame, column: str) -> tuple[str, ...]:
+    """A column of ``frame`` as stripped text ('' where missing or absent), as a tuple (look-ups in
     plain Python: a pandas filter per column costs milliseconds, and packs look up every council)."""
     if column not in frame:
-        return [""] * len(frame)
-    return [v.strip() if isinstance(v, str) else "" for v in frame[column].tolist()]
+        return ("",) * len(frame)
+    return _stripped(tuple(frame[column].tolist()))
+
+
+@functools.lru_cache(maxsize=64)
+def _stripped(values: tuple) -> tuple[str, ...]:
+    return tuple(v.strip() if isinstance(v, str) else "" for v in values)
+
+
+@functools.lru_cache(maxsize=8)
+def _name_keys(names: tuple[str, ...], lookup_names: tuple[str, ...], pssex1: tuple[str, ...]) -> tuple[set, ...]:
+    """Each council's keys (:func:`_key`) of its name, its lookup name and its PSS-EX1 names; kept by
+    the columns' content, so a table changed in place is keyed afresh."""
+    return tuple({_key(a), _key(b), *_keys(p)} - {""} for a, b, p in zip(names, lookup_names, pssex1))
 
 
 def _row(frame: pd.DataFrame, i: int, later: bool = False) -> pd.Series:
@@ -192,10 +204,7 @@ def find_council(
         hit = [i for i in usable if col[i].upper() == code]
         if len(hit) == 1:
             return _row(councils, hit[0])
-    names = [
-        {_key(a), _key(b), *_keys(p)} - {""}
-        for a, b, p in zip(c_name, _column(councils, "lookup_name"), _column(councils, "pssex1_names"))
-    ]
+    names = _name_keys(c_name, _column(councils, "lookup_name"), _column(councils, "pssex1_names"))
     hit = [i for i in usable if key and key in names[i]]
     if len(hit) == 1:
         return _row(councils, hit[0])
