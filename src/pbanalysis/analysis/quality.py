@@ -480,19 +480,20 @@ def _impossible_proxy(cy: pd.DataFrame) -> list[dict]:
     )
 
 
+def _spend_flags(rule: str, hit: pd.DataFrame, text) -> pd.DataFrame:
+    """A flag of ``rule`` on the gross direct-payment spend of each council-year row of ``hit``."""
+    return _frame(_row_flags(rule, hit, "dp_spend", k.DP_GROSS_COST_GBP000, text))
+
+
 def count_without_spend(cy: pd.DataFrame) -> pd.DataFrame:
     """Council-years with people on direct payments at 31 March but a gross spend of 0."""
     c = _councils(cy)
     c = c.assign(_people=c[k.DP_RECIPIENTS_31MAR].where(c[k.DP_RECIPIENTS_31MAR].notna(), c[k.DP_CLIENTS_31MAR]))
     hit = c[(c[k.DP_GROSS_COST_GBP000] == 0) & (c["_people"] > 0)]
-    return _frame(
-        _row_flags(
-            "count_without_spend",
-            hit,
-            "dp_spend",
-            k.DP_GROSS_COST_GBP000,
-            lambda r: f"{r['year']}: {_people(r['_people'])} on direct payments at 31 March; gross spend £0",
-        )
+    return _spend_flags(
+        "count_without_spend",
+        hit,
+        lambda r: f"{r['year']}: {_people(r['_people'])} on direct payments at 31 March; gross spend £0",
     )
 
 
@@ -500,16 +501,12 @@ def spend_without_count(cy: pd.DataFrame) -> pd.DataFrame:
     """Council-years with a gross direct-payment spend above 0 but no recipients at 31 March."""
     c = _councils(cy)
     hit = c[(c[k.DP_GROSS_COST_GBP000] > 0) & (c[k.DP_RECIPIENTS_31MAR] == 0)]
-    return _frame(
-        _row_flags(
-            "spend_without_count",
-            hit,
-            "dp_spend",
-            k.DP_GROSS_COST_GBP000,
-            lambda r: (
-                f"{r['year']}: gross spend £{fmt.count(r[k.DP_GROSS_COST_GBP000])} thousand; 0 recipients at 31 March"
-            ),
-        )
+    return _spend_flags(
+        "spend_without_count",
+        hit,
+        lambda r: (
+            f"{r['year']}: gross spend £{fmt.count(r[k.DP_GROSS_COST_GBP000])} thousand; 0 recipients at 31 March"
+        ),
     )
 
 

@@ -449,15 +449,25 @@ def england_table(inp: Inputs) -> Sheet:
         *(col(k.england(c), entry=c) for c in _PSSEX1_MEASURES[6:]),
         col(k.COUNCILS_WITH_DP_SPEND),
     ]
-    years = list(nat["year"])
-    t = Table(
-        nat,
-        cols,
-        f"People on direct payments, proxy take-up and direct-payment spend, England, {_span(years)}",
-        _source(_pssex1_keys()[:1], years),
-        name="england_by_year",
-    )
-    return Sheet("England_by_year", t, ["proxy", "count_definition", "spend"])
+    title = "People on direct payments, proxy take-up and direct-payment spend"
+    return _sheet("England_by_year", nat, cols, title, ["proxy", "count_definition", "spend"], ["pssex1"])
+
+
+def _sheet(
+    label: str,
+    df: pd.DataFrame,
+    cols: list[Column],
+    title: str,
+    note_keys: list[str],
+    origins: list[str] | None = None,
+    dated: bool = True,
+) -> Sheet:
+    """A sheet of rows by year: ``title`` with England and the span of the years, the source line of
+    ``origins`` (default the PSS-EX1 tables and the lookup; for those years where ``dated``), the
+    table named as the sheet in lower case."""
+    years = sorted(df["year"].unique())
+    source = _source(origins or _pssex1_keys(), years if dated else None)
+    return Sheet(label, Table(df, cols, f"{title}, England, {_span(years)}", source, name=label.lower()), note_keys)
 
 
 def _council_rows(inp: Inputs) -> pd.DataFrame:
@@ -549,15 +559,8 @@ def council_table(inp: Inputs) -> Sheet:
         col("missing_reason", flag="missing_reason_flag"),
         col("quality_flags", flag="quality_flags_flag"),
     ]
-    years = sorted(df["year"].unique())
-    t = Table(
-        df,
-        cols,
-        f"People on direct payments, proxy take-up and direct-payment spend by council, England, {_span(years)}",
-        _source(_pssex1_keys(), years),
-        name="councils_by_year",
-    )
-    return Sheet("Councils_by_year", t, ["proxy", "count_definition", "spend"])
+    title = "People on direct payments, proxy take-up and direct-payment spend by council"
+    return _sheet("Councils_by_year", df, cols, title, ["proxy", "count_definition", "spend"])
 
 
 def rank_table(inp: Inputs) -> Sheet:
@@ -582,15 +585,8 @@ def rank_table(inp: Inputs) -> Sheet:
         *map(col, ("proxy_rank", "proxy_of", k.DP_SPEND_PER_RECIPIENT_GBP, "spend_rank", "spend_of")),
         col("missing_reason", flag="missing_reason_flag"),
     ]
-    years = sorted(df["year"].unique())
-    t = Table(
-        df,
-        cols,
-        f"Council ranks on proxy take-up and on direct-payment spend per recipient, England, {_span(years)}",
-        _source(_pssex1_keys(), years),
-        name="council_ranks",
-    )
-    return Sheet("Council_ranks", t, ["rank", "proxy", "spend"])
+    title = "Council ranks on proxy take-up and on direct-payment spend per recipient"
+    return _sheet("Council_ranks", df, cols, title, ["rank", "proxy", "spend"])
 
 
 def ascof_table(inp: Inputs) -> Sheet:
@@ -633,16 +629,9 @@ def ascof_table(inp: Inputs) -> Sheet:
         *(col(c, flag="dp_flag") for c in ("dp_numerator", "dp_pct")),
         col("missing_reason", flag="missing_reason_flag"),
     ]
-    years = sorted(df["year"].unique())
-    t = Table(
-        df,
-        cols,
-        f"Self-directed support and direct payments (ASCOF 1C) by council, England, {_span(years)}",
-        _source(_ascof_keys(), None),
-        name="ascof_1c_by_council",
-    )
+    title = "Self-directed support and direct payments (ASCOF 1C) by council"
     keys = ["ascof", "ascof_boundary"] + (["ascof_compiled"] if compiled_years(inp.ascof_source) else [])
-    return Sheet("ASCOF_1C_by_council", t, keys)
+    return _sheet("ASCOF_1C_by_council", df, cols, title, keys, _ascof_keys(), dated=False)
 
 
 def provenance_text() -> str:
@@ -745,15 +734,8 @@ def ascof_series_table(inp: Inputs) -> Sheet:
         col("framework"),
         col("missing_reason", flag="missing_reason_flag"),
     ]
-    years = sorted(df["year"].unique())
-    table = Table(
-        df,
-        cols,
-        f"Self-directed support and direct payments (ASCOF) by council, England, {_span(years)}",
-        _source(_ascof_series_keys(), years),
-        name="ascof_by_council_year",
-    )
-    return Sheet("ASCOF_by_council_year", table, ["ascof_series", "ascof_boundary"])
+    title = "Self-directed support and direct payments (ASCOF) by council"
+    return _sheet("ASCOF_by_council_year", df, cols, title, ["ascof_series", "ascof_boundary"], _ascof_series_keys())
 
 
 def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:

@@ -203,17 +203,7 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
     """Official England direct-payment spend by year beside the reported split."""
     return Table(
         df,
-        [
-            col(c)
-            for c in (
-                "year",
-                "dp_gross_cost_gbp_million",
-                "reported_pb_total_gbp_million",
-                "reported_pb_as_dp_gbp_million",
-                "official_minus_reported_dp_gbp_million",
-                k.COUNCILS_WITH_DP_SPEND,
-            )
-        ],
+        [*map(col, df.columns)],  # the columns of measures.spend_cross_check, in its order
         title="Official direct-payment spend, England, against the reported split",
         source=f"{source_unitcosts()} Reported split: {source_register().removeprefix('Source: ')}",
         notes=["The reported figures are for 2009-10; they are repeated in each year for comparison.", CASH_NOTE],
