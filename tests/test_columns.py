@@ -1,4 +1,4 @@
-"""One column dictionary (``data/reference/columns.csv``): every column a reader table, a workbook
+"""One column dictionary (``data/reference/columns.yaml``): every column a reader table, a workbook
 sheet, the explorer's CSV or a chart axis shows takes its header from it, so one column has one label."""
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from pbanalysis.outputs.tables import Table
 SRC = paths.ROOT / "src" / "pbanalysis"
 #: The modules that build reader tables, workbook sheets and the explorer's table.
 TABLE_MODULES = [SRC / "outputs" / f"{m}.py" for m in ("notebook_tables", "datatables", "explore")]
-HEADER = ",".join(columns.FIELDS)
 
 
 def test_a_header_is_the_label_with_its_unit_in_round_brackets():
@@ -32,26 +31,27 @@ def test_a_header_is_the_label_with_its_unit_in_round_brackets():
     assert columns.header("council_proxy_pct", council="Leeds") == "Leeds, proxy take-up (%)"
     assert columns.header("council_name") == "Council"
     assert columns.short(k.DP_CLIENTS_31MAR) == "people on direct payments at 31 March"  # not "31 march"
-    with pytest.raises(KeyError, match="columns.csv has no column 'no_such_column'"):
+    with pytest.raises(KeyError, match="columns.yaml has no column 'no_such_column'"):
         columns.header("no_such_column")
 
 
 @pytest.mark.parametrize(
-    "row, expected",
+    "entry, expected",
     [
-        ("x,Label,,percent,,,A column.", "format"),  # not a format
-        (",Label,,pct,,,A column.", "key"),  # no key
-        ("x,,,pct,,,A column.", "label"),  # no label
-        ("year,Again,,year,,,Twice.", "key"),  # a key twice
-        ("x,Label,,pct", "fields"),  # a short row
+        ("x:\n  label: Label\n  format: percent\n  description: A column.", "x.format"),  # not a format
+        ("x:\n  format: pct\n  description: A column.", "x.label"),  # no label
+        ("x:\n  label: Label\n  format: pct\n  descripton: A column.", "descripton"),  # a misspelt field
+        ("x:\n  label: Label\n  format: pct\n  quality: dp_count\n  description: A.", "x.quality"),  # not a list
+        ("x: Label", "x"),  # no fields
+        ("year:\n  label: Year\n  format: year\n  description: Twice.", "year again"),  # a column twice
     ],
 )
-def test_a_bad_row_names_the_file_the_row_and_the_column(tmp_path, row, expected):
-    p = tmp_path / "columns.csv"
-    p.write_text(f"{HEADER}\nyear,Financial year,,year,,,The year.\n{row}\n", encoding="utf-8")
+def test_a_bad_entry_names_the_file_the_line_and_the_field(tmp_path, entry, expected):
+    p = tmp_path / "columns.yaml"
+    p.write_text(f"# a comment\nyear:\n  label: Financial year\n  format: year\n  description: The year.\n{entry}\n")
     with pytest.raises(InputError) as e:
         columns.read(p)
-    assert e.value.row == 3 and "columns.csv" in str(e.value) and expected in str(e.value)
+    assert e.value.row == 6 and "columns.yaml" in str(e.value) and expected in str(e.value)
 
 
 def test_the_quality_measures_of_a_column_are_rules_measures():

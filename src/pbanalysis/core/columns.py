@@ -1,19 +1,18 @@
 """The column dictionary: every column a reader sees, with its label, unit, number format and
-description, read from ``data/reference/columns.csv`` (one row a column).
+description, read from ``data/reference/columns.yaml`` (one entry a column; the file's opening
+comment says what each field holds).
 
 A reader table, a workbook sheet, the explorer and a chart's axis take a column's header from here
-(:func:`header`), so one column has one label. The file's columns:
+(:func:`header`), so one column has one label. Each entry's fields:
 
-* ``key`` - the column's key (a processed-table column of :mod:`pbanalysis.core.keys`, or the name
-  of a column a table function makes);
 * ``label`` - the column in words, without its unit; it may hold ``{field}`` placeholders filled
   by the caller (``{year}``, ``{council}``);
-* ``unit`` - the unit in words (``number``, ``%``, ``£ a year, cash terms``), or empty;
+* ``unit`` - the unit in words (``number``, ``%``, ``£ a year, cash terms``), or none;
 * ``format`` - how a value prints: a kind of :class:`pbanalysis.outputs.tables.Column` (count,
   pct, gbp, gbp_million, number, rank, year, date, text, id, yesno, printed);
 * ``short`` - the measure inside a sentence ("proxy take-up"), where one is needed;
 * ``quality`` - the data-quality measures (:data:`pbanalysis.analysis.quality.MEASURES`) a value
-  of the column rests on, separated by spaces: a flag on any of them flags the value;
+  of the column rests on: a flag on any of them flags the value;
 * ``description`` - one sentence for readers.
 
 A header is the label with its unit in round brackets: "Proxy take-up (%)".
@@ -21,18 +20,20 @@ A header is the label with its unit in round brackets: "Proxy take-up (%)".
 
 from __future__ import annotations
 
-import csv
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from pbanalysis.core import paths
 from pbanalysis.core.errors import InputError
 
 #: The dictionary file.
-COLUMNS_CSV = paths.REFERENCE_DIR / "columns.csv"
-#: Its header, in order.
-FIELDS = ["key", "label", "unit", "format", "short", "quality", "description"]
+COLUMNS_YAML = paths.REFERENCE_DIR / "columns.yaml"
+#: The fields of an entry: (name, required).
+FIELDS = {"label": True, "unit": False, "format": True, "short": False, "quality": False, "description": True}
 #: The number formats a column may have.
 FORMATS = ("count", "pct", "gbp", "gbp_million", "number", "points", "rank", "year", "date")
 FORMATS += ("text", "id", "yesno", "printed")
@@ -57,35 +58,65 @@ class Entry:
         return text.format_map(fields) if "{" in text else text
 
 
-def read(path: Path | str = COLUMNS_CSV) -> dict[str, Entry]:
-    """Every entry of the dictionary at ``path``, by key. A bad row raises InputError naming the
-    file, row and column."""
+def read(path: Path | str = COLUMNS_YAML) -> dict[str, Entry]:
+    """Every entry of the dictionary at ``path``, by key. A bad entry raises InputError naming the
+    file, the entry's line and key, and the field."""
     path = Path(path)
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = list(csv.reader(fh))
-    if not rows or rows[0] != FIELDS:
-        raise InputError(path, f"the header {','.join(FIELDS)}", row=1, found=",".join(rows[0]) if rows else "")
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = yaml.safe_load(text) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise InputError(path, "valid YAML", row=mark.line + 1 if mark else None, found=str(e).split("\n")[0]) from None
+    if not isinstance(doc, dict):
+        raise InputError(path, "a mapping of column keys to their entries", found=type(doc).__name__)
+    found = [
+        (m.group(1).strip("'\""), n)
+        for n, line in enumerate(text.splitlines(), 1)
+        if (m := re.match(r"^([^\s#][^:]*):", line))
+    ]
+    lines: dict[str, int] = {}
+    for key, n in found:
+        if key in lines:  # YAML would keep the last entry of a key given twice, silently
+            raise InputError(
+                path, "each column once", row=n, column=key, found=f"{key} again (first on line {lines[key]})"
+            )
+        lines[key] = n
     out: dict[str, Entry] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        if len(row) != len(FIELDS):
-            raise InputError(path, f"{len(FIELDS)} fields", row=n, found=f"{len(row)} fields")
-        r = dict(zip(FIELDS, row))
-        for name in ("key", "label", "format"):
-            if not r[name].strip():
-                raise InputError(path, f"a {name}", row=n, column=name, found="an empty cell")
-        if r["format"] not in FORMATS:
-            raise InputError(path, f"a format of {', '.join(FORMATS)}", row=n, column="format", found=r["format"])
-        if r["key"] in out:
-            raise InputError(path, "each key once", row=n, column="key", found=f"{r['key']} again")
-        out[r["key"]] = Entry(
-            r["key"], r["label"], r["unit"], r["format"], r["short"], tuple(r["quality"].split()), r["description"]
+    for key, e in doc.items():
+        row = lines.get(str(key))
+        if not isinstance(e, dict):
+            raise InputError(path, f"the fields of column {key}", row=row, column=str(key), found=repr(e))
+        unknown = sorted(set(e) - set(FIELDS))
+        if unknown:
+            raise InputError(path, f"fields of {', '.join(FIELDS)}", row=row, column=str(key), found=", ".join(unknown))
+        for name, required in FIELDS.items():
+            if required and not str(e.get(name) or "").strip():
+                raise InputError(path, f"a {name}", row=row, column=f"{key}.{name}", found="nothing")
+        if e["format"] not in FORMATS:
+            raise InputError(
+                path, f"a format of {', '.join(FORMATS)}", row=row, column=f"{key}.format", found=e["format"]
+            )
+        quality = e.get("quality") or []
+        if not isinstance(quality, list):
+            raise InputError(
+                path, "a list of data-quality measures", row=row, column=f"{key}.quality", found=repr(quality)
+            )
+        out[str(key)] = Entry(
+            str(key),
+            str(e["label"]),
+            str(e.get("unit") or ""),
+            e["format"],
+            str(e.get("short") or ""),
+            tuple(map(str, quality)),
+            str(e["description"]),
         )
     return out
 
 
 @functools.lru_cache(maxsize=1)
 def entries() -> dict[str, Entry]:
-    """The project's dictionary (``data/reference/columns.csv``), read once per process."""
+    """The project's dictionary (``data/reference/columns.yaml``), read once per process."""
     return read()
 
 
@@ -94,7 +125,7 @@ def entry(key: str) -> Entry:
     try:
         return entries()[key]
     except KeyError:
-        raise KeyError(f"{COLUMNS_CSV.relative_to(paths.ROOT)} has no column {key!r}: add a row for it") from None
+        raise KeyError(f"{COLUMNS_YAML.relative_to(paths.ROOT)} has no column {key!r}: add an entry for it") from None
 
 
 def header(key: str, qualifier: str = "", **fields: str) -> str:
