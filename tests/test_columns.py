@@ -187,7 +187,7 @@ def test_every_column_of_the_explorer_csv_has_a_dictionary_entry():
     made = [columns.header(c) for c in ("council_name", "region", "council_type")]
     made += [columns.header(k.PROXY_TAKEUP_PCT, y) for y in v.years]
     made += [columns.header("change", years=v.year_label, change_unit="percentage points")]
-    made += [columns.header("rank", v.years[-1]), columns.header("rank_tied", year=v.years[-1])]
+    made += [columns.header("rank_in_year", year=v.years[-1]), columns.header("rank_tied", year=v.years[-1])]
     flags = [h for h in headers if h.endswith(": flag")]
     assert sorted(set(headers) - set(flags)) == sorted(made)
     assert all(any(h == m.rsplit(" (", 1)[0] + ": flag" for m in made) for h in flags)

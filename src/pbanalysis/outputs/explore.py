@@ -172,7 +172,7 @@ def csv_frame(v: explore.View) -> pd.DataFrame:
     if "change" in d:
         unit = "percentage points" if m.kind == "pct" else m.unit
         add(h("change", years=v.year_label, change_unit=unit), d["change"], d["change_flag"])
-    add(h("rank", v.years[-1]), d["rank"], d["rank_flag"].where(d["rank_flag"] != "", "[x]"))
+    add(h("rank_in_year", year=v.years[-1]), d["rank"], d["rank_flag"].where(d["rank_flag"] != "", "[x]"))
     out[h("rank_tied", year=v.years[-1])] = d["rank_tied"]
     return out
 
