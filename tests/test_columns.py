@@ -14,7 +14,7 @@ from pbanalysis.core import columns, paths
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import InputError
 from pbanalysis.dataset import data
-from pbanalysis.outputs import chart_views, datatables, notebook_tables
+from pbanalysis.outputs import briefing, chart_views, datatables, notebook_tables
 from pbanalysis.outputs import explore as explore_out
 from pbanalysis.outputs.tables import Table
 
@@ -193,3 +193,17 @@ def test_every_column_of_the_explorer_csv_has_a_dictionary_entry():
     assert all(any(h == m.rsplit(" (", 1)[0] + ": flag" for m in made) for h in flags)
     shown = explore_out.table(v)
     assert all(c.entry for c in shown.columns)
+
+
+def test_the_explorer_the_charts_and_the_packs_flag_the_same_values():
+    # A count out of line flags the proxy take-up that divides it, in all three places.
+    f = quality.flags()
+    hit = f[(f["measure"] == "dp_count") & (f["series"] == quality.SERIES_PSSEX1)].iloc[0]
+    gss, name, year = hit["gss_code"], hit["council_name"], hit["year"]
+    assert explore.quality_notes(gss, k.PROXY_TAKEUP_PCT, [year])
+    frame = pd.DataFrame({"council_name": [name, "Nowhere"], "gss_code": [gss, "E00000000"]})
+    assert chart_views.flagged_councils(frame, year, k.PROXY_TAKEUP_PCT)[0] == [name]
+    b = briefing.council_numbers(gss)
+    assert {(year, "council"), (year, k.DP_CLIENTS_31MAR)} <= briefing._flagged(b)
+    # A value no rule looks at is flagged nowhere.
+    assert chart_views.flagged_councils(frame, year, "council_name") == ([], "")
