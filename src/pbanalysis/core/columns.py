@@ -34,6 +34,9 @@ from pbanalysis.core.errors import InputError
 COLUMNS_YAML = paths.REFERENCE_DIR / "columns.yaml"
 #: The fields of an entry: (name, required).
 FIELDS = {"label": True, "unit": False, "format": True, "short": False, "quality": False, "description": True}
+#: YAML's C loader where it is built (about 20 ms for this file, against 180 ms in Python: the
+#: explorer reads the dictionary as it starts), else its Python one; both load safely.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 #: The number formats a column may have.
 FORMATS = ("count", "pct", "gbp", "gbp_million", "number", "points", "rank", "year", "date")
 FORMATS += ("text", "id", "yesno", "printed")
@@ -64,7 +67,7 @@ def read(path: Path | str = COLUMNS_YAML) -> dict[str, Entry]:
     path = Path(path)
     text = path.read_text(encoding="utf-8")
     try:
-        doc = yaml.safe_load(text) or {}
+        doc = yaml.load(text, Loader=_LOADER) or {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise InputError(path, "valid YAML", row=mark.line + 1 if mark else None, found=str(e).split("\n")[0]) from None
