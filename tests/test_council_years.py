@@ -49,14 +49,14 @@ def test_the_ascof_2020_21_table_gives_a_reason_for_every_missing_value(inp):
     cells = sheet.cells()
     hackney = cells[cells["Council"] == "Hackney"].iloc[0]
     assert hackney["Self-directed support, ASCOF 1C(1A) (%)"] == "[x]"
-    assert "not available" in hackney["Why there is no value"]
-    assert "suppressed" not in hackney["Why there is no value"]
+    assert "not available" in hackney["Why a value is missing"]
+    assert "suppressed" not in hackney["Why a value is missing"]
 
 
 def test_the_ascof_series_has_every_council_in_every_year_it_existed(inp):
     sheet = datatables.ascof_series_table(inp)
     cells = sheet.cells()
-    _check_reasons(sheet, "Why there is no value")
+    _check_reasons(sheet, "Why a value is missing")
     t = inp.ascof_trend
     c = t[t["area_level"] == "council"]
     ended = {r.gss_code_2009_14: r.changed_on for r in lookup.read_successors().itertuples()}
@@ -68,7 +68,7 @@ def test_the_ascof_series_has_every_council_in_every_year_it_existed(inp):
     h = cells[cells["Council"] == "Hackney"].set_index("Financial year")
     for y in ("2020-21", "2021-22", "2022-23", "2023-24"):
         assert h.loc[y, "Self-directed support, ASCOF 1C(1A), 3D1A from 2023-24 (%)"] == "[x]"
-        assert "no row for this council" in h.loc[y, "Why there is no value"]
+        assert "no row for this council" in h.loc[y, "Why a value is missing"]
 
 
 def test_a_missing_council_year_is_found_on_a_made_up_series():

@@ -306,7 +306,7 @@ def test_the_change_over_the_years_is_given_only_on_one_definition(t):
     row = v.table.iloc[0]
     assert row["change"] == pytest.approx(row["2013-14"] - row["2008-09"])  # both years count direct payments only
     frame = shown.table(v).frame()
-    assert frame.iloc[0]["Change, 2008-09 to 2013-14"] == fmt.points(row["change"])
+    assert frame.iloc[0]["Change, 2008-09 to 2013-14 (percentage points)"] == fmt.points(row["change"])
     across = explore.view("Somerset", years=("2009-10", "2013-14"), t=t)
     assert across.table["change"].isna().all() and set(across.table["change_flag"]) == {"[z]"}
     assert any("different definitions" in n for n in shown.table(across).all_notes())

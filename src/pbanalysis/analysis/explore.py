@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from pbanalysis.analysis import measures, quality, ranks, register
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -54,8 +55,8 @@ class Measure:
 
     @property
     def header(self) -> str:
-        """The measure in words with its unit, as a column header."""
-        return f"{self.label} ({self.unit})"
+        """The measure in words with its unit, as a column header (:func:`pbanalysis.core.columns.header`)."""
+        return columns.header(self.key)
 
     def text(self, value: object, flag: object = None) -> str:
         """A value as printed (12.3%, 1,234, £11,855), or its missing-value symbol."""
@@ -65,58 +66,24 @@ class Measure:
 ASCOF_SDS, ASCOF_DP = "ascof_sds_pct", "ascof_dp_pct"
 _ASCOF_GROUPS = {ASCOF_SDS: "1C1A", ASCOF_DP: "1C2A"}
 
+
+def _measure(key: str, source: str) -> Measure:
+    """The explorer's measure ``key``: its label, unit, format, definition and name in a sentence from
+    the column dictionary (:mod:`pbanalysis.core.columns`)."""
+    e = columns.entry(key)
+    return Measure(key, e.label, e.unit, e.format, source, e.description, columns.short(key))
+
+
 #: Every measure the explorer can show, in the order the control lists them.
 MEASURES: dict[str, Measure] = {
-    k.PROXY_TAKEUP_PCT: Measure(
-        k.PROXY_TAKEUP_PCT,
-        "Proxy take-up",
-        "%",
-        "pct",
-        "pssex1",
-        "People on direct payments at 31 March as a share of people receiving home care, day care, meals or "
-        "direct payments at 31 March (PSS-EX1). Not NI 130.",
-        "proxy take-up",
-    ),
-    k.DP_CLIENTS_31MAR: Measure(
-        k.DP_CLIENTS_31MAR,
-        "People on direct payments at 31 March",
-        "people",
-        "count",
-        "pssex1",
-        "People receiving direct payments at 31 March, all ages (PSS-EX1); in 2009-10 the count includes "
-        "personal budgets.",
-        "people on direct payments at 31 March",
-    ),
-    k.DP_SPEND_PER_RECIPIENT_GBP: Measure(
-        k.DP_SPEND_PER_RECIPIENT_GBP,
-        "Direct-payment spend per recipient",
-        "£ a year",
-        "gbp",
-        "pssex1",
-        "Gross spend on direct payments to adults during the year divided by the people receiving them at "
-        "31 March (PSS-EX1).",
-        "direct-payment spend per recipient",
-    ),
-    ASCOF_SDS: Measure(
-        ASCOF_SDS,
-        "Self-directed support (ASCOF)",
-        "%",
-        "pct",
-        "ascof",
-        "People using social care who receive self-directed support, as a share of those receiving long-term "
-        "community support (ASCOF measure 1C part 1A; 3D1A from 2023-24). Not NI 130 and not the PSS-EX1 count.",
-        "self-directed support",
-    ),
-    ASCOF_DP: Measure(
-        ASCOF_DP,
-        "Direct payments (ASCOF)",
-        "%",
-        "pct",
-        "ascof",
-        "People using social care who receive direct payments, as a share of those receiving long-term "
-        "community support (ASCOF measure 1C part 2A; 3D2A from 2023-24). Not the PSS-EX1 count.",
-        "direct payments (ASCOF)",
-    ),
+    m.key: m
+    for m in (
+        _measure(k.PROXY_TAKEUP_PCT, "pssex1"),
+        _measure(k.DP_CLIENTS_31MAR, "pssex1"),
+        _measure(k.DP_SPEND_PER_RECIPIENT_GBP, "pssex1"),
+        _measure(ASCOF_SDS, "ascof"),
+        _measure(ASCOF_DP, "ascof"),
+    )
 }
 
 #: The kinds of comparators: the council's region, its council type, or councils named one by one.
@@ -743,25 +710,16 @@ def add_change(table: pd.DataFrame, years: list[str], basis: pd.Series) -> bool:
     return same
 
 
-#: The data-quality measure (:data:`pbanalysis.analysis.quality.MEASURES`) of each explorer measure.
-QUALITY_MEASURE = {
-    k.PROXY_TAKEUP_PCT: "proxy_takeup",
-    k.DP_CLIENTS_31MAR: "dp_count",
-    k.DP_SPEND_PER_RECIPIENT_GBP: "dp_spend_per_recipient",
-    ASCOF_SDS: "sds",
-    ASCOF_DP: "dp",
-}
-
-
 def quality_notes(gss_code: str, measure: str, years: list[str]) -> list[str]:
-    """The data-quality flags on one council's values of ``measure`` in ``years``: one note a year
+    """The data-quality flags on one council's values of ``measure`` in ``years`` (every flag on the
+    measures its value rests on, :func:`pbanalysis.analysis.quality.flags_for`): one note a year
     ("2010-11 is flagged: ..."); the value keeps its number in the chart and the table."""
-    qm = QUALITY_MEASURE.get(measure)
-    if not qm or not gss_code:
+    if not gss_code:
         return []
+    f = quality.flags_for([gss_code], years, measure)
     out = []
     for y in years:
-        note = quality.note_for(gss_code, y, qm)
+        note = quality.note_text(f[f["year"] == y])
         if note:
             out.append(f"{y} is flagged by the data-quality rules. {note}")
     return out

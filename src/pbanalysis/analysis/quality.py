@@ -23,11 +23,13 @@ A flag keeps its value: nothing here changes or drops a number. Library entry po
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -165,12 +167,19 @@ RULES: dict[str, Rule] = {
     )
 }
 
+
+def _pssex1_words(column: str) -> str:
+    """A PSS-EX1 column in words with its source and unit, from the column dictionary."""
+    unit = columns.unit(column)
+    return f"{columns.label(column)} (PSS-EX1{', ' + unit if unit != 'number' else ''})"
+
+
 #: What each measure is, in words (the ``measure`` column of the flags holds the key).
 MEASURES: dict[str, str] = {
-    "dp_count": "People on direct payments at 31 March (PSS-EX1)",
-    "dp_spend_per_recipient": "Direct-payment spend per recipient (PSS-EX1, £ a year, cash terms)",
-    "dp_spend": "Direct-payment gross spend (PSS-EX1, £ thousand, cash terms)",
-    "proxy_takeup": "Proxy take-up (PSS-EX1, %)",
+    "dp_count": _pssex1_words(k.DP_CLIENTS_31MAR),
+    "dp_spend_per_recipient": _pssex1_words(k.DP_SPEND_PER_RECIPIENT_GBP),
+    "dp_spend": _pssex1_words(k.DP_GROSS_COST_GBP000),
+    "proxy_takeup": _pssex1_words(k.PROXY_TAKEUP_PCT),
     "sds": "Self-directed support (ASCOF, % of people using social care)",
     "dp": "Direct payments (ASCOF, % of people using social care)",
 }
@@ -430,89 +439,75 @@ def definition_in_doubt(cy: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows)
 
 
+def _row_flags(rule: str, hit: pd.DataFrame, measure: str, value: str, text) -> list[dict]:
+    """A flag of ``rule`` on ``measure`` for each council-year row of ``hit`` (PSS-EX1): the value in
+    its column ``value``, the values in words ``text(row)``, the rule's meaning."""
+    meaning = RULES[rule].meaning
+    return [
+        _flag(rule, r["gss_code"], r["council_name"], r["year"], measure, r[value], text(r), meaning, SERIES_PSSEX1)
+        for _, r in hit.iterrows()
+    ]
+
+
 def proxy_all_dp(cy: pd.DataFrame) -> pd.DataFrame:
     """Council-years whose proxy is 100% only because home care, day care and meals are all 0."""
     c = _councils(cy)
     others = [k.HOME_CARE_CLIENTS_31MAR, k.DAY_CARE_CLIENTS_31MAR, k.MEALS_CLIENTS_31MAR]
     hit = c[(c[others] == 0).all(axis=1) & (c[k.DP_CLIENTS_31MAR] > 0)]
-    rows = [
-        _flag(
+    return _frame(
+        _row_flags(
             "proxy_all_dp",
-            r["gss_code"],
-            r["council_name"],
-            r["year"],
+            hit,
             "proxy_takeup",
-            r[k.PROXY_TAKEUP_PCT],
-            f"{r['year']}: {_people(r[k.DP_CLIENTS_31MAR])} on direct payments; 0 on home care, day care and meals; "
-            f"proxy {fmt.pct(r[k.PROXY_TAKEUP_PCT])}",
-            RULES["proxy_all_dp"].meaning,
-            SERIES_PSSEX1,
+            k.PROXY_TAKEUP_PCT,
+            lambda r: (
+                f"{r['year']}: {_people(r[k.DP_CLIENTS_31MAR])} on direct payments; 0 on home care, day "
+                f"care and meals; proxy {fmt.pct(r[k.PROXY_TAKEUP_PCT])}"
+            ),
         )
-        for _, r in hit.iterrows()
-    ]
-    return _frame(rows)
+    )
 
 
 def _impossible_proxy(cy: pd.DataFrame) -> list[dict]:
     c = _councils(cy)
     bad = c[(c[k.PROXY_TAKEUP_PCT] > 100) | (c[k.PROXY_TAKEUP_PCT] < 0)]
-    return [
-        _flag(
-            "impossible_share",
-            r["gss_code"],
-            r["council_name"],
-            r["year"],
-            "proxy_takeup",
-            r[k.PROXY_TAKEUP_PCT],
-            f"{r['year']}: proxy {fmt.pct(r[k.PROXY_TAKEUP_PCT])}",
-            RULES["impossible_share"].meaning,
-            SERIES_PSSEX1,
-        )
-        for _, r in bad.iterrows()
-    ]
+    return _row_flags(
+        "impossible_share",
+        bad,
+        "proxy_takeup",
+        k.PROXY_TAKEUP_PCT,
+        lambda r: f"{r['year']}: proxy {fmt.pct(r[k.PROXY_TAKEUP_PCT])}",
+    )
+
+
+def _spend_flags(rule: str, hit: pd.DataFrame, text) -> pd.DataFrame:
+    """A flag of ``rule`` on the gross direct-payment spend of each council-year row of ``hit``."""
+    return _frame(_row_flags(rule, hit, "dp_spend", k.DP_GROSS_COST_GBP000, text))
 
 
 def count_without_spend(cy: pd.DataFrame) -> pd.DataFrame:
     """Council-years with people on direct payments at 31 March but a gross spend of 0."""
     c = _councils(cy)
-    people = c[k.DP_RECIPIENTS_31MAR].where(c[k.DP_RECIPIENTS_31MAR].notna(), c[k.DP_CLIENTS_31MAR])
-    hit = c[(c[k.DP_GROSS_COST_GBP000] == 0) & (people > 0)]
-    rows = [
-        _flag(
-            "count_without_spend",
-            r["gss_code"],
-            r["council_name"],
-            r["year"],
-            "dp_spend",
-            r[k.DP_GROSS_COST_GBP000],
-            f"{r['year']}: {_people(people[i])} on direct payments at 31 March; gross spend £0",
-            RULES["count_without_spend"].meaning,
-            SERIES_PSSEX1,
-        )
-        for i, r in hit.iterrows()
-    ]
-    return _frame(rows)
+    c = c.assign(_people=c[k.DP_RECIPIENTS_31MAR].where(c[k.DP_RECIPIENTS_31MAR].notna(), c[k.DP_CLIENTS_31MAR]))
+    hit = c[(c[k.DP_GROSS_COST_GBP000] == 0) & (c["_people"] > 0)]
+    return _spend_flags(
+        "count_without_spend",
+        hit,
+        lambda r: f"{r['year']}: {_people(r['_people'])} on direct payments at 31 March; gross spend £0",
+    )
 
 
 def spend_without_count(cy: pd.DataFrame) -> pd.DataFrame:
     """Council-years with a gross direct-payment spend above 0 but no recipients at 31 March."""
     c = _councils(cy)
     hit = c[(c[k.DP_GROSS_COST_GBP000] > 0) & (c[k.DP_RECIPIENTS_31MAR] == 0)]
-    rows = [
-        _flag(
-            "spend_without_count",
-            r["gss_code"],
-            r["council_name"],
-            r["year"],
-            "dp_spend",
-            r[k.DP_GROSS_COST_GBP000],
-            f"{r['year']}: gross spend £{fmt.count(r[k.DP_GROSS_COST_GBP000])} thousand; 0 recipients at 31 March",
-            RULES["spend_without_count"].meaning,
-            SERIES_PSSEX1,
-        )
-        for _, r in hit.iterrows()
-    ]
-    return _frame(rows)
+    return _spend_flags(
+        "spend_without_count",
+        hit,
+        lambda r: (
+            f"{r['year']}: gross spend £{fmt.count(r[k.DP_GROSS_COST_GBP000])} thousand; 0 recipients at 31 March"
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- ASCOF rules
@@ -832,15 +827,48 @@ def _check_measure(measure: str) -> None:
         raise ParameterError("measure", measure, list(MEASURES))
 
 
+def note_text(hit: pd.DataFrame) -> str | None:
+    """The note to print beside a value with the flags ``hit``: each rule it breaks and what that
+    may mean, or None when there is none."""
+    if hit.empty:
+        return None
+    return " ".join(f"Flagged: {r.rule_name} ({r.values_text}). {r.meaning}" for r in hit.itertuples())
+
+
 def note_for(gss_code: str, year: str, measure: str, table: pd.DataFrame | None = None) -> str | None:
     """The note to print beside one value (council by GSS code, financial year, a key of
     :data:`MEASURES`): each rule it breaks and what that may mean, or None when it is not flagged."""
     _check_measure(measure)
     f = flags() if table is None else table
-    hit = f[(f["gss_code"] == gss_code) & (f["year"] == year) & (f["measure"] == measure)]
-    if hit.empty:
-        return None
-    return " ".join(f"Flagged: {r.rule_name} ({r.values_text}). {r.meaning}" for r in hit.itertuples())
+    return note_text(f[(f["gss_code"] == gss_code) & (f["year"] == year) & (f["measure"] == measure)])
+
+
+def measures_of(column: str) -> tuple[str, ...]:
+    """The data-quality measures (keys of :data:`MEASURES`) a value of ``column`` rests on, from the
+    column dictionary's ``quality`` field (:mod:`pbanalysis.core.columns`): proxy take-up rests on
+    its own value and on the count of people on direct payments it divides. () for a column no rule
+    looks at."""
+    return columns.quality(column)
+
+
+def flags_for(
+    gss_codes: Iterable[str] | None = None,
+    years: Iterable[str] | None = None,
+    column: str | Iterable[str] | None = None,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The flags on the councils ``gss_codes`` (every council when None; in ``years``, every year when None) on the values of
+    ``column`` (a column of the dictionary, or several: the measures each rests on,
+    :func:`measures_of`; every measure when None), in the table's order. The one way the explorer,
+    the charts and the packs find the flags on the values they show."""
+    f = flags() if table is None else table
+    keep = pd.Series(True, index=f.index) if gss_codes is None else f["gss_code"].isin(set(gss_codes))
+    if years is not None:
+        keep &= f["year"].isin(set(years))
+    if column is not None:
+        cols = [column] if isinstance(column, str) else list(column)
+        keep &= f["measure"].isin({m for c in cols for m in measures_of(c)})
+    return f[keep]
 
 
 def council_flags(gss_code: str, table: pd.DataFrame | None = None) -> pd.DataFrame:

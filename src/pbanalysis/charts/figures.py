@@ -343,7 +343,7 @@ def ranked_councils(
     hatched = [n for n in df["council_name"] if n.lower() in fl]
     alt = (
         (f"Hatched, a value the data-quality rules flag: {', '.join(hatched)}. " if hatched else "")
-        + f"Bar chart of {len(df)} councils ranked by {ylabel} in {year}. Highest {top['council_name']} "
+        + f"Bar chart of {len(df)} councils ranked by {' '.join(ylabel.split())} in {year}. Highest {top['council_name']} "
         f"{fmt_value(top[measure])}; lowest {bottom['council_name']} {fmt_value(bottom[measure])}; median "
         f"{fmt_value(df[measure].median())}."
         + (

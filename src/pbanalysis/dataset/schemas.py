@@ -3,7 +3,8 @@
 One list of fields, ``(name, type, description, unit)``, per table: the PSS-EX1 and ASCOF
 extracts, the councils, the council successors, the register of reported figures and its
 articles. :func:`schema` turns a list into the Table Schema of a file, in the order of its
-header (:func:`csv_header`).
+header (:func:`csv_header`); a field the column dictionary (:mod:`pbanalysis.core.columns`) has
+takes its ``title`` from there, so the data package names a column as the tables do.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING
 
-from pbanalysis.core import keys
+from pbanalysis.core import columns, keys
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -192,10 +193,14 @@ SOURCES_FIELDS = [
 
 
 def schema(fields: list[tuple], header: list[str] | None = None) -> dict:
-    """The Table Schema of ``fields``; with ``header``, in its order, a column it has and ``fields`` lacks added as text."""
+    """The Table Schema of ``fields``; with ``header``, in its order, a column it has and ``fields`` lacks added as text.
+    A field of the column dictionary has its header there as its ``title``."""
+    known_columns = columns.entries()
     out = []
     for name, typ, desc, unit in fields:
         f = {"name": name, "type": typ, "description": desc}
+        if name in known_columns and "{" not in known_columns[name].label + known_columns[name].unit:
+            f = {"name": name, "title": columns.header(name), "type": typ, "description": desc}
         if unit:
             f["unit"] = unit
         out.append(f)

@@ -69,13 +69,14 @@ def format_value(value: object, kind: str, flag: str = "") -> str:
 #: The marker beside a value the data-quality rules flag (:mod:`pbanalysis.analysis.quality`): the value
 #: keeps its number, and the notes under the table say which rule and what it may mean.
 FLAG_MARK = "†"
-#: The data-quality measure of each flagged column of a pack's tables.
-FLAG_MEASURES = {
-    keys.DP_CLIENTS_31MAR: "dp_count",
-    "council": "proxy_takeup",
-    keys.DP_SPEND_PER_RECIPIENT_GBP: "dp_spend_per_recipient",
-    "sds_pct": "sds",
-    "dp_pct": "dp",
+#: The column of the column dictionary behind each flagged column of a pack's tables; the
+#: data-quality measures a value rests on come from there (:func:`pbanalysis.analysis.quality.measures_of`).
+FLAG_COLUMNS = {
+    keys.DP_CLIENTS_31MAR: keys.DP_CLIENTS_31MAR,
+    "council": keys.PROXY_TAKEUP_PCT,
+    keys.DP_SPEND_PER_RECIPIENT_GBP: keys.DP_SPEND_PER_RECIPIENT_GBP,
+    "sds_pct": "ascof_sds_pct",
+    "dp_pct": "ascof_dp_pct",
 }
 
 
@@ -84,14 +85,20 @@ def _pack_flags(b: Briefing) -> pd.DataFrame:
     from pbanalysis.analysis import quality
 
     codes = {b.gss_code, *(y.get("gss_code") for y in b.ascof.get("years", []) if y.get("gss_code"))}
-    f = quality.flags()
-    return f[f["gss_code"].isin(codes)]
+    return quality.flags_for(codes)
 
 
 def _flagged(b: Briefing) -> set[tuple[str, str]]:
-    """(year, data-quality measure) of every flagged value of the council."""
+    """(year, pack column) of every flagged value of the council's tables."""
+    from pbanalysis.analysis import quality
+
     f = _pack_flags(b)
-    return set(zip(f["year"], f["measure"]))
+    return {
+        (y, col)
+        for y, m in zip(f["year"], f["measure"])
+        for col, c in FLAG_COLUMNS.items()
+        if m in quality.measures_of(c)
+    }
 
 
 def flag_notes(b: Briefing, measures_: tuple[str, ...]) -> list[str]:
@@ -127,9 +134,7 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
         flags = {keys.DP_CLIENTS_31MAR: r.get(keys.DP_CLIENTS_31MAR_FLAG, ""), "council": r.get("council_flag", "")}
         rows.append(
             [
-                _marked(
-                    format_value(r[col], kind, flags.get(col) or ""), (r["year"], FLAG_MEASURES.get(col, "")) in flagged
-                )
+                _marked(format_value(r[col], kind, flags.get(col) or ""), (r["year"], col) in flagged)
                 for _, col, kind in TABLE_COLUMNS
             ]
         )
@@ -195,7 +200,7 @@ def ascof_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
                 else:
                     row.append(f"{'=' if short.startswith('=') else ''}{fmt.count(v)} of {fmt.count(of)}")
             else:
-                row.append(sym if v is None else _marked(fmt.pct(v), (y["year"], FLAG_MEASURES[key]) in flagged))
+                row.append(sym if v is None else _marked(fmt.pct(v), (y["year"], key) in flagged))
         rows.append(row)
     return headers, rows
 

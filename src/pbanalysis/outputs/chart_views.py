@@ -25,9 +25,9 @@ import pandas as pd
 from pbanalysis.analysis import measures, quality, register, what_next
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
+from pbanalysis.core import columns, paths
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
-from pbanalysis.core import paths
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import briefing
@@ -180,7 +180,7 @@ def spend_per_recipient_rank(
         per,
         spend,
         year,
-        f"£ per recipient a year, {figures.CASH}",
+        axis_label(spend),
         f"Direct-payment spend per recipient ranged from {fmt.gbp(per[spend].min())} to "
         f"{fmt.gbp(per[spend].max())} a year in {year} (median {fmt.gbp(med)})",
         "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1), in "
@@ -245,20 +245,10 @@ def variance_rank(
     return Chart("variance_rank", *drawn)
 
 
-#: The data-quality measures (:data:`pbanalysis.analysis.quality.MEASURES`) behind each council
-#: measure: proxy take-up rests on the count of people on direct payments too.
-_QUALITY_MEASURE = {
-    k.PROXY_TAKEUP_PCT: ("proxy_takeup", "dp_count"),
-    k.DP_CLIENTS_31MAR: ("dp_count",),
-    k.DP_SPEND_PER_RECIPIENT_GBP: ("dp_spend_per_recipient",),
-}
-
-
 def flagged_councils(df: pd.DataFrame, year: str, measure: str) -> tuple[list[str], str]:
     """The councils of ``df`` whose value of ``measure`` in ``year`` the data-quality rules flag, and
     the subtitle's sentence about them ("" when none)."""
-    f = quality.flags()
-    f = f[(f["year"] == year) & f["measure"].isin(_QUALITY_MEASURE.get(measure, ()))]
+    f = quality.flags_for(None, [year], measure)  # every flag on the measures its value rests on
     if "gss_code" in df:
         codes = set(f["gss_code"])
         names = [n for n, g in zip(df["council_name"], df["gss_code"]) if g in codes]
@@ -274,10 +264,19 @@ def flagged_councils(df: pd.DataFrame, year: str, measure: str) -> tuple[list[st
     )
 
 
+#: A header longer than this (characters) puts its unit on a second line of the axis label: at
+#: slide size, "Direct-payment spend per recipient (£ a year, cash terms)" on one line beside a
+#: two-line subtitle leaves no room for the plot (charts.layout raises).
+AXIS_ONE_LINE = 40
+
+
 def axis_label(measure: str) -> str:
-    """The axis label of a council measure: its short name, money said to be in cash terms."""
-    label = measures.VARIANCE_MEASURES[measure].split(":")[0]
-    return f"{label}, {figures.CASH}" if measure == k.DP_SPEND_PER_RECIPIENT_GBP else label
+    """The axis label of a council measure: its header in the column dictionary ("Proxy take-up (%)"),
+    the unit on a second line where the header is long."""
+    header = columns.header(measure)
+    if len(header) <= AXIS_ONE_LINE or not columns.unit(measure):
+        return header
+    return f"{columns.label(measure)}\n({columns.unit(measure)})"
 
 
 def _by_group(name: str, by: str, ranked: pd.DataFrame, year: str, measure: str, size: str) -> Chart:

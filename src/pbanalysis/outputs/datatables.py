@@ -37,13 +37,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pbanalysis.core import columns, paths
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
-from pbanalysis.core import paths
 from pbanalysis.core.atomic import atomic_path, write_csv
 from pbanalysis.core.errors import InputError
 from pbanalysis.core.reproducible_zip import normalise_file
-from pbanalysis.outputs.tables import Column, Table
+from pbanalysis.outputs.tables import Column, Table, col
 
 #: The workbook's file name, in the reports folder.
 WORKBOOK_NAME = paths.DATA_TABLES_XLSX.name
@@ -102,17 +102,17 @@ class Sheet:
         """The cells as written: numbers stay numbers (whole ones as int), a missing value is its symbol."""
         out = self.table.data().astype(object)
         rows = list(self.table.df.reset_index(drop=True).iterrows())
-        for j, col in enumerate(self.table.columns):
+        for j, spec in enumerate(self.table.columns):
             values = []
             for (_, row), v in zip(rows, out.iloc[:, j]):
-                if fmt.is_missing(v) or (col.kind not in NUMERIC_KINDS and v == ""):
-                    values.append(_symbol_of(col, row))
-                elif col.kind in NUMERIC_KINDS:
+                if fmt.is_missing(v) or (spec.kind not in NUMERIC_KINDS and v == ""):
+                    values.append(_symbol_of(spec, row))
+                elif spec.kind in NUMERIC_KINDS:
                     f = float(v)
                     values.append(int(f) if f.is_integer() else f)
                 else:
                     values.append(str(v))
-            out[col.label] = pd.Series(values, index=out.index, dtype=object)
+            out[spec.label] = pd.Series(values, index=out.index, dtype=object)
         return out
 
     def symbols_used(self) -> list[str]:
@@ -350,7 +350,7 @@ def notes(inp: Inputs) -> dict[str, str]:
                 else ""
             )
             + " ".join(f"In {y}: {t}" for y, t in stated.items())
-            + " The column 'Count definition' gives each year's."
+            + f" The column '{columns.header('count_basis')}' gives each year's."
         ),
         "spend": (
             "Direct-payment spend is the gross total cost of direct payments to adults and older people (18 and "
@@ -392,7 +392,7 @@ def notes(inp: Inputs) -> dict[str, str]:
             + ". Status: "
             + "; ".join(f"{claims.STATUS_LABEL[s]}: {m}" for s, m in claims.STATUS_MEANING.items())
             + ". The statement is the project's own wording of the figure; no article text is reproduced. "
-            "'Rebuilt or official value' is in the figure's unit; it is not applicable ([z]) where the method "
+            f"'{columns.label('rebuilt')}' is in the figure's unit; it is not applicable ([z]) where the method "
             "rebuilds no value."
         ),
     }
@@ -438,52 +438,58 @@ GSS_ENTITY_TYPE = {"E06": "Unitary authority", "E08": "Metropolitan district", "
 
 def england_table(inp: Inputs) -> Sheet:
     """England by year: the national series (:func:`pbanalysis.dataset.data.load_national_series`)."""
-    nat = inp.national.copy()
-    nat["basis_label"] = nat[k.DEFINITION_BASIS].map(_basis_label)
-    e = k.england
+    nat = inp.national.rename(columns={"councils": "councils_in_tables"})
+    nat["count_basis"] = nat[k.DEFINITION_BASIS].map(_basis_label)
+    # England's value of each council measure, under the council measure's header.
     cols = [
-        Column("year", "Financial year", "year"),
-        Column("basis_label", "Count definition", "text"),
-        Column("councils", "Councils in the tables (number)", "count"),
-        Column(e(k.DP_CLIENTS_31MAR), "People on direct payments at 31 March (number)", "count"),
-        Column(e(k.HOME_CARE_CLIENTS_31MAR), "People receiving home care at 31 March (number)", "count"),
-        Column(e(k.DAY_CARE_CLIENTS_31MAR), "People receiving day care at 31 March (number)", "count"),
-        Column(e(k.MEALS_CLIENTS_31MAR), "People receiving meals at 31 March (number)", "count"),
-        Column(e(k.COMMUNITY_RECEIPTS_31MAR), "Community-service receipts at 31 March (number)", "count"),
-        Column(e(k.PROXY_TAKEUP_PCT), "Proxy take-up (%)", "pct"),
-        Column(k.COUNCILS_WITH_PROXY, "Councils with a proxy take-up (number)", "count"),
-        Column(k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT, "Median council proxy take-up (%)", "pct"),
-        Column(e(k.DP_GROSS_COST_GBP000), "Direct-payment gross spend (£ thousand, cash terms)", "count"),
-        Column(e(k.DP_RECIPIENTS_31MAR), "Direct-payment recipients used for spend per recipient (number)", "count"),
-        Column(e(k.DP_SPEND_PER_RECIPIENT_GBP), "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
-        Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend (number)", "count"),
+        *map(col, ("year", "count_basis", "councils_in_tables")),
+        *(col(k.england(c), entry=c) for c in _PSSEX1_MEASURES[:6]),
+        col(k.COUNCILS_WITH_PROXY),
+        col(k.COUNCIL_MEDIAN_PROXY_TAKEUP_PCT),
+        *(col(k.england(c), entry=c) for c in _PSSEX1_MEASURES[6:]),
+        col(k.COUNCILS_WITH_DP_SPEND),
     ]
-    years = list(nat["year"])
-    t = Table(
-        nat,
-        cols,
-        f"People on direct payments, proxy take-up and direct-payment spend, England, {_span(years)}",
-        _source(_pssex1_keys()[:1], years),
-        name="england_by_year",
-    )
-    return Sheet("England_by_year", t, ["proxy", "count_definition", "spend"])
+    title = "People on direct payments, proxy take-up and direct-payment spend"
+    return _sheet("England_by_year", nat, cols, title, ["proxy", "count_definition", "spend"], ["pssex1"])
+
+
+def _sheet(
+    label: str,
+    df: pd.DataFrame,
+    cols: list[Column],
+    title: str,
+    note_keys: list[str],
+    origins: list[str] | None = None,
+    dated: bool = True,
+) -> Sheet:
+    """A sheet of rows by year: ``title`` with England and the span of the years, the source line of
+    ``origins`` (default the PSS-EX1 tables and the lookup; for those years where ``dated``), the
+    table named as the sheet in lower case."""
+    years = sorted(df["year"].unique())
+    source = _source(origins or _pssex1_keys(), years if dated else None)
+    return Sheet(label, Table(df, cols, f"{title}, England, {_span(years)}", source, name=label.lower()), note_keys)
 
 
 def _council_rows(inp: Inputs) -> pd.DataFrame:
     cy = inp.council_year
     out = cy[cy["area"] == "council"].copy()
-    out["basis_label"] = out[k.DEFINITION_BASIS].map(_basis_label)
+    out["count_basis"] = out[k.DEFINITION_BASIS].map(_basis_label)
     return out.reset_index(drop=True)
 
 
-_COUNCIL_ID = [
-    Column("year", "Financial year", "year"),
-    Column("gss_code", "GSS code", "text"),
-    Column("council_code", "PSS-EX1 council code", "text"),
-    Column("council_name", "Council", "text"),
-    Column("region", "Region", "text"),
-    Column("council_type", "Council type", "text"),
-]
+_COUNCIL_ID = [col(c) for c in ("year", "gss_code", "council_code", "council_name", "region", "council_type")]
+#: The PSS-EX1 measures of the council and England tables, in their order.
+_PSSEX1_MEASURES = (
+    k.DP_CLIENTS_31MAR,
+    k.HOME_CARE_CLIENTS_31MAR,
+    k.DAY_CARE_CLIENTS_31MAR,
+    k.MEALS_CLIENTS_31MAR,
+    k.COMMUNITY_RECEIPTS_31MAR,
+    k.PROXY_TAKEUP_PCT,
+    k.DP_GROSS_COST_GBP000,
+    k.DP_RECIPIENTS_31MAR,
+    k.DP_SPEND_PER_RECIPIENT_GBP,
+)
 
 
 #: The council-by-year columns a reason for a missing value names, with the words it uses.
@@ -499,7 +505,14 @@ _REASON_COLUMNS = (
 )
 
 
-def missing_reasons(df: pd.DataFrame, columns: Sequence[str] | None = None) -> pd.Series:
+def _with_symbol(df: pd.DataFrame, column: str, texts: Sequence[str]) -> None:
+    """``texts`` into ``df[column]``, and into ``<column>_flag`` the symbol [z] where a text is empty
+    (nothing to say: not applicable)."""
+    df[column] = texts
+    df[f"{column}_flag"] = np.where(df[column] == "", "[z]", "")
+
+
+def missing_reasons(df: pd.DataFrame, only: Sequence[str] | None = None) -> pd.Series:
     """Why each row's missing values are missing, in words ('' where none is): the file's mark
     ('-' suppressed, '..' not available), a sum or share of a missing part, no unit-cost table
     for the year, or the spend note."""
@@ -509,19 +522,19 @@ def missing_reasons(df: pd.DataFrame, columns: Sequence[str] | None = None) -> p
     out = []
     for _, r in df.iterrows():
         parts = []
-        for col, words in _REASON_COLUMNS:
-            if (columns is not None and col not in columns) or not fmt.is_missing(r[col]):
+        for c, words in _REASON_COLUMNS:
+            if (only is not None and c not in only) or not fmt.is_missing(r[c]):
                 continue
-            flag = str(r.get(k.flag(col), "") or "")
-            if col in (k.COMMUNITY_RECEIPTS_31MAR, k.PROXY_TAKEUP_PCT):
+            flag = str(r.get(k.flag(c), "") or "")
+            if c in (k.COMMUNITY_RECEIPTS_31MAR, k.PROXY_TAKEUP_PCT):
                 why = "a part of it is suppressed" if flag == "-" else "a part of it is missing"
             elif flag in pssex1.SUPPRESSION:
                 why = pssex1.SUPPRESSION[flag] + f" ('{flag}' in the file)"
             elif r["year"] in no_table:
                 why = "no unit-cost table for the year among the files read"
-            elif col == k.DP_SPEND_PER_RECIPIENT_GBP and r.get(k.SPEND_NOTE):
+            elif c == k.DP_SPEND_PER_RECIPIENT_GBP and r.get(k.SPEND_NOTE):
                 why = str(r[k.SPEND_NOTE])
-            elif col == k.DP_SPEND_PER_RECIPIENT_GBP:
+            elif c == k.DP_SPEND_PER_RECIPIENT_GBP:
                 why = "no spend or no recipients to divide it by"
             else:
                 why = "blank in the file"
@@ -534,47 +547,20 @@ def council_table(inp: Inputs) -> Sheet:
     """Every council in every year (:func:`pbanalysis.dataset.data.load_council_year`), with the reason
     for each missing value."""
     df = _council_rows(inp)
-    df["reason"] = missing_reasons(df)
-    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
-    df["quality"] = _quality_text(inp, df)
-    df["quality_flag"] = np.where(df["quality"] == "", "[z]", "")
+    _with_symbol(df, "missing_reason", missing_reasons(df))
+    _with_symbol(df, "quality_flags", _quality_text(inp, df))
     cols = [
         *_COUNCIL_ID,
-        Column("basis_label", "Count definition", "text"),
-        Column(
-            k.DP_CLIENTS_31MAR, "People on direct payments at 31 March (number)", "count", k.flag(k.DP_CLIENTS_31MAR)
-        ),
-        *(
-            Column(c, label, kind, k.flag(c))
-            for c, label, kind in (
-                (k.HOME_CARE_CLIENTS_31MAR, "People receiving home care at 31 March (number)", "count"),
-                (k.DAY_CARE_CLIENTS_31MAR, "People receiving day care at 31 March (number)", "count"),
-                (k.MEALS_CLIENTS_31MAR, "People receiving meals at 31 March (number)", "count"),
-                (k.COMMUNITY_RECEIPTS_31MAR, "Community-service receipts at 31 March (number)", "count"),
-                (k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct"),
-            )
-        ),
-        Column(
-            k.DP_GROSS_COST_GBP000,
-            "Direct-payment gross spend (£ thousand, cash terms)",
-            "count",
-            k.flag(k.DP_GROSS_COST_GBP000),
-        ),
-        Column(k.DP_RECIPIENTS_31MAR, "Direct-payment recipients used for spend per recipient (number)", "count"),
-        Column(k.RECIPIENTS_SOURCE, "Recipients counted in", "text"),
-        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
-        Column("reason", "Why a value is missing", "text", "reason_flag"),
-        Column("quality", "Data-quality flags on this row (see the Data_quality sheet)", "text", "quality_flag"),
+        col("count_basis"),
+        *(col(c, flag=k.flag(c)) for c in _PSSEX1_MEASURES[:7]),
+        col(k.DP_RECIPIENTS_31MAR),
+        col(k.RECIPIENTS_SOURCE),
+        col(k.DP_SPEND_PER_RECIPIENT_GBP),
+        col("missing_reason", flag="missing_reason_flag"),
+        col("quality_flags", flag="quality_flags_flag"),
     ]
-    years = sorted(df["year"].unique())
-    t = Table(
-        df,
-        cols,
-        f"People on direct payments, proxy take-up and direct-payment spend by council, England, {_span(years)}",
-        _source(_pssex1_keys(), years),
-        name="councils_by_year",
-    )
-    return Sheet("Councils_by_year", t, ["proxy", "count_definition", "spend"])
+    title = "People on direct payments, proxy take-up and direct-payment spend by council"
+    return _sheet("Councils_by_year", df, cols, title, ["proxy", "count_definition", "spend"])
 
 
 def rank_table(inp: Inputs) -> Sheet:
@@ -592,27 +578,15 @@ def rank_table(inp: Inputs) -> Sheet:
         df = df.merge(ranked, on=keys, how="left")
         of = df.groupby("year")[f"{prefix}_of"].transform("max")
         df[f"{prefix}_of"] = of
-    df["reason"] = missing_reasons(df, [k.PROXY_TAKEUP_PCT, k.DP_SPEND_PER_RECIPIENT_GBP])
-    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
+    _with_symbol(df, "missing_reason", missing_reasons(df, [k.PROXY_TAKEUP_PCT, k.DP_SPEND_PER_RECIPIENT_GBP]))
     cols = [
         *_COUNCIL_ID,
-        Column(k.PROXY_TAKEUP_PCT, "Proxy take-up (%)", "pct", k.flag(k.PROXY_TAKEUP_PCT)),
-        Column("proxy_rank", "Rank on proxy take-up (1 = highest)", "rank"),
-        Column("proxy_of", "Councils ranked on proxy take-up (number)", "count"),
-        Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Direct-payment spend per recipient (£ a year, cash terms)", "gbp"),
-        Column("spend_rank", "Rank on spend per recipient (1 = highest)", "rank"),
-        Column("spend_of", "Councils ranked on spend per recipient (number)", "count"),
-        Column("reason", "Why a value is missing", "text", "reason_flag"),
+        col(k.PROXY_TAKEUP_PCT, flag=k.flag(k.PROXY_TAKEUP_PCT)),
+        *map(col, ("proxy_rank", "proxy_of", k.DP_SPEND_PER_RECIPIENT_GBP, "spend_rank", "spend_of")),
+        col("missing_reason", flag="missing_reason_flag"),
     ]
-    years = sorted(df["year"].unique())
-    t = Table(
-        df,
-        cols,
-        f"Council ranks on proxy take-up and on direct-payment spend per recipient, England, {_span(years)}",
-        _source(_pssex1_keys(), years),
-        name="council_ranks",
-    )
-    return Sheet("Council_ranks", t, ["rank", "proxy", "spend"])
+    title = "Council ranks on proxy take-up and on direct-payment spend per recipient"
+    return _sheet("Council_ranks", df, cols, title, ["rank", "proxy", "spend"])
 
 
 def ascof_table(inp: Inputs) -> Sheet:
@@ -638,39 +612,26 @@ def ascof_table(inp: Inputs) -> Sheet:
     df = df.sort_values(["year", "council_code"], kind="mergesort").reset_index(drop=True)
     # Where a value is missing, the reason the file gives (a suppressed or not-available mark).
     reasons = df[["sds_flag_reason", "dp_flag_reason"]].fillna("")
-    df["reason"] = [
-        "; ".join(dict.fromkeys(x for x in (a, b) if x))
-        for a, b in zip(reasons["sds_flag_reason"], reasons["dp_flag_reason"])
-    ]
-    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
-    cols = [
-        Column("year", "Financial year", "year"),
-        Column("gss_code", "GSS code", "text"),
-        Column("council_code", "ASCOF council code", "text"),
-        Column("council_name", "Council", "text"),
-        Column("region", "Region", "text"),
-        Column("council_type", "Council type", "text"),
-        Column("boundary_text", "Same area as a 2009-2014 council", "text"),
-        Column("council_code_2009_14", "PSS-EX1 council code, 2009-2014", "text"),
-        Column(
-            "sds_denominator", "People receiving long-term community support at 31 March (number)", "count", "sds_flag"
-        ),
-        Column("sds_numerator", "Of whom receiving self-directed support (number)", "count", "sds_flag"),
-        Column("sds_pct", "Self-directed support, ASCOF 1C(1A) (%)", "pct", "sds_flag"),
-        Column("dp_numerator", "Of whom receiving direct payments (number)", "count", "dp_flag"),
-        Column("dp_pct", "Direct payments, ASCOF 1C(2A) (%)", "pct", "dp_flag"),
-        Column("reason", "Why there is no value", "text", "reason_flag"),
-    ]
-    years = sorted(df["year"].unique())
-    t = Table(
+    _with_symbol(
         df,
-        cols,
-        f"Self-directed support and direct payments (ASCOF 1C) by council, England, {_span(years)}",
-        _source(_ascof_keys(), None),
-        name="ascof_1c_by_council",
+        "missing_reason",
+        [
+            "; ".join(dict.fromkeys(x for x in (a, b) if x))
+            for a, b in zip(reasons["sds_flag_reason"], reasons["dp_flag_reason"])
+        ],
     )
+    cols = [
+        col("year"),
+        col("gss_code"),
+        col("council_code", entry="ascof_council_code"),
+        *map(col, ("council_name", "region", "council_type", "boundary_text", "council_code_2009_14")),
+        *(col(c, flag="sds_flag") for c in ("sds_denominator", "sds_numerator", "sds_pct")),
+        *(col(c, flag="dp_flag") for c in ("dp_numerator", "dp_pct")),
+        col("missing_reason", flag="missing_reason_flag"),
+    ]
+    title = "Self-directed support and direct payments (ASCOF 1C) by council"
     keys = ["ascof", "ascof_boundary"] + (["ascof_compiled"] if compiled_years(inp.ascof_source) else [])
-    return Sheet("ASCOF_1C_by_council", t, keys)
+    return _sheet("ASCOF_1C_by_council", df, cols, title, keys, _ascof_keys(), dated=False)
 
 
 def provenance_text() -> str:
@@ -756,8 +717,8 @@ def ascof_series_table(inp: Inputs) -> Sheet:
     breaks = t.groupby("year")["definition_break"].first()
     missing["definition_break"] = missing["year"].map(breaks).fillna("")
     df["reason"] = ""
-    df = pd.concat([df, missing], ignore_index=True)
-    df["reason_flag"] = np.where(df["reason"] == "", "[z]", "")
+    df = pd.concat([df, missing], ignore_index=True).rename(columns={"area_name": "council_name"})
+    _with_symbol(df, "missing_reason", df["reason"])
     df["boundary_text"] = df["boundary"].map(wn.BOUNDARY_TEXT).fillna("")
     df["council_code_2009_14"] = np.where(
         (df["council_code_2009_14"] == "") & (df["boundary"] == "boundary_changed"), "[z]", df["council_code_2009_14"]
@@ -769,25 +730,12 @@ def ascof_series_table(inp: Inputs) -> Sheet:
     )
     df = df.sort_values(["year", "gss_code"], kind="mergesort").reset_index(drop=True)
     cols = [
-        Column("year", "Financial year", "year"),
-        Column("gss_code", "GSS code", "text"),
-        Column("area_name", "Council", "text"),
-        Column("boundary_text", "Same area as a 2009-2014 council", "text"),
-        Column("council_code_2009_14", "PSS-EX1 council code, 2009-2014", "text"),
-        Column(wn.SDS, "Self-directed support, ASCOF 1C(1A), 3D1A from 2023-24 (%)", "pct"),
-        Column(wn.DP, "Direct payments, ASCOF 1C(2A), 3D2A from 2023-24 (%)", "pct"),
-        Column("framework", "Framework", "text"),
-        Column("reason", "Why there is no value", "text", "reason_flag"),
+        *map(col, ("year", "gss_code", "council_name", "boundary_text", "council_code_2009_14", wn.SDS, wn.DP)),
+        col("framework"),
+        col("missing_reason", flag="missing_reason_flag"),
     ]
-    years = sorted(df["year"].unique())
-    table = Table(
-        df,
-        cols,
-        f"Self-directed support and direct payments (ASCOF) by council, England, {_span(years)}",
-        _source(_ascof_series_keys(), years),
-        name="ascof_by_council_year",
-    )
-    return Sheet("ASCOF_by_council_year", table, ["ascof_series", "ascof_boundary"])
+    title = "Self-directed support and direct payments (ASCOF) by council"
+    return _sheet("ASCOF_by_council_year", df, cols, title, ["ascof_series", "ascof_boundary"], _ascof_series_keys())
 
 
 def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
@@ -811,22 +759,16 @@ def claims_table(inp: Inputs) -> Sheet:
 
     c = inp.claims.merge(inp.sources[["source_id", "publication", "headline", "published"]], on="source_id", how="left")
     c["rebuilt_flag"] = np.where(c["rebuilt"].isna(), "[z]", "")
-    c["basis_label"] = c["basis"].map(claims.BASIS_LABEL)
-    c["status_label"] = c["status"].map(claims.STATUS_LABEL)
+    c["check_basis"] = c["basis"].map(claims.BASIS_LABEL)
+    c["status"] = c["status"].map(claims.STATUS_LABEL)
     cols = [
-        Column("figure_id", "Figure", "text"),
-        Column("publication", "Article: publication", "text"),
-        Column("headline", "Article: headline", "text"),
-        Column("published", "Article: published", "text"),
-        Column("statement", "Statement of the figure", "text"),
-        Column("reported", "Reported value (in the unit given)", "number"),
-        Column("unit", "Unit", "text"),
-        Column("method", "Method of the check", "text"),
-        Column("basis_label", "Basis of the check", "text"),
-        Column("status_label", "Status", "text"),
-        Column("rebuilt", "Rebuilt or official value (in the unit given)", "number", "rebuilt_flag"),
-        Column("official_values", "Official values used", "text"),
-        Column("reason", "Finding", "text"),
+        col("figure_id", kind="text"),
+        *map(col, ("publication", "headline", "published", "statement", "reported", "unit", "method")),
+        col("check_basis"),
+        col("status"),
+        col("rebuilt", flag="rebuilt_flag"),
+        col("official_values"),
+        col("reason"),
     ]
     c["official_values"] = c["official_values"].where(c["official_values"] != "", "[z]")
     t = Table(
@@ -870,19 +812,13 @@ def data_quality_table(inp: Inputs) -> Sheet:
 
     series = _quality_series(inp)
     cols = [
-        Column("rule_name", "Rule", "text"),
-        Column("council_name", "Council", "text"),
-        Column("gss_code", "GSS code", "text"),
-        Column("year", "Financial year", "year"),
-        Column("measure_name", "Measure (unit)", "text"),
-        Column("value", "Flagged value (in the measure's unit)", "number"),
-        Column("values_text", "The values", "text"),
-        Column("meaning", "What it may mean", "text"),
-        Column("series", "Series", "text"),
+        *map(col, ("rule_name", "council_name", "gss_code", "year", "measure_name", "flagged_value", "values_text")),
+        col("flag_meaning"),
+        col("series"),
     ]
     years = sorted(inp.council_year["year"].unique())
     t = Table(
-        quality.flags(series),
+        quality.flags(series).rename(columns={"value": "flagged_value", "meaning": "flag_meaning"}),
         cols,
         "Data-quality flags: values out of line, degenerate or in doubt, by rule, every council and year",
         _source(["pssex1", ASCOF_SERIES_ORIGIN, ASCOF_1C_ORIGIN], years),
@@ -1081,28 +1017,28 @@ def _fit_columns(ws: Any, header_row: int, strings: dict[int, str], widths: dict
     longest: dict[int, int] = {}
     heading: dict[int, str] = {}
     for row, cells in ws.table.items():
-        for col, cell in cells.items():
+        for c, cell in cells.items():
             text = _shown(cell, strings)
             if row == header_row:
-                heading[col] = text
+                heading[c] = text
             elif row > header_row:
-                longest[col] = max(longest.get(col, 0), max((len(t) for t in text.split("\n")), default=0))
-    for col, head in heading.items():
+                longest[c] = max(longest.get(c, 0), max((len(t) for t in text.split("\n")), default=0))
+    for c, head in heading.items():
         words = max((len(w) for w in head.split()), default=0)
-        width = min(MAX_WIDTH, max(longest.get(col, 0), words, math.ceil(len(head) / 3)) + 2)
-        ws.set_column(col, col, width)
-        widths[col] = width
+        width = min(MAX_WIDTH, max(longest.get(c, 0), words, math.ceil(len(head) / 3)) + 2)
+        ws.set_column(c, c, width)
+        widths[c] = width
 
 
 def _row_height(cells: dict, strings: dict[int, str], widths: dict[int, float]) -> float:
     """Points a row needs for its wrapped cells' text (0 where none wraps onto a second line)."""
     need = 0.0
-    for col, cell in cells.items():
+    for c, cell in cells.items():
         fmt_ = getattr(cell, "format", None)
         if fmt_ is None or not getattr(fmt_, "text_wrap", 0):
             continue  # text that does not wrap runs on to the right, on one line
         size = getattr(fmt_, "font_size", 12) or 12
-        lines = _lines(_cell_text(cell, strings), widths.get(col, 8.43) * 12 / size)
+        lines = _lines(_cell_text(cell, strings), widths.get(c, 8.43) * 12 / size)
         if lines > 1:
             need = max(need, lines * LINE_POINTS * size / 12)
     return need

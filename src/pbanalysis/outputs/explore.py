@@ -25,11 +25,11 @@ import pandas as pd
 from pbanalysis.analysis import explore
 from pbanalysis.charts import explore as charts
 from pbanalysis.charts import files
+from pbanalysis.core import columns, paths
 from pbanalysis.core import format as fmt
-from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.outputs.tables import STYLE, Column, Table
+from pbanalysis.outputs.tables import STYLE, Table, col
 
 if TYPE_CHECKING:
     from IPython.display import HTML
@@ -121,23 +121,24 @@ def table(v: explore.View) -> Table:
     """The view's table for readers: the council, its comparators, their median and England, a column
     per year and the rank in the last year."""
     m = v.measure
-    cols = [Column("name", "Council")]
+    cols = [col("name", entry="council_name")]
     if v.comparators != "region":
-        cols.append(Column("region", "Region"))
+        cols.append(col("region"))
     if v.comparators == "named":
-        cols.append(Column("council_type", "Council type"))
-    cols += [Column(y, f"{m.label}, {y} ({m.unit})", m.kind, flag=f"{y}_flag") for y in v.years]
+        cols.append(col("council_type"))
+    cols += [col(y, entry=m.key, flag=f"{y}_flag", qualifier=y) for y in v.years]
     notes = list(v.notes)
     df = v.table.copy()
     if "change" in df:
         # A change in a percentage reads as points (6.0 points), so it is never taken for a count.
-        header = f"Change, {v.year_label}" + ("" if m.kind == "pct" else f" ({m.unit})")
-        cols.append(Column("change", header, "points" if m.kind == "pct" else m.kind, flag="change_flag"))
+        unit = "percentage points" if m.kind == "pct" else m.unit
+        kind = "points" if m.kind == "pct" else m.kind
+        cols.append(col("change", kind=kind, flag="change_flag", years=v.year_label, change_unit=unit))
         if (v.table["change_flag"] == "[z]").all():
             notes.append(
                 f"Change: {v.years[0]} and {v.years[-1]} count on different definitions, so no change is given ([z])."
             )
-    cols.append(Column("rank_short", f"Rank in {v.years[-1]} of {v.ranked:,} councils (1 = highest)", missing="[z]"))
+    cols.append(col("rank_short", missing="[z]", year=v.years[-1], councils=f"{v.ranked:,}"))
     notes.append(
         "Rank: among every council with a value that year; councils with the same value share a rank (=1st: "
         "joint first); the median and England are not ranked ([z])."
@@ -157,7 +158,8 @@ def csv_frame(v: explore.View) -> pd.DataFrame:
     missing one empty), and beside each number column a flag column holding its symbol ([x], [c],
     [z]) where it is missing, as the workbook does."""
     m, d = v.measure, v.table
-    out = pd.DataFrame({"Council": d["name"], "Region": d["region"], "Council type": d["council_type"]})
+    h = columns.header
+    out = pd.DataFrame({h("council_name"): d["name"], h("region"): d["region"], h("council_type"): d["council_type"]})
 
     def add(header: str, values: pd.Series, flags: pd.Series) -> None:
         out[header] = values
@@ -166,12 +168,12 @@ def csv_frame(v: explore.View) -> pd.DataFrame:
         ]
 
     for y in v.years:
-        add(f"{m.label}, {y} ({m.unit})", d[y], d[f"{y}_flag"])
+        add(h(m.key, y), d[y], d[f"{y}_flag"])
     if "change" in d:
         unit = "percentage points" if m.kind == "pct" else m.unit
-        add(f"Change, {v.year_label} ({unit})", d["change"], d["change_flag"])
-    add(f"Rank in {v.years[-1]} (1 = highest)", d["rank"], d["rank_flag"].where(d["rank_flag"] != "", "[x]"))
-    out[f"Other councils sharing the rank in {v.years[-1]}"] = d["rank_tied"]
+        add(h("change", years=v.year_label, change_unit=unit), d["change"], d["change_flag"])
+    add(h("rank_in_year", year=v.years[-1]), d["rank"], d["rank_flag"].where(d["rank_flag"] != "", "[x]"))
+    out[h("rank_tied", year=v.years[-1])] = d["rank_tied"]
     return out
 
 

@@ -14,19 +14,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pbanalysis.analysis import claims as claims_mod
-from pbanalysis.analysis import measures, register
+from pbanalysis.analysis import measures, quality, register
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.dataset import datapackage
-from pbanalysis.outputs.tables import Column, Table
+from pbanalysis.outputs.tables import Table, col
 
-#: How each council measure's values print, and its header.
-MEASURE_KIND = {k.PROXY_TAKEUP_PCT: "pct", k.DP_CLIENTS_31MAR: "count", k.DP_SPEND_PER_RECIPIENT_GBP: "gbp"}
-MEASURE_HEADER = {
-    k.PROXY_TAKEUP_PCT: "Proxy take-up, %",
-    k.DP_CLIENTS_31MAR: "People on direct payments at 31 March",
-    k.DP_SPEND_PER_RECIPIENT_GBP: "Direct-payment spend per recipient, £ a year",
-}
 CLAIMS_SOURCE = (
     "pbanalysis claims check: the register of reported figures tested against PSS-EX1 and ASCOF 1C "
     "(each figure's method is set out on the claims page)."
@@ -80,15 +74,12 @@ def _words(key: object) -> str:
 def denominators(reg: pd.DataFrame) -> Table:
     """The three denominators of take-up and the people each counts."""
     rows = [
-        {"meaning": d["label"], "people": measures.denominator_value(reg, k)}
+        {"eligible": d["label"], "people": measures.denominator_value(reg, k)}
         for k, d in measures.denominators().items()
     ]
     return Table(
         pd.DataFrame(rows),
-        [
-            Column("meaning", "Who counts as eligible"),
-            Column("people", "People", "count"),
-        ],
+        [col("eligible"), col("people")],
         title="The three denominators of take-up",
         source=source_register(),
         name="denominators",
@@ -97,16 +88,13 @@ def denominators(reg: pd.DataFrame) -> Table:
 
 def timeline(df: pd.DataFrame) -> Table:
     """Reported take-up over time beside the official England proxy."""
-    out = df.assign(kind=df["kind"].map({"reported": "Reported", "proxy": "Official proxy", "target": "Target"}))
+    out = df.assign(
+        figure_type=df["kind"].map({"reported": "Reported", "proxy": "Official proxy", "target": "Target"}),
+        figure_label=df["label"],
+    )
     return Table(
         out,
-        [
-            Column("date", "Date", "date"),
-            Column("label", "Figure"),
-            Column("kind", "Kind"),
-            Column("takeup_pct", "Take-up, %", "pct"),
-            Column("figure_id", "Register id", "id", missing="[z]"),
-        ],
+        [col("date"), col("figure_label"), col("figure_type"), col("takeup_pct"), col("figure_id", missing="[z]")],
         title="Reported take-up, targets and the official England proxy",
         source=f"{source_register()} England proxy: {source_pssex1().removeprefix('Source: ')}",
         notes=["The official proxy is a series, not a register figure: its id is [z]."],
@@ -121,13 +109,9 @@ def by_denominator(df: pd.DataFrame) -> Table:
     return Table(
         df,
         [
-            Column("holders", "Reported holders"),
-            Column("figure_kind", "What the figure is"),
-            Column("holders_count", "Holders (number)", "count"),
-            Column("denominator_label", "Denominator"),
-            Column("takeup_pct", "Take-up, %", "pct"),
-            Column("against_target", f"Against the {target} target"),
-            Column("holders_figure", "Register id of the holders", "id"),
+            *map(col, ("holders", "figure_kind", "holders_count", "denominator_label", "takeup_pct")),
+            col("against_target", target=target),
+            col("holders_figure"),
         ],
         title="Take-up under each denominator",
         source=source_register(),
@@ -171,16 +155,7 @@ def derived(df: pd.DataFrame, reg: pd.DataFrame | None = None) -> Table:
     )
     return Table(
         out,
-        [
-            Column("statement", "Reported figure"),
-            Column("derivation", "Rebuilt as"),
-            Column("reported", "Reported", "number"),
-            Column("rebuilt", "Rebuilt", "number"),
-            Column("low", "Wording allows from", "number"),
-            Column("high", "to", "number"),
-            Column("within", "Inside the interval", "yesno"),
-            Column("figure_id", "Register id", "id"),
-        ],
+        [*map(col, ("statement", "derivation", "reported", "rebuilt", "low", "high", "within", "figure_id"))],
         title="Derived figures, rebuilt from the register's own inputs",
         source=source_register(),
         notes=["Values in each figure's own unit (people, % or 'one in N')."],
@@ -190,16 +165,8 @@ def derived(df: pd.DataFrame, reg: pd.DataFrame | None = None) -> Table:
 
 
 #: The columns every claims table opens and ends with.
-_CLAIM_HEAD = (
-    Column("statement", "Reported figure"),
-    Column("reported", "Reported", "value", unit="unit"),
-    Column("basis", "Basis of the check"),
-)
-_CLAIM_TAIL = (
-    Column("finding", "Finding"),
-    Column("not_established", "Not established", missing="[z]"),
-    Column("figure_id", "Register id", "id"),
-)
+_CLAIM_HEAD = (col("statement"), col("reported", kind="value", unit="unit"), col("check_basis"))
+_CLAIM_TAIL = (col("finding"), col("not_established", missing="[z]"), col("figure_id"))
 
 
 def section_claims(df: pd.DataFrame, title: str = "The claims of this section") -> Table:
@@ -207,7 +174,7 @@ def section_claims(df: pd.DataFrame, title: str = "The claims of this section") 
     out = _status_words(df)
     return Table(
         out,
-        [*_CLAIM_HEAD, Column("status", "Status"), *_CLAIM_TAIL],
+        [*_CLAIM_HEAD, col("status"), *_CLAIM_TAIL],
         title=title,
         source=CLAIMS_SOURCE,
         notes=["[z] in 'Not established': the check states nothing further."]
@@ -225,11 +192,7 @@ def spend_split(df: pd.DataFrame) -> Table:
     """The reported split of spending through personal budgets."""
     return Table(
         df,
-        [
-            Column("part", "Part of spending through personal budgets"),
-            Column("gbp_million", "Spend, £ million, cash terms", "gbp_million"),
-            Column("share_pct", "Share, %", "pct"),
-        ],
+        [col("part"), col("gbp_million"), col("share_pct")],
         title="Reported split of spending through personal budgets, 2009-10",
         source=source_register(),
         name="spend-split",
@@ -240,30 +203,7 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
     """Official England direct-payment spend by year beside the reported split."""
     return Table(
         df,
-        [
-            Column("year", "Financial year", "year"),
-            Column(
-                "dp_gross_cost_gbp_million",
-                "Official gross spend on direct payments, £ million, cash terms",
-                "gbp_million",
-            ),
-            Column(
-                "reported_pb_total_gbp_million",
-                "Reported spend through personal budgets, £ million, cash terms",
-                "gbp_million",
-            ),
-            Column(
-                "reported_pb_as_dp_gbp_million",
-                "Of which reported as direct payments, £ million, cash terms",
-                "gbp_million",
-            ),
-            Column(
-                "official_minus_reported_dp_gbp_million",
-                "Official less reported direct payments, £ million, cash terms",
-                "gbp_million",
-            ),
-            Column(k.COUNCILS_WITH_DP_SPEND, "Councils with direct-payment spend", "count"),
-        ],
+        [*map(col, df.columns)],  # the columns of measures.spend_cross_check, in its order
         title="Official direct-payment spend, England, against the reported split",
         source=f"{source_unitcosts()} Reported split: {source_register().removeprefix('Source: ')}",
         notes=["The reported figures are for 2009-10; they are repeated in each year for comparison.", CASH_NOTE],
@@ -275,8 +215,8 @@ def council_spend_by_year(df: pd.DataFrame) -> Table:
     """Gross direct-payment spend by council (rows) and year (columns), England last."""
     years = [c for c in df.columns if c != "council"]
     return Table(
-        df,
-        [Column("council", "Council")] + [Column(y, f"{y}, £ thousand", "count") for y in years],
+        df.rename(columns={"council": "council_name"}),
+        [col("council_name")] + [col(y, entry="dp_gross_cost_in_year", year=y) for y in years],
         title="Gross spend on direct payments by council, £ thousand, cash terms",
         source=source_unitcosts(years),
         notes=["England is the last row.", CASH_NOTE],
@@ -289,14 +229,9 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
     return Table(
         df,
         [
-            Column("rank", "Rank", "rank"),
-            Column("council_name", "Council"),
-            Column("region", "Region"),
-            Column("council_type", "Council type"),
-            Column(k.DP_GROSS_COST_GBP000, "Gross spend on direct payments, £ thousand, cash terms", "count"),
-            Column(k.DP_RECIPIENTS_31MAR, "Recipients", "count"),
-            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year, cash terms", "gbp"),
-            Column(k.RECIPIENTS_SOURCE, "Recipients counted from"),
+            *_RANKED_COUNCIL,
+            *map(col, (k.DP_GROSS_COST_GBP000, k.DP_RECIPIENTS_31MAR, k.DP_SPEND_PER_RECIPIENT_GBP)),
+            col(k.RECIPIENTS_SOURCE),
         ],
         title=f"Direct-payment spend per recipient, all councils ranked, {year}",
         source=source_unitcosts([year]),
@@ -310,16 +245,11 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
 
 def reference_figures(df: pd.DataFrame) -> Table:
     """The reported NI 130 statements the variance notebook sets beside the proxy."""
-    out = df.reset_index()
+    out = df.reset_index().rename(columns={"value": "reported"})
     out["period"] = out["period"].str.removeprefix("FY")
     return Table(
         out,
-        [
-            Column("statement", "Reported statement"),
-            Column("value", "Value", "value", unit="unit"),
-            Column("period", "Period"),
-            Column("figure_id", "Register id", "id"),
-        ],
+        [col("statement"), col("reported", kind="value", unit="unit"), col("period"), col("figure_id")],
         title="The reported NI 130 statements (reference values, not data)",
         source=source_register(),
         name="reference",
@@ -331,22 +261,23 @@ def _basis(df: pd.DataFrame) -> pd.Series:
     return df[k.DEFINITION_BASIS].map(lambda b: measures.BASIS_LABEL.get(b, _words(b)))
 
 
+#: The columns every table of ranked councils opens with.
+_RANKED_COUNCIL = tuple(map(col, ("rank", "council_name", "region", "council_type")))
+
+
+def _measure_source(measure: str, year: str) -> str:
+    """The source line of a council measure's table: the unit-cost tables for spend, else the activity tables."""
+    return source_unitcosts([year]) if measure == k.DP_SPEND_PER_RECIPIENT_GBP else source_pssex1([year])
+
+
 def councils_ranked(df: pd.DataFrame, year: str, measure: str) -> Table:
     """Every council with a value of ``measure`` in ``year``, ranked."""
-    kind = MEASURE_KIND.get(measure, "number")
-    flag = f"{measure}_flag" if f"{measure}_flag" in df.columns else None
+    flag = k.flag(measure) if k.flag(measure) in df.columns else None
     return Table(
-        df.assign(basis=_basis(df)),
-        [
-            Column("rank", "Rank", "rank"),
-            Column("council_name", "Council"),
-            Column("region", "Region"),
-            Column("council_type", "Council type"),
-            Column(measure, MEASURE_HEADER.get(measure, _words(measure)), kind, flag=flag),
-            Column("basis", "Count basis"),
-        ],
+        df.assign(count_basis=_basis(df)),
+        [*_RANKED_COUNCIL, col(measure, flag=flag), col("count_basis")],
         title=f"All councils ranked: {measures.VARIANCE_MEASURES.get(measure, measure)}, {year}",
-        source=source_unitcosts([year]) if measure == k.DP_SPEND_PER_RECIPIENT_GBP else source_pssex1([year]),
+        source=_measure_source(measure, year),
         notes=["Rank 1 is the highest value."],
         name="councils-ranked",
     )
@@ -354,21 +285,13 @@ def councils_ranked(df: pd.DataFrame, year: str, measure: str) -> Table:
 
 def group_summary(df: pd.DataFrame, year: str, by: str, measure: str) -> Table:
     """Median, quartiles and range of a council measure by region or council type."""
-    kind = MEASURE_KIND.get(measure, "number")
-    unit = MEASURE_HEADER.get(measure, _words(measure)).split(", ")[-1] if kind != "count" else "people"
+    kind, unit = columns.kind(measure), columns.unit(measure)
     return Table(
         df,
-        [
-            Column(by, _words(by).capitalize()),
-            Column("councils", "Councils", "count"),
-            Column("median", f"Median, {unit}", kind),
-            Column("q1", f"Lower quartile, {unit}", kind),
-            Column("q3", f"Upper quartile, {unit}", kind),
-            Column("min", f"Lowest, {unit}", kind),
-            Column("max", f"Highest, {unit}", kind),
-        ],
-        title=f"{measures.VARIANCE_MEASURES.get(measure, measure).split(':')[0]} by {_words(by)}, {year}",
-        source=source_unitcosts([year]) if measure == k.DP_SPEND_PER_RECIPIENT_GBP else source_pssex1([year]),
+        [col(by), col("councils")]
+        + [col(c, kind=kind, measure_unit=unit) for c in ("median", "q1", "q3", "min", "max")],
+        title=f"{columns.label(measure)} by {_words(by)}, {year}",
+        source=_measure_source(measure, year),
         name=f"by-{by}",
     )
 
@@ -379,17 +302,12 @@ def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
     bands = [(f"below_{t[0]:g}", f"below {t[0]:g}%")]
     bands += [(f"above_{x:g}", f"above {x:g}%") for x in t[1:-1]]
     bands += [(f"at_or_above_{t[-1]:g}", f"at or above {t[-1]:g}%")]
-    cols = [
-        Column("year", "Financial year", "year"),
-        Column("councils_with_value", "Councils with a value", "count"),
-        Column("basis", "Count basis"),
-        Column("median_pct", "Median proxy take-up, %", "pct"),
-    ]
+    cols = [*map(col, ("year", "councils_with_value", "count_basis", "median_pct"))]
     for key, words in bands:
-        cols.append(Column(f"{key}_n", f"Councils {words}", "count"))
-        cols.append(Column(f"{key}_share_pct", f"Share {words}, %", "pct"))
+        cols.append(col(f"{key}_n", entry="councils_in_band", band=words))
+        cols.append(col(f"{key}_share_pct", entry="share_in_band", band=words))
     return Table(
-        df.assign(basis=_basis(df)),
+        df.assign(count_basis=_basis(df)),
         cols,
         title="Councils below and above the take-up thresholds, every year (proxy take-up)",
         source=source_pssex1(),
@@ -404,7 +322,7 @@ def _status_words(df: pd.DataFrame) -> pd.DataFrame:
     """The status and the basis of each row in a reader's words."""
     out = df.assign(status=df["status"].map(claims_mod.STATUS_LABEL))
     if "basis" in df:
-        out["basis"] = df["basis"].map(claims_mod.BASIS_LABEL)
+        out["check_basis"] = df["basis"].map(claims_mod.BASIS_LABEL)
     return out
 
 
@@ -412,17 +330,12 @@ def status_summary(df: pd.DataFrame) -> Table:
     """The count of register figures by basis and status (:func:`pbanalysis.analysis.claims.by_basis`),
     with what each means."""
     out = _status_words(df).assign(
-        meaning=df["status"].map(claims_mod.STATUS_MEANING), basis_meaning=df["basis"].map(claims_mod.BASIS_MEANING)
+        status_meaning=df["status"].map(claims_mod.STATUS_MEANING),
+        basis_meaning=df["basis"].map(claims_mod.BASIS_MEANING),
     )
     return Table(
         out,
-        [
-            Column("basis", "Basis of the check"),
-            Column("status", "Status"),
-            Column("figures", "Figures", "count"),
-            Column("meaning", "What the status means"),
-            Column("basis_meaning", "What the basis means"),
-        ],
+        [*map(col, ("check_basis", "status", "figures", "status_meaning", "basis_meaning"))],
         title="Register figures by the basis of their check and status",
         source=CLAIMS_SOURCE,
         name="status-summary",
@@ -433,14 +346,8 @@ def verdicts(df: pd.DataFrame) -> Table:
     """The claims that carry a verdict, with the basis, the official bound and the finding."""
     out = _status_words(df)
     return Table(
-        out,
-        [
-            *_CLAIM_HEAD,
-            Column("status", "Verdict"),
-            Column("bracket_low", "Official bound from", "number"),
-            Column("bracket_high", "to", "number"),
-            *_CLAIM_TAIL,
-        ],
+        out.assign(verdict=out["status"]),
+        [*_CLAIM_HEAD, col("verdict"), col("bracket_low"), col("bracket_high"), *_CLAIM_TAIL],
         title="The verdicts and their evidence",
         source=CLAIMS_SOURCE,
         notes=["Bounds are in the unit of what the claim implies (people, councils, % or £ million)."],
@@ -455,18 +362,17 @@ def all_claims(df: pd.DataFrame) -> Table:
     return Table(
         out,
         [
-            Column("figure_id", "Register id", "id"),
-            Column("statement", "Reported figure"),
-            Column("reported", "Reported", "value", unit="unit"),
-            Column("basis", "Basis of the check"),
-            Column("status", "Status"),
-            Column("rebuilt", "Rebuilt or official value", "number", missing="[z]"),
-            Column("reason", "Reason"),
+            col("figure_id"),
+            *_CLAIM_HEAD,
+            col("status"),
+            col("rebuilt", missing="[z]"),
+            col("reason"),
         ],
         title="Every register figure, its status and the reason",
         source=CLAIMS_SOURCE,
         notes=[
-            "[z] in 'Rebuilt or official value': the check rebuilds no value (an input, or nothing available tests it)."
+            f"[z] in '{columns.header('rebuilt')}': the check rebuilds no value (an input, or nothing available "
+            "tests it)."
         ],
         name="claims",
         interactive=True,
@@ -482,8 +388,8 @@ def all_claims(df: pd.DataFrame) -> Table:
 def council_comparison(df: pd.DataFrame, name: str, year: str) -> Table:
     """One council against England, its region and its council type."""
     return Table(
-        df,
-        [Column("label", "Area"), Column("value", "Proxy take-up, %", "pct")],
+        df.rename(columns={"label": "area", "value": k.PROXY_TAKEUP_PCT}),
+        [col("area"), col(k.PROXY_TAKEUP_PCT)],
         title=f"{name} against England, its region and its council type, {year}",
         source=source_pssex1([year]),
         notes=["Region and council-type values are the medians of their councils."],
@@ -493,19 +399,23 @@ def council_comparison(df: pd.DataFrame, name: str, year: str) -> Table:
 
 def council_series(df: pd.DataFrame, name: str) -> Table:
     """One council's proxy take-up and direct payments, every year."""
+    out = df.assign(count_basis=_basis(df)).rename(
+        columns={
+            "council": "council_proxy_pct",
+            "england": k.ENGLAND_PROXY_TAKEUP_PCT,
+            "region_median": "region_median_proxy_pct",
+            "type_median": "type_median_proxy_pct",
+        }
+    )
     return Table(
-        df.assign(basis=_basis(df)),
+        out,
         [
-            Column("year", "Financial year", "year"),
-            Column("council", f"{name}, proxy take-up, %", "pct"),
-            Column("england", "England, %", "pct"),
-            Column("region_median", "Region median, %", "pct"),
-            Column("type_median", "Council-type median, %", "pct"),
-            Column(
-                k.DP_CLIENTS_31MAR, "People on direct payments at 31 March", "count", flag=k.flag(k.DP_CLIENTS_31MAR)
-            ),
-            Column(k.DP_SPEND_PER_RECIPIENT_GBP, "Spend per recipient, £ a year", "gbp"),
-            Column("basis", "Count basis"),
+            col("year"),
+            col("council_proxy_pct", council=name),
+            *map(col, (k.ENGLAND_PROXY_TAKEUP_PCT, "region_median_proxy_pct", "type_median_proxy_pct")),
+            col(k.DP_CLIENTS_31MAR, flag=k.flag(k.DP_CLIENTS_31MAR)),
+            col(k.DP_SPEND_PER_RECIPIENT_GBP),
+            col("count_basis"),
         ],
         title=f"{name}: proxy take-up and direct payments, every year",
         source=source_unitcosts(),
@@ -516,30 +426,17 @@ def council_series(df: pd.DataFrame, name: str) -> Table:
 def council_later(later: dict) -> Table:
     """ASCOF 1C in 2020-21: the council against England."""
     c, e = later["council"], later["england"]
-    rows = [
-        ("Self-directed support (1C(1A)), %", "pct", "sds_pct"),
-        ("People on self-directed support", "count", "sds_numerator"),
-        ("People on long-term community support", "count", "sds_denominator"),
-        ("Direct payments (1C(2A)), %", "pct", "dp_pct"),
-        ("People on direct payments", "count", "dp_numerator"),
-    ]
+    rows = ("sds_denominator", "sds_numerator", "sds_pct", "dp_numerator", "dp_pct")
     df = pd.DataFrame(
-        [
-            {
-                "measure": label,
-                "council": getattr(fmt, kind)(c.get(key)),
-                "england": getattr(fmt, kind)(e.get(key)),
-            }
-            for label, kind, key in rows
-        ]
+        {
+            "measure": [columns.header(key) for key in rows],
+            "council_value": [measure_text(c.get(key), key) for key in rows],
+            "england_value": [measure_text(e.get(key), key) for key in rows],
+        }
     )
     return Table(
         df,
-        [
-            Column("measure", "Measure"),
-            Column("council", str(c.get("council_name", "Council")), "printed"),
-            Column("england", "England", "printed"),
-        ],
+        [col("measure"), col("council_value", council=str(c.get("council_name", "Council"))), col("england_value")],
         title=f"ASCOF 1C, {later['year']}: {c.get('council_name', 'the council')} against England",
         source=source_ascof(),
         name="later",
@@ -547,5 +444,60 @@ def council_later(later: dict) -> Table:
 
 
 def measure_text(value: object, measure: str) -> str:
-    """One value of a council measure as printed in its tables (16.5%, 1,234, £12,457)."""
-    return getattr(fmt, MEASURE_KIND.get(measure, "number"))(value)
+    """One value of a council measure as printed in its tables (16.5%, 1,234, £12,457): by its
+    format in the column dictionary."""
+    kind = columns.entries()[measure].format if measure in columns.entries() else "number"
+    return getattr(fmt, kind if hasattr(fmt, kind) else "number")(value)
+
+
+# --------------------------------------------------------------------------- data quality
+
+#: The columns of every table of data-quality flags.
+_FLAG_COLUMNS = tuple(map(col, ("council_name", "gss_code", "year", "measure_name", "values_text")))
+
+
+def quality_rules(counts: pd.DataFrame, source: str) -> Table:
+    """The data-quality rules and the flags each raises (:func:`pbanalysis.analysis.quality.counts_by_rule`)."""
+    return Table(
+        counts.rename(columns={"councils": "councils_flagged"}),
+        [*map(col, ("rule_name", "test", "flags", "councils_flagged"))],
+        "The data-quality rules and the flags each raises",
+        source,
+        name="data-quality-rules",
+    )
+
+
+def quality_flags(flags: pd.DataFrame, rule: str, source: str) -> Table:
+    """Every flag of one rule (``rule``: its key; ``flags``: those of
+    :func:`pbanalysis.analysis.quality.flags` it raised); what a flag may mean as a column only
+    where it differs from flag to flag."""
+    meanings = [col("flag_meaning")] if flags["meaning"].nunique() > 1 else []
+    return Table(
+        flags.rename(columns={"meaning": "flag_meaning"}),
+        [*_FLAG_COLUMNS, *meanings],
+        f"{quality.RULES[rule].name}: every flag",
+        source,
+        name=f"data-quality-{rule.replace('_', '-')}",
+    )
+
+
+def definition_test(test: pd.DataFrame, year: str, next_year: str, source: str, notes: Sequence[str] = ()) -> Table:
+    """The councils of :func:`pbanalysis.analysis.quality.definition_test` whose ``year`` 'direct
+    payments only' label is in doubt or shows one sign."""
+    return Table(
+        test.rename(columns={"verdict": "label_verdict"}),
+        [
+            col("council_name"),
+            col("gss_code"),
+            col("count", entry=k.DP_CLIENTS_31MAR, qualifier=year),
+            col("next_count", entry=k.DP_CLIENTS_31MAR, qualifier=next_year),
+            col("count_ratio"),
+            col("spend", entry=k.DP_SPEND_PER_RECIPIENT_GBP, qualifier=year),
+            col("spend_median"),
+            col("label_verdict"),
+        ],
+        f"Councils whose {year} 'direct payments only' label is in doubt or shows one sign",
+        source,
+        notes=notes,
+        name="data-quality-definition",
+    )

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 
 #: How each kind of column prints its values.
@@ -58,7 +59,9 @@ class Column:
     :mod:`pbanalysis.core.format`, right-aligned), yesno, text, id (a register figure id, shown as code linked
     to the claims table) or html (already escaped); ``flag``: the column holding each value's
     PSS-EX1 source mark, so a missing value shows the right symbol; ``missing``: the symbol for a
-    missing value when there is no flag column (``[x]``, or ``[z]`` where a value cannot apply)."""
+    missing value when there is no flag column (``[x]``, or ``[z]`` where a value cannot apply);
+    ``entry``: the key of its entry in the column dictionary (:mod:`pbanalysis.core.columns`), where
+    its header comes from (:func:`col`)."""
 
     key: str
     label: str
@@ -66,6 +69,7 @@ class Column:
     flag: str | None = None
     unit: str | None = None
     missing: str = "[x]"
+    entry: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind == "value" and not self.unit:
@@ -99,6 +103,25 @@ class Column:
         if self.kind == "date":
             return v.strftime("%Y%m%d")
         return repr(float(v))
+
+
+def col(
+    key: str,
+    *,
+    entry: str | None = None,
+    kind: str | None = None,
+    flag: str | None = None,
+    unit: str | None = None,
+    missing: str = "[x]",
+    qualifier: str = "",
+    **fields: str,
+) -> Column:
+    """The column ``key`` of a frame, its header and number format from the column dictionary's
+    entry ``entry`` (default ``key``; :func:`pbanalysis.core.columns.header`, with ``qualifier``
+    after the label), a placeholder of the label filled from ``fields``; ``kind`` overrides the
+    dictionary's format."""
+    e = columns.entry(entry or key)
+    return Column(key, e.header(qualifier, **fields), kind or e.format, flag, unit, missing, entry=e.key)
 
 
 @dataclass
