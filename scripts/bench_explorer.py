@@ -6,9 +6,13 @@ package; no browser is downloaded):
 
 1. one reader opens the page: seconds until the controls are on screen (and until the chart is);
 2. eight readers open it at once, each with another council in the address: the slowest one's
-   seconds until its controls are on screen;
+   seconds until its controls are on screen, and how many were given a preheated kernel;
 3. memory per session: the proportional set size (PSS) of each kernel serving a reader;
 4. the readers close their pages: how many of their kernels are still running 15 s later.
+
+The figures depend on what else the machine runs: the load average is printed beside them. Where
+the time of the eight goes (measured on 2 cores): most of it is the eight browsers themselves
+(Voila's page loads about 5 MB of scripts in about 90 files), then the server, then the kernels.
 
 ``python scripts/bench_explorer.py`` prints the figures and a summary; ``make bench`` calls
 :func:`main` and prints its summary lines. The tests (tests/test_explorer_browser.py) use the
