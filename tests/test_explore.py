@@ -443,6 +443,27 @@ def test_a_bad_address_shows_the_controls_and_the_message(monkeypatch):
     assert "closest matches" in app.message.value
 
 
+def test_a_view_the_address_asks_for_is_drawn_after_the_cell_and_a_change_meanwhile_wins(monkeypatch):
+    import asyncio
+
+    monkeypatch.setattr(shown, "DRAW_AFTER_S", 0.01)
+
+    async def served(change: bool):
+        app = shown.Explorer("Leeds", "ascof_sds_pct", "latest", "region", defer=True)
+        waiting = (app.shown, app.chart.value, app.message.value, app.view.council["name"], app.council.value)
+        if change:
+            app.council.value = "York (E06000014)"
+        await asyncio.sleep(0.2)
+        return app, waiting
+
+    app, (drawn, png, message, name, box) = asyncio.run(served(False))
+    assert drawn is None and png == b"" and "Drawing" in message and name == "Leeds" and box.startswith("Leeds")
+    assert app.view.council["name"] == "Leeds" and app.chart.value and "Leeds" in app.table.value
+    assert app.message.value == ""
+    app, _ = asyncio.run(served(True))
+    assert app.view.council["name"] == "York" and "York" in app.table.value
+
+
 # --- the widgets' callback ---------------------------------------------------------------------
 
 

@@ -62,6 +62,20 @@ def _query(url: str) -> dict:
     return {k: v for k, v in urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query)}
 
 
+async def _caption(page, council: str, timeout: float = 60) -> str:
+    """The table's title once it names ``council`` (a view asked for by the address is drawn
+    after the page is sent), or as it is after ``timeout`` seconds."""
+    try:
+        await page.wait_for_function(
+            "c => (document.querySelector('.pb-explorer figcaption') || {}).textContent?.includes(c)",
+            arg=f": {council}",
+            timeout=timeout * 1000,
+        )
+    except playwright_api.TimeoutError:
+        pass
+    return await page.inner_text(".pb-explorer figcaption")
+
+
 async def _text(page) -> str:
     return await page.inner_text(".pb-explorer")
 
@@ -171,20 +185,31 @@ def test_a_bad_link_gives_the_page_with_its_controls_and_says_what_was_not_found
 def test_eight_readers_at_once_all_see_their_controls_and_their_kernels_end(server):
     assert server.wait_pool(8), "the pool of preheated kernels did not fill again"  # after the tests above
 
+    pool = {k.pid for k in server.preheated()}  # the eight take these (the pool refills a minute later)
+    handed = len(server.lines)
+
     async def eight():
         async with playwright_api.async_playwright() as p:
             browser = await bx._launch(p)
             pages = await asyncio.gather(*[bx.open_page(browser, f"{server.url}?council={c}") for c in bx.COUNCILS])
-            serving = {k.pid for k in server.kernels()}
+            serving = pool & {k.pid for k in server.kernels()}
+            # each reader's own view: its council in the box and in the table's title
+            views = [
+                (await x["page"].input_value(bx.CONTROLS), await _caption(x["page"], council))
+                for x, council in zip(pages, bx.COUNCILS)
+            ]
             for x in pages:
                 await bx.close_page(x)
             await browser.close()
-            return pages, serving
+            return pages, serving, views
 
-    pages, serving = run(eight())
+    pages, serving, views = run(eight())
     slowest = max(x["controls"] for x in pages)
     assert slowest < EIGHT_READERS_S, [round(x["controls"], 1) for x in pages]
     assert all(x["errors"] == [] for x in pages)
+    for council, (box, caption) in zip(bx.COUNCILS, views):
+        assert box.startswith(council) and f": {council}" in caption, (council, box, caption)
+    assert len(serving) == 8 and sum("Using pre-heated kernel" in x for x in server.lines[handed:]) == 8
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and serving & {k.pid for k in server.kernels()}:
         time.sleep(1)

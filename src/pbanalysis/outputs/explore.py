@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 SCREEN_DPI = 100
 #: Where "Save CSV" writes (inside the reports folder).
 CSV_DIR_NAME = "explore"
+#: Seconds after the page's cell before a served page draws a view its address asked for
+#: (:meth:`Explorer._draw_first`): time for the notebook's last cells to run and the page to be sent.
+DRAW_AFTER_S = 1.0
 
 
 @dataclass
@@ -425,7 +428,8 @@ def explorer(
     start = {"council": council, "measure": measure, "years": years, "comparators": comparators, "named": list(named)}
     warm = Explorer.warm(start)  # before the reader comes, in a preheated kernel
     choice, messages = from_address(query_string(), start)
-    return Explorer(**choice, messages=messages, first=warm if choice == start else None)
+    # A view the address asks for is drawn once the page is sent (served, it need not wait).
+    return Explorer(**choice, messages=messages, first=warm if choice == start else None, defer=served())
 
 
 class Explorer:
@@ -467,7 +471,10 @@ class Explorer:
         named: list[str] | tuple[str, ...] = (),
         messages: list[str] | tuple[str, ...] = (),
         first: Shown | None = None,
+        defer: bool = False,
     ):
+        """``first``: the view already drawn (a preheated kernel's); otherwise the view is drawn
+        here, or with ``defer`` just after the page's cell has run (:meth:`_draw_first`)."""
         import ipywidgets as w
 
         t = explore.tables()
@@ -542,10 +549,37 @@ class Explorer:
         )
         self.widget.add_class("pb-explorer")
         self.shown: Shown | None = None
+        self._first = view
         self._quiet = False
-        self._show(first if first is not None else render(view, svg=False))
-        if messages:
-            self._say(" ".join(messages) + " Showing the view above instead.")
+        self._messages = " ".join(messages) + " Showing the view above instead." if messages else ""
+        if first is not None:
+            self._show(first)
+        elif defer:
+            self._draw_first()
+        else:
+            self._show(render(view, svg=False))
+        if self._messages:
+            self._say(self._messages)
+
+    def _draw_first(self) -> None:
+        """Draw the first view a second after the page's cell has run, while the reader's browser
+        loads the page's scripts (a served page whose address asks for another view than the
+        preheated one). The page is sent without waiting for the chart: the notebook's later cells
+        run first (a drawing at once would hold them, and the page with them), and the chart is
+        drawn by the time the browser asks for the controls' values (``DRAW_AFTER_S``)."""
+
+        def draw():
+            if self.shown is None:  # not drawn meanwhile by a change of the controls
+                self._show(render(self._first, svg=False))
+                if self._messages:
+                    self._say(self._messages)
+
+        try:
+            asyncio.get_running_loop().call_later(DRAW_AFTER_S, draw)
+        except RuntimeError:  # no event loop: a script or a test
+            draw()
+            return
+        self.message.value = '<p class="pb-drawing">Drawing the chart and the table…</p>'
 
     def option(self, council: str) -> str:
         """The search box's entry for a council given by any name or code ('Somerset (E10000027)')."""
@@ -617,8 +651,8 @@ class Explorer:
 
     @property
     def view(self) -> explore.View:
-        """The view shown now."""
-        return self.shown.view
+        """The view shown now (or, before its first drawing, the view being drawn)."""
+        return self.shown.view if self.shown is not None else self._first
 
     # -- display ----------------------------------------------------------------------------
 
