@@ -93,9 +93,9 @@ async def _wait_address(page, key: str, value: str, timeout: float = 60) -> dict
 def test_the_page_loads_with_its_controls_on_the_councils_latest_year(server):
     async def act(page):
         q = await _wait_address(page, "years", "2023-24")
-        return q, await _text(page), await page.content()
+        return q, await _text(page), await page.content(), await page.inner_text("body")
 
-    shown, (q, text, content) = run(_with_page(server, "", act))
+    shown, (q, text, content, body) = run(_with_page(server, "", act))
     assert shown["controls"] < ONE_READER_S
     assert q == {"council": "E10000027", "compare": "region", "measure": "ascof_sds_pct", "years": "2023-24"}
     assert "Rank in 2023-24: 98th of 152 councils" in text
@@ -103,6 +103,10 @@ def test_the_page_loads_with_its_controls_on_the_councils_latest_year(server):
     assert "make " not in text and "ascof 1c" not in text.lower()
     assert shown["errors"] == [], shown["errors"]
     assert "There was an error when executing cell" not in content
+    # The app page shows the explorer alone: not the report's "How this page was made" box (files
+    # and make commands) nor the test's printout of the first view.
+    assert "How this page was made" not in body and "make explore" not in body
+    assert "notebooks/" not in body
 
 
 def test_every_ascof_year_can_be_chosen_and_the_break_is_drawn(server):
