@@ -2,7 +2,8 @@
 
 What it is
 ----------
-Two small hand-made tables in ``data/raw``:
+Two small hand-made tables in ``data/reference`` (knowledge about figures, kept apart from the
+extracted official data in ``data/raw``):
 
 * ``reported_sources.csv`` (``paths.REGISTER_SOURCES_CSV``) - one row per news
   article, S1..S5, in the order of the seed files ``000..004``: publication,
