@@ -46,7 +46,7 @@ def takeup_timeline(
         text = r["label"] if stated else f"{fmt.pct(r['takeup_pct'], decimals=0)}: {r['label']}"
         # Room to rise far: the chart is empty above the figures.
         style.label_end(
-            ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING, reach=150
+            ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING, reach=150, flip=True
         )
     ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=5)
     for _, r in tgt.iterrows():
@@ -73,7 +73,7 @@ def takeup_timeline(
             ha="right",
             bbox=LABEL_BACKING,
         )
-    ax.set_ylim(0, 105)
+    ax.set_ylim(-6, 105)  # room for a label under the lowest figures, above the bottom axis
     ax.set_ylabel("% of people")
     end = pd.Timestamp("2013-06-30")
     ax.set_xlim(pd.Timestamp("2008-10-01"), end)
