@@ -94,8 +94,8 @@ def _language(doc, lang: str = LANGUAGE) -> None:
 
 
 def _caption(doc, text: str) -> None:
-    """A table's caption, above it, in Word's Caption style."""
-    doc.add_paragraph(text, style="Caption")
+    """A table's caption, above it, in Word's Caption style, kept on the page of its table."""
+    doc.add_paragraph(text, style="Caption").paragraph_format.keep_with_next = True
 
 
 def _bullets(doc, loop: str) -> None:
