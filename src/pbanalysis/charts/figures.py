@@ -260,16 +260,7 @@ def dp_spend_series(
         (reported_dp, DARK_PINK, ":", f"of which {fmt.gbp_million(reported_dp)} as direct payments", "top"),
     ):
         ax.axhline(value, color=color, linestyle=style_, linewidth=1)
-        ax.annotate(
-            "\n".join(textwrap.wrap(text, 18)),
-            (1, value),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 2 if va == "bottom" else -2),
-            textcoords="offset points",
-            color=color,
-            va=va,
-            fontsize=9,
-        )
+        style.label_margin(ax, value, "\n".join(textwrap.wrap(text, 18)), color, va, dy=2 if va == "bottom" else -2)
     ax.set_xticks(x, spend["year"])
     ax.set_ylabel(f"£ million a year, {CASH}")
     have = spend.dropna(subset=["dp_gross_cost_gbp_million"])
@@ -389,16 +380,7 @@ def by_group(
     overall = df[measure].median()
     ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
     # Labelled in the right margin, clear of the dots; each group's median is printed under its name.
-    ax.annotate(
-        f"all councils\n{fmt.number(overall, 1)}",
-        (1, overall),
-        xycoords=("axes fraction", "data"),
-        xytext=(4, 0),
-        textcoords="offset points",
-        color=DARK_GREY,
-        va="center",
-        fontsize=8,
-    )
+    style.label_margin(ax, overall, f"all councils\n{fmt.number(overall, 1)}", DARK_GREY, fontsize=8)
     names = [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index]
     ax.set_xticks(range(len(order)), [f"{n}\nmedian {fmt.number(m, 1)}" for n, m in zip(names, order)], fontsize=8)
     style.wrap_ticklabels(ax, "x")

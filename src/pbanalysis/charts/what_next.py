@@ -49,16 +49,7 @@ def sds_ranked(
     ):
         ax.axhline(value, color=color, linestyle="--", linewidth=1)
         # Labelled in the right margin: the axis itself ends at the last council.
-        ax.annotate(
-            f"{label} {value:g}%",
-            (1, value),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            color=color,
-            va=va,
-            fontsize=9,
-        )
+        style.label_margin(ax, value, f"{label} {value:g}%", color, va)
     for _, r in pub[is_hl].iterrows():
         style.label_bar_top(ax, r["rank"], r["sds_pct"], f"{r['council_name']}: {fmt.pct(r['sds_pct'])}", DARK_PINK)
     ax.set_xlim(0.5, len(pub) + 0.5)
