@@ -495,7 +495,9 @@ def council_series(
             ends.append((x[last.index[-1]], float(last.iloc[-1]), label, color))
     # End labels top to bottom by value, so a nudge keeps their order and the leaders never cross.
     for xe, ye, label, color in sorted(ends, key=lambda e: -e[1]):
-        style.label_end(ax, xe, ye, _end_text(label, ye), color=color, dx=8)
+        style.label_end(
+            ax, xe, ye, _end_text(label, ye), color=color, dx=8, bbox=LABEL_BACKING
+        )  # grid lines pass behind
     for y in changes:  # the subtitle says what the dashed lines mean
         style.mark_definition_change(ax, years.index(y) - 0.5, "")
     ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
@@ -516,7 +518,7 @@ def council_series(
                 continue
             style.plot_runs(ax, xl, vals, lbreaks, marker="D", markersize=5, color=color, linewidth=lw)
             i = int(np.flatnonzero(~np.isnan(vals))[-1])
-            style.label_end(ax, xl[i], vals[i], _end_text(label, vals[i]), color=color, dx=8)
+            style.label_end(ax, xl[i], vals[i], _end_text(label, vals[i]), color=color, dx=8, bbox=LABEL_BACKING)
             top = max(top, float(np.nanmax(vals)))
         if later.get("gone_from") in lyears:  # say why the council's line stops, on the chart itself
             ax.text(
