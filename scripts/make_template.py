@@ -94,8 +94,23 @@ def _language(doc, lang: str = LANGUAGE) -> None:
 
 
 def _caption(doc, text: str) -> None:
-    """A table's caption, above it, in Word's Caption style."""
-    doc.add_paragraph(text, style="Caption")
+    """A table's caption, above it, in Word's Caption style, kept on the page of its table."""
+    doc.add_paragraph(text, style="Caption").paragraph_format.keep_with_next = True
+
+
+def _bullets(doc, loop: str) -> None:
+    """One bullet for each of ``loop``."""
+    doc.add_paragraph("{%p for s in " + loop + " %}")
+    doc.add_paragraph("{{ s }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+
+
+def _chart(doc, name: str) -> None:
+    """The chart called ``name``, where the pack has it. Each chart carries its own title, so no
+    heading repeats it above the picture."""
+    doc.add_paragraph('{%p for c in charts if c.name == "' + name + '" %}')
+    doc.add_paragraph("{{ c.image }}")
+    doc.add_paragraph("{%p endfor %}")
 
 
 def build() -> Document:
@@ -114,42 +129,38 @@ def build() -> Document:
         st.font.name, st.font.size, st.font.color.rgb = "Arial", Pt(size), RGBColor(0x12, 0x43, 0x6D)
     doc.add_paragraph("{{ title }}", style="Title")
     doc.add_paragraph("{{ meta }}")
-    doc.add_heading("Key points", level=1)
-    doc.add_paragraph("{%p for s in sentences %}")
-    doc.add_paragraph("{{ s }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
+    # The order of the pack's page: the council today (the latest ASCOF year) first, then what the
+    # articles said, then the earlier years of the council tables.
+    doc.add_heading("Where {{ council }} stands now: {{ latest }}", level=1)
+    _bullets(doc, "now_sentences")
+    doc.add_heading("Before the {{ latest }} framework change", level=2)
+    _bullets(doc, "ascof_sentences")
+    _chart(doc, "council_trend")
+    _caption(doc, "{{ ascof_title }}")
+    _table(doc, ASCOF_COLUMNS, "ascof_rows")
+    _bullets(doc, "ascof_notes")
+    doc.add_paragraph("{{ ascof_source }}")
     doc.add_heading("What the articles said", level=1)
     doc.add_paragraph("{%p for s in articles %}")
     doc.add_paragraph("{{ s }}")
     doc.add_paragraph("{%p endfor %}")
-    doc.add_heading("Charts", level=1)
-    # Each chart carries its own title, so no heading repeats it above the picture.
-    doc.add_paragraph("{%p for c in charts %}")
-    doc.add_paragraph("{{ c.image }}")
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_heading("The numbers by year", level=1)
+    doc.add_heading("{{ earlier }}: proxy take-up", level=1)
+    _bullets(doc, "sentences")
+    _chart(doc, "council_comparison")
     _caption(doc, "{{ table_title }}")
     _table(doc, COLUMNS, "rows")
-    doc.add_paragraph("{%p for n in table_notes %}")
-    doc.add_paragraph("{{ n }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
+    _bullets(doc, "table_notes")
     doc.add_paragraph("{{ table_source }}")
-    doc.add_heading("What happened next", level=1)
-    doc.add_paragraph("{%p for s in ascof_sentences %}")
-    doc.add_paragraph("{{ s }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
-    _caption(doc, "{{ ascof_title }}")
-    _table(doc, ASCOF_COLUMNS, "ascof_rows")
-    doc.add_paragraph("{%p for n in ascof_notes %}")
-    doc.add_paragraph("{{ n }}", style="List Bullet")
-    doc.add_paragraph("{%p endfor %}")
-    doc.add_paragraph("{{ ascof_source }}")
+    doc.add_heading("{{ official }} in the official file", level=2)
+    doc.add_paragraph("{{ later }}")
+    doc.add_paragraph("{{ later_note }}")
+    doc.add_paragraph("{{ later_source }}")
     doc.add_heading("Notes", level=1)
     doc.add_paragraph("{{ definitions }}")
     doc.add_paragraph("Proxy take-up: {{ proxy }}")
-    doc.add_paragraph("{{ source }}")
     doc.add_heading("About this briefing", level=1)
     doc.add_paragraph("Statistical status: {{ release_status }}")
+    doc.add_paragraph("Period: {{ period_line }}")
     doc.add_paragraph("Contact: {{ release_contact }}")
     doc.add_paragraph("Sources last updated: {{ sources_updated }}")
     return doc

@@ -241,10 +241,19 @@ def test_word_document_has_alt_text_the_council_its_sentences_and_its_numbers(co
     assert any(b.name in p for p in paragraphs if doc.paragraphs[paragraphs.index(p)].style.name == "Title")
     for s in b.sentences:
         assert s in paragraphs
-    headings = {p.style.name for p in doc.paragraphs if p.text in ("Key points", "Charts", "Notes")}
-    assert headings == {"Heading 1"}
+    # The order of the pack's page: the council today, what the articles said, the earlier years.
+    top = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    latest = b.ascof["years"][-1]["year"]
+    earlier = f"{b.series['year'].iloc[0]} to {b.series['year'].iloc[-1]}"
+    assert top[:3] == [f"Where {b.name} stands now: {latest}", "What the articles said", f"{earlier}: proxy take-up"]
+    assert top[3:] == ["Notes", "About this briefing"]
+    for s in b.now_sentences:
+        assert paragraphs.index(s) < paragraphs.index("What the articles said")
+    for s in b.sentences:
+        assert paragraphs.index(s) > paragraphs.index(f"{earlier}: proxy take-up")
     nums = json.loads((tmp_path / b.slug / "numbers.json").read_text())
-    table = doc.tables[0]
+    assert doc.tables[0].rows[0].cells[2].text == "Self-directed support, %"  # the ASCOF years first
+    table = doc.tables[1]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[0].cells[3].text == f"{b.name} proxy take-up"
     body = [[c.text.removesuffix(" " + briefing.FLAG_MARK) for c in row.cells] for row in table.rows[1:]]

@@ -70,7 +70,9 @@ def layout_problems(fig) -> list[str]:
             )
             if crosses or clipped:
                 problems.append(f"cut by the {' and '.join(crosses) or 'clipped'} edge of its axes: {t.get_text()!r}")
-    for (ta, a), (tb, b) in itertools.combinations(zip(texts, boxes), 2):
+    # A label's backing box hides what it covers: two labels may not meet, backing boxes included.
+    full = [layout.label_box(t, renderer) for t in texts]
+    for (ta, a), (tb, b) in itertools.combinations(zip(texts, full), 2):
         if min(a.x1, b.x1) - max(a.x0, b.x0) > TOL and min(a.y1, b.y1) - max(a.y0, b.y0) > TOL:
             problems.append(f"overlap: {ta.get_text()!r} and {tb.get_text()!r}")
     problems += layout.covered_marks(fig, TOL)
@@ -131,32 +133,13 @@ def test_the_named_parameter_sets_are_drawn():
     assert sum(name == "variance_rank" for name, _ in runs) == 3
 
 
-#: Runs known not to fit yet (the A4 half-page take-up chart on the two other denominators: its
-#: long labels crowd the 2010-11 points); tested on their own below, expected to fail until fixed.
-KNOWN_TO_FAIL = [
-    ("takeup_timeline", "ni130_all", "a4half"),
-    ("takeup_timeline", "adass_eligible", "a4half"),
-]
-
-
-def _known(name: str, kw: dict, size: str) -> bool:
-    return any(name == n and kw.get("denominator") == d and size == z for n, d, z in KNOWN_TO_FAIL)
-
-
 @pytest.mark.parametrize("size", SIZES)
 def test_every_report_chart_fits_its_text_at_every_size(size):
     assert {name for name, _ in _chart_params()} == set(registry.CHARTS)
     problems = []
     for name, kw in _chart_params():
-        if not _known(name, kw, size):
-            problems += check(registry.draw(name, size=size, **kw).fig, f"{name} {kw} {size}")
+        problems += check(registry.draw(name, size=size, **kw).fig, f"{name} {kw} {size}")
     assert not problems, "\n".join(problems)
-
-
-@pytest.mark.xfail(strict=True, reason="the A4 half-page take-up chart on other denominators does not fit yet")
-@pytest.mark.parametrize(("name", "denominator", "size"), KNOWN_TO_FAIL)
-def test_the_charts_known_not_to_fit(name, denominator, size):
-    assert not check(registry.draw(name, size=size, denominator=denominator).fig, f"{name} {denominator} {size}")
 
 
 # --- the checks themselves catch what they should -------------------------------------------------
@@ -230,6 +213,31 @@ def test_a_backing_box_counts_as_part_of_its_label():
     box = {"boxstyle": "square,pad=1.5", "facecolor": "white", "edgecolor": "none"}
     ax.annotate("value", (0, 10), xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", bbox=box)
     assert "covers the bar at x=0" in _covered(fig)
+
+
+def test_two_labels_may_not_meet_by_their_backing_boxes():
+    # The texts are apart, but the first one's white backing reaches over the second one's letters.
+    fig, ax = style.figure("slide")
+    ax.set_xlim(0, 10), ax.set_ylim(0, 10)
+    box = {"boxstyle": "square,pad=1.2", "facecolor": "white", "edgecolor": "none"}
+    ax.text(2, 5, "backed", va="bottom", bbox=box)
+    ax.text(2, 4.7, "below it", va="top")
+    problems = " ".join(layout_problems(fig))
+    plt.close(fig)
+    assert "overlap: 'backed' and 'below it'" in problems
+
+
+def test_a_movable_label_keeps_off_the_bottom_edge_and_its_backing_off_other_labels():
+    # Two backed labels by low points: neither may be nudged across the bottom axis, and the
+    # backing of one may not hide the other's letters.
+    fig, ax = style.figure("a4half")
+    ax.scatter([1, 1.6], [2, 3], s=40)
+    ax.set_xlim(0, 10), ax.set_ylim(-6, 105)
+    for x, y in ((1, 2), (1.6, 3)):
+        style.label_end(ax, x, y, "a long label by a low point", dx=6, dy=-7, bbox=style.BACKING, reach=150)
+    style.finish(fig, "Title", "Subtitle", "Source: a source line")
+    assert layout_problems(fig) == []
+    plt.close(fig)
 
 
 def test_a_movable_label_moves_off_the_bars_and_leaders_it_would_cover():

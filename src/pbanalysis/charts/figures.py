@@ -46,7 +46,7 @@ def takeup_timeline(
         text = r["label"] if stated else f"{fmt.pct(r['takeup_pct'], decimals=0)}: {r['label']}"
         # Room to rise far: the chart is empty above the figures.
         style.label_end(
-            ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING, reach=150
+            ax, r["date"], r["takeup_pct"], text, dx=6, dy=7 if i % 2 else -7, bbox=LABEL_BACKING, reach=150, flip=True
         )
     ax.scatter(tgt["date"], tgt["takeup_pct"], marker="D", color=ORANGE, s=40, zorder=5)
     for _, r in tgt.iterrows():
@@ -73,7 +73,7 @@ def takeup_timeline(
             ha="right",
             bbox=LABEL_BACKING,
         )
-    ax.set_ylim(0, 105)
+    ax.set_ylim(-6, 105)  # room for a label under the lowest figures, above the bottom axis
     ax.set_ylabel("% of people")
     end = pd.Timestamp("2013-06-30")
     ax.set_xlim(pd.Timestamp("2008-10-01"), end)
@@ -260,16 +260,7 @@ def dp_spend_series(
         (reported_dp, DARK_PINK, ":", f"of which {fmt.gbp_million(reported_dp)} as direct payments", "top"),
     ):
         ax.axhline(value, color=color, linestyle=style_, linewidth=1)
-        ax.annotate(
-            "\n".join(textwrap.wrap(text, 18)),
-            (1, value),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 2 if va == "bottom" else -2),
-            textcoords="offset points",
-            color=color,
-            va=va,
-            fontsize=9,
-        )
+        style.label_margin(ax, value, "\n".join(textwrap.wrap(text, 18)), color, va, dy=2 if va == "bottom" else -2)
     ax.set_xticks(x, spend["year"])
     ax.set_ylabel(f"£ million a year, {CASH}")
     have = spend.dropna(subset=["dp_gross_cost_gbp_million"])
@@ -389,16 +380,7 @@ def by_group(
     overall = df[measure].median()
     ax.axhline(overall, color=DARK_GREY, linestyle=":", linewidth=1)
     # Labelled in the right margin, clear of the dots; each group's median is printed under its name.
-    ax.annotate(
-        f"all councils\n{fmt.number(overall, 1)}",
-        (1, overall),
-        xycoords=("axes fraction", "data"),
-        xytext=(4, 0),
-        textcoords="offset points",
-        color=DARK_GREY,
-        va="center",
-        fontsize=8,
-    )
+    style.label_margin(ax, overall, f"all councils\n{fmt.number(overall, 1)}", DARK_GREY, fontsize=8)
     names = [str(g).replace(" and The ", " & ").replace(" and ", " & ") for g in order.index]
     ax.set_xticks(range(len(order)), [f"{n}\nmedian {fmt.number(m, 1)}" for n, m in zip(names, order)], fontsize=8)
     style.wrap_ticklabels(ax, "x")
@@ -513,7 +495,9 @@ def council_series(
             ends.append((x[last.index[-1]], float(last.iloc[-1]), label, color))
     # End labels top to bottom by value, so a nudge keeps their order and the leaders never cross.
     for xe, ye, label, color in sorted(ends, key=lambda e: -e[1]):
-        style.label_end(ax, xe, ye, _end_text(label, ye), color=color, dx=8)
+        style.label_end(
+            ax, xe, ye, _end_text(label, ye), color=color, dx=8, bbox=LABEL_BACKING
+        )  # grid lines pass behind
     for y in changes:  # the subtitle says what the dashed lines mean
         style.mark_definition_change(ax, years.index(y) - 0.5, "")
     ticks, ticklabels, right = list(x), list(years), len(years) - 0.7
@@ -534,7 +518,7 @@ def council_series(
                 continue
             style.plot_runs(ax, xl, vals, lbreaks, marker="D", markersize=5, color=color, linewidth=lw)
             i = int(np.flatnonzero(~np.isnan(vals))[-1])
-            style.label_end(ax, xl[i], vals[i], _end_text(label, vals[i]), color=color, dx=8)
+            style.label_end(ax, xl[i], vals[i], _end_text(label, vals[i]), color=color, dx=8, bbox=LABEL_BACKING)
             top = max(top, float(np.nanmax(vals)))
         if later.get("gone_from") in lyears:  # say why the council's line stops, on the chart itself
             ax.text(

@@ -327,6 +327,7 @@ def _place(fig, ax, movable: list, order: list, renderer) -> list:
     covers = _boxes_array(fixed_full + [b for _, b, _ in data_marks(ax)])
     leaders = [path for ann, path in leader_paths(ax, renderer) if id(ann) not in moving]
     frame = ax.get_window_extent(renderer)
+    edges = ax.spines["left"].get_visible() and ax.spines["bottom"].get_visible()
     placed: list[Bbox] = []
     placed_full: list[Bbox] = []
     failed = []
@@ -350,10 +351,14 @@ def _place(fig, ax, movable: list, order: list, renderer) -> list:
                     inside = fig_box.x0 <= bb.x0 and bb.x1 <= fig_box.x1 and fig_box.y0 <= bb.y0 and bb.y1 <= fig_box.y1
                     if within:
                         inside = inside and frame.x0 <= full.x0 and full.x1 <= frame.x1
+                    if edges and _overlaps(full, frame, 0):  # never across the drawn left or bottom edge
+                        inside = inside and full.x0 >= frame.x0 and full.y0 >= frame.y0
                     in_order = all(
                         bb.y1 <= o.y0 if y >= anchor[1] else bb.y0 >= o.y1 for y, o in columns.get(column, [])
                     )
-                    if not (inside and in_order) or any(_overlaps(bb, o) for o in fixed + placed):
+                    if not (inside and in_order) or any(_overlaps(bb, o) for o in fixed):
+                        continue
+                    if any(_overlaps(full, o) for o in placed_full):  # a backing box hides what it covers
                         continue
                     if _hits(full, covers, 0.5) or any(p.intersects_bbox(full, filled=False) for p in leaders):
                         continue

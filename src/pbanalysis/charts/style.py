@@ -171,6 +171,24 @@ def label_end(
     return ann
 
 
+def label_margin(
+    ax: Axes, y: float, text: str, color: str = DARK_GREY, va: str = "center", dy: float = 0, fontsize: float = 9
+) -> Annotation:
+    """A label for a horizontal reference line (a target, England, the median of all councils) in
+    the right margin, beyond the data, at the line's height (``dy`` points above it, or below it
+    when negative); returns the annotation. It stays where it is: the margins are fitted to it."""
+    return ax.annotate(
+        text,
+        (1, y),
+        xycoords=("axes fraction", "data"),
+        xytext=(4, dy),
+        textcoords="offset points",
+        color=color,
+        va=va,
+        fontsize=fontsize,
+    )
+
+
 def label_bar_top(ax: Axes, x: float, top: float, text: str, color: str = DARK_BLUE, **kw: object) -> Annotation:
     """A label for one bar of many (a council in a ranking): above the bar, ending at its middle (or,
     where there is no room to the left, starting there), with a leader line down to its top.

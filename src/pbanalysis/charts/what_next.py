@@ -49,21 +49,13 @@ def sds_ranked(
     ):
         ax.axhline(value, color=color, linestyle="--", linewidth=1)
         # Labelled in the right margin: the axis itself ends at the last council.
-        ax.annotate(
-            f"{label} {value:g}%",
-            (1, value),
-            xycoords=("axes fraction", "data"),
-            xytext=(4, 0),
-            textcoords="offset points",
-            color=color,
-            va=va,
-            fontsize=9,
-        )
+        style.label_margin(ax, value, f"{label} {value:g}%", color, va)
     for _, r in pub[is_hl].iterrows():
         style.label_bar_top(ax, r["rank"], r["sds_pct"], f"{r['council_name']}: {fmt.pct(r['sds_pct'])}", DARK_PINK)
     ax.set_xlim(0.5, len(pub) + 0.5)
     ax.set_xticks(rank_ticks(len(pub)))
-    ax.set_ylim(0, 105)
+    ax.set_ylim(0, 116)  # room above the 100% bars for the highlighted councils' labels
+    ax.set_yticks(range(0, 101, 20))
     ax.set_xlabel(f"Councils ranked, highest first ({len(pub)} with a published value)")
     ax.set_ylabel("Self-directed support (%)")
     ax.grid(axis="x", visible=False)

@@ -377,7 +377,7 @@ def build_pack(
                 style.plt.close(fig)
             else:
                 data_png = png.read_bytes()
-            word_charts.append({"title": title, "alt": alt, "png": data_png})
+            word_charts.append({"name": name, "title": title, "alt": alt, "png": data_png})
     headers, rows = table_rows(b)
     ascof_headers, ascof_cells = ascof_rows(b)
     kinds = [kind for _, _, kind in TABLE_COLUMNS]
@@ -432,8 +432,12 @@ def build_pack(
                 "council": b.name,
                 "region": b.region,
                 "council_type": b.council_type,
-                # The Word pack opens, as the page does, with where the council stands now.
-                "sentences": b.now_sentences + b.quality_sentences + b.sentences + b.earlier_quality_sentences,
+                # The Word pack follows the page: where the council stands now, what the articles
+                # said, then the earlier years.
+                "latest": latest,
+                "earlier": earlier,
+                "now_sentences": b.now_sentences + b.quality_sentences,
+                "sentences": b.sentences + b.earlier_quality_sentences,
                 "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
                 "articles": b.article_sentences,
                 "ascof_sentences": b.ascof_sentences,
@@ -442,13 +446,11 @@ def build_pack(
                 "ascof_notes": ascof_notes(b, ascof_cells),
                 "ascof_source": ascof_source(),
                 "table_notes": table_notes(rows, b),
-                "definitions": definitions_note(b)
-                + " What happened next: "
-                + b.later["sentence"]
-                + " "
-                + b.later["note"],
+                "later": b.later["sentence"],
+                "later_note": b.later["note"],
+                "later_source": later_source(),
+                "definitions": definitions_note(b),
                 "proxy": data.PROXY_DEFINITION + " " + claims.proxy_note(),
-                "source": src + " " + later_source(),
                 "table_title": f"{b.name}: proxy take-up, people on direct payments and spend per recipient, by year",
                 "table_source": src,
             },

@@ -3,29 +3,37 @@
 The template (made by ``scripts/make_template.py``, then editable in Word) holds the
 layout, styles and fixed wording; :func:`write` fills its fields with docxtpl:
 
+It follows the order of the pack's page: the council today (the latest ASCOF year), what the
+articles said, then the earlier years of the council tables.
+
 ``title``, ``meta``, ``council``, ``region``, ``council_type``
     the council and where it sits;
-``sentences``
-    the generated key points (:mod:`pbanalysis.outputs.sentences`);
-``charts``
-    each with ``title`` and ``image`` (a PNG at print size whose alt text and title are set on the
-    drawing; the chart prints its own title, so the template puts no heading above it);
-``rows``
-    the numbers by year (strings, formatted like the HTML page);
-``table_notes``
-    the table's units and the meaning of each missing-value symbol it uses;
+``latest``, ``earlier``, ``official``
+    the latest ASCOF year, the span of the council tables and the official ASCOF file's years
+    (in the headings);
+``now_sentences``
+    where the council stands now, in the latest ASCOF year (:mod:`pbanalysis.outputs.sentences`);
+``ascof_sentences``, ``ascof_title``, ``ascof_rows``, ``ascof_notes``, ``ascof_source``
+    the council's ASCOF years before the framework change in words, as a table (values and ranks)
+    with its notes, and the source line of the compilation;
 ``articles``
     what the articles said of the council beside the proxy's view, or the one line saying they did not name it;
-``ascof_sentences``, ``ascof_title``, ``ascof_rows``, ``ascof_notes``, ``ascof_source``
-    the council's ASCOF years 2017-18 to 2023-24 in words, as a table (values and ranks) with its
-    notes, and the source line of the compilation;
-``definitions``, ``proxy``, ``source``
-    the notes and the source line;
-``table_title``, ``table_source``
-    the numbers table's caption and source line (the ASCOF table's are ``ascof_title`` and
-    ``ascof_source``);
-``release_status``, ``release_contact``, ``sources_updated``
-    the release basics (:mod:`pbanalysis.outputs.release`), filled in here.
+``sentences``
+    the key points of the earlier years (proxy take-up);
+``charts``
+    each with ``name``, ``title`` and ``image`` (a PNG at print size whose alt text and title are set
+    on the drawing; the chart prints its own title, so the template puts no heading above it): the
+    trend chart (``council_trend``) under the ASCOF years, the comparison (``council_comparison``)
+    under the earlier years;
+``rows``, ``table_title``, ``table_notes``, ``table_source``
+    the numbers by year (strings, formatted like the HTML page), the caption, the table's units and
+    the meaning of each missing-value symbol it uses, and the source line;
+``later``, ``later_note``, ``later_source``
+    the official ASCOF file's year for the council;
+``definitions``, ``proxy``
+    the notes;
+``release_status``, ``release_contact``, ``sources_updated``, ``period_line``
+    the release basics (:mod:`pbanalysis.outputs.release`) and the period of each measure, filled in here.
 
 Every picture carries its alt text in the drawing's ``descr``; headings use Word's
 heading styles; each table has a caption above it and a source line below it, repeats its
@@ -94,10 +102,17 @@ def set_properties(doc: Any, title: str, subject: str, when: dt.datetime) -> Non
 
 
 def release_fields() -> dict:
-    """The release basics the template prints."""
-    r = release.release()
+    """The release basics and the period the template prints (as the pack's page does)."""
+    r, p = release.release(), periods.periods()
     contact = r.contact + (f" ({r.contact_note})" if r.contact_is_placeholder else "")
-    return {"release_status": r.status, "release_contact": contact, "sources_updated": r.sources_updated}
+    period = f"council tables {p.council}; ASCOF {p.series} (framework changed in {p.framework_break})"
+    return {
+        "release_status": r.status,
+        "release_contact": contact,
+        "sources_updated": r.sources_updated,
+        "period_line": period[0].upper() + period[1:],
+        "official": p.official,
+    }
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,13 +121,15 @@ def _template_bytes(path: Path) -> bytes:
 
 
 def write(target: Path, context: dict, charts: list[dict], template: Path | None = None) -> Path:
-    """Fill the template with ``context`` and ``charts`` (dicts of ``title``, ``alt``, ``png`` bytes); returns ``target``.
+    """Fill the template with ``context`` and ``charts`` (dicts of ``name``, ``title``, ``alt``, ``png``
+    bytes); returns ``target``.
 
     Written atomically."""
     tpl = DocxTemplate(io.BytesIO(_template_bytes(Path(template or paths.BRIEFING_TEMPLATE_DOCX))))
     ctx = {**release_fields(), **context}
     ctx["charts"] = [
         {
+            "name": c.get("name", ""),
             "title": c["title"],
             "image": AltTextImage(tpl, io.BytesIO(c["png"]), c["alt"], c["title"], width=Mm(CHART_WIDTH_MM)),
         }
