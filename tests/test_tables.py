@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from pbanalysis.core import format as fmt
+from pbanalysis.outputs import notebook_tables
 from pbanalysis.outputs.tables import LONG, Column, Table
 
 
@@ -102,3 +103,19 @@ def test_a_value_column_needs_its_unit_and_every_column_must_exist():
         Column("value", "People", "value")
     with pytest.raises(KeyError, match="nope"):
         Table(pd.DataFrame({"a": [1]}), [Column("nope", "N")], title="T", source="S")
+
+
+def test_a_target_reads_as_it_was_set_and_a_measured_figure_keeps_its_decimal():
+    claims = pd.DataFrame({"kind": ["target", "input"], "reported": [100.0, 13.0], "unit": ["percent", "percent"]})
+    t = Table(claims, [Column("reported", "Reported", "value", unit="unit")], title="t", source="Source: s.")
+    assert t.rows() == [["100%"], ["13.0%"]]
+    timeline = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2011-04-01", "2013-03-31", "2010-03-31"]),
+            "label": ["Target", "Target", "England"],
+            "kind": ["target", "target", "proxy"],
+            "takeup_pct": [30.0, 100.0, 13.2],
+            "figure_id": ["a", "b", None],
+        }
+    )
+    assert [r[3] for r in notebook_tables.timeline(timeline).rows()] == ["30%", "100%", "13.2%"]

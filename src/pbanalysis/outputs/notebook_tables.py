@@ -91,10 +91,21 @@ def timeline(df: pd.DataFrame) -> Table:
     out = df.assign(
         figure_type=df["kind"].map({"reported": "Reported", "proxy": "Official proxy", "target": "Target"}),
         figure_label=df["label"],
+        # A target reads as it was set ("100%"); a reported or official figure keeps one decimal.
+        takeup_text=[
+            fmt.value(v, "percent", sentence=k == "target") if not fmt.is_missing(v) else "[x]"
+            for v, k in zip(df["takeup_pct"], df["kind"], strict=True)
+        ],
     )
     return Table(
         out,
-        [col("date"), col("figure_label"), col("figure_type"), col("takeup_pct"), col("figure_id", missing="[z]")],
+        [
+            col("date"),
+            col("figure_label"),
+            col("figure_type"),
+            col("takeup_text", entry="takeup_pct", kind="printed"),
+            col("figure_id", missing="[z]"),
+        ],
         title="Reported take-up, targets and the official England proxy",
         source=f"{source_register()} England proxy: {source_pssex1().removeprefix('Source: ')}",
         notes=["The official proxy is a series, not a register figure: its id is [z]."],
