@@ -87,36 +87,67 @@ def activity_file(tmp_path):
     return make
 
 
-@pytest.fixture(scope="session")
-def built_report(tmp_path_factory, worker_id) -> Path:
-    """A whole report built with `make report` into a scratch folder, once for the whole test
-    session: the first test worker to ask builds it while holding a lock, the others wait and read
-    it (its first build's stderr is beside it). Tests that change what they find copy it first
-    (:func:`copy_report`)."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        shared = shared.parent  # the folder every worker's own base folder sits in
-    built = shared / "built-report"
-    reports, failed = built / "reports", built / "failed.txt"
-    with open(shared / "built-report.lock", "w") as held:
+def shared_folder(tmp_path_factory, worker_id) -> Path:
+    """The scratch folder every test worker of this run sees (each worker's own base folder sits
+    in it; without xdist, the session's base folder)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+def build_once(tmp_path_factory, worker_id, name: str, build) -> Path:
+    """``shared/<name>``, made by ``build(folder)`` once for the whole test run, however many xdist
+    workers ask: the first holds ``shared/<name>.lock`` while it builds, the others wait for it and
+    then read what it made (the pattern of the pytest-xdist docs, with ``fcntl`` for the lock). A
+    failed build is recorded beside it and fails every test that asks, without building again.
+    Tests that change what they find copy it first (:func:`copy_report`)."""
+    shared = shared_folder(tmp_path_factory, worker_id)
+    folder, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
+    with open(shared / f"{name}.lock", "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         if failed.exists():
             pytest.fail(failed.read_text())
-        if not (built / "first-build.stderr").exists():
-            built.mkdir(exist_ok=True)
-            env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
-            first = subprocess.run(
-                ["make", "-s", "report", "JOBS=2", f"REPORTS={reports}"],
-                cwd=paths.ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            if first.returncode != 0:
-                failed.write_text("make report failed:\n" + first.stdout[-2000:] + first.stderr[-3000:])
-                pytest.fail(failed.read_text())
-            (built / "first-build.stderr").write_text(first.stderr)
-    return reports
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what an interrupted build left
+            folder.mkdir()
+            try:
+                build(folder)
+            except BaseException as e:
+                failed.write_text(f"building {name} for the tests failed: {e}")
+                raise
+            done.touch()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory, worker_id) -> Path:
+    """A whole report built with `make report` into a scratch folder, once for the whole test
+    run (:func:`build_once`; its first build's stderr is beside it). Tests that change what they
+    find copy it first (:func:`copy_report`)."""
+
+    def make_report(built: Path) -> None:
+        reports = built / "reports"
+        env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+        first = subprocess.run(
+            ["make", "-s", "report", "JOBS=2", f"REPORTS={reports}"],
+            cwd=paths.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if first.returncode != 0:
+            raise RuntimeError("make report failed:\n" + first.stdout[-2000:] + first.stderr[-3000:])
+        (built / "first-build.stderr").write_text(first.stderr)
+
+    return build_once(tmp_path_factory, worker_id, "built-report", make_report) / "reports"
+
+
+@pytest.fixture(scope="session")
+def reports_dir(request) -> Path:
+    """The pages to check: ``$PBANALYSIS_CHECK_REPORTS``, or the report built once for the tests."""
+    given = os.environ.get("PBANALYSIS_CHECK_REPORTS")
+    if given:
+        return Path(given)
+    return request.getfixturevalue("built_report")
 
 
 def copy_report(reports: Path, dest: Path) -> Path:

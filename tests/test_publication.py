@@ -9,7 +9,6 @@ build instead.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -195,15 +194,6 @@ def test_every_table_of_a_long_notebook_table_is_clean():
 
 #: Briefing pages checked (the first of them in name order; they share one template).
 BRIEFING_SAMPLE = 3
-
-
-@pytest.fixture(scope="session")
-def reports_dir(request) -> Path:
-    """The pages to check: ``$PBANALYSIS_CHECK_REPORTS``, or the report built once for the tests."""
-    given = os.environ.get("PBANALYSIS_CHECK_REPORTS")
-    if given:
-        return Path(given)
-    return request.getfixturevalue("built_report")
 
 
 def pages(reports: Path) -> dict[str, Path]:

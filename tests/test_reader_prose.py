@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,15 +284,6 @@ def test_the_checker_passes_reader_prose(html):
 
 
 # --------------------------------------------------------------------------- the report's pages
-
-
-@pytest.fixture(scope="session")
-def reports_dir(request) -> Path:
-    """The pages to check: ``$PBANALYSIS_CHECK_REPORTS``, or the report built once for the tests."""
-    given = os.environ.get("PBANALYSIS_CHECK_REPORTS")
-    if given:
-        return Path(given)
-    return request.getfixturevalue("built_report")
 
 
 def report_pages(reports: Path) -> dict[str, Path]:

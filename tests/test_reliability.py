@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -65,11 +66,19 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    """The processed tables built once (``make data``'s step, in this process) for the kill tests
+    to copy: each test kills a build over its own copy."""
+    out = tmp_path_factory.mktemp("processed-once") / "processed"
+    data.build_processed(out_dir=out, progress=None)
+    return out
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.4, 0.9, 1.4, 2.0])
-def test_killing_the_data_build_leaves_earlier_outputs_intact(tmp_path, delay):
-    out = tmp_path / "processed"
-    data.build_processed(out_dir=out, progress=None)
+def test_killing_the_data_build_leaves_earlier_outputs_intact(processed, tmp_path, delay):
+    out = shutil.copytree(processed, tmp_path / "processed", copy_function=shutil.copy2)
     before = digest(out)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pbanalysis", "data", "--out", str(out)],

@@ -295,6 +295,15 @@ def _council_flags(trend: dict, gss_code: str) -> pd.DataFrame:
     return f[f["gss_code"].isin(_gss_codes(trend, gss_code))]
 
 
+@functools.lru_cache(maxsize=2)
+def _jumps(group: str) -> pd.DataFrame:
+    """Every council's year-on-year ASCOF changes (:func:`pbanalysis.analysis.what_next.jumps`), computed
+    once per process: it walks all 152 councils' years, and was four-fifths of one council's numbers."""
+    from pbanalysis.analysis import what_next
+
+    return what_next.jumps(group)
+
+
 def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     """The council's ASCOF self-directed support and direct payments, 2017-18 to 2023-24, with its rank
     each year (the one rank rule), its status (published, not published or boundary changed), its
@@ -323,7 +332,7 @@ def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     moved = {(r.year, r.measure) for r in f[f["rule"].isin(MOVE_RULES)].itertuples()}
     moves = []
     for g, m in ((what_next.SDS, "sds"), (what_next.DP, "dp")):
-        j = what_next.jumps(g)
+        j = _jumps(g)
         j = j[(j["key"] == t["key"]) & (j["flagged"] | j["to_year"].map(lambda y, m=m: (y, m) in moved))]
         for r in j.itertuples():
             if r.flagged or (r.to_year, m) in moved:
