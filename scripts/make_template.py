@@ -20,6 +20,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import atomic_path
+from pbanalysis.outputs.briefing import ASCOF_DOCX_FIELDS, DOCX_FIELDS
 
 #: Fields printed as numbers: right-aligned in their column, header included.
 NUMERIC = frozenset(
@@ -28,45 +29,27 @@ NUMERIC = frozenset(
 #: The language of the text (spelling and hyphenation in Word).
 LANGUAGE = "en-GB"
 
-#: Table columns: (header, field of a row).
-COLUMNS = [
-    ("Year", "year"),
-    ("Count basis", "basis"),
-    ("People on direct payments at 31 March", "people"),
-    ("{{ council }} proxy take-up", "council"),
-    ("{{ region }} median", "region_median"),
-    ("{{ council_type }} median", "type_median"),
-    ("England", "england"),
-    ("Direct-payment spend per recipient", "spend"),
-]
+#: The tables' fields, in order (the numbers table, then the ASCOF table); each header cell is
+#: filled from ``headers`` / ``ascof_headers``, the column dictionary's header of that field.
+COLUMNS, ASCOF_COLUMNS = DOCX_FIELDS, ASCOF_DOCX_FIELDS
 
 
-#: The ASCOF table's columns: (header, field of a row).
-ASCOF_COLUMNS = [
-    ("Year", "year"),
-    ("Value for", "area"),
-    ("Self-directed support, %", "sds"),
-    ("Rank on self-directed support (1 = highest)", "sds_rank"),
-    ("Direct payments, %", "dp"),
-    ("Rank on direct payments (1 = highest)", "dp_rank"),
-]
-
-
-def _table(doc, columns: list[tuple[str, str]], loop: str) -> None:
-    """A table whose header row repeats on each page and whose second row repeats for each of ``loop``."""
+def _table(doc, columns: list[str], loop: str, headers: str) -> None:
+    """A table whose header row (the fields of ``headers``) repeats on each page and whose second row
+    repeats for each of ``loop``."""
     table = doc.add_table(rows=4, cols=len(columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     header = table.rows[0]
     _repeat_header(header)
-    for cell, (title, field) in zip(header.cells, columns):
-        cell.text = title
+    for cell, field in zip(header.cells, columns):
+        cell.text = "{{ " + headers + "." + field + " }}"
         for run in cell.paragraphs[0].runs:
             run.font.bold, run.font.size = True, Pt(9)
         if field in NUMERIC:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     table.rows[1].cells[0].text = "{%tr for r in " + loop + " %}"
-    for cell, (_, field) in zip(table.rows[2].cells, columns):
+    for cell, field in zip(table.rows[2].cells, columns):
         cell.text = "{{ r." + field + " }}"
         for run in cell.paragraphs[0].runs:
             run.font.size = Pt(9)
@@ -137,7 +120,7 @@ def build() -> Document:
     _bullets(doc, "ascof_sentences")
     _chart(doc, "council_trend")
     _caption(doc, "{{ ascof_title }}")
-    _table(doc, ASCOF_COLUMNS, "ascof_rows")
+    _table(doc, ASCOF_COLUMNS, "ascof_rows", "ascof_headers")
     _bullets(doc, "ascof_notes")
     doc.add_paragraph("{{ ascof_source }}")
     doc.add_heading("What the articles said", level=1)
@@ -148,7 +131,7 @@ def build() -> Document:
     _bullets(doc, "sentences")
     _chart(doc, "council_comparison")
     _caption(doc, "{{ table_title }}")
-    _table(doc, COLUMNS, "rows")
+    _table(doc, COLUMNS, "rows", "headers")
     _bullets(doc, "table_notes")
     doc.add_paragraph("{{ table_source }}")
     doc.add_heading("{{ official }} in the official file", level=2)

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from pbanalysis.charts import style
+from pbanalysis.core import columns
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.dataset import datapackage
 from pbanalysis.outputs import briefing, packs, sentences
@@ -252,10 +253,11 @@ def test_word_document_has_alt_text_the_council_its_sentences_and_its_numbers(co
     for s in b.sentences:
         assert paragraphs.index(s) > paragraphs.index(f"{earlier}: proxy take-up")
     nums = json.loads((tmp_path / b.slug / "numbers.json").read_text())
-    assert doc.tables[0].rows[0].cells[2].text == "Self-directed support, %"  # the ASCOF years first
+    # The ASCOF years first; each header is the column dictionary's, as on the page.
+    assert doc.tables[0].rows[0].cells[2].text == columns.header("ascof_sds_pct") == "ASCOF self-directed support (%)"
     table = doc.tables[1]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert table.rows[0].cells[3].text == f"{b.name} proxy take-up"
+    assert table.rows[0].cells[3].text == f"Proxy take-up, {b.name} (%)"
     body = [[c.text.removesuffix(" " + briefing.FLAG_MARK) for c in row.cells] for row in table.rows[1:]]
     assert len(body) == len(nums["series"])
     for cells, r in zip(body, nums["series"]):

@@ -99,7 +99,7 @@ def test_the_page_loads_with_its_controls_on_the_councils_latest_year(server):
     assert shown["controls"] < ONE_READER_S
     assert q == {"council": "E10000027", "compare": "region", "measure": "ascof_sds_pct", "years": "2023-24"}
     assert "Rank in 2023-24: 98th of 152 councils" in text
-    assert "Self-directed support (ASCOF) (%)" in text
+    assert "ASCOF self-directed support (%)" in text
     assert "make " not in text and "ascof 1c" not in text.lower()
     assert shown["errors"] == [], shown["errors"]
     assert "There was an error when executing cell" not in content
@@ -117,7 +117,7 @@ def test_every_ascof_year_can_be_chosen_and_the_break_is_drawn(server):
     query = "council=Warwickshire&measure=ascof_sds_pct&years=2017-18+to+2023-24"
     _, text = run(_with_page(server, query, act))
     for year in ["2017-18", "2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24"]:
-        assert f"Self-directed support (ASCOF), {year} (%)" in text
+        assert f"ASCOF self-directed support, {year} (%)" in text
     assert "2017-18 to 2023-24" in text and "2017-18-2023-24" not in text
     assert "joint 1st with 64 other councils" in text  # Warwickshire in 2023-24
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from pbanalysis.analysis import claims, measures
+from pbanalysis.core import columns, keys, paths
 from pbanalysis.core import format as fmt
-from pbanalysis.core import keys, paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import pages, sentences
@@ -34,14 +34,16 @@ PACK_SIZE = DOCX_SIZE = "a4half"
 
 #: The numbers table of a pack (HTML and Word): (header, series column, kind).
 TABLE_COLUMNS = [
-    ("Year", "year", "text"),
-    ("Count basis", keys.DEFINITION_BASIS, "basis"),
-    ("People on direct payments at 31 March", keys.DP_CLIENTS_31MAR, "count"),
-    ("{council} proxy take-up", "council", "pct"),
-    ("{region} median", "region_median", "pct"),
-    ("{council_type} median", "type_median", "pct"),
-    ("England", "england", "pct"),
-    ("Direct-payment spend per recipient, cash terms", keys.DP_SPEND_PER_RECIPIENT_GBP, "gbp"),
+    # (column dictionary entry, qualifier after its label, field of a row, kind): each header is the
+    # dictionary's (pbanalysis.core.columns), so a pack labels a column as every other table does.
+    ("year", "", "year", "text"),
+    ("count_basis", "", keys.DEFINITION_BASIS, "basis"),
+    (keys.DP_CLIENTS_31MAR, "", keys.DP_CLIENTS_31MAR, "count"),
+    (keys.PROXY_TAKEUP_PCT, "{council}", "council", "pct"),
+    (keys.PROXY_TAKEUP_PCT, "{region} median", "region_median", "pct"),
+    (keys.PROXY_TAKEUP_PCT, "{council_type} median", "type_median", "pct"),
+    (keys.PROXY_TAKEUP_PCT, "England", "england", "pct"),
+    (keys.DP_SPEND_PER_RECIPIENT_GBP, "", keys.DP_SPEND_PER_RECIPIENT_GBP, "gbp"),
 ]
 #: Field names of the Word template's table rows, in the order of :data:`TABLE_COLUMNS`.
 DOCX_FIELDS = ["year", "basis", "people", "council", "region_median", "type_median", "england", "spend"]
@@ -127,7 +129,7 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
     """The numbers table of a pack: (headers, rows of formatted cells), one row per year; a value the
     data-quality rules flag keeps its number, with :data:`FLAG_MARK` beside it."""
     names = {"council": b.name, "region": b.region, "council_type": b.council_type}
-    headers = [h.format(**names) for h, _, _ in TABLE_COLUMNS]
+    headers = [columns.header(entry, qualifier, **names) for entry, qualifier, _, _ in TABLE_COLUMNS]
     flagged = _flagged(b)
     rows = []
     for _, r in b.series.iterrows():
@@ -135,7 +137,7 @@ def table_rows(b: Briefing) -> tuple[list[str], list[list[str]]]:
         rows.append(
             [
                 _marked(format_value(r[col], kind, flags.get(col) or ""), (r["year"], col) in flagged)
-                for _, col, kind in TABLE_COLUMNS
+                for _, _, col, kind in TABLE_COLUMNS
             ]
         )
     return headers, rows
@@ -158,12 +160,13 @@ def table_notes(rows: list[list[str]], b: Briefing | None = None) -> list[str]:
 
 #: The ASCOF table of a pack (HTML and Word): (header, field of a year of ``Briefing.ascof``, kind).
 ASCOF_COLUMNS = [
-    ("Year", "year", "text"),
-    ("Value for", "area_name", "area"),
-    ("Self-directed support, %", "sds_pct", "pct"),
-    ("Rank on self-directed support (1 = highest)", "sds_rank", "rank"),
-    ("Direct payments, %", "dp_pct", "pct"),
-    ("Rank on direct payments (1 = highest)", "dp_rank", "rank"),
+    # (header from the column dictionary, field of a year of ``Briefing.ascof``, kind).
+    (columns.header("year"), "year", "text"),
+    (columns.header("area"), "area_name", "area"),
+    (columns.header("ascof_sds_pct"), "sds_pct", "pct"),
+    (columns.header("rank", "self-directed support"), "sds_rank", "rank"),
+    (columns.header("ascof_dp_pct"), "dp_pct", "pct"),
+    (columns.header("rank", "direct payments"), "dp_rank", "rank"),
 ]
 #: Field names of the Word template's ASCOF rows, in the order of :data:`ASCOF_COLUMNS`.
 ASCOF_DOCX_FIELDS = ["year", "area", "sds", "sds_rank", "dp", "dp_rank"]
@@ -380,7 +383,7 @@ def build_pack(
             word_charts.append({"name": name, "title": title, "alt": alt, "png": data_png})
     headers, rows = table_rows(b)
     ascof_headers, ascof_cells = ascof_rows(b)
-    kinds = [kind for _, _, kind in TABLE_COLUMNS]
+    kinds = [kind for _, _, _, kind in TABLE_COLUMNS]
     latest = b.ascof["years"][-1]["year"] if b.ascof.get("years") else b.year
     years = list(b.series["year"])
     earlier = f"{years[0]} to {years[-1]}"
@@ -439,10 +442,12 @@ def build_pack(
                 "now_sentences": b.now_sentences + b.quality_sentences,
                 "sentences": b.sentences + b.earlier_quality_sentences,
                 "rows": [dict(zip(DOCX_FIELDS, row)) for row in rows],
+                "headers": dict(zip(DOCX_FIELDS, headers)),
                 "articles": b.article_sentences,
                 "ascof_sentences": b.ascof_sentences,
                 "ascof_title": f"{b.name}: ASCOF self-directed support and direct payments, and rank, by year",
                 "ascof_rows": [dict(zip(ASCOF_DOCX_FIELDS, row)) for row in ascof_cells],
+                "ascof_headers": dict(zip(ASCOF_DOCX_FIELDS, ascof_headers)),
                 "ascof_notes": ascof_notes(b, ascof_cells),
                 "ascof_source": ascof_source(),
                 "table_notes": table_notes(rows, b),
