@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from pbanalysis.analysis import checks, claims, measures, register
-from pbanalysis.core import paths
+from pbanalysis.core import columns, paths
 from pbanalysis.core.errors import InputError
 from pbanalysis.dataset import data
 
@@ -258,7 +258,7 @@ def test_a_value_has_one_printed_form_in_the_reason_and_the_tables(table):
     assert fmt.number(r["bracket_high"]) == "992.8"
     assert "992.8" in r["reason"] and "992.9" not in r["reason"] and "992.85" not in r["reason"]
     printed = notebook_tables.verdicts(table[table["figure_id"] == "pb_spend_direct_payment_share_pct"]).frame()
-    assert printed["to"].iloc[0] == "992.8"
+    assert printed[columns.header("bracket_high")].iloc[0] == "992.8"
     assert "2008-09" in r["official_values"] and "2010-11" in r["official_values"]
 
 

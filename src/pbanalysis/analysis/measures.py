@@ -21,6 +21,7 @@ import pandas as pd
 
 from pbanalysis.analysis import checks, ranks
 from pbanalysis.analysis import register as register_mod
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
@@ -51,9 +52,11 @@ def denominators(doc: dict | None = None) -> dict[str, dict]:
 
 #: Council-level measures the variance notebook can rank.
 VARIANCE_MEASURES = {
-    k.PROXY_TAKEUP_PCT: "Proxy take-up (%): direct payments as a share of community-service receipts at 31 March",
-    k.DP_CLIENTS_31MAR: "People on direct payments at 31 March",
-    k.DP_SPEND_PER_RECIPIENT_GBP: "Direct-payment gross spend per recipient (£ a year)",
+    # Each label is the column dictionary's header (pbanalysis.core.columns); the proxy's says what it is.
+    k.PROXY_TAKEUP_PCT: columns.header(k.PROXY_TAKEUP_PCT)
+    + ": direct payments as a share of community-service receipts at 31 March",
+    k.DP_CLIENTS_31MAR: columns.header(k.DP_CLIENTS_31MAR),
+    k.DP_SPEND_PER_RECIPIENT_GBP: columns.header(k.DP_SPEND_PER_RECIPIENT_GBP),
 }
 
 
