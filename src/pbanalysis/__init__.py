@@ -21,6 +21,7 @@ def __getattr__(name: str) -> str:
     except PackageNotFoundError:  # running from a source tree without installing
         return "unknown"
 
+
 # nbformat validates notebooks through jsonschema, which imports the optional rfc3987_syntax
 # package for its "iri" format check when it is installed (it comes with the jupyter packages).
 # That import builds a grammar parser: 3 to 4 s and 20 MB in every process reading a notebook,

@@ -46,35 +46,31 @@ REPORT_KERNEL = {
 #: How a report kernel runs: no output history (``Out``, ``_``; a run is read top to bottom, and
 #: the history would keep every chart and table of the run alive until the kernel stops).
 KERNEL_ARGS = ("--InteractiveShell.cache_size=0",)
-#: C library settings for the template and its kernels: blocks of 1 MiB and more (a chart's pixels) are
-#: returned to the system when freed, and threads share two memory arenas, not one each.
+#: C library settings for the template and its kernels: blocks of 1 MiB and more (a chart's
+#: pixels) are returned to the system when freed, and threads share two memory arenas, not one each.
 KERNEL_ENV = {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_ARENA_MAX": "2"}
 
 
 class _Child:
-    """A kernel the template forked, as jupyter_client's provisioner handles a started process
-    (``subprocess.Popen``'s methods); the template, its parent, reaps it."""
+    """A forked kernel, with the methods of ``subprocess.Popen`` the provisioner calls (its
+    parent, the template, reaps it)."""
 
     stdin = stdout = stderr = None
 
     def __init__(self, pid: int):
-        self.pid, self.returncode = pid, None
+        self.pid = pid
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
-        return self.returncode
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return 0
+        return None
 
     def wait(self, timeout: float | None = None) -> int:
-        end = time.monotonic() + (timeout if timeout is not None else 1e9)
         while self.poll() is None:
-            if time.monotonic() > end:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout)
             time.sleep(0.02)
-        return self.returncode
+        return 0
 
     def send_signal(self, signum: int) -> None:
         os.kill(self.pid, signum)
@@ -90,10 +86,11 @@ class _Forked(LocalProvisioner):
     """jupyter_client's local provisioner, but the kernel is forked by the pool's template."""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        pool, km = self.pool, self.parent
-        argv = cmd[len(TEMPLATE) :]
-        self.pid = self.pgid = pool._fork(argv, str(kwargs.get("cwd") or pool.cwd), dict(kwargs["env"]), km._pbanalysis_log)
-        self.process, self.cwd = _Child(self.pid), kwargs.get("cwd")
+        self.cwd = str(kwargs.get("cwd") or self.pool.cwd)
+        self.pid = self.pgid = self.pool._fork(
+            cmd[len(TEMPLATE) :], self.cwd, dict(kwargs["env"]), self.parent._pbanalysis_log
+        )
+        self.process = _Child(self.pid)
         return self.connection_info
 
 

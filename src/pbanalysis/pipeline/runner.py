@@ -203,7 +203,10 @@ def write_html(res: Result) -> Result:
     """Write the HTML page of a run whose executed notebook was saved, from that saved file (stable
     cell ids); returns the result, failed if the page could not be made."""
     try:
-        write_text(res.run.html, html_text(res.run.executed.read_text(encoding="utf-8"), page_title(res.run.notebook, res.run.param_set)))
+        write_text(
+            res.run.html,
+            html_text(res.run.executed.read_text(encoding="utf-8"), page_title(res.run.notebook, res.run.param_set)),
+        )
     except Exception as exc:
         return Result(res.run, False, res.started, res.seconds, f"its HTML page: {type(exc).__name__}: {exc}")
     return res
