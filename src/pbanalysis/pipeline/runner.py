@@ -16,6 +16,7 @@ matplotlib): what the runs declare comes in worked out (:mod:`pbanalysis.pipelin
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import os
@@ -102,6 +103,13 @@ def html_text(nb: Any, name: str) -> str:
     """The executed notebook (a node or its JSON text) as HTML with code and prompts hidden, and
     the cells tagged in :data:`HTML_REMOVE_TAGS` left out."""
     nb = nbformat.reads(nb, as_version=4) if isinstance(nb, str) else nb
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": name}})
+    return body
+
+
+@functools.cache
+def _exporter() -> HTMLExporter:
+    """One exporter for every page (made afresh for each, the 16 pages took 40% longer)."""
     quiet = logging.getLogger("pbanalysis.nbconvert")  # its notes (e.g. missing alt text) only with --verbose
     exporter = HTMLExporter(
         exclude_input=True,
@@ -112,8 +120,7 @@ def html_text(nb: Any, name: str) -> str:
         extra_template_basedirs=[str(paths.TEMPLATES_DIR)],
     )
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=set(HTML_REMOVE_TAGS), enabled=True), True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
-    return body
+    return exporter
 
 
 @dataclass
