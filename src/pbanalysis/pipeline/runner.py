@@ -261,12 +261,16 @@ def execute(
             progress(f"[{done[0]}/{len(runs)}] {run.name:32s} {res.seconds:5.1f} s  {status}")
         return res
 
-    # Runs of one notebook are started apart (each notebook's first set, then each one's second,
-    # ...): two runs of the heaviest notebook (a briefing pack each) are then never side by side.
-    nth = [sum(s.notebook == r.notebook for s in runs[:i]) for i, r in enumerate(runs)]
+    # Started in the order given, except that a run does not start straight after another run of
+    # its notebook when a run of another comes next: two briefing packs (the heaviest runs) are
+    # then not built side by side. (Each notebook's runs all apart made the report 70% slower.)
+    order, rest = [], list(range(len(runs)))
+    while rest:
+        last = runs[order[-1]].notebook if order else None
+        order.append(rest.pop(next((k for k, i in enumerate(rest) if runs[i].notebook != last), 0)))
     try:
         with ThreadPoolExecutor(jobs, thread_name_prefix="run") as ex:
-            futures = {i: ex.submit(work, runs[i]) for i in sorted(range(len(runs)), key=nth.__getitem__)}
+            futures = {i: ex.submit(work, runs[i]) for i in order}
             results = [futures[i].result() for i in range(len(runs))]
     finally:
         pool.close()
