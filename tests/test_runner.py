@@ -274,6 +274,29 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
     assert outputs_text(tmp_path / "out.ipynb") == "False 0\n"
 
 
+def test_the_report_process_keeps_pandas_out_while_the_kernels_run():
+    """``make report``'s process imports pandas and the workbook's writer (47 MiB) only once the
+    runs are done, so they are never beside two running kernels."""
+    code = (
+        "import json, sys\n"
+        "from pbanalysis.pipeline import report, runner\n"
+        "seen = []\n"
+        "def execute(runs, declared, jobs=None):\n"
+        "    seen.append([m for m in ('pandas', 'matplotlib', 'openpyxl') if m in sys.modules])\n"
+        "    raise SystemExit\n"
+        "runner.execute = execute\n"
+        "report.declared = lambda runs: {}\n"
+        "try:\n"
+        "    report.build(['claims--default'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(json.dumps(seen))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == [[]]
+
+
 def test_text_the_kernel_cut_in_two_is_saved_as_one_output():
     def saved_outputs(outputs):
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print()", outputs=outputs)])

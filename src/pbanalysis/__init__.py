@@ -7,12 +7,20 @@ the subpackages' docstrings.
 """
 
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("pbanalysis")
-except PackageNotFoundError:  # running from a source tree without installing
-    __version__ = "unknown"
+
+def __getattr__(name: str) -> str:
+    """``pbanalysis.__version__``, read when asked for: importlib.metadata costs every process
+    that imports the package about 6 MiB (the lock's wrapper around make: 11.5 MiB, not 5)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'pbanalysis' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pbanalysis")
+    except PackageNotFoundError:  # running from a source tree without installing
+        return "unknown"
+
 
 # nbformat validates notebooks through jsonschema, which imports the optional rfc3987_syntax
 # package for its "iri" format check when it is installed (it comes with the jupyter packages).

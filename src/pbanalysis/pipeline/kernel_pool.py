@@ -2,9 +2,9 @@
 
 At most ``live`` kernels are alive at once: when a run has executed and its kernel is shut down,
 the next kernel starts at once, so it is ready while that run's HTML is written. Each kernel is
-the report kernel (:mod:`pbanalysis.pipeline.kernel`: IPython's kernel without its debugger),
-talks over IPC sockets in a private temporary folder (so no "TCP without encryption" warning),
-and has imported the heavy libraries (:data:`WARM_IMPORTS`) before a run takes it.
+forked from one warm template process (:mod:`pbanalysis.pipeline.kernel`), so the kernels share
+the libraries the template imported; each talks over IPC sockets in a private temporary folder
+(so no "TCP without encryption" warning).
 """
 
 from __future__ import annotations
@@ -14,37 +14,84 @@ import logging
 import os
 import queue
 import shutil
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
+import time
+import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.provisioning import LocalProvisioner
 
 from pbanalysis.core import paths
 
 log = logging.getLogger(__name__)
 
-#: The kernel a report run executes on: the standard one without its debugger. Its spec is written
-#: into the pool's own folder; the notebooks still name ``python3``.
+#: The kernel a report run executes on: the standard one without its debugger, forked by the
+#: template from the arguments after the command's first three. Its spec is written into the
+#: pool's own folder; the notebooks still name ``python3``.
 REPORT_KERNEL_NAME = "pbanalysis-report"
+TEMPLATE = [sys.executable, "-m", "pbanalysis.pipeline.kernel"]
 REPORT_KERNEL = {
-    "argv": [sys.executable, "-m", "pbanalysis.pipeline.kernel", "-f", "{connection_file}"],
+    "argv": [*TEMPLATE, "-f", "{connection_file}"],
     "display_name": "Python 3 (pbanalysis report run)",
     "language": "python",
 }
-#: Libraries a started kernel imports while it waits for its run (no name is bound in the
-#: notebook's namespace, nothing of the project is loaded): the run then starts warm.
-WARM_IMPORTS = ("numpy", "pandas", "matplotlib.pyplot", "IPython.display", "yaml")
 #: How a report kernel runs: no output history (``Out``, ``_``; a run is read top to bottom, and
 #: the history would keep every chart and table of the run alive until the kernel stops).
 KERNEL_ARGS = ("--InteractiveShell.cache_size=0",)
-#: C library settings for a report kernel: blocks of 1 MiB and more (a chart's pixels) are
-#: returned to the system when freed, and threads share two memory arenas, not one each.
+#: C library settings for the template and its kernels: blocks of 1 MiB and more (a chart's
+#: pixels) are returned to the system when freed, and threads share two memory arenas, not one each.
 KERNEL_ENV = {"MALLOC_MMAP_THRESHOLD_": "1048576", "MALLOC_ARENA_MAX": "2"}
+
+
+class _Child:
+    """A forked kernel, with the methods of ``subprocess.Popen`` the provisioner calls (its
+    parent, the template, reaps it)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return 0
+        return None
+
+    def wait(self, timeout: float | None = None) -> int:
+        while self.poll() is None:
+            time.sleep(0.02)
+        return 0
+
+    def send_signal(self, signum: int) -> None:
+        os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+class _Forked(LocalProvisioner):
+    """jupyter_client's local provisioner, but the kernel is forked by the pool's template."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        self.cwd = str(kwargs.get("cwd") or self.pool.cwd)
+        self.pid = self.pgid = self.pool._fork(
+            cmd[len(TEMPLATE) :], self.cwd, dict(kwargs["env"]), self.parent._pbanalysis_log
+        )
+        self.process = _Child(self.pid)
+        return self.connection_info
 
 
 class KernelPool:
@@ -63,6 +110,8 @@ class KernelPool:
         self._ready: queue.Queue[Future] = queue.Queue()
         self._lock = threading.Lock()
         self._starter = ThreadPoolExecutor(max(1, live), thread_name_prefix="kernel-start")
+        self._template: subprocess.Popen | None = None
+        self._template_lock = threading.Lock()
         for _ in range(max(1, live)):
             self._start_next()
 
@@ -72,8 +121,38 @@ class KernelPool:
             if i is not None:
                 self._ready.put(self._starter.submit(self._start_one, i))
 
+    def _fork(self, argv: list[str], cwd: str, env: dict, log_file: Path) -> int:
+        """The pid of a kernel the template forked with these arguments (the template is started
+        on the first call)."""
+        with self._template_lock:
+            t = self._template
+            if t is None:
+                t = self._template = subprocess.Popen(
+                    TEMPLATE,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=open(self.tmp / "template.log", "wb"),
+                    cwd=self.cwd,
+                    env={**os.environ, **KERNEL_ENV},
+                    text=True,
+                )
+                if t.stdout.readline().strip() != "ready":
+                    raise RuntimeError("the kernel template did not start: " + self._template_log())
+            request = {"argv": argv, "cwd": cwd, "env": env, "log": str(log_file)}
+            try:
+                t.stdin.write(json.dumps(request) + "\n")
+                t.stdin.flush()
+                return int(t.stdout.readline())
+            except (OSError, ValueError):
+                raise RuntimeError("the kernel template has stopped: " + self._template_log()) from None
+
+    def _template_log(self) -> str:
+        p = self.tmp / "template.log"
+        return (p.read_text(errors="replace").strip() if p.exists() else "") or "(no message)"
+
     def _start_one(self, i: int) -> Any:
         km = KernelManager(
+            kernel_id=str(uuid.uuid4()),
             kernel_name=self.kernel_name,
             kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(self.tmp / "kernels")]),
             transport="ipc",
@@ -81,6 +160,8 @@ class KernelPool:
             connection_file=str(self.tmp / f"k{i}.json"),
         )
         km._pbanalysis_log = self.tmp / f"k{i}.log"
+        km.provisioner = _Forked(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+        km.provisioner.pool = self
         with open(km._pbanalysis_log, "wb") as err:
             km.start_kernel(
                 cwd=str(self.cwd),
@@ -93,13 +174,9 @@ class KernelPool:
         try:
             kc.start_channels()
             kc.wait_for_ready(timeout=120)
-            code = "".join(f"__import__({m!r})\n" for m in WARM_IMPORTS)
-            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=120)
-            if reply["content"]["status"] != "ok":
-                log.debug("kernel %d warm-up: %s", i, reply["content"])
         finally:
             kc.stop_channels()
-        log.debug("kernel %d started and warm (pid %s)", i, getattr(km.provisioner, "pid", "?"))
+        log.debug("kernel %d started (pid %s)", i, getattr(km.provisioner, "pid", "?"))
         return km
 
     def take(self) -> Any:
@@ -136,4 +213,8 @@ class KernelPool:
             fut = self._ready.get()
             if fut.exception() is None:
                 self.release(fut.result())
+        if self._template is not None:
+            self._template.stdin.close()  # the template ends
+            self._template.wait()
+            self._template.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)

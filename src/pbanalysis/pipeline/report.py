@@ -19,6 +19,7 @@ import nbformat
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.core.errors import ParameterError, RunError
+from pbanalysis.outputs import runlog
 from pbanalysis.pipeline import catalogue, kernel_pool, parameters, runner
 from pbanalysis.pipeline.parameters import (  # noqa: F401  (re-exported: the report's notebooks and their parameters)
     DEFAULT_SET,
@@ -100,10 +101,6 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     missing at the end (named, and its run marked stale). The last line logged says how many runs
     were executed and how many were already up to date.
     """
-    # Imported once the runs are done: pandas and the workbook's writer (about 60 MB) are not in
-    # this process while the kernels run.
-    from pbanalysis.outputs import datatables, index_page, runlog
-
     t0, started = time.time(), runlog.now()
     everything = catalogue.all_runs()
     whole = run_names is None or run_names == ["all"]
@@ -120,6 +117,10 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
     outputs = declared(everything if whole else todo)
     results = runner.execute(todo, outputs, jobs=jobs)
+    # Imported once the runs are done (measured: 47 MiB, pandas and the workbook's writer), so it
+    # is never in this process beside two running kernels.
+    from pbanalysis.outputs import datatables, index_page
+
     failed = [r for r in results if not r.ok]
     datatables.write()  # the workbook and its CSVs, before the page that lists them
     index_page.write_index()
