@@ -190,7 +190,14 @@ def test_the_workbook_and_a_word_document_are_byte_identical_across_builds(tmp_p
     png = io.BytesIO()
     Image.new("RGB", (60, 30), "white").save(png, "PNG")
     charts = [{"title": "A chart", "alt": "A blank chart", "png": png.getvalue()}]
-    context = {"title": "A council", "meta": "GSS E00000000", "council": "A council", "sentences": ["One."]}
+    context = {
+        "title": "A council",
+        "meta": "GSS E00000000",
+        "council": "A council",
+        "sentences": ["One."],
+        "headers": {"year": "Financial year"},
+        "ascof_headers": {"year": "Financial year"},
+    }
     builds = []
     for i, name in enumerate(("first", "second")):
         if i:
