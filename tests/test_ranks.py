@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pbanalysis.analysis import what_next
 from pbanalysis.analysis.ranks import rank
 from pbanalysis.core import format as fmt
 
@@ -81,3 +82,14 @@ def test_text_values_that_are_not_numbers_are_missing():
 def test_empty_or_single(n):
     r = rank(pd.Series([7.0] * n, dtype=float))
     assert len(r) == n and (n == 0 or r.iloc[0]["text"] == "1st of 1")
+
+
+def test_the_ascof_ranks_follow_the_tables_content_not_a_stale_copy():
+    """The ASCOF ranks are kept by the column's content: the same table ranks once, and a table
+    changed in place is ranked afresh."""
+    table = pd.DataFrame({"council_code": ["A", "B", "C"], "sds_pct": [90.0, 80.0, None]})
+    first = what_next._rank_rows(table)
+    assert first["rank"].to_dict() == {"A": 1, "B": 2}
+    assert what_next._rank_rows(table) is first
+    table.loc[1, "sds_pct"] = 95.0
+    assert what_next._rank_rows(table)["rank"].to_dict() == {"A": 2, "B": 1}

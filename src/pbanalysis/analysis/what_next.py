@@ -189,9 +189,16 @@ def _values(row) -> dict:
 
 def _rank_rows(table: pd.DataFrame, column: str = "sds_pct") -> pd.DataFrame:
     """Every council with a published ``column`` ranked by the one rank rule (:func:`ranks.rank`,
-    ceiling 100%), indexed by council code."""
-    pub = table[table[column].notna()].set_index("council_code")
-    return ranks.rank(pub[column], ceiling=100.0, show=measures.share_text)
+    ceiling 100%), indexed by council code. Kept by the column's content (a batch of packs ranks
+    the same year once, not once a council; a table changed in place is ranked afresh); read-only."""
+    pub = table[table[column].notna()]
+    return _ranked(tuple(pub["council_code"]), tuple(pub[column]), column)
+
+
+@functools.lru_cache(maxsize=8)
+def _ranked(codes: tuple, values: tuple, column: str) -> pd.DataFrame:
+    series = pd.Series(values, index=pd.Index(codes, name="council_code"), name=column, dtype=float)
+    return ranks.rank(series, ceiling=100.0, show=measures.share_text)
 
 
 def _rank(table: pd.DataFrame, code: str) -> tuple[int | None, int]:
