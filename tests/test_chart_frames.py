@@ -6,10 +6,12 @@ function the notebook calls, and compare the chart's numbers, alt text and findi
 
 from __future__ import annotations
 
+import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import pytest
 
 from pbanalysis.analysis import measures, what_next
+from pbanalysis.charts import style
 from pbanalysis.core import keys as k
 from pbanalysis.dataset import data
 from pbanalysis.outputs import chart_views as views
@@ -102,3 +104,18 @@ def test_dropping_a_named_council_from_the_2020_21_table_changes_its_chart():
     before = views.what_next_sds_rank(table, target)
     after = views.what_next_sds_rank(table.iloc[1:], target)
     assert before.numbers != after.numbers and before.alt_text != after.alt_text
+
+
+def test_the_subtitle_names_the_colour_the_highlighted_bars_are_drawn_in(cy, monkeypatch):
+    """The highlight colour is set in one place: a change of it changes the bars and the words."""
+    ranked = measures.councils_in_year(cy, YEAR, TAKEUP)
+
+    def highlighted(chart) -> set[str]:
+        bars = chart.fig.axes[0].patches
+        return {mcolors.to_hex(b.get_facecolor()) for b in bars} & {style.DARK_PINK.lower(), style.ORANGE.lower()}
+
+    pink = views.variance_rank(ranked, year=YEAR, measure=TAKEUP, thresholds=[10, 20, 30], highlight=["Somerset"])
+    assert "Highlighted in pink" in pink.fig.texts[1].get_text() and highlighted(pink) == {style.DARK_PINK.lower()}
+    monkeypatch.setattr(style, "HIGHLIGHT", style.ORANGE)
+    orange = views.variance_rank(ranked, year=YEAR, measure=TAKEUP, thresholds=[10, 20, 30], highlight=["Somerset"])
+    assert "Highlighted in orange" in orange.fig.texts[1].get_text() and highlighted(orange) == {style.ORANGE.lower()}

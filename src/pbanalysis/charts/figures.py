@@ -308,7 +308,7 @@ def ranked_councils(
     ``flagged`` councils (names) are hatched, keeping their height."""
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
-    colors = [DARK_PINK if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
+    colors = [style.HIGHLIGHT if n.lower() in hl else DARK_BLUE for n in df["council_name"]]
     # One bar per council in ranked order: tied councils share a rank, never a bar's place.
     place = dict(zip(df.index, np.arange(1, len(df) + 1)))
     bars = ax.bar(list(place.values()), df[measure], color=colors, width=0.85)
@@ -323,7 +323,11 @@ def ranked_councils(
         style.label_end(ax, len(df) + 1, t, f"{fmt.number(t)}%", color=c, dx=2, dy=1, va="bottom")  # above its line
     for idx, r in df[df["council_name"].str.lower().isin(hl)].iterrows():
         style.label_bar_top(
-            ax, place[idx], r[measure], f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})", DARK_PINK
+            ax,
+            place[idx],
+            r[measure],
+            f"{r['council_name']}: {fmt_value(r[measure])} (rank {r['rank']})",
+            style.HIGHLIGHT,
         )
     ax.set_xlim(0, len(df) + 6)
     ax.set_xlabel(f"Councils ranked, highest first ({len(df)} with a value in {year})")

@@ -51,6 +51,18 @@ DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE = (
 )
 PALETTE = [DARK_BLUE, TURQUOISE, DARK_PINK, ORANGE, DARK_GREY, LIGHT_PURPLE]
 MID_GREY = "#BFBFBF"
+#: The colour of the councils a ranked chart picks out (bars and their labels), and each colour's
+#: name in words, so a subtitle that names the colour follows a change of it.
+HIGHLIGHT = DARK_PINK
+COLOUR_NAME = {
+    DARK_BLUE: "dark blue",
+    TURQUOISE: "turquoise",
+    DARK_PINK: "pink",
+    ORANGE: "orange",
+    DARK_GREY: "dark grey",
+    LIGHT_PURPLE: "light purple",
+    MID_GREY: "grey",
+}
 
 #: Figure sizes in inches: a 16:9 slide and half an A4 page (portrait width).
 SIZES = {"slide": (10.0, 5.625), "a4half": (8.27, 5.0)}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from pbanalysis.charts import style
-from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, DARK_PINK, LIGHT_PURPLE, MID_GREY, TURQUOISE
+from pbanalysis.charts.style import DARK_BLUE, DARK_GREY, LIGHT_PURPLE, MID_GREY, TURQUOISE
 from pbanalysis.core import format as fmt
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ def sds_ranked(
     fig, ax = style.figure(size)
     hl = {h.lower() for h in highlight}
     is_hl = pub["council_name"].str.lower().isin(hl)
-    ax.bar(pub["rank"], pub["sds_pct"], color=[DARK_PINK if h else DARK_BLUE for h in is_hl], width=0.85)
+    ax.bar(pub["rank"], pub["sds_pct"], color=[style.HIGHLIGHT if h else DARK_BLUE for h in is_hl], width=0.85)
     for value, color, label, va in (
         (target_pct, TURQUOISE, "target", "bottom"),
         (england_pct, DARK_GREY, "England", "top"),
@@ -51,7 +51,9 @@ def sds_ranked(
         # Labelled in the right margin: the axis itself ends at the last council.
         style.label_margin(ax, value, f"{label} {value:g}%", color, va)
     for _, r in pub[is_hl].iterrows():
-        style.label_bar_top(ax, r["rank"], r["sds_pct"], f"{r['council_name']}: {fmt.pct(r['sds_pct'])}", DARK_PINK)
+        style.label_bar_top(
+            ax, r["rank"], r["sds_pct"], f"{r['council_name']}: {fmt.pct(r['sds_pct'])}", style.HIGHLIGHT
+        )
     ax.set_xlim(0.5, len(pub) + 0.5)
     ax.set_xticks(rank_ticks(len(pub)))
     ax.set_ylim(0, 116)  # room above the 100% bars for the highlighted councils' labels

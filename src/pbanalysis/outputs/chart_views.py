@@ -120,7 +120,8 @@ def highlight_note(names: Sequence[str], drawn: Sequence[str], reg: pd.DataFrame
         parts.append(f"{_and([n for n, _ in named])}, named in {where} ({articles})")
     if picked:
         parts.append(f"{_and([n for n, _ in picked])}, picked for this page")
-    text = f"Highlighted in pink: {'; and '.join(parts)}." if parts else ""
+    colour = style.COLOUR_NAME[style.HIGHLIGHT]
+    text = f"Highlighted in {colour}: {'; and '.join(parts)}." if parts else ""
     missing = [n for n in names if n.lower() not in shown]
     if missing:
         text += f" No value for {_and(missing)}, so not drawn."
