@@ -188,6 +188,12 @@ def value(v: object, unit: str = "", sentence: bool = False) -> str:
     return number(v)
 
 
+def reported(v: object, unit: str, kind: object = "") -> str:
+    """A register figure as a table prints it (:func:`value`): a target (``kind`` "target") as it was
+    set ("100%", "30%"), any other figure with its one decimal ("13.0%")."""
+    return value(v, unit, sentence=kind == "target")
+
+
 def value_range(low: float, high: float, unit: str = "", sentence: bool = False) -> str:
     """'130' when both ends print the same, else '628.4 to 670.5' (in the unit)."""
     a, b = value(low, unit, sentence), value(high, unit, sentence)

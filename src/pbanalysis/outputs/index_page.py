@@ -294,7 +294,7 @@ def claims_rows(claims: pd.DataFrame) -> list[dict]:
                 "article": articles.get(c["source_id"], c["source_id"]),
                 "statement": c["statement"],
                 # A target as stated ("100%", "30%"), a measured figure to one decimal.
-                "reported": fmt.value(c["reported"], c["unit"], sentence=c.get("kind") == "target"),
+                "reported": fmt.reported(c["reported"], c["unit"], c.get("kind")),
                 "reported_sort": "" if fmt.is_missing(c["reported"]) else repr(float(c["reported"])),
                 "rebuilt": rebuilt,
                 "rebuilt_sort": "" if fmt.is_missing(c["rebuilt"]) else repr(float(c["rebuilt"])),

@@ -93,7 +93,7 @@ def timeline(df: pd.DataFrame) -> Table:
         figure_label=df["label"],
         # A target reads as it was set ("100%"); a reported or official figure keeps one decimal.
         takeup_text=[
-            fmt.value(v, "percent", sentence=k == "target") if not fmt.is_missing(v) else "[x]"
+            fmt.reported(v, "percent", k) if not fmt.is_missing(v) else "[x]"
             for v, k in zip(df["takeup_pct"], df["kind"], strict=True)
         ],
     )

@@ -84,9 +84,8 @@ class Column:
         if self.kind in KINDS:
             return self._missing(row) if fmt.is_missing(v) else KINDS[self.kind](v)
         if self.kind == "value":
-            # A target reads as it was set ("100%", "30%"); a measured figure keeps one decimal.
-            target = row.get("kind") == "target"
-            return self._missing(row) if fmt.is_missing(v) else fmt.value(v, str(row[self.unit]), sentence=target)
+            # A register figure: a target reads as it was set (its row's kind), any other keeps one decimal.
+            return self._missing(row) if fmt.is_missing(v) else fmt.reported(v, str(row[self.unit]), row.get("kind"))
         if self.kind == "rank":
             return self._missing(row) if fmt.is_missing(v) else fmt.count(v)
         if self.kind == "yesno":
