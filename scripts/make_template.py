@@ -88,6 +88,18 @@ def _bullets(doc, loop: str) -> None:
     doc.add_paragraph("{%p endfor %}")
 
 
+def _chart_and_table(doc, chart: str, columns: list[str], prefix: str) -> None:
+    """A chart, then its table under a caption, the table's notes and its source line: the fields
+    ``{prefix}title``, ``{prefix}rows``, ``{prefix}headers``, ``{prefix}notes`` and ``{prefix}source``
+    (the numbers table's are ``table_title``, ``rows``, ``headers``, ``table_notes``, ``table_source``)."""
+    words = prefix or "table_"
+    _chart(doc, chart)
+    _caption(doc, "{{ " + words + "title }}")
+    _table(doc, columns, prefix + "rows", prefix + "headers")
+    _bullets(doc, words + "notes")
+    doc.add_paragraph("{{ " + words + "source }}")
+
+
 def _chart(doc, name: str) -> None:
     """The chart called ``name``, where the pack has it. Each chart carries its own title, so no
     heading repeats it above the picture."""
@@ -118,22 +130,14 @@ def build() -> Document:
     _bullets(doc, "now_sentences")
     doc.add_heading("Before the {{ latest }} framework change", level=2)
     _bullets(doc, "ascof_sentences")
-    _chart(doc, "council_trend")
-    _caption(doc, "{{ ascof_title }}")
-    _table(doc, ASCOF_COLUMNS, "ascof_rows", "ascof_headers")
-    _bullets(doc, "ascof_notes")
-    doc.add_paragraph("{{ ascof_source }}")
+    _chart_and_table(doc, "council_trend", ASCOF_COLUMNS, "ascof_")
     doc.add_heading("What the articles said", level=1)
     doc.add_paragraph("{%p for s in articles %}")
     doc.add_paragraph("{{ s }}")
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("{{ earlier }}: proxy take-up", level=1)
     _bullets(doc, "sentences")
-    _chart(doc, "council_comparison")
-    _caption(doc, "{{ table_title }}")
-    _table(doc, COLUMNS, "rows", "headers")
-    _bullets(doc, "table_notes")
-    doc.add_paragraph("{{ table_source }}")
+    _chart_and_table(doc, "council_comparison", COLUMNS, "")
     doc.add_heading("{{ official }} in the official file", level=2)
     doc.add_paragraph("{{ later }}")
     doc.add_paragraph("{{ later_note }}")
