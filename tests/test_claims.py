@@ -177,7 +177,8 @@ def test_a_bad_checks_file_names_file_entry_and_field(tmp_path, monkeypatch, reg
     with pytest.raises(InputError) as err:
         checks.load_checks(target, figure_ids=reg["figure_id"])
     message = str(err.value)
-    assert str(target) in message and repr(where) in message and expected in message
+    assert str(target) in message and f"key {where!r}" in message and expected in message
+    assert "column" not in message, "a YAML key is not a column"
 
 
 def test_a_missing_checks_file_is_a_clear_error(tmp_path):

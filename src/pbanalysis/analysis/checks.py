@@ -180,7 +180,7 @@ def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None
     test can point ``paths`` at a copy). ``figure_ids``, when given, are the
     register's ids: an entry for any other id is refused, and so is a register
     figure without an entry. Problems raise InputError naming the file, the
-    entry and the field (as ``column``).
+    entry and the field (as ``key``: "checks.F1.method").
     """
     path = Path(path if path is not None else paths.CLAIM_CHECKS_YAML)
     if not path.is_file():
@@ -191,7 +191,7 @@ def load_checks(path: Path | str | None = None, figure_ids: Iterable[str] | None
         raise InputError(path, "valid UTF-8 YAML", found=str(exc).splitlines()[0]) from None
 
     def fail(where: str, expected: str, found=None):
-        raise InputError(path, expected, column=where, found=None if found is None else str(found))
+        raise InputError(path, expected, key=where, found=None if found is None else str(found))
 
     if not isinstance(doc, dict):
         fail("(top level)", "a mapping with keys checks, templates, bias, uses", type(doc).__name__)

@@ -164,7 +164,7 @@ def _fill(path: Path | str, where: str, template: str, fields: dict) -> str:
     try:
         return template.format(**fields)
     except (KeyError, ValueError, IndexError) as exc:
-        raise InputError(path, f"a template whose placeholders this method fills ({exc})", column=where) from None
+        raise InputError(path, f"a template whose placeholders this method fills ({exc})", key=where) from None
 
 
 def _round(v, digits=4):
@@ -192,7 +192,7 @@ def check(
     for _, r in reg.iterrows():
         fid = r["figure_id"]
         if fid not in doc["checks"]:
-            raise InputError(path, "an entry for every register figure_id", column=f"checks.{fid}", found="no entry")
+            raise InputError(path, "an entry for every register figure_id", key=f"checks.{fid}", found="no entry")
         entry = doc["checks"][fid]
         method = entry["method"]
         res = methods.METHODS[method](ctx, r, entry)

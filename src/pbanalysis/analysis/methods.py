@@ -87,7 +87,7 @@ class Context:
         for spec in specs:
             if spec["measure"] not in nat.columns:
                 raise InputError(
-                    self.path, "a column of national_series.csv", column="official.measure", found=spec["measure"]
+                    self.path, "a column of national_series.csv", key="official.measure", found=spec["measure"]
                 )
             vals = []
             for year in spec["years"]:
@@ -121,9 +121,7 @@ def _input(ctx, row, entry) -> dict:
 
 def _rebuild(ctx, row, entry) -> dict:
     if row["kind"] != "derived":
-        raise InputError(
-            ctx.path, "method rebuild only for derived figures", column=f"checks.{row['figure_id']}.method"
-        )
+        raise InputError(ctx.path, "method rebuild only for derived figures", key=f"checks.{row['figure_id']}.method")
     rebuilt = register.evaluate(row["derivation"], dict(zip(ctx.reg["figure_id"], ctx.reg["value"])))
     low, high = ctx.interval(row["figure_id"])
     names = register.expression_names(row["derivation"])
@@ -348,10 +346,10 @@ def _councils(ctx, row, entry) -> pd.DataFrame:
     measure, year = entry["measure"], entry["year"]
     where = f"checks.{row['figure_id']}"
     if measure not in ctx.cy.columns:
-        raise InputError(ctx.path, "a column of council_year.csv", column=f"{where}.measure", found=measure)
+        raise InputError(ctx.path, "a column of council_year.csv", key=f"{where}.measure", found=measure)
     ranked = measures.councils_in_year(ctx.cy, year, measure)
     if ranked.empty:
-        raise InputError(ctx.path, f"a year with council values of {measure}", column=f"{where}.year", found=year)
+        raise InputError(ctx.path, f"a year with council values of {measure}", key=f"{where}.year", found=year)
     return ranked
 
 
@@ -364,7 +362,7 @@ def _rank(ctx, row, entry) -> dict:
         raise InputError(
             ctx.path,
             f"a council with a value of {measure} in {year}",
-            column=f"checks.{row['figure_id']}",
+            key=f"checks.{row['figure_id']}",
             found=council,
         )
     r = hit.iloc[0]

@@ -26,6 +26,7 @@ class InputError(ValueError):
     ``row`` is 1-based as a spreadsheet shows it; ``column`` is a 0-based CSV
     field index (shown with its letter) or a column name. For a workbook,
     ``sheet`` names the sheet, and an integer column is shown by its letter.
+    For a YAML file, ``key`` names the entry by its path of keys ("checks.F1.method").
     """
 
     def __init__(
@@ -37,8 +38,10 @@ class InputError(ValueError):
         column: int | str | None = None,
         found: str | None = None,
         sheet: str | None = None,
+        key: str | None = None,
     ):
         self.path = Path(path) if path is not None else None
+        self.key = key
         self.sheet = sheet
         self.row = row
         self.column = column
@@ -59,6 +62,8 @@ class InputError(ValueError):
                 where.append(f"column {column_letter(self.column)} (field {self.column})")
             else:
                 where.append(f"column {self.column!r}")
+        if self.key is not None:
+            where.append(f"key {self.key!r}")
         msg = ", ".join(where) + f": expected {self.expected}"
         if self.found is not None:
             msg += f"; found {self.found!r}"
