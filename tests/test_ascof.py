@@ -299,7 +299,7 @@ def test_the_chart_has_a_source_line_from_the_package_and_is_deterministic(tmp_p
         assert pa.read_bytes() == pb.read_bytes(), pa.name
     numbers = json.loads((tmp_path / "a" / "what_next_sds_rank.json").read_text())
     assert numbers["england_pct"] == 92.2 and numbers["councils"] == what_next.spread()["published"]
-    assert registry.source_ascof() == datapackage.source_line("ascof-1c-2020-21")
+    assert datapackage.source_line(datapackage.ASCOF_2020_21) == datapackage.source_line("ascof-1c-2020-21")
     assert "Somerset 68.7%" in (tmp_path / "a" / "what_next_sds_rank.alt.txt").read_text()
 
 

@@ -391,7 +391,7 @@ def test_the_compilation_is_recorded_as_a_secondary_compilation():
     line = datapackage.source_line("ascof-sds-dp-2017-18-to-2023-24")
     assert "compiled from NHS Digital's ASCOF files" in line and "not an official file" in line
     assert "compiled from NHS Digital's ASCOF files" in datapackage.source_line(
-        "ascof-sds-dp-2017-18-to-2023-24", short=True
+        "ascof-sds-dp-2017-18-to-2023-24", form="short"
     )
 
 

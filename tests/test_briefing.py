@@ -423,7 +423,7 @@ def test_pack_charts_credit_their_sources_and_the_page_gives_the_full_line(tmp_p
     assert foot.startswith("Source: ") and "Licence" not in foot
     assert sum(c in foot for c in credits) == 2  # PSS-EX1 and ASCOF, as recorded in origins.yaml
     page = (tmp_path / b.slug / "index.html").read_text()
-    assert html.escape(briefing.source_line()) in page and "Licence" in page
+    assert html.escape(datapackage.source_line(datapackage.PSSEX1)) in page and "Licence" in page
 
 
 def test_the_batch_in_a_pool_of_two_workers_writes_what_one_process_writes(tmp_path):

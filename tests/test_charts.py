@@ -2,24 +2,103 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import sys
 
 import pytest
 
+from pbanalysis.core import keys, paths
 from pbanalysis.core.errors import ParameterError
-from pbanalysis.dataset import datapackage
+from pbanalysis.dataset import datapackage, origins
 from pbanalysis.pipeline import registry
 
 HASHES = "mpl_hashes.json"
 
 
 def test_source_line_is_built_from_the_data_package():
-    line = registry.source_pssex1(["2010-11"])
+    line = datapackage.source_line(datapackage.PSSEX1, years=["2010-11"])
     pkg = datapackage.load_package()
     src = next(r for r in pkg["resources"] if r["name"] == "pssex1-activity")["sources"][0]
     assert line.startswith("Source: NHS Information Centre") and "2010-11" in line
     assert src["licence"] in line
+
+
+def _source(year: str, **fields) -> dict:
+    return {
+        "title": "Stats, a file",
+        "publisher": "Pub (its long name)",
+        "publication": "Stats",
+        "year": year,
+        "licence": "OGL",
+        "retrieved": "2025-01-02",
+        "credit": "Pub, Stats tables",
+    } | fields
+
+
+#: A made-up data package: a yearly publication, and a compilation of another.
+PACKAGE = {
+    "resources": [
+        {"name": "yearly", "sources": [_source("2008-09"), _source("2009-10"), _source("2010-11")]},
+        {
+            "name": "compiled",
+            "sources": [
+                _source(
+                    "2017-18 to 2023-24", kind="secondary_compilation", stored_copy={"repository": "x/y"}, credit="B"
+                )
+            ],
+        },
+    ]
+}
+
+
+def test_one_source_line_function_gives_every_form_a_chart_or_table_prints():
+    line = functools.partial(datapackage.source_line, package=PACKAGE)
+    assert line("yearly") == "Source: Pub, Stats, 2008-09 to 2010-11 (retrieved 2025-01-02). Licence: OGL."
+    assert line("yearly", years=["2009-10"]) == "Source: Pub, Stats, 2009-10 (retrieved 2025-01-02). Licence: OGL."
+    assert line("yearly", years=["1999-00"]).startswith("Source: Pub, Stats, 2008-09 to 2010-11"), "no such year: all"
+    # The years are the first resource's; a compilation says so in every form.
+    assert line("yearly", "compiled", years=["2010-11"], form="short") == (
+        f"Source: Pub, Stats tables, 2010-11; B, 2017-18 to 2023-24, {origins.COMPILED_FROM}."
+    )
+    assert line("compiled", prefix=False) == (
+        f"Pub, Stats, 2017-18 to 2023-24, {origins.COMPILED_FROM} in x/y (not an official file; checked against the "
+        "official 2020-21 file) (retrieved 2025-01-02). Licence: OGL."
+    )
+    assert line("yearly", form="licensed", prefix=False, processed=True) == (
+        "Pub, Stats tables, 2008-09 to 2010-11 (licence: OGL). Processed by pbanalysis."
+    )
+    assert line("compiled", form="short", then=[("England proxy", "yearly")]) == (
+        f"Source: B, 2017-18 to 2023-24, {origins.COMPILED_FROM}. England proxy: Pub, Stats tables, 2008-09 to 2010-11."
+    )
+    with pytest.raises(KeyError, match="no resource 'nothing'; it has yearly, compiled"):
+        line("nothing")
+    with pytest.raises(ValueError, match="form 'long'"):
+        line("yearly", form="long")
+
+
+def test_the_register_source_line_names_the_articles_publications_and_dates(tmp_path, monkeypatch):
+    csv_path = tmp_path / "reported_sources.csv"
+    csv_path.write_text(
+        "source_id,publication,published\n"
+        "S1,Beta News - the blog,2011-02-03\n"
+        "S2,Alpha (online),2010-04\n"
+        "S3,Beta News,2010-09-01\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(paths, "REGISTER_SOURCES_CSV", csv_path)
+    register = (
+        "reported figures from Alpha, Beta News articles, 2010-04 to 2011-02 (pbanalysis register of reported figures)"
+    )
+    assert datapackage.source_line(datapackage.REGISTER, package=PACKAGE) == f"Source: {register}."
+    assert datapackage.source_line("yearly", form="short", then=[("Split", datapackage.REGISTER)], package=PACKAGE) == (
+        f"Source: Pub, Stats tables, 2008-09 to 2010-11. Split: {register}."
+    )
+
+
+def test_a_council_measure_is_credited_to_the_table_it_is_read_from():
+    assert datapackage.resource_of(keys.DP_SPEND_PER_RECIPIENT_GBP) == datapackage.UNIT_COSTS
+    assert datapackage.resource_of(keys.PROXY_TAKEUP_PCT) == datapackage.PSSEX1
 
 
 @pytest.mark.parametrize("name", list(registry.CHARTS))

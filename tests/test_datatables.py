@@ -18,7 +18,7 @@ from openpyxl.utils import range_boundaries
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core import paths, reproducible_zip
-from pbanalysis.dataset import data
+from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import datatables
 from pbanalysis.sources import pssex1_rules
 
@@ -268,11 +268,12 @@ def test_each_ascof_sheet_credits_exactly_the_origins_it_uses(built):
 
     by_label = {s.label: s for s in built["sheets"]}
     pubs = {o.key: o for o in origins.load_origins().values()}
-    official = pubs[datatables.ASCOF_1C_ORIGIN].publication
+    official = pubs["ascof"].publication
     compiled = pubs[datatables.ASCOF_SERIES_ORIGIN]
     one = by_label["ASCOF_1C_by_council"].table.source
     series = by_label["ASCOF_by_council_year"].table.source
-    assert datatables._ascof_keys() == [datatables.ASCOF_1C_ORIGIN, "lookup"]
+    assert datatables.ASCOF_1C_RESOURCES == (datapackage.ASCOF_2020_21, datapackage.COUNCILS)
+    assert one.startswith(pubs["ascof"].credit + ", 2020-21 (licence: ") and one.endswith(". Processed by pbanalysis.")
     assert origins.COMPILED_FROM not in one and compiled.licence not in one, "2020-21 is read from its own file"
     assert origins.COMPILED_FROM in series and "2017-18 to 2023-24" in series
     assert official not in series

@@ -26,7 +26,7 @@ def every_council():
 @pytest.fixture(scope="module")
 def sources():
     pkg = datapackage.load_package()
-    return lambda years=None: datapackage.source_line("pssex1-activity", years, package=pkg)
+    return lambda years=None: datapackage.source_line(datapackage.PSSEX1, years=years, package=pkg)
 
 
 def hardest(councils: list) -> list:

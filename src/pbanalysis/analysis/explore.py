@@ -54,6 +54,11 @@ class Measure:
     short: str = ""
 
     @property
+    def resource(self) -> str:
+        """The data package's resource the measure is read from (its source line names it)."""
+        return datapackage.ASCOF_SERIES if self.source == "ascof" else datapackage.resource_of(self.key)
+
+    @property
     def header(self) -> str:
         """The measure in words with its unit, as a column header (:func:`pbanalysis.core.columns.header`)."""
         return columns.header(self.key)
@@ -518,17 +523,6 @@ def _register() -> pd.DataFrame:
     return reg
 
 
-def source_line(measure: Measure, years: list[str]) -> str:
-    """The source line for a measure and years, built from data/datapackage.json."""
-    pkg = datapackage.project_package()
-    if measure.source == "ascof":
-        names = ["ascof-sds-dp-2017-18-to-2023-24"]
-    else:
-        names = ["pssex1-unitcosts" if measure.key == k.DP_SPEND_PER_RECIPIENT_GBP else "pssex1-activity"]
-    credits = [datapackage.source_line(n, years, package=pkg, short=True) for n in names]
-    return "Source: " + "; ".join(credits) + ". Processed by pbanalysis."
-
-
 def _breaks(t: Tables, measure: str, years: list[str]) -> list[str]:
     """Years whose definition (England's basis that year) differs from the last earlier year with one."""
     e = t.england_of(measure)["basis"]
@@ -633,7 +627,7 @@ def view(
         mentions=_register_mentions(c["name"]),
         breaks=breaks,
         notes=_notes(t, c, m, ys, vals.loc[c["code"]], flags.loc[c["code"]], breaks, basis),
-        source=source_line(m, ys),
+        source=datapackage.source_line(m.resource, years=ys, form="short", processed=True),
         title=_title(c, m, ys, series, words, label, basis),
     )
 

@@ -3,18 +3,20 @@
 The Frictionless Data Package (``data/datapackage.json``) is built from the origin records
 (:mod:`pbanalysis.dataset.origins`): for each extract it lists the official files read, the code
 that made it, its own sha256 and size, and a schema with types and units
-(:mod:`pbanalysis.dataset.schemas`). Charts build their source line from the package
-(:func:`source_line`), so no credit is typed by hand, or twice.
+(:mod:`pbanalysis.dataset.schemas`). Every chart, table, page, pack and workbook sheet takes its
+source line from :func:`source_line`, built from the package, so no credit is typed by hand, or twice.
 """
 
 from __future__ import annotations
 
+import csv
 import functools
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pbanalysis.core import paths
+from pbanalysis.core import keys, paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.dataset import origins, schemas
 
@@ -198,34 +200,89 @@ def load_package(path: Path | str | None = None) -> dict:
     return json.loads(Path(path or paths.DATAPACKAGE_JSON).read_text(encoding="utf-8"))
 
 
-def source_line(
-    resource: str = "pssex1-activity", years: list[str] | None = None, package: dict | None = None, short: bool = False
-) -> str:
-    """A chart's source line, built from the data package: publisher, publication, years, licence.
+#: The resources of the package a source line names.
+PSSEX1, UNIT_COSTS, COUNCILS = "pssex1-activity", "pssex1-unitcosts", "councils"
+ASCOF_2020_21 = "ascof-1c-2020-21"
+ASCOF_SERIES = paths.ASCOF_TREND_CSV.stem.replace("_", "-")
+#: The register of reported figures: its line names the articles' publications and dates
+#: (``reported_sources.csv``), not a file of the package.
+REGISTER = "reported-figures"
+#: The forms of a source line: "full" (publisher, publication, years, retrieval date, licence: a
+#: table's or a page's), "short" (the credit and the years: a chart's, whose page prints the full
+#: line), "licensed" (the credit, the years and the licence in brackets: a workbook sheet's).
+FORMS = ("full", "short", "licensed")
 
-    ``short=True`` gives the credit alone (the publication's ``credit`` in ``origins.yaml``, else
-    publisher and publication; then the years; no "Source:", retrieval date or licence), for
-    charts that print the full line elsewhere or name a second source after the first."""
-    pkg = package or load_package()
-    res = next(r for r in pkg["resources"] if r["name"] == resource)
+
+def resource_of(measure: str) -> str:
+    """The resource a council measure of PSS-EX1 is read from: the unit-cost tables for spend per
+    recipient, the activity tables for the rest."""
+    return UNIT_COSTS if measure == keys.DP_SPEND_PER_RECIPIENT_GBP else PSSEX1
+
+
+def _register_credit() -> str:
+    with open(paths.REGISTER_SOURCES_CSV, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    pubs = sorted({r["publication"].split(" -")[0].split(" (")[0] for r in rows})
+    dates = sorted(r["published"] for r in rows)
+    return (
+        f"reported figures from {', '.join(pubs)} articles, {dates[0][:7]} to {dates[-1][:7]} "
+        "(pbanalysis register of reported figures)"
+    )
+
+
+def _credit(pkg: dict, resource: str, years: Sequence[str] | None, form: str) -> str:
+    if resource == REGISTER:
+        return _register_credit()
+    res = next((r for r in pkg["resources"] if r["name"] == resource), None)
+    if res is None:
+        raise KeyError(
+            f"the data package has no resource {resource!r}; it has {', '.join(r['name'] for r in pkg['resources'])}"
+        )
     srcs = res["sources"]
     if years:
         srcs = [s for s in srcs if s.get("year") in years] or srcs
     yrs = sorted({s["year"] for s in srcs if s.get("year")})
     span = f", {yrs[0]} to {yrs[-1]}" if len(yrs) > 1 else (f", {yrs[0]}" if yrs else "")
     first = srcs[0]
-    pub = first.get("publisher", "")
-    short_pub = pub.split(" (")[0]
-    got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
-    # A secondary compilation always says so, in the short form too.
+    pub = first.get("publisher", "").split(" (")[0]
+    publication = first.get("publication", first["title"])
+    # A secondary compilation always says so, in the short forms too.
     compiled = f", {origins.COMPILED_FROM}" if first.get("kind") == "secondary_compilation" else ""
-    if short:
-        return f"{first.get('credit') or short_pub + ', ' + first.get('publication', first['title'])}{span}{compiled}"
-    if compiled:
-        where = first.get("stored_copy", {}).get("repository", "")
-        compiled += f" in {where}" if where else ""
-        compiled += " (not an official file; checked against the official 2020-21 file)"
-    return (
-        f"Source: {short_pub}, {first.get('publication', first['title'])}{span}{compiled}{got}. "
-        f"Licence: {first.get('licence', '')}."
-    )
+    if form == "full":
+        if compiled:
+            where = first.get("stored_copy", {}).get("repository", "")
+            compiled += f" in {where}" if where else ""
+            compiled += " (not an official file; checked against the official 2020-21 file)"
+        got = f" (retrieved {first['retrieved']})" if first.get("retrieved") else ""
+        return f"{pub}, {publication}{span}{compiled}{got}. Licence: {first.get('licence', '')}"
+    credit = f"{first.get('credit') or pub + ', ' + publication}{span}{compiled}"
+    return f"{credit} (licence: {first.get('licence', '')})" if form == "licensed" else credit
+
+
+def source_line(
+    *resources: str,
+    years: Sequence[str] | None = None,
+    form: str = "full",
+    prefix: bool = True,
+    processed: bool = False,
+    then: Sequence[tuple[str, str]] = (),
+    package: dict | None = None,
+) -> str:
+    """The source line of a chart or a table, built from the data package: its one definition.
+
+    ``resources`` are the package's resources the figures come from, in order (default the PSS-EX1
+    activity tables; :data:`REGISTER` for the reported figures); ``years`` the years the first of
+    them covers (the others, and the first when None: all the years they have). ``form`` is one of
+    :data:`FORMS`; ``prefix`` opens the line with "Source: " (a table that prints its own leaves it
+    out); ``processed`` closes it with "Processed by pbanalysis."; ``then`` adds, for each pair
+    (label, resource), the line of a second source after its label ("England proxy: ..."), in the
+    same form. ``package`` defaults to ``data/datapackage.json``, read once a process."""
+    if form not in FORMS:
+        raise ValueError(f"form {form!r}: expected one of {', '.join(FORMS)}")
+    pkg = package or project_package()
+    credits = [_credit(pkg, r, years if i == 0 else None, form) for i, r in enumerate(resources or (PSSEX1,))]
+    line = ("Source: " if prefix else "") + "; ".join(credits) + "."
+    line += " Processed by pbanalysis." if processed else ""
+    for label, resource in then:
+        line += f" {label}: {source_line(resource, form=form, prefix=False, package=pkg)}"
+    return line

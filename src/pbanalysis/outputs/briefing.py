@@ -241,35 +241,10 @@ def ascof_table(b: Briefing) -> Table:
         pd.DataFrame(rows, columns=keys),
         [Column(key, h) for key, h in zip(keys, headers)],
         f"{b.name}: ASCOF self-directed support and direct payments, and rank among councils, by year",
-        ascof_source().removeprefix("Source: "),
+        datapackage.source_line(datapackage.ASCOF_SERIES, prefix=False),
         notes=notes,
         name="ascof_years",
     )
-
-
-def ascof_source() -> str:
-    """The source line of the ASCOF series (compiled from NHS Digital's ASCOF files)."""
-    return datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=datapackage.project_package())
-
-
-def source_line(years: list[str] | None = None) -> str:
-    """The PSS-EX1 source line (from data/datapackage.json) for ``years`` (all years when None)."""
-    return datapackage.source_line("pssex1-activity", years, package=datapackage.project_package())
-
-
-def later_source() -> str:
-    """The source line of the 2020-21 ASCOF values (from data/datapackage.json)."""
-    return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
-
-
-def chart_source(years: list[str] | None = None, later: bool = False) -> str:
-    """The short source line a pack chart carries: who published what, for which years.
-
-    The full line (retrieval date and licence) is on the pack's page and in its Word document."""
-    credits = [datapackage.source_line("pssex1-activity", years, package=datapackage.project_package(), short=True)]
-    if later:
-        credits.append(datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package(), short=True))
-    return "Source: " + "; ".join(credits) + "."
 
 
 def definitions_note(b: Briefing) -> str:
@@ -312,17 +287,6 @@ def _later_series(b: Briefing) -> dict | None:
     }
 
 
-def chart_source_series(years: list[str] | None = None) -> str:
-    """The short source line of the pack's trend chart: PSS-EX1 for the proxy, then the ASCOF series
-    (compiled from NHS Digital's ASCOF files)."""
-    pkg = datapackage.project_package()
-    credits = [
-        datapackage.source_line("pssex1-activity", years, package=pkg, short=True),
-        datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=pkg, short=True),
-    ]
-    return "Source: " + "; ".join(credits) + "."
-
-
 def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
     """The pack's trend chart: proxy take-up by year, then the council's ASCOF self-directed support share
     2017-18 to 2023-24 after a marked measure change (broken again at 2023-24). Returns (figure, alt
@@ -330,7 +294,10 @@ def trend_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
     from pbanalysis.charts import figures
 
     later = _later_series(b)
-    src = chart_source_series() if later else chart_source()
+    # A pack's chart carries the short line (who published what, for which years): the full line,
+    # with retrieval date and licence, is on the pack's page and in its Word document. The trend
+    # chart names the ASCOF series it draws after the proxy.
+    src = datapackage.source_line(datapackage.PSSEX1, *([datapackage.ASCOF_SERIES] if later else []), form="short")
     return figures.council_series(b.series, b.name, b.definition_changes, src, size, later=later)
 
 
@@ -339,7 +306,9 @@ def comparison_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
     Returns (figure, alt text, numbers)."""
     from pbanalysis.charts import figures
 
-    return figures.council_comparison(b.comparison, b.name, b.year, chart_source([b.year]), size)
+    return figures.council_comparison(
+        b.comparison, b.name, b.year, datapackage.source_line(years=[b.year], form="short"), size
+    )
 
 
 def build_pack(
@@ -360,7 +329,7 @@ def build_pack(
 
     b = council_numbers(council, year)
     folder = paths.briefing_dir(b.slug, out_dir)
-    src = source_line()  # "Source: ... Licence: ...", printed as it is
+    src = datapackage.source_line(datapackage.PSSEX1)  # "Source: ... Licence: ...", printed as it is
     makers = {
         "council_trend": lambda size: trend_chart(b, size),
         "council_comparison": lambda size: comparison_chart(b, size),
@@ -414,10 +383,10 @@ def build_pack(
             "rows": ascof_cells,
             "notes": ascof_notes(b, ascof_cells),
         },
-        ascof_source=ascof_source(),
+        ascof_source=datapackage.source_line(datapackage.ASCOF_SERIES),
         later=b.later["sentence"],
         later_note=b.later["note"],
-        later_source=later_source(),
+        later_source=datapackage.source_line(datapackage.ASCOF_2020_21),
         definitions=definitions_note(b),
         proxy=data.PROXY_DEFINITION + " " + claims.proxy_note(),
         docx=paths.briefing_docx(b.slug, out_dir).name if docx else "",
@@ -449,11 +418,11 @@ def build_pack(
                 "ascof_rows": [dict(zip(ASCOF_DOCX_FIELDS, row)) for row in ascof_cells],
                 "ascof_headers": dict(zip(ASCOF_DOCX_FIELDS, ascof_headers)),
                 "ascof_notes": ascof_notes(b, ascof_cells),
-                "ascof_source": ascof_source(),
+                "ascof_source": datapackage.source_line(datapackage.ASCOF_SERIES),
                 "table_notes": table_notes(rows, b),
                 "later": b.later["sentence"],
                 "later_note": b.later["note"],
-                "later_source": later_source(),
+                "later_source": datapackage.source_line(datapackage.ASCOF_2020_21),
                 "definitions": definitions_note(b),
                 "proxy": data.PROXY_DEFINITION + " " + claims.proxy_note(),
                 "table_title": f"{b.name}: proxy take-up, people on direct payments and spend per recipient, by year",

@@ -25,14 +25,13 @@ import pandas as pd
 from pbanalysis.analysis import measures, quality, register, what_next
 from pbanalysis.charts import figures, files, style
 from pbanalysis.charts import what_next as what_next_figures
-from pbanalysis.core import columns, paths
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import briefing
 from pbanalysis.outputs.briefing_numbers import Briefing
-from pbanalysis.outputs.notebook_tables import source_ascof, source_pssex1, source_register, source_unitcosts
 
 
 @dataclass
@@ -59,13 +58,6 @@ class Chart:
         svg = files.svg_text(self.fig)
         files.release_pixels(self.fig)  # the output history keeps the chart; not its pixels
         return svg
-
-
-def source_ascof_trend(prefix: bool = True) -> str:
-    """The source line for charts of the ASCOF 2017-18 to 2023-24 series (compiled from NHS Digital's ASCOF
-    files); ``prefix=False`` leaves out the leading "Source: " (a table prints its own)."""
-    line = datapackage.source_line(paths.ASCOF_TREND_CSV.stem.replace("_", "-"), package=datapackage.project_package())
-    return line if prefix else line.removeprefix("Source: ")
 
 
 def highlighted(highlight: Sequence[str] | str | None) -> list[str]:
@@ -135,8 +127,8 @@ def takeup_timeline(timeline: pd.DataFrame, target: float, denominator_label: st
     """``timeline`` (:func:`measures.takeup_timeline`): reported take-up (% of the denominator
     ``denominator_label``) by date, the official proxy and the targets, against ``target`` %."""
     measures.check_number("target", target, 0, 100)
-    proxy = datapackage.source_line("pssex1-activity", package=datapackage.project_package(), short=True)
-    source = f"{source_register()} England proxy: {proxy}."  # the chart also draws the official proxy
+    # The chart also draws the official proxy.
+    source = datapackage.source_line(datapackage.REGISTER, form="short", then=[("England proxy", datapackage.PSSEX1)])
     return Chart("takeup_timeline", *figures.takeup_timeline(timeline, target, denominator_label, source, size))
 
 
@@ -144,7 +136,8 @@ def takeup_denominators(by_denominator: pd.DataFrame, target: float, size: str =
     """``by_denominator`` (:func:`measures.takeup_by_denominator`): reported holders as % of each
     denominator, against the ``target`` %."""
     measures.check_number("target", target, 0, 100)
-    return Chart("takeup_denominators", *figures.takeup_denominators(by_denominator, target, source_register(), size))
+    source = datapackage.source_line(datapackage.REGISTER)
+    return Chart("takeup_denominators", *figures.takeup_denominators(by_denominator, target, source, size))
 
 
 # --- spending ------------------------------------------------------------------
@@ -153,7 +146,7 @@ def takeup_denominators(by_denominator: pd.DataFrame, target: float, size: str =
 def pb_spend_split(split: pd.DataFrame, size: str = "slide") -> Chart:
     """``split`` (:func:`measures.pb_spend_split`): reported spend through personal budgets (GBP
     million) and its direct-payment part."""
-    return Chart("pb_spend_split", *figures.pb_spend_split(split, source_register(), size))
+    return Chart("pb_spend_split", *figures.pb_spend_split(split, datapackage.source_line(datapackage.REGISTER), size))
 
 
 def dp_spend_series(spend: pd.DataFrame, split: pd.DataFrame, size: str = "slide") -> Chart:
@@ -161,7 +154,11 @@ def dp_spend_series(spend: pd.DataFrame, split: pd.DataFrame, size: str = "slide
     (GBP million), against the reported spend of ``split`` (:func:`measures.pb_spend_split`)."""
     parts = split.set_index("part")["gbp_million"]
     drawn = figures.dp_spend_series(
-        spend, float(parts.sum()), float(parts["Direct payments"]), source_unitcosts(), size
+        spend,
+        float(parts.sum()),
+        float(parts["Direct payments"]),
+        datapackage.source_line(datapackage.UNIT_COSTS),
+        size,
     )
     return Chart("dp_spend_series", *drawn)
 
@@ -182,12 +179,12 @@ def spend_per_recipient_rank(
         spend,
         year,
         axis_label(spend),
-        f"Direct-payment spend per recipient ranged from {fmt.gbp(per[spend].min())} to "
+        f"{columns.label(spend)} ranged from {fmt.gbp(per[spend].min())} to "
         f"{fmt.gbp(per[spend].max())} a year in {year} (median {fmt.gbp(med)})",
         "Gross spend on direct payments to adults divided by recipients at 31 March (PSS-EX1), in "
         f"{figures.CASH} ({figures.NOT_DEFLATED}). "
         + " ".join(x for x in (highlight_note(names, per["council_name"]), flag_note) if x),
-        source_unitcosts([year]),
+        datapackage.source_line(datapackage.UNIT_COSTS, years=[year]),
         highlight=names,
         size=size,
         fmt_value=fmt.gbp,
@@ -228,15 +225,16 @@ def variance_rank(
         value_text = fmt.count
     if measure == k.DP_SPEND_PER_RECIPIENT_GBP:
         value_text = fmt.gbp
-        title = f"Direct-payment spend per recipient ranged from {fmt.gbp(df[measure].min())} to {fmt.gbp(df[measure].max())} in {year}"
+        title = (
+            f"{columns.label(measure)} ranged from {fmt.gbp(df[measure].min())} to {fmt.gbp(df[measure].max())} "
+            f"in {year}"
+        )
         sub = f"{label}, {figures.CASH}. Gross spend divided by recipients at 31 March, {figures.NOT_DEFLATED}."
-        source = source_unitcosts([year])
     elif measure == k.PROXY_TAKEUP_PCT:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}. A proxy, not NI 130."
-        source = source_pssex1([year])
     else:
         sub = f"{label}. Count basis this year: {measures.BASIS_LABEL.get(basis, basis)}."
-        source = source_pssex1([year])
+    source = datapackage.source_line(datapackage.resource_of(measure), years=[year])
     names = highlighted(highlight)
     flagged, flag_note = flagged_councils(df, year, measure)
     sub = " ".join(x for x in (sub, highlight_note(names, df["council_name"]), flag_note) if x)
@@ -282,7 +280,7 @@ def axis_label(measure: str) -> str:
 
 def _by_group(name: str, by: str, ranked: pd.DataFrame, year: str, measure: str, size: str) -> Chart:
     measures.check_choice("measure", measure, measures.VARIANCE_MEASURES)
-    source = source_unitcosts([year]) if measure == k.DP_SPEND_PER_RECIPIENT_GBP else source_pssex1([year])
+    source = datapackage.source_line(datapackage.resource_of(measure), years=[year])
     return Chart(name, *figures.by_group(ranked, by, measure, year, axis_label(measure), source, size))
 
 
@@ -302,7 +300,8 @@ def variance_thresholds(
     """``shares`` (:func:`measures.threshold_shares`): share of councils (%) in each proxy take-up band
     by year; ``changes`` (:func:`measures.definition_changes`) are marked."""
     thresholds = measures.check_thresholds("thresholds", thresholds)
-    return Chart("variance_thresholds", *figures.threshold_shares(shares, thresholds, changes, source_pssex1(), size))
+    source = datapackage.source_line(datapackage.PSSEX1)
+    return Chart("variance_thresholds", *figures.threshold_shares(shares, thresholds, changes, source, size))
 
 
 # --- one council -----------------------------------------------------------------
@@ -336,7 +335,7 @@ def what_next_sds_rank(
         target["england_pct"],
         target["target_pct"],
         what_next.YEAR,
-        source_ascof(),
+        datapackage.source_line(datapackage.ASCOF_2020_21),
         highlight=names,
         size=size,
         note=highlight_note(names, drawn_names),
@@ -355,7 +354,7 @@ def _trend(
         spread,
         what_next.TREND_MEASURE_NAMES[group],
         what_next.BREAK_YEAR,
-        source_ascof_trend(),
+        datapackage.source_line(datapackage.ASCOF_SERIES),
         size=size,
         everyone=group == what_next.SDS,
     )

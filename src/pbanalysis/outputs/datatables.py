@@ -43,6 +43,7 @@ from pbanalysis.core import keys as k
 from pbanalysis.core.atomic import atomic_path, write_csv
 from pbanalysis.core.errors import InputError
 from pbanalysis.core.reproducible_zip import normalise_file
+from pbanalysis.dataset import datapackage
 from pbanalysis.outputs.tables import Column, Table, col
 
 #: The workbook's file name, in the reports folder.
@@ -288,38 +289,15 @@ def _span(years: Sequence[str]) -> str:
     return ys[0] if len(ys) == 1 else f"{ys[0]} to {ys[-1]}"
 
 
-def _source(keys: Sequence[str], years: Sequence[str] | None = None) -> str:
-    """A table's source line from ``origins.yaml``: each publication's credit, the years (``years``,
-    where given, for the first publication: those the table covers), the licence."""
-    from pbanalysis.dataset import origins
-
-    pubs = _origins_by_publication()
-    parts = []
-    for i, key in enumerate(keys):
-        p = pubs[key]
-        credit = p["credit"] or f"{p['publisher']}, {p['publication']}"
-        span = _span(years if years is not None and i == 0 else p["years"])
-        compiled = f", {origins.COMPILED_FROM}" if p.get("kind") == "secondary_compilation" else ""
-        parts.append(f"{credit}{', ' + span if span else ''}{compiled} (licence: {p['licence']})")
-    return "; ".join(parts) + ". Processed by pbanalysis."
-
-
-def _pssex1_keys() -> list[str]:
-    return ["pssex1", "lookup"]
-
-
-#: The origin (``origins.yaml``) of each ASCOF sheet: the 2020-21 file, and the compiled series.
-ASCOF_1C_ORIGIN, ASCOF_SERIES_ORIGIN = "ascof", "ascof_trend"
-
-
-def _ascof_keys() -> list[str]:
-    """The origins the ASCOF 1C sheet uses: the ``ascof_1c_*`` extracts' publication and the lookup."""
-    return [ASCOF_1C_ORIGIN, "lookup"]
-
-
-def _ascof_series_keys() -> list[str]:
-    """The origins the ASCOF series sheet uses: the compilation of the official files and the lookup."""
-    return [ASCOF_SERIES_ORIGIN, "lookup"]
+#: The origin (``origins.yaml``) of the compiled ASCOF series, whose provenance the notes give.
+ASCOF_SERIES_ORIGIN = "ascof_trend"
+#: The data-package resources each kind of sheet is read from: the PSS-EX1 tables, the ASCOF 1C
+#: extracts (2020-21) or the compiled ASCOF series, with the council lookup. A sheet's source line
+#: gives each one's credit and licence and ends "Processed by pbanalysis." (the sheet prints "Source:").
+SHEET_SOURCE = {"form": "licensed", "prefix": False, "processed": True}
+PSSEX1_RESOURCES = (datapackage.PSSEX1, datapackage.COUNCILS)
+ASCOF_1C_RESOURCES = (datapackage.ASCOF_2020_21, datapackage.COUNCILS)
+ASCOF_SERIES_RESOURCES = (datapackage.ASCOF_SERIES, datapackage.COUNCILS)
 
 
 def notes(inp: Inputs) -> dict[str, str]:
@@ -450,7 +428,7 @@ def england_table(inp: Inputs) -> Sheet:
         col(k.COUNCILS_WITH_DP_SPEND),
     ]
     title = "People on direct payments, proxy take-up and direct-payment spend"
-    return _sheet("England_by_year", nat, cols, title, ["proxy", "count_definition", "spend"], ["pssex1"])
+    return _sheet("England_by_year", nat, cols, title, ["proxy", "count_definition", "spend"], [datapackage.PSSEX1])
 
 
 def _sheet(
@@ -459,14 +437,14 @@ def _sheet(
     cols: list[Column],
     title: str,
     note_keys: list[str],
-    origins: list[str] | None = None,
+    resources: Sequence[str] = PSSEX1_RESOURCES,
     dated: bool = True,
 ) -> Sheet:
     """A sheet of rows by year: ``title`` with England and the span of the years, the source line of
-    ``origins`` (default the PSS-EX1 tables and the lookup; for those years where ``dated``), the
-    table named as the sheet in lower case."""
+    ``resources`` of the data package (default the PSS-EX1 tables and the lookup; for those years
+    where ``dated``), the table named as the sheet in lower case."""
     years = sorted(df["year"].unique())
-    source = _source(origins or _pssex1_keys(), years if dated else None)
+    source = datapackage.source_line(*resources, years=years if dated else None, **SHEET_SOURCE)
     return Sheet(label, Table(df, cols, f"{title}, England, {_span(years)}", source, name=label.lower()), note_keys)
 
 
@@ -585,7 +563,7 @@ def rank_table(inp: Inputs) -> Sheet:
         *map(col, ("proxy_rank", "proxy_of", k.DP_SPEND_PER_RECIPIENT_GBP, "spend_rank", "spend_of")),
         col("missing_reason", flag="missing_reason_flag"),
     ]
-    title = "Council ranks on proxy take-up and on direct-payment spend per recipient"
+    title = f"Council ranks on {columns.short(k.PROXY_TAKEUP_PCT)} and on {columns.short(k.DP_SPEND_PER_RECIPIENT_GBP)}"
     return _sheet("Council_ranks", df, cols, title, ["rank", "proxy", "spend"])
 
 
@@ -631,7 +609,7 @@ def ascof_table(inp: Inputs) -> Sheet:
     ]
     title = "Self-directed support and direct payments (ASCOF 1C) by council"
     keys = ["ascof", "ascof_boundary"] + (["ascof_compiled"] if compiled_years(inp.ascof_source) else [])
-    return _sheet("ASCOF_1C_by_council", df, cols, title, keys, _ascof_keys(), dated=False)
+    return _sheet("ASCOF_1C_by_council", df, cols, title, keys, ASCOF_1C_RESOURCES, dated=False)
 
 
 def provenance_text() -> str:
@@ -735,7 +713,7 @@ def ascof_series_table(inp: Inputs) -> Sheet:
         col("missing_reason", flag="missing_reason_flag"),
     ]
     title = "Self-directed support and direct payments (ASCOF) by council"
-    return _sheet("ASCOF_by_council_year", df, cols, title, ["ascof_series", "ascof_boundary"], _ascof_series_keys())
+    return _sheet("ASCOF_by_council_year", df, cols, title, ["ascof_series", "ascof_boundary"], ASCOF_SERIES_RESOURCES)
 
 
 def _successor_regions(councils: pd.DataFrame) -> dict[str, str]:
@@ -776,7 +754,7 @@ def claims_table(inp: Inputs) -> Sheet:
         cols,
         "Check of each figure reported in the news articles against the official tables",
         "News articles of 2010 and 2011 (publication, headline and date as listed); "
-        + _source(["pssex1", ASCOF_SERIES_ORIGIN], None),
+        + datapackage.source_line(datapackage.PSSEX1, datapackage.ASCOF_SERIES, **SHEET_SOURCE),
         name="claims_check",
     )
     return Sheet("Claims_check", t, ["claims", "proxy"])
@@ -821,7 +799,9 @@ def data_quality_table(inp: Inputs) -> Sheet:
         quality.flags(series).rename(columns={"value": "flagged_value", "meaning": "flag_meaning"}),
         cols,
         "Data-quality flags: values out of line, degenerate or in doubt, by rule, every council and year",
-        _source(["pssex1", ASCOF_SERIES_ORIGIN, ASCOF_1C_ORIGIN], years),
+        datapackage.source_line(
+            datapackage.PSSEX1, datapackage.ASCOF_SERIES, datapackage.ASCOF_2020_21, years=years, **SHEET_SOURCE
+        ),
         name="data_quality",
     )
     rules = " ".join(f"{r.name}: {r.test}." for r in quality.RULES.values())

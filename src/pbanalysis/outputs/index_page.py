@@ -87,7 +87,7 @@ def _notebook_cells(name: str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def _source(cell: dict) -> str:
+def _cell_text(cell: dict) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -99,10 +99,10 @@ def notebook_intro(name: str) -> tuple[str, str]:
     cells = [c for c in _notebook_cells(name) if c["cell_type"] == "markdown"]
     if not cells:
         return name.replace("_", " ").capitalize(), ""
-    lines = _source(cells[0]).strip().splitlines()
+    lines = _cell_text(cells[0]).strip().splitlines()
     title = lines[0].lstrip("# ").strip() if lines and lines[0].startswith("#") else name
     # A title cell alone (the page's main points follow it): the first paragraph of the next cell.
-    body = "\n".join(lines[1:]).strip() or (_source(cells[1]).strip() if len(cells) > 1 else "")
+    body = "\n".join(lines[1:]).strip() or (_cell_text(cells[1]).strip() if len(cells) > 1 else "")
     body = body.split("\n\n")[0].replace("\n", " ")
     sentences = re.split(r"(?<=[.!?])\s+", body)
     # A sentence naming a file or module, a make target or what the notebook shows "below" reads
@@ -122,7 +122,7 @@ def chart_anchor(notebook: str, chart: str) -> str:
     section sets, else the id the HTML export gives its heading; '' if there is none."""
     anchor = ""
     for cell in _notebook_cells(notebook):
-        src = _source(cell)
+        src = _cell_text(cell)
         if cell["cell_type"] == "markdown":
             ids = re.findall(r'id="([^"]+)"', src)
             headings = re.findall(r"^#{2,6}\s+(.+)$", src, flags=re.MULTILINE)

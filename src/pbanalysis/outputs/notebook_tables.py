@@ -31,32 +31,6 @@ def _ids() -> frozenset[str]:
     return frozenset(register.load_register()["figure_id"])
 
 
-def source_register() -> str:
-    """The source line for tables of reported figures: the publications and the span of their dates."""
-    srcs = register.load_sources()
-    pubs = sorted(set(srcs["publication"].str.split(" -").str[0].str.split(" \\(").str[0]))
-    dates = sorted(srcs["published"])
-    return (
-        f"Source: reported figures from {', '.join(pubs)} articles, {dates[0][:7]} to {dates[-1][:7]} "
-        "(pbanalysis register of reported figures)."
-    )
-
-
-def source_pssex1(years: list[str] | None = None) -> str:
-    """The source line for the PSS-EX1 activity tables (built from the data package)."""
-    return datapackage.source_line("pssex1-activity", years, package=datapackage.project_package())
-
-
-def source_unitcosts(years: list[str] | None = None) -> str:
-    """The source line for the PSS-EX1 unit-cost tables (built from the data package)."""
-    return datapackage.source_line("pssex1-unitcosts", years, package=datapackage.project_package())
-
-
-def source_ascof() -> str:
-    """The source line for the ASCOF 1C 2020-21 extract (built from the data package)."""
-    return datapackage.source_line("ascof-1c-2020-21", package=datapackage.project_package())
-
-
 #: The note under every money table: what "cash terms" means.
 CASH_NOTE = (
     "Cash terms: each year's pounds as spent, not adjusted for inflation, so a rise from one year to the "
@@ -81,7 +55,7 @@ def denominators(reg: pd.DataFrame) -> Table:
         pd.DataFrame(rows),
         [col("eligible"), col("people")],
         title="The three denominators of take-up",
-        source=source_register(),
+        source=datapackage.source_line(datapackage.REGISTER),
         name="denominators",
     )
 
@@ -107,7 +81,7 @@ def timeline(df: pd.DataFrame) -> Table:
             col("figure_id", missing="[z]"),
         ],
         title="Reported take-up, targets and the official England proxy",
-        source=f"{source_register()} England proxy: {source_pssex1().removeprefix('Source: ')}",
+        source=datapackage.source_line(datapackage.REGISTER, then=[("England proxy", datapackage.PSSEX1)]),
         notes=["The official proxy is a series, not a register figure: its id is [z]."],
         name="timeline",
         ids=_ids(),
@@ -125,7 +99,7 @@ def by_denominator(df: pd.DataFrame) -> Table:
             col("holders_figure"),
         ],
         title="Take-up under each denominator",
-        source=source_register(),
+        source=datapackage.source_line(datapackage.REGISTER),
         notes=[
             "A forecast is what councils expected, not a count of holders: it cannot meet a target, only "
             "say whether the expected number would have."
@@ -168,7 +142,7 @@ def derived(df: pd.DataFrame, reg: pd.DataFrame | None = None) -> Table:
         out,
         [*map(col, ("statement", "derivation", "reported", "rebuilt", "low", "high", "within", "figure_id"))],
         title="Derived figures, rebuilt from the register's own inputs",
-        source=source_register(),
+        source=datapackage.source_line(datapackage.REGISTER),
         notes=["Values in each figure's own unit (people, % or 'one in N')."],
         name="derived",
         ids=_ids(),
@@ -205,7 +179,7 @@ def spend_split(df: pd.DataFrame) -> Table:
         df,
         [col("part"), col("gbp_million"), col("share_pct")],
         title="Reported split of spending through personal budgets, 2009-10",
-        source=source_register(),
+        source=datapackage.source_line(datapackage.REGISTER),
         name="spend-split",
     )
 
@@ -216,7 +190,7 @@ def spend_cross_check(df: pd.DataFrame) -> Table:
         df,
         [*map(col, df.columns)],  # the columns of measures.spend_cross_check, in its order
         title="Official direct-payment spend, England, against the reported split",
-        source=f"{source_unitcosts()} Reported split: {source_register().removeprefix('Source: ')}",
+        source=datapackage.source_line(datapackage.UNIT_COSTS, then=[("Reported split", datapackage.REGISTER)]),
         notes=["The reported figures are for 2009-10; they are repeated in each year for comparison.", CASH_NOTE],
         name="spend-cross-check",
     )
@@ -229,7 +203,7 @@ def council_spend_by_year(df: pd.DataFrame) -> Table:
         df.rename(columns={"council": "council_name"}),
         [col("council_name")] + [col(y, entry="dp_gross_cost_in_year", year=y) for y in years],
         title="Gross spend on direct payments by council, £ thousand, cash terms",
-        source=source_unitcosts(years),
+        source=datapackage.source_line(datapackage.UNIT_COSTS, years=years),
         notes=["England is the last row.", CASH_NOTE],
         name="council-spend-by-year",
     )
@@ -244,8 +218,8 @@ def spend_per_recipient(df: pd.DataFrame, year: str) -> Table:
             *map(col, (k.DP_GROSS_COST_GBP000, k.DP_RECIPIENTS_31MAR, k.DP_SPEND_PER_RECIPIENT_GBP)),
             col(k.RECIPIENTS_SOURCE),
         ],
-        title=f"Direct-payment spend per recipient, all councils ranked, {year}",
-        source=source_unitcosts([year]),
+        title=f"{columns.label(k.DP_SPEND_PER_RECIPIENT_GBP)}, all councils ranked, {year}",
+        source=datapackage.source_line(datapackage.UNIT_COSTS, years=[year]),
         notes=["Rank 1 is the highest spend per recipient.", CASH_NOTE],
         name="spend-per-recipient",
     )
@@ -262,7 +236,7 @@ def reference_figures(df: pd.DataFrame) -> Table:
         out,
         [col("statement"), col("reported", kind="value", unit="unit"), col("period"), col("figure_id")],
         title="The reported NI 130 statements (reference values, not data)",
-        source=source_register(),
+        source=datapackage.source_line(datapackage.REGISTER),
         name="reference",
         ids=_ids(),
     )
@@ -276,11 +250,6 @@ def _basis(df: pd.DataFrame) -> pd.Series:
 _RANKED_COUNCIL = tuple(map(col, ("rank", "council_name", "region", "council_type")))
 
 
-def _measure_source(measure: str, year: str) -> str:
-    """The source line of a council measure's table: the unit-cost tables for spend, else the activity tables."""
-    return source_unitcosts([year]) if measure == k.DP_SPEND_PER_RECIPIENT_GBP else source_pssex1([year])
-
-
 def councils_ranked(df: pd.DataFrame, year: str, measure: str) -> Table:
     """Every council with a value of ``measure`` in ``year``, ranked."""
     flag = k.flag(measure) if k.flag(measure) in df.columns else None
@@ -288,7 +257,7 @@ def councils_ranked(df: pd.DataFrame, year: str, measure: str) -> Table:
         df.assign(count_basis=_basis(df)),
         [*_RANKED_COUNCIL, col(measure, flag=flag), col("count_basis")],
         title=f"All councils ranked: {measures.VARIANCE_MEASURES.get(measure, measure)}, {year}",
-        source=_measure_source(measure, year),
+        source=datapackage.source_line(datapackage.resource_of(measure), years=[year]),
         notes=["Rank 1 is the highest value."],
         name="councils-ranked",
     )
@@ -302,7 +271,7 @@ def group_summary(df: pd.DataFrame, year: str, by: str, measure: str) -> Table:
         [col(by), col("councils")]
         + [col(c, kind=kind, measure_unit=unit) for c in ("median", "q1", "q3", "min", "max")],
         title=f"{columns.label(measure)} by {_words(by)}, {year}",
-        source=_measure_source(measure, year),
+        source=datapackage.source_line(datapackage.resource_of(measure), years=[year]),
         name=f"by-{by}",
     )
 
@@ -321,7 +290,7 @@ def threshold_shares(df: pd.DataFrame, thresholds: Sequence[float]) -> Table:
         df.assign(count_basis=_basis(df)),
         cols,
         title="Councils below and above the take-up thresholds, every year (proxy take-up)",
-        source=source_pssex1(),
+        source=datapackage.source_line(datapackage.PSSEX1),
         name="threshold-shares",
     )
 
@@ -402,7 +371,7 @@ def council_comparison(df: pd.DataFrame, name: str, year: str) -> Table:
         df.rename(columns={"label": "area", "value": k.PROXY_TAKEUP_PCT}),
         [col("area"), col(k.PROXY_TAKEUP_PCT)],
         title=f"{name} against England, its region and its council type, {year}",
-        source=source_pssex1([year]),
+        source=datapackage.source_line(datapackage.PSSEX1, years=[year]),
         notes=["Region and council-type values are the medians of their councils."],
         name="comparison",
     )
@@ -429,7 +398,7 @@ def council_series(df: pd.DataFrame, name: str) -> Table:
             col("count_basis"),
         ],
         title=f"{name}: proxy take-up and direct payments, every year",
-        source=source_unitcosts(),
+        source=datapackage.source_line(datapackage.UNIT_COSTS),
         name="series",
     )
 
@@ -449,7 +418,7 @@ def council_later(later: dict) -> Table:
         df,
         [col("measure"), col("council_value", council=str(c.get("council_name", "Council"))), col("england_value")],
         title=f"ASCOF 1C, {later['year']}: {c.get('council_name', 'the council')} against England",
-        source=source_ascof(),
+        source=datapackage.source_line(datapackage.ASCOF_2020_21),
         name="later",
     )
 

@@ -33,7 +33,7 @@ from pbanalysis.charts import style
 from pbanalysis.core import keys as k
 from pbanalysis.core.errors import ParameterError
 from pbanalysis.dataset import data
-from pbanalysis.outputs import briefing, chart_views, notebook_tables
+from pbanalysis.outputs import briefing, chart_views
 from pbanalysis.outputs.chart_views import Chart
 from pbanalysis.pipeline import parameters
 
@@ -53,14 +53,6 @@ def _nat() -> pd.DataFrame:
 @functools.lru_cache(maxsize=1)
 def _reg() -> pd.DataFrame:
     return register.load_register()
-
-
-#: The source lines of charts are those of the tables (one wording for both).
-source_pssex1 = notebook_tables.source_pssex1
-source_unitcosts = notebook_tables.source_unitcosts
-source_ascof = notebook_tables.source_ascof
-source_register = notebook_tables.source_register
-source_ascof_trend = chart_views.source_ascof_trend
 
 
 def years_available() -> list[str]:
