@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from openpyxl.utils import range_boundaries
 
+from pbanalysis.core import columns, paths, reproducible_zip
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
-from pbanalysis.core import paths, reproducible_zip
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import datatables
 from pbanalysis.sources import pssex1_rules
@@ -302,3 +302,21 @@ def test_every_notebook_section_names_the_data_tables_behind_it(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "england_by_year.csv").write_text("year\n")
     assert datatables.section_downloads("take_up", tmp_path) == [("data/england_by_year.csv", "England by year")]
+
+
+def test_a_missing_value_s_reason_names_the_column_in_the_dictionary_s_words():
+    row = {c: 1.0 for c in datatables._REASON_COLUMNS} | {"year": "2010-11", k.SPEND_NOTE: ""}
+    df = pd.DataFrame(
+        [
+            row | {k.HOME_CARE_CLIENTS_31MAR: None, k.flag(k.HOME_CARE_CLIENTS_31MAR): ".."},
+            row | {k.PROXY_TAKEUP_PCT: None, k.flag(k.PROXY_TAKEUP_PCT): "-"},
+            row,
+        ]
+    )
+    reasons = list(datatables.missing_reasons(df))
+    assert (
+        reasons[0]
+        == "people receiving home care at 31 March: not available: data missing or not returned ('..' in the file)"
+    )
+    assert reasons[0].startswith(columns.short(k.HOME_CARE_CLIENTS_31MAR) + ": ")
+    assert reasons[1] == "proxy take-up: a part of it is suppressed" and reasons[2] == ""

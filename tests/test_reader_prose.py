@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -33,7 +33,7 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from pbanalysis.analysis import claims, register
-from pbanalysis.core import keys, paths
+from pbanalysis.core import columns, keys, paths
 from pbanalysis.outputs import sentences
 
 #: The heading of the one box where a page may name its code.
@@ -364,6 +364,22 @@ def test_the_spending_points_name_the_extremes_with_the_people_behind_them():
         "£624.4m in 2008-09 to £992.8m in 2010-11" in points[1] and "2009-10 is not in the official tables" in points[1]
     )
     assert "£1,465 a year (A, 440 recipients)" in points[2] and "£31,312 (C, 15 recipients)" in points[2]
+    assert points[2].startswith("In 2010-11, direct-payment spend per recipient ranged from £1,465")
+
+
+def test_a_measure_in_a_sentence_takes_the_column_dictionarys_words(monkeypatch):
+    assert sentences.measure_in_words(keys.PROXY_TAKEUP_PCT) == "proxy take-up"
+    assert sentences.measure_in_words(keys.DP_CLIENTS_31MAR) == "the number of people on direct payments at 31 March"
+    # Edit the dictionary's words for spend per recipient: the spending point follows.
+    entries = dict(columns.entries())
+    entries[keys.DP_SPEND_PER_RECIPIENT_GBP] = replace(entries[keys.DP_SPEND_PER_RECIPIENT_GBP], short="money a head")
+    monkeypatch.setattr(columns, "entries", lambda: entries)
+    per = pd.DataFrame({"council_name": ["A", "B"], keys.DP_SPEND_PER_RECIPIENT_GBP: [1.0, 2.0]})
+    (point,) = sentences.spending_points(
+        pd.DataFrame(), pd.DataFrame({"year": [], "dp_gross_cost_gbp_million": []}), per, "2010-11"
+    )
+    assert point.startswith("In 2010-11, money a head ranged from £1 a year (A)")
+    assert sentences.measure_in_words(keys.DP_SPEND_PER_RECIPIENT_GBP) == "money a head"
 
 
 def test_the_claims_points_count_each_basis_with_its_statuses():

@@ -470,17 +470,10 @@ _PSSEX1_MEASURES = (
 )
 
 
-#: The council-by-year columns a reason for a missing value names, with the words it uses.
-_REASON_COLUMNS = (
-    (k.DP_CLIENTS_31MAR, "people on direct payments"),
-    (k.HOME_CARE_CLIENTS_31MAR, "home care"),
-    (k.DAY_CARE_CLIENTS_31MAR, "day care"),
-    (k.MEALS_CLIENTS_31MAR, "meals"),
-    (k.COMMUNITY_RECEIPTS_31MAR, "community-service receipts"),
-    (k.PROXY_TAKEUP_PCT, "proxy take-up"),
-    (k.DP_GROSS_COST_GBP000, "direct-payment spend"),
-    (k.DP_SPEND_PER_RECIPIENT_GBP, "spend per recipient"),
-)
+#: The council-by-year columns a reason for a missing value names, in the column dictionary's
+#: words for the measure in a sentence (:func:`pbanalysis.core.columns.short`): every PSS-EX1
+#: measure but the recipients at 31 March.
+_REASON_COLUMNS = tuple(c for c in _PSSEX1_MEASURES if c != k.DP_RECIPIENTS_31MAR)
 
 
 def _with_symbol(df: pd.DataFrame, column: str, texts: Sequence[str]) -> None:
@@ -500,7 +493,7 @@ def missing_reasons(df: pd.DataFrame, only: Sequence[str] | None = None) -> pd.S
     out = []
     for _, r in df.iterrows():
         parts = []
-        for c, words in _REASON_COLUMNS:
+        for c in _REASON_COLUMNS:
             if (only is not None and c not in only) or not fmt.is_missing(r[c]):
                 continue
             flag = str(r.get(k.flag(c), "") or "")
@@ -516,7 +509,7 @@ def missing_reasons(df: pd.DataFrame, only: Sequence[str] | None = None) -> pd.S
                 why = "no spend or no recipients to divide it by"
             else:
                 why = "blank in the file"
-            parts.append(f"{words}: {why}")
+            parts.append(f"{columns.short(c)}: {why}")
         out.append("; ".join(parts))
     return pd.Series(out, index=df.index, dtype=object)
 

@@ -44,6 +44,7 @@ import pandas as pd
 
 from pbanalysis.analysis import measures
 from pbanalysis.analysis.measures import BASIS_LABEL
+from pbanalysis.core import columns
 from pbanalysis.core import format as fmt
 from pbanalysis.core import keys as k
 from pbanalysis.outputs.index_page import STATUS_COUNTED
@@ -611,28 +612,25 @@ def spending_points(split: pd.DataFrame, spend: pd.DataFrame, per_recipient: pd.
             return r["council_name"] + (f", {fmt.count(n)} recipients" if pd.notna(n) else "")
 
         out.append(
-            f"In {year}, spend per recipient ranged from {fmt.gbp(low[col])} a year ({who(low)}) to "
+            f"In {year}, {columns.short(col)} ranged from {fmt.gbp(low[col])} a year ({who(low)}) to "
             f"{fmt.gbp(top[col])} ({who(top)}) across {fmt.count(len(per))} councils; the median was "
             f"{fmt.gbp(per[col].median())}."
         )
     return out
 
 
-#: A council measure in a sentence.
-MEASURE_IN_WORDS = {
-    k.PROXY_TAKEUP_PCT: "proxy take-up",
-    k.DP_CLIENTS_31MAR: "the number of people on direct payments at 31 March",
-    k.DP_SPEND_PER_RECIPIENT_GBP: "direct-payment spend per recipient",
-}
+def measure_in_words(measure: str) -> str:
+    """A council measure as the subject of a sentence: the column dictionary's words for it
+    (:func:`pbanalysis.core.columns.short`), a count as "the number of" them."""
+    return ("the number of " if columns.kind(measure) == "count" else "") + columns.short(measure)
 
 
 def variance_points(
-    ranked: pd.DataFrame, year: str, measure: str, measure_name: str, shares: pd.DataFrame, thresholds: list[float]
+    ranked: pd.DataFrame, year: str, measure: str, shares: pd.DataFrame, thresholds: list[float]
 ) -> list[str]:
-    """The variance page's main points: the spread of ``measure`` (``measure_name`` in words, where
-    :data:`MEASURE_IN_WORDS` has none) among councils in ``year``, with the people behind each
-    extreme of proxy take-up, and how many councils stood at or above the top threshold in the
-    first and last years of proxy take-up.
+    """The variance page's main points: the spread of ``measure`` (:func:`measure_in_words`) among
+    councils in ``year``, with the people behind each extreme of proxy take-up, and how many
+    councils stood at or above the top threshold in the first and last years of proxy take-up.
 
     ``ranked`` is :func:`pbanalysis.analysis.measures.councils_in_year`, ``shares``
     :func:`pbanalysis.analysis.measures.threshold_shares`."""
@@ -640,7 +638,7 @@ def variance_points(
     val = ranked.dropna(subset=[measure])
     if len(val):
         top, low = val.loc[val[measure].idxmax()], val.loc[val[measure].idxmin()]
-        words = MEASURE_IN_WORDS.get(measure) or _lower_first(measure_name.split(":")[0])
+        words = measure_in_words(measure)
 
         def who(r: pd.Series) -> str:
             n, of = r.get(k.DP_CLIENTS_31MAR), r.get(k.COMMUNITY_RECEIPTS_31MAR)
