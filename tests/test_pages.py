@@ -518,7 +518,7 @@ def test_a_chart_links_to_the_heading_it_is_drawn_under():
     for chart, notebook, _ in index_page.HEADLINE_CHARTS:
         anchor = index_page.chart_anchor(notebook, chart)
         cells = index_page._notebook_cells(notebook)
-        marks = "".join(index_page._source(c) for c in cells if c["cell_type"] == "markdown")
+        marks = "".join(index_page._cell_text(c) for c in cells if c["cell_type"] == "markdown")
         assert f'id="{anchor}"' in marks or anchor.replace("-", " ") in marks, (chart, anchor)
 
 

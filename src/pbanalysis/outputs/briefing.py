@@ -307,7 +307,7 @@ def comparison_chart(b: Briefing, size: str = PACK_SIZE) -> tuple:
     from pbanalysis.charts import figures
 
     return figures.council_comparison(
-        b.comparison, b.name, b.year, datapackage.source_line(years=[b.year], form="short"), size
+        b.comparison, b.name, b.year, datapackage.source_line(datapackage.PSSEX1, years=[b.year], form="short"), size
     )
 
 
