@@ -104,9 +104,11 @@ def test_one_failing_run_does_not_stop_the_others_and_run_json_records_each_run(
     assert runs[1].executed.read_bytes() == old, "the failing run's earlier output was changed"
     assert not runs[1].html.exists()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    # Cells: parameters (1), injected parameters (2), y = 2 (3), the raise (4).
+    # The notebook, its cell counted over the file's cells (parameters 1, y = 2 2, the raise 3; not
+    # papermill's injected cell), the line and the error.
     assert any(
-        "bad--broken" in m and "cell 4" in m and "raise ValueError" in m and "ValueError: boom at 2" in m
+        f"run bad--broken failed: {bad}, cell 3, line 1: `raise ValueError('boom at ' + str(y))`: "
+        "ValueError: boom at 2" in m
         for m in errors
     ), errors
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
@@ -235,15 +237,23 @@ def test_kernel_pool_never_holds_more_kernels_than_it_may(monkeypatch):
         pool.close()
 
 
-def test_outputs_that_cannot_be_worked_out_fail_that_run_only():
+def test_outputs_that_cannot_be_worked_out_fail_that_run_only(reports, monkeypatch):
     ok = catalogue.Run("claims", "default", {"run_name": "default"})
     bad = catalogue.Run("council_briefing", "nowhere", {"council": "Nowhere-on-Sea", "run_name": "nowhere"})
     got = catalogue.declared_of([ok, bad])
     assert got["claims--default"] == [paths.CLAIMS_CSV]
     assert isinstance(got["council_briefing--nowhere"], str) and "Nowhere-on-Sea" in got["council_briefing--nowhere"]
-    # The undeclared-writes check skips the run it could not work out, and keeps the others.
-    results = [runner.Result(ok, True, "", 0.0), runner.Result(bad, False, "", 0.0)]
-    assert runner.undeclared_writes(results, since=1e12, declared=got) == []
+    # The report executes the other run and fails that one without executing it.
+    executed = []
+    monkeypatch.setattr(catalogue, "all_runs", lambda: [ok, bad])
+    monkeypatch.setattr(report, "declared", lambda runs: got)
+    monkeypatch.setattr(runner, "execute", lambda runs, declared, jobs=None: executed.extend(runs) or [])
+    monkeypatch.setattr("pbanalysis.outputs.datatables.write", lambda: None)
+    monkeypatch.setattr("pbanalysis.outputs.index_page.write_index", lambda: None)
+    assert report.build([ok.name, bad.name]) == 1
+    assert executed == [ok]
+    entry = json.loads(paths.RUN_JSON.read_text())["report"]
+    assert entry["failed_runs"] == ["council_briefing--nowhere"]
 
 
 @pytest.mark.slow
