@@ -21,7 +21,6 @@ from pbanalysis.core.atomic import write_text
 from pbanalysis.core.errors import ParameterError, RunError
 from pbanalysis.outputs import runlog
 from pbanalysis.pipeline import catalogue, kernel_pool, parameters, runner
-from pbanalysis.pipeline.runner import Result
 from pbanalysis.pipeline.parameters import (  # noqa: F401  (re-exported: the report's notebooks and their parameters)
     DEFAULT_SET,
     inspect,
@@ -30,6 +29,7 @@ from pbanalysis.pipeline.parameters import (  # noqa: F401  (re-exported: the re
     notebook_parameters,
     notebooks,
 )
+from pbanalysis.pipeline.runner import Result
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,9 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     unknown = {n: e for n, e in outputs.items() if isinstance(e, str)}
     outputs = {n: e for n, e in outputs.items() if n not in unknown}
     results = runner.execute([r for r in todo if r.name not in unknown], outputs, jobs=jobs)
-    results += [Result(r, False, runlog.now(), 0.0, f"its outputs: {unknown[r.name]}") for r in todo if r.name in unknown]
+    results += [
+        Result(r, False, runlog.now(), 0.0, f"its outputs: {unknown[r.name]}") for r in todo if r.name in unknown
+    ]
     # Imported once the runs are done (measured: 47 MiB, pandas and the workbook's writer), so it
     # is never in this process beside two running kernels.
     from pbanalysis.outputs import datatables, index_page
