@@ -109,24 +109,29 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
             log.warning("ignoring stale mark for %s: no such run (notebook or parameter set removed)", n)
             catalogue.unmark(n)
         todo = catalogue.find_runs([n for n in names if n in known])
-    if todo:
-        log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
+    own_files = [paths.INDEX_HTML, paths.REPORTS_DIR / paths.DATA_TABLES_XLSX.name]
     outputs = declared(everything if whole else todo)
     # A run whose outputs cannot be worked out (e.g. an unknown council) fails without running.
     unknown = {n: e for n, e in outputs.items() if isinstance(e, str)}
     outputs = {n: e for n, e in outputs.items() if n not in unknown}
-    results = runner.execute([r for r in todo if r.name not in unknown], outputs, jobs=jobs)
-    results += [
-        Result(r, False, runlog.now(), 0.0, f"its outputs: {unknown[r.name]}") for r in todo if r.name in unknown
-    ]
-    # Imported once the runs are done (measured: 47 MiB, pandas and the workbook's writer), so it
-    # is never in this process beside two running kernels.
-    from pbanalysis.outputs import datatables, index_page
+    results: list[Result] = []
+    if todo or not all(p.exists() for p in own_files):  # else nothing to do (another run did it)
+        if todo:
+            log.info(
+                "running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1)
+            )
+        results = runner.execute([r for r in todo if r.name not in unknown], outputs, jobs=jobs)
+        results += [
+            Result(r, False, runlog.now(), 0.0, f"its outputs: {unknown[r.name]}") for r in todo if r.name in unknown
+        ]
+        # Imported once the runs are done (measured: 47 MiB, pandas and the workbook's writer), so it
+        # is never in this process beside two running kernels.
+        from pbanalysis.outputs import datatables, index_page
 
+        datatables.write()  # the workbook and its CSVs, before the page that lists them
+        index_page.write_index()
+        runlog.write_report_log(everything, results, started=started, seconds=time.time() - t0)
     failed = [r for r in results if not r.ok]
-    datatables.write()  # the workbook and its CSVs, before the page that lists them
-    index_page.write_index()
-    runlog.write_report_log(everything, results, started=started, seconds=time.time() - t0)
     for r in failed:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
