@@ -49,12 +49,11 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     target = Path(out or run.executed)
     if progress:
         log.info("running %s -> %s", run.name, target)
-    pool = kernel_pool.KernelPool(1, live=1)
+    kernels = kernel_pool.Kernels()
     try:
-        km = pool.take()
-        res = runner.execute_one(run, km, executed=target, done_with_kernel=pool.release)
+        res = runner.execute_one(run, kernels, executed=target)
     finally:
-        pool.close()
+        kernels.close()
     if not res.ok:
         if res.ename in ("ParameterError", "InputError"):
             raise RunError(f"{notebook} [{param_set}]: {res.evalue}")

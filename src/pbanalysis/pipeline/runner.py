@@ -1,10 +1,9 @@
 """The report runner: notebook runs on all cores, each on a fresh kernel, in this one process.
 
 :func:`execute` gives each of ``jobs`` worker threads (default: one per core) a run at a time. A
-worker takes a fresh kernel (:class:`pbanalysis.pipeline.kernel_pool.KernelPool`, which starts the
-next one as soon as this run's notebook has executed), runs the notebook with papermill, writes the
-executed notebook (atomically), checks the run wrote each output it declares, and prints one line
-with its time. Once every run has executed, each page's HTML is written. A failing run does not
+worker starts a fresh kernel (:class:`pbanalysis.pipeline.kernel_pool.Kernels`), runs the notebook
+with papermill, shuts the kernel down, writes the executed notebook (atomically), checks the run
+wrote each output it declares, and prints one line with its time. Once every run has executed, each page's HTML is written. A failing run does not
 stop the others; its earlier outputs are left as they were, and its :class:`Result` names the
 notebook, cell, line and error (:func:`where_it_failed`). A chart or report file written by no
 declared run fails the batch (:func:`undeclared_writes`).
@@ -40,7 +39,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.pipeline.catalogue import Run, unmark
-from pbanalysis.pipeline.kernel_pool import KernelPool
+from pbanalysis.pipeline.kernel_pool import Kernels
 from pbanalysis.pipeline.parameters import page_title
 
 log = logging.getLogger(__name__)
@@ -175,24 +174,22 @@ def where_it_failed(run: Run, exc: pm.PapermillExecutionError) -> str:
     return f"{shown}, cell {exc.cell_index}{code}: {exc.ename}: {exc.evalue}"
 
 
-def execute_one(
-    run: Run,
-    km: Any,
-    executed: Path | None = None,
-    declared: list[Path] | None = None,
-    done_with_kernel: Callable[[Any], None] | None = None,
-) -> Result:
-    """Execute one run on a started kernel (a jupyter_client KernelManager); returns its :class:`Result`.
+def execute_one(run: Run, kernels: Kernels, executed: Path | None = None, declared: list[Path] | None = None) -> Result:
+    """Execute one run on a fresh kernel of ``kernels``; returns its :class:`Result`.
 
-    Writes the executed notebook to ``executed`` (default: reports/notebooks/), then checks that the
-    run wrote each of its ``declared`` outputs. Never raises for a failing notebook. Its HTML is made
-    later (:func:`write_html`). ``done_with_kernel(km)`` is called as soon as the notebook has run.
+    The kernel is shut down as soon as the notebook has run, and the executed notebook written to
+    ``executed`` (default: reports/notebooks/); then the run is checked to have written each of its
+    ``declared`` outputs. Never raises for a failing notebook. Its HTML is made later (:func:`write_html`).
     """
     started, t0, wall0 = _now(), time.perf_counter(), time.time()
 
     def failed(error: str, **kw) -> Result:
         return Result(run, False, started, time.perf_counter() - t0, error, **kw)
 
+    try:
+        km = kernels.start()
+    except Exception as exc:
+        return failed(f"kernel did not start: {exc}")
     try:
         try:
             nb = pm.execute_notebook(
@@ -205,8 +202,7 @@ def execute_one(
                 km=km,
             )
         finally:
-            if done_with_kernel is not None:
-                done_with_kernel(km)
+            kernels.stop(km)
         write_text(executed or run.executed, notebook_json(nb))
         del nb
         missing = [p for p in declared or [] if not p.exists() or p.stat().st_mtime < wall0 - 1]
@@ -252,21 +248,11 @@ def execute(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     progress = progress or log.info
     since = time.time()
-    # As many kernels alive as workers, and at least two: the next one starts while a finished
-    # run's notebook is written (with one worker, while the run executes).
-    pool = KernelPool(len(runs), live=max(2, jobs), cwd=paths.NOTEBOOKS_DIR)
+    kernels = Kernels(paths.NOTEBOOKS_DIR)
     done, lock = [0], threading.Lock()
 
     def work(run: Run) -> Result:
-        try:
-            km = pool.take()
-        except Exception as exc:
-            res = Result(run, False, _now(), 0.0, f"kernel did not start: {exc}")
-        else:
-            try:
-                res = execute_one(run, km, declared=declared.get(run.name, []), done_with_kernel=pool.release)
-            finally:
-                pool.release(km)
+        res = execute_one(run, kernels, declared=declared.get(run.name, []))
         with lock:
             done[0] += 1
             status = "ok" if res.ok else f"FAILED: {res.error}"
@@ -285,7 +271,7 @@ def execute(
             futures = {i: ex.submit(work, runs[i]) for i in order}
             results = [futures[i].result() for i in range(len(runs))]
     finally:
-        pool.close()
+        kernels.close()
     # The pages are made once every kernel has ended: the HTML exporter's memory (about 35 MiB)
     # is then never beside two running kernels.
     results = [write_html(r) if r.saved else r for r in results]
