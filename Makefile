@@ -52,7 +52,7 @@ briefings: $(STAMP) ## Build a briefing pack for every council in reports/briefi
 chart: $(STAMP) ## Regenerate one chart: make chart NAME=variance_rank [ARGS="--year 2010-11 --format png"]
 clean: ## Remove built outputs (data/processed, reports); keeps .venv and data/raw
 report data:
-	+@if $(MAKE) --no-print-directory -q $@ 2>/dev/null; then $(if $(filter report,$@),$(NOOP)); else $(WITH_LOCK); fi
+	+@if $(MAKE) --no-print-directory -q $@ 2>/dev/null; then $(if $(filter report,$@),$(NOOP),:); else $(WITH_LOCK); fi
 raw briefings chart:
 	+@$(WITH_LOCK)
 clean: # without .venv nothing can be running: no lock
