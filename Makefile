@@ -70,6 +70,8 @@ include $(if $(filter report,$(MAKECMDGOALS)),$(RUNS_MK))
 $(RUNS_MK): $(STAMP) $(wildcard notebooks/*.ipynb notebooks/params/*.yaml) $(SRC)
 	@$(if $(QUESTION),exit 1,$(PY) -m pbanalysis runs --make --out $@)
 
+# Under `make -q` the report has no recipe: it is up to date when every output is, no run is still
+# marked stale (a failed run stays so) and its own files exist.
 report: $(PROCESSED) $(RUN_OUTPUTS) $(REPORT_FILES) $(if $(wildcard $(REPORTS)/.stale/*),FORCE)
 ifndef QUESTION
 	@MALLOC_ARENA_MAX=2 $(PY) -m pbanalysis report $(if $(JOBS),--jobs $(JOBS))
