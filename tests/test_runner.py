@@ -104,9 +104,11 @@ def test_one_failing_run_does_not_stop_the_others_and_run_json_records_each_run(
     assert runs[1].executed.read_bytes() == old, "the failing run's earlier output was changed"
     assert not runs[1].html.exists()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
-    # Cells: parameters (1), injected parameters (2), y = 2 (3), the raise (4).
+    # The notebook, its cell counted over the file's cells (parameters 1, y = 2 2, the raise 3; not
+    # papermill's injected cell), the line and the error.
     assert any(
-        "bad--broken" in m and "cell 4" in m and "raise ValueError" in m and "ValueError: boom at 2" in m
+        f"run bad--broken failed: {bad}, cell 3, line 1: `raise ValueError('boom at ' + str(y))`: "
+        "ValueError: boom at 2" in m
         for m in errors
     ), errors
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("[")]
@@ -199,51 +201,54 @@ def test_notebook_defaults_come_from_the_parameters_cell_via_papermill():
     assert "milestone" in report.inspect("take_up")["target"]["help"]
 
 
-def test_kernel_pool_never_holds_more_kernels_than_it_may(monkeypatch):
-    """The next kernel starts when a used one is released, never beside ``live`` running ones."""
+def test_no_more_kernels_are_alive_than_workers_and_each_run_has_its_own(tmp_path, reports, monkeypatch):
+    """Each worker starts a kernel for its run and shuts it down once the notebook has run."""
+    import threading
     import time
 
-    started = []
+    alive, most, started, lock = [0], [0], [], threading.Lock()
 
-    class Fake:
-        def shutdown_kernel(self, now=False):
-            pass
+    def start(self):
+        with lock:
+            alive[0] += 1
+            most[0] = max(most[0], alive[0])
+            started.append(object())
+            return started[-1]
 
-        def cleanup_resources(self):
-            pass
+    def stop(self, km):
+        with lock:
+            alive[0] -= 1
 
-    def start(self, i):
-        started.append(i)
-        return Fake()
+    def execute_notebook(*args, km, **kw):
+        time.sleep(0.1)
+        return nbformat.v4.new_notebook()
 
-    monkeypatch.setattr(kernel_pool.KernelPool, "_start_one", start)
-    pool = kernel_pool.KernelPool(3, live=1)
-    try:
-        first = pool.take()
-        time.sleep(0.3)  # ample for the starter thread, were it free to start another
-        assert started == [0], "a second kernel started while the first was alive"
-        pool.release(first)
-        pool.release(first)  # a second release of the same kernel frees nothing more
-        second = pool.take()
-        time.sleep(0.3)
-        assert started == [0, 1]
-        pool.release(second)
-        third = pool.take()
-        assert started == [0, 1, 2]
-        pool.release(third)
-    finally:
-        pool.close()
+    monkeypatch.setattr(kernel_pool.Kernels, "start", start)
+    monkeypatch.setattr(kernel_pool.Kernels, "stop", stop)
+    monkeypatch.setattr(runner.pm, "execute_notebook", execute_notebook)
+    nb = make_notebook(tmp_path / "nb.ipynb", "print(1)")
+    results = runner.execute([run_of(nb, f"s{i}") for i in range(5)], {}, jobs=2)
+    assert all(r.ok for r in results) and len(started) == 5
+    assert most[0] == 2 and alive[0] == 0
 
 
-def test_outputs_that_cannot_be_worked_out_fail_that_run_only():
+def test_outputs_that_cannot_be_worked_out_fail_that_run_only(reports, monkeypatch):
     ok = catalogue.Run("claims", "default", {"run_name": "default"})
     bad = catalogue.Run("council_briefing", "nowhere", {"council": "Nowhere-on-Sea", "run_name": "nowhere"})
     got = catalogue.declared_of([ok, bad])
     assert got["claims--default"] == [paths.CLAIMS_CSV]
     assert isinstance(got["council_briefing--nowhere"], str) and "Nowhere-on-Sea" in got["council_briefing--nowhere"]
-    # The undeclared-writes check skips the run it could not work out, and keeps the others.
-    results = [runner.Result(ok, True, "", 0.0), runner.Result(bad, False, "", 0.0)]
-    assert runner.undeclared_writes(results, since=1e12, declared=got) == []
+    # The report executes the other run and fails that one without executing it.
+    executed = []
+    monkeypatch.setattr(catalogue, "all_runs", lambda: [ok, bad])
+    monkeypatch.setattr(report, "declared", lambda runs: got)
+    monkeypatch.setattr(runner, "execute", lambda runs, declared, jobs=None: executed.extend(runs) or [])
+    monkeypatch.setattr("pbanalysis.outputs.datatables.write", lambda: None)
+    monkeypatch.setattr("pbanalysis.outputs.index_page.write_index", lambda: None)
+    assert report.build([ok.name, bad.name]) == 1
+    assert executed == [ok]
+    entry = json.loads(paths.RUN_JSON.read_text())["report"]
+    assert entry["failed_runs"] == ["council_briefing--nowhere"]
 
 
 @pytest.mark.slow
@@ -259,10 +264,9 @@ def test_the_runner_stays_light_and_report_kernels_keep_no_debugger_or_history(t
         "from pathlib import Path\n"
         "from pbanalysis.pipeline import catalogue, kernel_pool, runner\n"
         f"run = catalogue.Run('probe', 'default', {{'run_name': 'default'}}, source=Path({str(nb)!r}))\n"
-        "pool = kernel_pool.KernelPool(1, live=1)\n"
-        "km = pool.take()\n"
-        f"res = runner.execute_one(run, km, executed=Path({str(tmp_path / 'out.ipynb')!r}), done_with_kernel=pool.release)\n"
-        "pool.close()\n"
+        "kernels = kernel_pool.Kernels()\n"
+        f"res = runner.execute_one(run, kernels, executed=Path({str(tmp_path / 'out.ipynb')!r}))\n"
+        "kernels.close()\n"
         "print(json.dumps({'ok': res.ok, 'error': res.error,\n"
         "                  'loaded': [m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules]}))\n"
     )

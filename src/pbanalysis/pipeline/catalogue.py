@@ -190,14 +190,13 @@ def declared_from_rules(text: str) -> dict[str, list[Path]]:
 
 
 def stale_dir() -> Path:
-    """The folder of stale-run markers written by Make (reports/.stale/, one empty file per run)."""
+    """The folder of stale-run marks Make leaves (reports/.stale/, one empty file per run)."""
     return paths.REPORTS_DIR / ".stale"
 
 
 def marked_stale() -> list[str]:
     """Names of the runs Make marked stale."""
-    d = stale_dir()
-    return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
+    return sorted(p.name for p in stale_dir().glob("*"))
 
 
 def mark_stale(run_name: str) -> None:
@@ -206,6 +205,6 @@ def mark_stale(run_name: str) -> None:
     (stale_dir() / run_name).touch()
 
 
-def unmark(run: Run) -> None:
-    """Forget a run's stale marker (after it succeeded); returns nothing."""
-    (stale_dir() / run.name).unlink(missing_ok=True)
+def unmark(run_name: str) -> None:
+    """Forget a run's stale mark (after it succeeded); returns nothing."""
+    (stale_dir() / run_name).unlink(missing_ok=True)

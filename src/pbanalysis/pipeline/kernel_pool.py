@@ -1,18 +1,18 @@
-"""The kernels of the report's runs: a fresh kernel for every run, started ahead of need.
+"""The kernels of the report's runs: a fresh kernel for every run, forked from one warm template.
 
-At most ``live`` kernels are alive at once: when a run has executed and its kernel is shut down,
-the next kernel starts at once, so it is ready while that run's HTML is written. Each kernel is
-forked from one warm template process (:mod:`pbanalysis.pipeline.kernel`), so the kernels share
-the libraries the template imported; each talks over IPC sockets in a private temporary folder
-(so no "TCP without encryption" warning).
+:class:`Kernels` starts the template process (:mod:`pbanalysis.pipeline.kernel`) on its first
+kernel, and from then on each kernel is forked from it: the kernels share the libraries the
+template imported, and one starts in about 0.4 s. Each kernel talks to its jupyter_client
+``KernelManager`` over IPC sockets in a private temporary folder (so no "TCP without encryption"
+warning), and writes its own log there (shown with ``--verbose``).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
-import queue
 import shutil
 import signal
 import subprocess
@@ -21,7 +21,6 @@ import tempfile
 import threading
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,7 @@ log = logging.getLogger(__name__)
 
 #: The kernel a report run executes on: the standard one without its debugger, forked by the
 #: template from the arguments after the command's first three. Its spec is written into the
-#: pool's own folder; the notebooks still name ``python3``.
+#: kernels' own folder; the notebooks still name ``python3``.
 REPORT_KERNEL_NAME = "pbanalysis-report"
 TEMPLATE = [sys.executable, "-m", "pbanalysis.pipeline.kernel"]
 REPORT_KERNEL = {
@@ -83,48 +82,35 @@ class _Child:
 
 
 class _Forked(LocalProvisioner):
-    """jupyter_client's local provisioner, but the kernel is forked by the pool's template."""
+    """jupyter_client's local provisioner, but the kernel is forked by the template."""
+
+    kernels: Kernels
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        self.cwd = str(kwargs.get("cwd") or self.pool.cwd)
-        self.pid = self.pgid = self.pool._fork(
-            cmd[len(TEMPLATE) :], self.cwd, dict(kwargs["env"]), self.parent._pbanalysis_log
-        )
+        self.cwd = str(kwargs.get("cwd") or self.kernels.cwd)
+        logf = Path(self.parent.connection_file).with_suffix(".log")
+        self.pid = self.pgid = self.kernels._fork(cmd[len(TEMPLATE) :], self.cwd, dict(kwargs["env"]), logf)
         self.process = _Child(self.pid)
         return self.connection_info
 
 
-class KernelPool:
-    """``count`` fresh kernels, handed out in turn by :meth:`take`, at most ``live`` alive at once.
+class Kernels:
+    """Fresh kernels started in ``cwd`` (:meth:`start`) and shut down (:meth:`stop`); :meth:`close`
+    ends the template. Safe to use from several threads."""
 
-    :meth:`release` shuts a used kernel down and starts the next. Kernels start in ``cwd`` and
-    write their own log to a file (shown with ``--verbose``).
-    """
-
-    def __init__(self, count: int, live: int, kernel_name: str = REPORT_KERNEL_NAME, cwd: Path | None = None):
-        self.kernel_name, self.cwd = kernel_name, Path(cwd or paths.NOTEBOOKS_DIR)
+    def __init__(self, cwd: Path | None = None):
+        self.cwd = Path(cwd or paths.NOTEBOOKS_DIR)
         self.tmp = Path(tempfile.mkdtemp(prefix="pbanalysis-kernels-"))
-        (self.tmp / "kernels" / kernel_name).mkdir(parents=True)
-        (self.tmp / "kernels" / kernel_name / "kernel.json").write_text(json.dumps(REPORT_KERNEL))
-        self._todo = iter(range(count))
-        self._ready: queue.Queue[Future] = queue.Queue()
-        self._lock = threading.Lock()
-        self._starter = ThreadPoolExecutor(max(1, live), thread_name_prefix="kernel-start")
+        (self.tmp / "kernels" / REPORT_KERNEL_NAME).mkdir(parents=True)
+        (self.tmp / "kernels" / REPORT_KERNEL_NAME / "kernel.json").write_text(json.dumps(REPORT_KERNEL))
+        self._count = itertools.count()
         self._template: subprocess.Popen | None = None
-        self._template_lock = threading.Lock()
-        for _ in range(max(1, live)):
-            self._start_next()
-
-    def _start_next(self) -> None:
-        with self._lock:
-            i = next(self._todo, None)
-            if i is not None:
-                self._ready.put(self._starter.submit(self._start_one, i))
+        self._lock = threading.Lock()
 
     def _fork(self, argv: list[str], cwd: str, env: dict, log_file: Path) -> int:
         """The pid of a kernel the template forked with these arguments (the template is started
         on the first call)."""
-        with self._template_lock:
+        with self._lock:
             t = self._template
             if t is None:
                 t = self._template = subprocess.Popen(
@@ -150,71 +136,46 @@ class KernelPool:
         p = self.tmp / "template.log"
         return (p.read_text(errors="replace").strip() if p.exists() else "") or "(no message)"
 
-    def _start_one(self, i: int) -> Any:
+    def start(self) -> KernelManager:
+        """A started kernel that has executed nothing (raises if it did not start)."""
+        i = next(self._count)
         km = KernelManager(
             kernel_id=str(uuid.uuid4()),
-            kernel_name=self.kernel_name,
+            kernel_name=REPORT_KERNEL_NAME,
             kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(self.tmp / "kernels")]),
             transport="ipc",
             ip=str(self.tmp / f"k{i}"),
             connection_file=str(self.tmp / f"k{i}.json"),
         )
-        km._pbanalysis_log = self.tmp / f"k{i}.log"
         km.provisioner = _Forked(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
-        km.provisioner.pool = self
-        with open(km._pbanalysis_log, "wb") as err:
-            km.start_kernel(
-                cwd=str(self.cwd),
-                stdout=err,
-                stderr=err,
-                env={**os.environ, **KERNEL_ENV},
-                extra_arguments=list(KERNEL_ARGS),
-            )
+        km.provisioner.kernels = self
+        km.start_kernel(cwd=str(self.cwd), env={**os.environ, **KERNEL_ENV}, extra_arguments=list(KERNEL_ARGS))
         kc = km.client()
         try:
             kc.start_channels()
             kc.wait_for_ready(timeout=120)
         finally:
             kc.stop_channels()
-        log.debug("kernel %d started (pid %s)", i, getattr(km.provisioner, "pid", "?"))
+        log.debug("kernel %d started (pid %s)", i, km.provisioner.pid)
         return km
 
-    def take(self) -> Any:
-        """A started kernel manager that has executed nothing (raises if it failed to start)."""
-        try:
-            return self._ready.get().result()
-        except Exception:
-            self._start_next()  # its place is free
-            raise
-
-    def release(self, km: Any) -> None:
-        """Shut a used kernel down, remove its files and start the next (once per kernel; later
-        calls do nothing); returns nothing."""
-        with self._lock:  # marked on the kernel itself: an id() may be reused once it is freed
-            if getattr(km, "_pbanalysis_released", False):
-                return
-            km._pbanalysis_released = True
+    def stop(self, km: KernelManager) -> None:
+        """Shut a kernel down and remove its files (a second call does nothing); returns nothing."""
+        if not km.has_kernel:
+            return
         try:
             km.shutdown_kernel(now=True)
             km.cleanup_resources()
         except Exception as exc:  # pragma: no cover - best effort
             log.debug("kernel shutdown: %s", exc)
-        logf = getattr(km, "_pbanalysis_log", None)
-        if logf and logf.exists() and log.isEnabledFor(logging.DEBUG) and (text := logf.read_text(errors="replace")):
+        logf = Path(km.connection_file).with_suffix(".log")
+        if logf.exists() and log.isEnabledFor(logging.DEBUG) and (text := logf.read_text(errors="replace")):
             log.debug("kernel log:\n%s", text.strip())
-        self._start_next()
 
     def close(self) -> None:
-        """Start no more kernels and shut down any started but not taken; returns nothing."""
-        with self._lock:
-            self._todo = iter(())
-        self._starter.shutdown(wait=True)
-        while not self._ready.empty():
-            fut = self._ready.get()
-            if fut.exception() is None:
-                self.release(fut.result())
+        """End the template (which ends any kernel left running) and remove the folder; returns nothing."""
         if self._template is not None:
-            self._template.stdin.close()  # the template ends
+            self._template.stdin.close()
             self._template.wait()
             self._template.stdout.close()
         shutil.rmtree(self.tmp, ignore_errors=True)

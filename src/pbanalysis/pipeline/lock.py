@@ -1,22 +1,10 @@
 """The project's lock: one command at a time writes under reports/, data/processed/ or data/raw/.
 
-Every command that writes there (``make report``, ``briefings``, ``data``, ``raw``, ``chart``,
-``clean`` and the ``python -m pbanalysis`` commands behind them) holds the lock while it runs. A
-second command waits, saying once ``waiting for another pbanalysis run (pid 1234) to finish``, or
-with ``--no-wait`` (``make ... NO_WAIT=1``) stops at once with exit status 75.
-
-The lock is the kernel's: an advisory ``fcntl.flock`` on ``.pbanalysis.lock`` at the project's
-root, released when its holder dies, however it dies. The file records the holder (pid, command,
-start time) and is emptied when the holder ends normally, so a record found by the next command
-means the holder was killed: that command says it takes the lock over, naming the pid.
-
-``python -m pbanalysis with-lock -- COMMAND`` (:func:`run_locked`) runs a whole command (``make``)
-under the lock. The command inherits the open lock, so the lock stays held while any part of it
-runs, even if the wrapper is killed, and ``$PBANALYSIS_LOCKS_HELD`` names the lock files it holds,
-so the commands it starts do not wait for themselves.
-
-A folder outside the project tree (a scratch copy: the tests, ``make bench``) has a lock of its
-own inside it, so work there never waits for, or blocks, the project.
+An advisory ``fcntl.flock`` on ``.pbanalysis.lock`` at the project's root (a scratch folder outside
+the project has its own), which the kernel releases when its holder dies, however it dies. The
+file records the holder (pid, command, start) so that a second command can name it while it
+waits; a normal release empties it, so a record found by the next holder means the last one was
+killed. What the lock does for a user, and why: docs/running.md ("Two runs at once: the lock").
 """
 
 from __future__ import annotations
@@ -41,7 +29,8 @@ from pbanalysis.core.errors import RunError
 log = logging.getLogger("pbanalysis")
 
 LOCK_NAME = ".pbanalysis.lock"
-#: The lock files held by the commands that started this one, as ``device:inode`` (space-separated).
+#: The lock files the commands that started this one hold (``device:inode``, space-separated): a
+#: command run by ``with-lock`` inherits the open lock and must not wait for it.
 HELD_ENV = "PBANALYSIS_LOCKS_HELD"
 #: The exit status of a command that found the lock taken and was told not to wait (EX_TEMPFAIL).
 BUSY_STATUS = 75
@@ -59,31 +48,11 @@ class LockBusy(RunError):
 
 
 def lock_path(folder: str | os.PathLike | None = None) -> Path:
-    """The lock guarding ``folder`` (default: the reports folder in use, ``$PBANALYSIS_REPORTS``).
-
-    Any folder inside the project tree shares the project's lock, ``<root>/.pbanalysis.lock``
-    (outside reports/, so ``make clean`` never removes it); a folder elsewhere has its own lock,
-    ``<folder>/.pbanalysis.lock``.
-    """
+    """The lock guarding ``folder`` (default: the reports folder in use): the project's,
+    ``<root>/.pbanalysis.lock``, for any folder inside the project, else ``<folder>/.pbanalysis.lock``."""
     folder = Path(folder or paths.REPORTS_DIR).resolve()
     root = paths.ROOT.resolve()
     return root / LOCK_NAME if folder.is_relative_to(root) else folder / LOCK_NAME
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with this pid is running (one owned by another user counts). A killed
-    process its parent has not yet collected (a zombie) is not running."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True  # no /proc: the signal test is all there is
-    return stat.rsplit(")", 1)[-1].split()[0] not in ("Z", "X")
 
 
 def holder(path: Path) -> dict:
@@ -95,7 +64,8 @@ def holder(path: Path) -> dict:
     return rec if isinstance(rec, dict) else {}
 
 
-def _file_id(st: os.stat_result) -> str:
+def _file_id(fd_or_path: int | Path) -> str:
+    st = os.fstat(fd_or_path) if isinstance(fd_or_path, int) else os.stat(fd_or_path)
     return f"{st.st_dev}:{st.st_ino}"
 
 
@@ -107,16 +77,28 @@ class Held:
     fd: int
 
     def release(self) -> None:
-        """Empty the holder's record and let go of the lock; returns nothing."""
+        """Empty the holder's record and let go of the lock (closing the descriptor); returns nothing."""
         if self.fd >= 0:
             with contextlib.suppress(OSError):
                 os.ftruncate(self.fd, 0)
-            os.close(self.fd)  # closing the last descriptor lets go of the flock
+            os.close(self.fd)
             self.fd = -1
 
 
-def _open_locked(path: Path, wait: bool, say: Callable[[str], None]) -> int:
-    """A descriptor of the file at ``path`` with its flock taken (waiting for it if ``wait``)."""
+def acquire(
+    path: Path, wait: bool = True, command: str | None = None, say: Callable[[str], None] | None = None
+) -> Held | None:
+    """Take the lock at ``path``; returns it, or None when a command that started this one holds it.
+
+    Waits for another holder, saying so once through ``say`` (default: the log), or with ``wait``
+    False raises :class:`LockBusy` naming it. Takes over a lock whose holder was killed, saying so.
+    """
+    say, path = say or log.warning, Path(path)
+    with contextlib.suppress(FileNotFoundError):
+        if _file_id(path) in os.environ.get(HELD_ENV, "").split():
+            return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    waited = False
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -130,39 +112,20 @@ def _open_locked(path: Path, wait: bool, say: Callable[[str], None]) -> int:
                     time.sleep(0.05)
                 if not wait:
                     raise LockBusy(path, pid) from None
-                say(f"waiting for another pbanalysis run (pid {pid or 'unknown'}) to finish")
-                say = lambda _msg: None  # noqa: E731  (said once)
+                if not waited:
+                    say(f"waiting for another pbanalysis run (pid {pid or 'unknown'}) to finish")
+                waited = True
                 fcntl.flock(fd, fcntl.LOCK_EX)
-            # The file may have been removed or replaced while this waited: lock the one at the path.
+            # `make clean` in a scratch folder removes the lock file it holds: lock the file now at the path.
             with contextlib.suppress(FileNotFoundError):
-                if _file_id(os.stat(path)) == _file_id(os.fstat(fd)):
-                    return fd
+                if _file_id(path) == _file_id(fd):
+                    break
         except BaseException:
             os.close(fd)
             raise
         os.close(fd)
-
-
-def acquire(
-    path: Path, wait: bool = True, command: str | None = None, say: Callable[[str], None] | None = None
-) -> Held | None:
-    """Take the lock at ``path``; returns it, or None when a command that started this one holds it.
-
-    Waits for another holder (saying so once through ``say``, default the log) unless ``wait`` is
-    False, then raises :class:`LockBusy`. Takes over a lock whose holder was killed, saying so.
-    """
-    say = say or log.warning
-    path = Path(path)
-    with contextlib.suppress(FileNotFoundError):
-        if _file_id(os.stat(path)) in os.environ.get(HELD_ENV, "").split():
-            return None  # held by the run this command is part of
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = _open_locked(path, wait, say)
-    if pid := holder(path).get("pid"):  # the lock is free, yet its last holder did not clear its record
-        state = (
-            "no longer running: killed or crashed" if not pid_alive(pid) else "it let go without clearing its record"
-        )
-        say(f"took over the lock left by pid {pid} ({state})")
+    if pid := holder(path).get("pid"):
+        say(f"took over the lock left by pid {pid} (no longer running: killed or crashed)")
     rec = {
         "pid": os.getpid(),
         "command": command or " ".join(["python -m pbanalysis", *sys.argv[1:]]),
@@ -175,11 +138,9 @@ def acquire(
 
 @contextlib.contextmanager
 def held(*folders: str | os.PathLike | None, wait: bool = True, command: str | None = None) -> Iterator[list[Held]]:
-    """Hold the lock of every folder given (default: the reports folder in use) for the ``with`` block.
-
-    Yields the locks this process took (not those a command that started it holds). Locks are
-    taken in path order, so two commands needing the same two locks cannot block each other.
-    """
+    """Hold the lock of every folder given (default: the reports folder in use) for the ``with`` block,
+    taken in path order (two commands needing the same two cannot block each other); yields those
+    this process took."""
     taken: list[Held] = []
     try:
         for p in sorted({lock_path(f) for f in (folders or (None,))}):
@@ -192,17 +153,18 @@ def held(*folders: str | os.PathLike | None, wait: bool = True, command: str | N
 
 
 def run_locked(argv: list[str], folders: list[str] | None = None, wait: bool = True) -> int:
-    """Run ``argv`` holding the lock of ``folders`` (default: the reports folder in use); returns
-    its exit status (128 + the signal's number if a signal ended it).
+    """Run ``argv`` (``python -m pbanalysis with-lock -- make ...``) holding the lock of ``folders``
+    (default: the reports folder in use); returns its exit status (128 + the signal's number if a
+    signal ended it).
 
-    The command inherits the open lock (so what it starts does not wait for it). SIGTERM and SIGHUP
-    are passed on to it; SIGINT (Ctrl-C), which the terminal sends to the whole group anyway, is
-    left to it.
+    The command inherits the open lock, so the lock stays held while any part of it runs, even if
+    this wrapper is killed, and what it starts does not wait for it (:data:`HELD_ENV`). SIGTERM and
+    SIGHUP are passed on to it; SIGINT (Ctrl-C), which the terminal sends to the whole group, is left to it.
     """
     if not argv:
         raise RunError("with-lock: no command given (python -m pbanalysis with-lock -- COMMAND ...)")
     with held(*(folders or [None]), wait=wait, command=" ".join(argv)) as taken:
-        ids = os.environ.get(HELD_ENV, "").split() + [_file_id(os.fstat(h.fd)) for h in taken]
+        ids = os.environ.get(HELD_ENV, "").split() + [_file_id(h.fd) for h in taken]
         try:
             proc = subprocess.Popen(argv, env={**os.environ, HELD_ENV: " ".join(ids)}, pass_fds=[h.fd for h in taken])
         except OSError as exc:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,87 +171,61 @@ def what_next_trend_dp(size: str = "slide") -> Chart:
 
 @dataclass(frozen=True)
 class ChartSpec:
-    """One chart: the function that computes its frame and draws it, what it shows, the notebook that owns it and which of that
-    notebook's parameters it takes (their defaults come from the notebook's ``parameters`` cell)."""
+    """One chart: the function that computes its frame and draws it (the chart's name is the
+    function's), the notebook that owns it, and what it shows. It takes the notebook parameters its
+    function names (their defaults come from the notebook's ``parameters`` cell), and ``size``."""
 
     build: Callable[..., Chart]
-    description: str
     notebook: str
-    params: tuple[str, ...] = ()
+    description: str
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The notebook parameters the chart takes: its function's arguments but ``size``."""
+        return tuple(p for p in inspect.signature(self.build).parameters if p != "size")
 
 
 #: Every chart by name.
 CHARTS: dict[str, ChartSpec] = {
-    "takeup_timeline": ChartSpec(
-        takeup_timeline,
-        "reported take-up over time against the 30% and 100% targets",
-        "take_up",
-        ("denominator", "target", "as_of"),
-    ),
-    "takeup_denominators": ChartSpec(
-        takeup_denominators, "reported holders as % of each denominator vs the target", "take_up", ("target",)
-    ),
-    "pb_spend_split": ChartSpec(
-        pb_spend_split, "reported spend through personal budgets and its direct-payment share", "spending"
-    ),
-    "dp_spend_series": ChartSpec(
-        dp_spend_series, "official England direct-payment spend by year vs reported spend", "spending"
-    ),
-    "spend_per_recipient_rank": ChartSpec(
-        spend_per_recipient_rank,
-        "councils ranked by direct-payment spend per recipient [--year]",
-        "spending",
-        ("year", "highlight"),
-    ),
-    "variance_rank": ChartSpec(
-        variance_rank,
-        "all councils ranked by proxy take-up, thresholds marked [--year]",
-        "variance",
-        ("year", "measure", "thresholds", "highlight"),
-    ),
-    "variance_by_region": ChartSpec(
-        variance_by_region, "proxy take-up by region, councils and medians [--year]", "variance", ("year", "measure")
-    ),
-    "variance_by_type": ChartSpec(
-        variance_by_type,
-        "proxy take-up by council type, councils and medians [--year]",
-        "variance",
-        ("year", "measure"),
-    ),
-    "variance_thresholds": ChartSpec(
-        variance_thresholds,
-        "share of councils below 10%, above 20%, at or above 30%, by year",
-        "variance",
-        ("thresholds",),
-    ),
-    "council_trend": ChartSpec(
-        council_trend,
-        "one council's proxy take-up by year vs England, region, type, then ASCOF 2017-18 to 2023-24 [--council]",
-        "council_briefing",
-        ("council",),
-    ),
-    "council_comparison": ChartSpec(
-        council_comparison,
-        "one council vs England, region and type in a year [--council --year]",
-        "council_briefing",
-        ("council", "year"),
-    ),
-    "what_next_sds_rank": ChartSpec(
-        what_next_sds_rank,
-        "councils ranked by ASCOF 1C self-directed support in 2020-21, England and the target",
-        "what_next",
-        ("named_councils", "target_figure"),
-    ),
-    "what_next_trend_sds": ChartSpec(
-        what_next_trend_sds,
-        "ASCOF self-directed support 2017-18 to 2023-24: England, regions and councils' spread",
-        "what_next",
-    ),
-    "what_next_trend_dp": ChartSpec(
-        what_next_trend_dp,
-        "ASCOF direct payments 2017-18 to 2023-24: England, regions and councils' spread",
-        "what_next",
-    ),
+    spec.build.__name__: spec
+    for spec in (
+        ChartSpec(takeup_timeline, "take_up", "reported take-up over time against the 30% and 100% targets"),
+        ChartSpec(takeup_denominators, "take_up", "reported holders as % of each denominator vs the target"),
+        ChartSpec(pb_spend_split, "spending", "reported spend through personal budgets and its direct-payment share"),
+        ChartSpec(dp_spend_series, "spending", "official England direct-payment spend by year vs reported spend"),
+        ChartSpec(
+            spend_per_recipient_rank, "spending", "councils ranked by direct-payment spend per recipient [--year]"
+        ),
+        ChartSpec(variance_rank, "variance", "all councils ranked by proxy take-up, thresholds marked [--year]"),
+        ChartSpec(variance_by_region, "variance", "proxy take-up by region, councils and medians [--year]"),
+        ChartSpec(variance_by_type, "variance", "proxy take-up by council type, councils and medians [--year]"),
+        ChartSpec(variance_thresholds, "variance", "share of councils below 10%, above 20%, at or above 30%, by year"),
+        ChartSpec(
+            council_trend,
+            "council_briefing",
+            "one council's proxy take-up by year vs England, region, type, then ASCOF 2017-18 to 2023-24 [--council]",
+        ),
+        ChartSpec(
+            council_comparison,
+            "council_briefing",
+            "one council vs England, region and type in a year [--council --year]",
+        ),
+        ChartSpec(
+            what_next_sds_rank,
+            "what_next",
+            "councils ranked by ASCOF 1C self-directed support in 2020-21, England and the target",
+        ),
+        ChartSpec(
+            what_next_trend_sds,
+            "what_next",
+            "ASCOF self-directed support 2017-18 to 2023-24: England, regions and councils' spread",
+        ),
+        ChartSpec(
+            what_next_trend_dp,
+            "what_next",
+            "ASCOF direct payments 2017-18 to 2023-24: England, regions and councils' spread",
+        ),
+    )
 }
 
 

@@ -29,13 +29,9 @@ from pbanalysis.pipeline.parameters import (  # noqa: F401  (re-exported: the re
     notebook_parameters,
     notebooks,
 )
+from pbanalysis.pipeline.runner import Result
 
 log = logging.getLogger(__name__)
-
-
-def executed_path(notebook: str, param_set: str) -> Path:
-    """Where the executed notebook of one run goes: ``reports/notebooks/<notebook>--<set>.ipynb``."""
-    return paths.EXECUTED_DIR / f"{notebook}--{param_set}.ipynb"
 
 
 def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = True, out: Path | None = None) -> Path:
@@ -50,19 +46,18 @@ def run_notebook(notebook: str, param_set: str = DEFAULT_SET, progress: bool = T
     if param_set not in sets:
         raise ParameterError("param_set", param_set, list(sets))
     run = catalogue.Run(notebook, param_set, dict(sets[param_set], run_name=param_set))
-    target = Path(out or executed_path(notebook, param_set))
+    target = Path(out or run.executed)
     if progress:
         log.info("running %s -> %s", run.name, target)
-    pool = kernel_pool.KernelPool(1, live=1)
+    kernels = kernel_pool.Kernels()
     try:
-        km = pool.take()
-        res = runner.execute_one(run, km, executed=target, done_with_kernel=pool.release)
+        res = runner.execute_one(run, kernels, executed=target)
     finally:
-        pool.close()
+        kernels.close()
     if not res.ok:
         if res.ename in ("ParameterError", "InputError"):
             raise RunError(f"{notebook} [{param_set}]: {res.evalue}")
-        raise RunError(f"{notebook} [{param_set}] failed in {res.error}")
+        raise RunError(f"{notebook} [{param_set}] failed: {res.error}")
     return target
 
 
@@ -96,10 +91,10 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
 
     ``run_names`` defaults to the runs Make marked stale (``reports/.stale/``); ``["all"]`` runs
     every run. Returns the exit status: 0, or 1 when any run failed (each failure is logged with
-    its run, cell and error; the other runs still complete and earlier outputs stay) or when,
-    building the whole report (``run_names`` None or ``["all"]``), a declared output of any run is
-    missing at the end (named, and its run marked stale). The last line logged says how many runs
-    were executed and how many were already up to date.
+    its notebook, cell, line and error; the other runs still complete and earlier outputs stay) or
+    when, building the whole report (``run_names`` None or ``["all"]``), a declared output of any
+    run is missing at the end (named, and its run marked stale). The last line logged says how many
+    runs were executed and how many were already up to date.
     """
     t0, started = time.time(), runlog.now()
     everything = catalogue.all_runs()
@@ -111,25 +106,36 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
         known = {r.name for r in everything}
         for n in sorted(set(names) - known):
             log.warning("ignoring stale mark for %s: no such run (notebook or parameter set removed)", n)
-            (catalogue.stale_dir() / n).unlink(missing_ok=True)
+            catalogue.unmark(n)
         todo = catalogue.find_runs([n for n in names if n in known])
-    if todo:
-        log.info("running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1))
+    own_files = [paths.INDEX_HTML, paths.REPORTS_DIR / paths.DATA_TABLES_XLSX.name]
     outputs = declared(everything if whole else todo)
-    results = runner.execute(todo, outputs, jobs=jobs)
-    # Imported once the runs are done (measured: 47 MiB, pandas and the workbook's writer), so it
-    # is never in this process beside two running kernels.
-    from pbanalysis.outputs import datatables, index_page
+    # A run whose outputs cannot be worked out (e.g. an unknown council) fails without running.
+    unknown = {n: e for n, e in outputs.items() if isinstance(e, str)}
+    outputs = {n: e for n, e in outputs.items() if n not in unknown}
+    results: list[Result] = []
+    if todo or not all(p.exists() for p in own_files):  # else nothing to do (another run did it)
+        if todo:
+            log.info(
+                "running %d notebook run(s) on %d worker(s)", len(todo), min(len(todo), jobs or os.cpu_count() or 1)
+            )
+        results = runner.execute([r for r in todo if r.name not in unknown], outputs, jobs=jobs)
+        results += [
+            Result(r, False, runlog.now(), 0.0, f"its outputs: {unknown[r.name]}") for r in todo if r.name in unknown
+        ]
+        # Imported once the runs are done (measured: 47 MiB, pandas and the workbook's writer), so it
+        # is never in this process beside two running kernels.
+        from pbanalysis.outputs import datatables, index_page
 
+        datatables.write()  # the workbook and its CSVs, before the page that lists them
+        index_page.write_index()
+        runlog.write_report_log(everything, results, started=started, seconds=time.time() - t0)
     failed = [r for r in results if not r.ok]
-    datatables.write()  # the workbook and its CSVs, before the page that lists them
-    index_page.write_index()
-    runlog.write_report_log(everything, results, started=started, seconds=time.time() - t0)
     for r in failed:
         log.error("error: run %s failed: %s", r.run.name, r.error)
     if failed:
         log.error("error: %d of %d run(s) failed; their earlier outputs are unchanged", len(failed), len(results))
-    failed_names = {r.run.name for r in failed}
+    failed_names = {r.run.name for r in failed} | set(unknown)
     missing = missing_outputs([r for r in everything if r.name not in failed_names], outputs) if whole else {}
     executed = len([r for r in results if r.run in everything])  # not the check for undeclared writes
     log.info(
@@ -143,16 +149,12 @@ def build(run_names: list[str] | None = None, jobs: int | None = None) -> int:
     return 1 if failed or missing else 0
 
 
-def missing_outputs(runs: list[catalogue.Run], outputs: dict[str, list[Path] | str]) -> dict[str, list[Path]]:
-    """Each run of ``runs`` with a declared output missing (``outputs``: as :func:`declared` gives
-    them), logged as errors naming them; those runs are marked stale, so the next ``make report``
-    executes them."""
+def missing_outputs(runs: list[catalogue.Run], outputs: dict[str, list[Path]]) -> dict[str, list[Path]]:
+    """Each run of ``runs`` with a declared output missing (``outputs``: each run's declared outputs),
+    logged as errors naming them; those runs are marked stale, so the next ``make report`` executes them."""
     out: dict[str, list[Path]] = {}
     for r in runs:
-        outs = outputs.get(r.name, [])
-        if isinstance(outs, str):
-            continue  # the run itself failed on this, and said so
-        if gone := [p for p in [r.executed, r.html, *outs] if not p.exists()]:
+        if gone := [p for p in [r.executed, r.html, *outputs.get(r.name, [])] if not p.exists()]:
             out[r.name] = gone
             catalogue.mark_stale(r.name)
             shown = ", ".join(str(p.relative_to(paths.REPORTS_DIR)) for p in gone)

@@ -1,12 +1,11 @@
 """The report runner: notebook runs on all cores, each on a fresh kernel, in this one process.
 
 :func:`execute` gives each of ``jobs`` worker threads (default: one per core) a run at a time. A
-worker takes a fresh kernel (:class:`pbanalysis.pipeline.kernel_pool.KernelPool`, which starts the
-next one as soon as this run's notebook has executed), runs the notebook with papermill, writes the
-executed notebook (atomically), checks the run wrote each output it declares, and prints one line
-with its time. Once every run has executed, each page's HTML is written. A failing run does not
-stop the others; its earlier outputs are left as they
-were, and its :class:`Result` names the cell and the error. A chart or report file written by no
+worker starts a fresh kernel (:class:`pbanalysis.pipeline.kernel_pool.Kernels`), runs the notebook
+with papermill, shuts the kernel down, writes the executed notebook (atomically), checks the run
+wrote each output it declares, and prints one line with its time. Once every run has executed, each page's HTML is written. A failing run does not
+stop the others; its earlier outputs are left as they were, and its :class:`Result` names the
+notebook, cell, line and error (:func:`where_it_failed`). A chart or report file written by no
 declared run fails the batch (:func:`undeclared_writes`).
 
 This process imports papermill, nbconvert and the kernel client, never the analysis (pandas,
@@ -20,6 +19,7 @@ import functools
 import json
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -39,7 +39,7 @@ from papermill.engines import NBClientEngine, papermill_engines
 from pbanalysis.core import paths
 from pbanalysis.core.atomic import write_text
 from pbanalysis.pipeline.catalogue import Run, unmark
-from pbanalysis.pipeline.kernel_pool import KernelPool
+from pbanalysis.pipeline.kernel_pool import Kernels
 from pbanalysis.pipeline.parameters import page_title
 
 log = logging.getLogger(__name__)
@@ -125,14 +125,13 @@ def _exporter() -> HTMLExporter:
 
 @dataclass
 class Result:
-    """How one run went: ``ok`` True, or the cell and error that stopped it."""
+    """How one run went: ``ok`` True, or ``error`` saying where and why it stopped."""
 
     run: Run
     ok: bool
     started: str
     seconds: float
     error: str | None = None
-    cell: int | None = None
     ename: str | None = None
     evalue: str | None = None
     #: Whether its executed notebook was written (then its HTML page is made).
@@ -156,25 +155,41 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def execute_one(
-    run: Run,
-    km: Any,
-    executed: Path | None = None,
-    declared: list[Path] | str | None = None,
-    done_with_kernel: Callable[[Any], None] | None = None,
-) -> Result:
-    """Execute one run on a started kernel (a jupyter_client KernelManager); returns its :class:`Result`.
+def where_it_failed(run: Run, exc: pm.PapermillExecutionError) -> str:
+    """The notebook, the cell, the line and the error that stopped a run, e.g. ``notebooks/spending.ipynb,
+    cell 12, line 3: `frame = frame.loc["x"]`: KeyError: 'x'``.
 
-    Writes the executed notebook to ``executed``; by default to reports/notebooks/, and then checks
-    that the run wrote each of its ``declared`` outputs (a text is the error that stopped them
-    being worked out, and fails the run). Never raises for a failing notebook. Its HTML is made
-    later (:func:`write_html`). ``done_with_kernel(km)`` is called as soon as the notebook has run.
+    The cell is counted from 1 over every cell of the notebook file, as a reader counts them: papermill's
+    0-based ``cell_index`` counts the cell it injects with the run's parameters, so it is that number.
+    The line is the cell's own line from IPython's traceback (``Cell In[7], line 3``), else its first."""
+    lines = (exc.source or "").splitlines()
+    tb = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(exc.traceback or []))
+    at = re.search(r"Cell In\[\d+\], line (\d+)", tb)
+    n = int(at.group(1)) if at and 0 < int(at.group(1)) <= len(lines) else None
+    if n is None:
+        n = next((i + 1 for i, ln in enumerate(lines) if ln.strip()), None)
+    shown = run.notebook_path
+    shown = shown.relative_to(paths.ROOT) if shown.is_relative_to(paths.ROOT) else shown
+    code = f", line {n}: `{lines[n - 1].strip()[:80]}`" if n else ""
+    return f"{shown}, cell {exc.cell_index}{code}: {exc.ename}: {exc.evalue}"
+
+
+def execute_one(run: Run, kernels: Kernels, executed: Path | None = None, declared: list[Path] | None = None) -> Result:
+    """Execute one run on a fresh kernel of ``kernels``; returns its :class:`Result`.
+
+    The kernel is shut down as soon as the notebook has run, and the executed notebook written to
+    ``executed`` (default: reports/notebooks/); then the run is checked to have written each of its
+    ``declared`` outputs. Never raises for a failing notebook. Its HTML is made later (:func:`write_html`).
     """
     started, t0, wall0 = _now(), time.perf_counter(), time.time()
 
     def failed(error: str, **kw) -> Result:
         return Result(run, False, started, time.perf_counter() - t0, error, **kw)
 
+    try:
+        km = kernels.start()
+    except Exception as exc:
+        return failed(f"kernel did not start: {exc}")
     try:
         try:
             nb = pm.execute_notebook(
@@ -187,21 +202,15 @@ def execute_one(
                 km=km,
             )
         finally:
-            if done_with_kernel is not None:
-                done_with_kernel(km)
+            kernels.stop(km)
         write_text(executed or run.executed, notebook_json(nb))
         del nb
-        if executed is None:
-            if isinstance(declared, str):
-                return failed(f"its outputs: {declared}", saved=True)
-            missing = [p for p in declared or [] if not p.exists() or p.stat().st_mtime < wall0 - 1]
-            if missing:
-                return failed("did not write declared output " + ", ".join(_shown(p) for p in missing), saved=True)
+        missing = [p for p in declared or [] if not p.exists() or p.stat().st_mtime < wall0 - 1]
+        if missing:
+            return failed("did not write declared output " + ", ".join(_shown(p) for p in missing), saved=True)
         return Result(run, True, started, time.perf_counter() - t0, saved=True)
     except pm.PapermillExecutionError as exc:
-        first = next((ln.strip() for ln in (exc.source or "").splitlines() if ln.strip()), "")
-        where = f"cell {exc.exec_count}" + (f" (`{first[:60]}`)" if first else "")
-        return failed(f"{where}: {exc.ename}: {exc.evalue}", cell=exc.exec_count, ename=exc.ename, evalue=exc.evalue)
+        return failed(where_it_failed(run, exc), ename=exc.ename, evalue=exc.evalue)
     except Exception as exc:
         return failed(f"{type(exc).__name__}: {exc}")
 
@@ -225,14 +234,13 @@ def _shown(p: Path) -> str:
 
 def execute(
     runs: list[Run],
-    declared: dict[str, list[Path] | str],
+    declared: dict[str, list[Path]],
     jobs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[Result]:
     """Execute ``runs`` on ``jobs`` worker threads (default: all cores), each run on a fresh kernel.
 
-    ``declared``: each run's declared outputs by name (or the error that stopped them being worked
-    out). Returns one :class:`Result` per run, in the order given, and one more if anything was
+    ``declared``: each run's declared outputs by name. Returns one :class:`Result` per run, in the order given, and one more if anything was
     written that no run declares. Never raises for a failing run.
     """
     if not runs:
@@ -240,21 +248,11 @@ def execute(
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(runs)))
     progress = progress or log.info
     since = time.time()
-    # As many kernels alive as workers, and at least two: the next one starts while a finished
-    # run's notebook is written (with one worker, while the run executes).
-    pool = KernelPool(len(runs), live=max(2, jobs), cwd=paths.NOTEBOOKS_DIR)
+    kernels = Kernels(paths.NOTEBOOKS_DIR)
     done, lock = [0], threading.Lock()
 
     def work(run: Run) -> Result:
-        try:
-            km = pool.take()
-        except Exception as exc:
-            res = Result(run, False, _now(), 0.0, f"kernel did not start: {exc}")
-        else:
-            try:
-                res = execute_one(run, km, declared=declared.get(run.name, []), done_with_kernel=pool.release)
-            finally:
-                pool.release(km)
+        res = execute_one(run, kernels, declared=declared.get(run.name, []))
         with lock:
             done[0] += 1
             status = "ok" if res.ok else f"FAILED: {res.error}"
@@ -273,13 +271,13 @@ def execute(
             futures = {i: ex.submit(work, runs[i]) for i in order}
             results = [futures[i].result() for i in range(len(runs))]
     finally:
-        pool.close()
+        kernels.close()
     # The pages are made once every kernel has ended: the HTML exporter's memory (about 35 MiB)
     # is then never beside two running kernels.
     results = [write_html(r) if r.saved else r for r in results]
     for r in results:
         if r.ok:
-            unmark(r.run)
+            unmark(r.run.name)
     stray = undeclared_writes(results, since, declared)
     if stray:
         results.append(
@@ -295,13 +293,9 @@ def execute(
     return results
 
 
-def undeclared_writes(results: list[Result], since: float, declared: dict[str, list[Path] | str]) -> list[Path]:
-    """Charts and top-level report files written since ``since`` that no run of ``results`` declares
-    (``declared``: each run's declared outputs, or the error that stopped them being worked out)."""
-    ours = set()
-    for r in results:
-        outs = declared.get(r.run.name, [])
-        ours.update([] if isinstance(outs, str) else outs)
+def undeclared_writes(results: list[Result], since: float, declared: dict[str, list[Path]]) -> list[Path]:
+    """Charts and top-level report files written since ``since`` that no run of ``results`` declares."""
+    ours = {p for r in results for p in declared.get(r.run.name, [])}
     candidates = [p for p in paths.REPORTS_DIR.glob("*") if p.is_file() and p.suffix in (".csv", ".svg", ".png")]
     if paths.FIGURES_DIR.is_dir():
         candidates += [p for p in paths.FIGURES_DIR.iterdir() if p.is_file() and not p.name.startswith(".")]
