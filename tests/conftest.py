@@ -1,4 +1,6 @@
-"""Shared test helpers: the official source folder, and small hand-made PSS-EX1 tables."""
+"""Shared test helpers: the official source folder, small hand-made PSS-EX1 tables, what the
+tests build once for the whole run (a report, a few packs, every council's numbers), and the order
+in which xdist hands out the test modules."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from pbanalysis.core import paths
 
@@ -155,3 +158,50 @@ def copy_report(reports: Path, dest: Path) -> Path:
     shutil.copytree(reports, dest, copy_function=shutil.copy2)
     shutil.copy2(reports.parent / "first-build.stderr", dest.parent / "first-build.stderr")
     return dest
+
+
+# --------------------------------------------------------------------------- the order of the modules
+
+#: The modules that take longest, longest first, the one that starts the shared report build first
+#: (seconds of one worker, 2 cores at load 2: ``pytest --durations``). xdist's loadscope hands out
+#: a module at a time (its module fixtures stay on one worker) in the order of its number of tests,
+#: so these few-test, long modules came last and one worker ran the last of them alone. Handed out
+#: first, the short modules fill the end. A module not named here keeps xdist's order after these;
+#: a stale list only costs time.
+LONGEST_FIRST = (
+    "tests/test_lock.py",  # asks at once for the report built for the tests (built_report), ~60 s
+    "tests/test_layout_councils.py",  # ~85 s: every council's charts
+    "tests/test_reliability.py",  # ~70 s
+    "tests/test_explorer_browser.py",  # ~120 s: Voila and eight readers
+    "tests/test_briefing.py",  # ~100 s
+    "tests/test_notebooks.py",  # ~40 s
+    "tests/test_docs.py",
+    "tests/test_publication.py",
+    "tests/test_explore.py",
+    "tests/test_bad_inputs_ascof.py",
+    "tests/test_print.py",
+    "tests/test_layout.py",
+    "tests/test_datatables.py",
+    "tests/test_charts.py",
+    "tests/test_runner.py",
+    "tests/test_bad_inputs.py",
+)
+
+
+class LongestFirst(LoadScopeScheduling):
+    """loadscope, handing out the modules of :data:`LONGEST_FIRST` first, in that order."""
+
+    def _assign_work_unit(self, node) -> None:
+        def rank(scope: str) -> int:
+            module = scope.split("::")[0]
+            return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+        self.workqueue.move_to_end(min(self.workqueue, key=rank), last=False)
+        super()._assign_work_unit(node)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` (pyproject's addopts) as :class:`LongestFirst`; any other mode as given."""
+    if config.getvalue("dist") == "loadscope":
+        return LongestFirst(config, log)
+    return None
