@@ -10,6 +10,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,31 @@ def reports_dir(request) -> Path:
     if given:
         return Path(given)
     return request.getfixturevalue("built_report")
+
+
+#: The councils of the packs built once for the tests (:func:`built_packs`).
+PACK_COUNCILS = ("Somerset", "Manchester", "Stoke on Trent")
+
+
+@pytest.fixture(scope="session")
+def built_packs(tmp_path_factory, worker_id) -> Path:
+    """The packs of :data:`PACK_COUNCILS` and their index, built by ``python -m pbanalysis
+    briefings`` once for the whole test run (:func:`build_once`): the ``briefings`` folder, in a
+    reports folder of its own (its own lock and run log, not the project's). For tests that read
+    packs; a test about building packs builds its own."""
+
+    def make_packs(built: Path) -> None:
+        reports = built / "reports"
+        args = [sys.executable, "-m", "pbanalysis", "briefings", "--quiet", "--processes", "1"]
+        args += ["--out", str(reports / "briefings")]
+        for c in PACK_COUNCILS:
+            args += ["--council", c]
+        env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+        done = subprocess.run(args, cwd=paths.ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError("python -m pbanalysis briefings failed:\n" + done.stderr[-3000:])
+
+    return build_once(tmp_path_factory, worker_id, "built-packs", make_packs) / "reports" / "briefings"
 
 
 def copy_report(reports: Path, dest: Path) -> Path:
