@@ -8,6 +8,7 @@ import csv
 import fcntl
 import io
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -177,6 +178,25 @@ def built_packs(tmp_path_factory, worker_id) -> Path:
             raise RuntimeError("python -m pbanalysis briefings failed:\n" + done.stderr[-3000:])
 
     return build_once(tmp_path_factory, worker_id, "built-packs", make_packs) / "reports" / "briefings"
+
+
+@pytest.fixture(scope="session")
+def every_council(tmp_path_factory, worker_id) -> list:
+    """The briefing numbers of every council (``briefing.council_numbers`` of each, its latest
+    year), computed once for the whole test run (:func:`build_once`, kept as a pickle) for the
+    tests that read all 152 (test_briefing.py, test_layout_councils.py)."""
+    # Imported here, not at the top: 1.0 s (pandas, matplotlib) that the xdist controller, which
+    # runs no test, would pay too (measured: 0.17 s for pytest, xdist and core.paths alone).
+    from pbanalysis.analysis import measures
+    from pbanalysis.dataset import data
+    from pbanalysis.outputs import briefing
+
+    def compute(folder: Path) -> None:
+        numbers = [briefing.council_numbers(c) for c in measures.list_councils(data.load_councils())]
+        (folder / "numbers.pickle").write_bytes(pickle.dumps(numbers))
+
+    folder = build_once(tmp_path_factory, worker_id, "every-council", compute)
+    return pickle.loads((folder / "numbers.pickle").read_bytes())
 
 
 def copy_report(reports: Path, dest: Path) -> Path:
