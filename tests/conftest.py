@@ -156,7 +156,7 @@ def reports_dir(request) -> Path:
 
 
 #: The councils of the packs built once for the tests (:func:`built_packs`).
-PACK_COUNCILS = ("Somerset", "Manchester", "Stoke on Trent")
+PACK_COUNCILS = ("Somerset", "Manchester", "Stoke on Trent", "Hackney")
 
 
 @pytest.fixture(scope="session")
@@ -164,7 +164,7 @@ def built_packs(tmp_path_factory, worker_id) -> Path:
     """The packs of :data:`PACK_COUNCILS` and their index, built by ``python -m pbanalysis
     briefings`` once for the whole test run (:func:`build_once`): the ``briefings`` folder, in a
     reports folder of its own (its own lock and run log, not the project's). For tests that read
-    packs; a test about building packs builds its own."""
+    packs (test_print.py, test_pages.py, test_docs.py); a test about building packs builds its own."""
 
     def make_packs(built: Path) -> None:
         reports = built / "reports"

@@ -8,8 +8,8 @@ tried first on made-up pages that it must fail, and on the take-up page as nbcon
 without the report's print rules.
 
 The pages checked: every notebook page and the landing page of a built report (the one built for
-the tests, or ``$PBANALYSIS_CHECK_REPORTS``), and the packs of Somerset, Manchester and
-Stoke-on-Trent with the packs' index, built into a scratch folder.
+the tests, or ``$PBANALYSIS_CHECK_REPORTS``), and the packs built for the tests (Somerset, Manchester,
+Stoke-on-Trent and Hackney: ``PACK_COUNCILS`` in tests/conftest.py) with the packs' index.
 """
 
 from __future__ import annotations
