@@ -209,28 +209,28 @@ def copy_report(reports: Path, dest: Path) -> Path:
 # --------------------------------------------------------------------------- the order of the modules
 
 #: The modules that take longest, longest first, the one that starts the shared report build first
-#: (seconds of one worker, 2 cores at load 2: ``pytest --durations``). xdist's loadscope hands out
-#: a module at a time (its module fixtures stay on one worker) in the order of its number of tests,
-#: so these few-test, long modules came last and one worker ran the last of them alone. Handed out
-#: first, the short modules fill the end. A module not named here keeps xdist's order after these;
-#: a stale list only costs time.
+#: (seconds of one worker, 2 cores at load 5, from a timeline of one run). xdist's loadscope hands
+#: out a module at a time (its module fixtures stay on one worker) in the order of its number of
+#: tests, so these few-test, long modules came last and one worker ran the last of them alone
+#: (54 s of the run). Handed out first, the short modules fill the end (the workers ended 1 s
+#: apart). A module not named here keeps xdist's order after these; a stale list only costs time.
 LONGEST_FIRST = (
-    "tests/test_lock.py",  # asks at once for the report built for the tests (built_report), ~60 s
-    "tests/test_layout_councils.py",  # ~85 s: every council's charts
-    "tests/test_reliability.py",  # ~70 s
-    "tests/test_explorer_browser.py",  # ~120 s: Voila and eight readers
-    "tests/test_briefing.py",  # ~100 s
-    "tests/test_notebooks.py",  # ~40 s
-    "tests/test_docs.py",
-    "tests/test_publication.py",
-    "tests/test_explore.py",
-    "tests/test_bad_inputs_ascof.py",
-    "tests/test_print.py",
-    "tests/test_layout.py",
-    "tests/test_datatables.py",
-    "tests/test_charts.py",
-    "tests/test_runner.py",
-    "tests/test_bad_inputs.py",
+    "tests/test_lock.py",  # 157 s, 100 of them building the report for the tests (built_report)
+    "tests/test_layout_councils.py",  # 131 s: no subprocess, no time-out, beside that build
+    "tests/test_explorer_browser.py",  # 139 s: Voila and eight readers, after that build
+    "tests/test_reliability.py",  # 95 s
+    "tests/test_bad_inputs_ascof.py",  # 81 s
+    "tests/test_notebooks.py",  # 77 s (nbval)
+    "tests/test_briefing.py",  # 47 s
+    "tests/test_layout.py",  # 43 s
+    "tests/test_charts.py",  # 37 s
+    "tests/test_explore.py",  # 36 s
+    "tests/test_bad_inputs.py",  # 33 s
+    "tests/test_runner.py",  # 28 s
+    "tests/test_docs.py",  # 24 s
+    "tests/test_datatables.py",  # 19 s
+    "tests/test_publication.py",  # 11 s
+    "tests/test_print.py",  # 9 s
 )
 
 
