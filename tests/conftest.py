@@ -1,4 +1,6 @@
-"""Shared test helpers: the official source folder, and small hand-made PSS-EX1 tables."""
+"""Shared test helpers: the official source folder, small hand-made PSS-EX1 tables, what the
+tests build once for the whole run (a report, a few packs, every council's numbers), and the order
+in which xdist hands out the test modules."""
 
 from __future__ import annotations
 
@@ -6,11 +8,14 @@ import csv
 import fcntl
 import io
 import os
+import pickle
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from pbanalysis.core import paths
 
@@ -150,8 +155,99 @@ def reports_dir(request) -> Path:
     return request.getfixturevalue("built_report")
 
 
+#: The councils of the packs built once for the tests (:func:`built_packs`).
+PACK_COUNCILS = ("Somerset", "Manchester", "Stoke on Trent", "Hackney")
+
+
+@pytest.fixture(scope="session")
+def built_packs(tmp_path_factory, worker_id) -> Path:
+    """The packs of :data:`PACK_COUNCILS` and their index, built by ``python -m pbanalysis
+    briefings`` once for the whole test run (:func:`build_once`): the ``briefings`` folder, in a
+    reports folder of its own (its own lock and run log, not the project's). For tests that read
+    packs (test_print.py, test_pages.py, test_docs.py); a test about building packs builds its own."""
+
+    def make_packs(built: Path) -> None:
+        reports = built / "reports"
+        args = [sys.executable, "-m", "pbanalysis", "briefings", "--quiet", "--processes", "1"]
+        args += ["--out", str(reports / "briefings")]
+        for c in PACK_COUNCILS:
+            args += ["--council", c]
+        env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
+        done = subprocess.run(args, cwd=paths.ROOT, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError("python -m pbanalysis briefings failed:\n" + done.stderr[-3000:])
+
+    return build_once(tmp_path_factory, worker_id, "built-packs", make_packs) / "reports" / "briefings"
+
+
+@pytest.fixture(scope="session")
+def every_council(tmp_path_factory, worker_id) -> list:
+    """The briefing numbers of every council (``briefing.council_numbers`` of each, its latest
+    year), computed once for the whole test run (:func:`build_once`, kept as a pickle) for the
+    tests that read all 152 (test_briefing.py, test_layout_councils.py)."""
+    # Imported here, not at the top: 1.0 s (pandas, matplotlib) that the xdist controller, which
+    # runs no test, would pay too (measured: 0.17 s for pytest, xdist and core.paths alone).
+    from pbanalysis.analysis import measures
+    from pbanalysis.dataset import data
+    from pbanalysis.outputs import briefing
+
+    def compute(folder: Path) -> None:
+        numbers = [briefing.council_numbers(c) for c in measures.list_councils(data.load_councils())]
+        (folder / "numbers.pickle").write_bytes(pickle.dumps(numbers))
+
+    folder = build_once(tmp_path_factory, worker_id, "every-council", compute)
+    return pickle.loads((folder / "numbers.pickle").read_bytes())
+
+
 def copy_report(reports: Path, dest: Path) -> Path:
     """A copy of a built report folder whose files keep their times, so Make finds it up to date."""
     shutil.copytree(reports, dest, copy_function=shutil.copy2)
     shutil.copy2(reports.parent / "first-build.stderr", dest.parent / "first-build.stderr")
     return dest
+
+
+# --------------------------------------------------------------------------- the order of the modules
+
+#: The modules that take longest, longest first, the one that starts the shared report build first
+#: (seconds of one worker, 2 cores at load 5, from a timeline of one run). xdist's loadscope hands
+#: out a module at a time (its module fixtures stay on one worker) in the order of its number of
+#: tests, so these few-test, long modules came last and one worker ran the last of them alone
+#: (54 s of the run). Handed out first, the short modules fill the end (the workers ended 1 s
+#: apart). A module not named here keeps xdist's order after these; a stale list only costs time.
+LONGEST_FIRST = (
+    "tests/test_lock.py",  # 157 s, 100 of them building the report for the tests (built_report)
+    "tests/test_layout_councils.py",  # 131 s: no subprocess, no time-out, beside that build
+    "tests/test_explorer_browser.py",  # 139 s: Voila and eight readers, after that build
+    "tests/test_reliability.py",  # 95 s
+    "tests/test_bad_inputs_ascof.py",  # 81 s
+    "tests/test_notebooks.py",  # 77 s (nbval)
+    "tests/test_briefing.py",  # 47 s
+    "tests/test_layout.py",  # 43 s
+    "tests/test_charts.py",  # 37 s
+    "tests/test_explore.py",  # 36 s
+    "tests/test_bad_inputs.py",  # 33 s
+    "tests/test_runner.py",  # 28 s
+    "tests/test_docs.py",  # 24 s
+    "tests/test_datatables.py",  # 19 s
+    "tests/test_publication.py",  # 11 s
+    "tests/test_print.py",  # 9 s
+)
+
+
+class LongestFirst(LoadScopeScheduling):
+    """loadscope, handing out the modules of :data:`LONGEST_FIRST` first, in that order."""
+
+    def _assign_work_unit(self, node) -> None:
+        def rank(scope: str) -> int:
+            module = scope.split("::")[0]
+            return LONGEST_FIRST.index(module) if module in LONGEST_FIRST else len(LONGEST_FIRST)
+
+        self.workqueue.move_to_end(min(self.workqueue, key=rank), last=False)
+        super()._assign_work_unit(node)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` (pyproject's addopts) as :class:`LongestFirst`; any other mode as given."""
+    if config.getvalue("dist") == "loadscope":
+        return LongestFirst(config, log)
+    return None

@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+from conftest import build_once
 from corpus import CASES, SOURCE, copy_register, copy_source, message_matches
 
 from pbanalysis.analysis import register
@@ -55,12 +57,15 @@ def project_files_unchanged():
         pytest.fail(f"project files changed while the corpus ran: {changed}")
 
 
-@pytest.fixture(scope="module")
-def baseline(tmp_path_factory):
-    """Extracts of the unmodified official files."""
-    out = tmp_path_factory.mktemp("baseline")
-    build_raw(copy_source(tmp_path_factory.mktemp("pristine")), raw_dir=out, progress=None)
-    return out
+@pytest.fixture(scope="session")
+def baseline(tmp_path_factory, worker_id):
+    """Extracts of the unmodified official files, made once for the whole run (this module and
+    ``test_bad_inputs_ascof.py`` read them; :func:`conftest.build_once`)."""
+
+    def extract(folder: Path) -> None:
+        build_raw(copy_source(folder / "pristine"), raw_dir=folder / "out", progress=None)
+
+    return build_once(tmp_path_factory, worker_id, "raw-baseline", extract) / "out"
 
 
 def _written(out) -> list:

@@ -19,7 +19,6 @@ import io
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -206,17 +205,11 @@ def test_the_path_check_can_fail(tmp_path):
 
 
 @pytest.mark.slow
-def test_every_built_path_the_docs_name_is_built(built_report: Path, tmp_path):
+def test_every_built_path_the_docs_name_is_built(built_report: Path, built_packs: Path):
     """Each ``reports/...`` path the docs name exists in a report built by ``make report`` (the
-    briefing packs: in one council's pack built here); ``data/processed/...`` after ``make data``."""
-    packs = tmp_path / "briefings"
-    subprocess.run(
-        [sys.executable, "-m", "pbanalysis", "briefings", "--council", "Somerset", "--out", str(packs), "--quiet"],
-        cwd=paths.ROOT,
-        check=True,
-        capture_output=True,
-        env={**os.environ, "PBANALYSIS_REPORTS": str(tmp_path / "reports")},
-    )
+    briefing packs: in the packs built by ``python -m pbanalysis briefings`` for the tests);
+    ``data/processed/...`` after ``make data``."""
+    packs = built_packs
     problems = []
     for page in _docs_pages():
         for name in _named_paths(page.read_text()):

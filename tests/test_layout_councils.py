@@ -3,7 +3,8 @@ these tests sit in a module of their own so that they run beside it).
 
 Every council is drawn at the size its pack uses; at the other sizes, which only ``make chart``
 draws, the councils whose charts are hardest to fit: the longest names, every council with a boundary change
-or a year left unpublished in its ASCOF series, and both ends of the ranking.
+or a year left unpublished in its ASCOF series, and both ends of the ranking. Every council's numbers
+are those computed once for the test run (``every_council``, tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -11,16 +12,9 @@ from __future__ import annotations
 import pytest
 from test_layout import SIZES, check
 
-from pbanalysis.analysis import measures
 from pbanalysis.charts import figures, style
-from pbanalysis.dataset import data, datapackage
+from pbanalysis.dataset import datapackage
 from pbanalysis.outputs import briefing
-
-
-@pytest.fixture(scope="module")
-def every_council():
-    councils = measures.list_councils(data.load_councils())
-    return [briefing.council_numbers(c) for c in councils]
 
 
 @pytest.fixture(scope="module")

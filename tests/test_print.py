@@ -8,26 +8,22 @@ tried first on made-up pages that it must fail, and on the take-up page as nbcon
 without the report's print rules.
 
 The pages checked: every notebook page and the landing page of a built report (the one built for
-the tests, or ``$PBANALYSIS_CHECK_REPORTS``), and the packs of Somerset, Manchester and
-Stoke-on-Trent with the packs' index, built into a scratch folder.
+the tests, or ``$PBANALYSIS_CHECK_REPORTS``), and the packs built for the tests (Somerset, Manchester,
+Stoke-on-Trent and Hackney: ``PACK_COUNCILS`` in tests/conftest.py) with the packs' index.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-from pbanalysis.core import paths
+from conftest import PACK_COUNCILS
 
 #: A4's text width: 210 mm less two margins of 15 mm (templates/report.css, templates/notebook/print.css).
 TEXT_WIDTH_MM = 210 - 2 * 15
 TEXT_WIDTH_PX = TEXT_WIDTH_MM / 25.4 * 96
-PACK_COUNCILS = ("Somerset", "Manchester", "Stoke on Trent")
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
 
@@ -117,17 +113,9 @@ def reports(request) -> Path:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory) -> Path:
-    """The packs of :data:`PACK_COUNCILS` and their index, built into a scratch folder."""
-    reports = tmp_path_factory.mktemp("packs") / "reports"  # its own lock and run log, not the project's
-    out = reports / "briefings"
-    args = [sys.executable, "-m", "pbanalysis", "briefings", "--quiet", "--processes", "1", "--out", str(out)]
-    for c in PACK_COUNCILS:
-        args += ["--council", c]
-    env = dict(os.environ, PBANALYSIS_REPORTS=str(reports))
-    done = subprocess.run(args, cwd=paths.ROOT, env=env, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    return out
+def packs(built_packs) -> Path:
+    """The packs of :data:`PACK_COUNCILS` and their index, built once for the tests (tests/conftest.py)."""
+    return built_packs
 
 
 @pytest.mark.slow
