@@ -304,6 +304,20 @@ def _jumps(group: str) -> pd.DataFrame:
     return what_next.jumps(group)
 
 
+@functools.lru_cache(maxsize=1)
+def _england_ascof() -> tuple[tuple[str, float, float], ...]:
+    from pbanalysis.analysis import what_next
+
+    sds, dp = what_next.england_series(what_next.SDS), what_next.england_series(what_next.DP)
+    return tuple((y, float(s), float(d)) for y, s, d in zip(sds["year"], sds["value"], dp["value"]))
+
+
+def england_ascof() -> dict[str, dict[str, float]]:
+    """England's ASCOF self-directed support and direct payments shares (%) by year,
+    ``{year: {"sds": ..., "dp": ...}}`` (a new dict each call; read from the series once per process)."""
+    return {y: {"sds": s, "dp": d} for y, s, d in _england_ascof()}
+
+
 def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     """The council's ASCOF self-directed support and direct payments, 2017-18 to 2023-24, with its rank
     each year (the one rank rule), its status (published, not published or boundary changed), its
@@ -315,14 +329,7 @@ def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     t = what_next.council_trend(council_code)
     out = {**t, "jumps": [{k: _plain(v) for k, v in j.items()} for j in t["jumps"]]}
     out["council_name"] = name or t["council_name"]
-    out["england"] = {
-        y: {"sds": float(s), "dp": float(d)}
-        for y, s, d in zip(
-            what_next.england_series(what_next.SDS)["year"],
-            what_next.england_series(what_next.SDS)["value"],
-            what_next.england_series(what_next.DP)["value"],
-        )
-    }
+    out["england"] = england_ascof()
     f = _council_flags(t, gss_code) if gss_code else pd.DataFrame(columns=["year", "measure", "rule"])
     ascof_flags = f[f["measure"].isin(["sds", "dp"])]
     flagged: dict[str, list[str]] = {}
