@@ -135,6 +135,29 @@ def _ticks_in_view(axis) -> list:
         return [t for t in axis.get_major_ticks() if lo <= t.get_loc() <= hi]
 
 
+def _place_axis_label(axis, ticks: list, renderer: RendererBase) -> None:
+    """Put an axis label where drawing puts it (``Axis._update_label_position`` of matplotlib 3.10: beyond
+    the tick labels and the spine, by the label pad), from ``ticks`` (:func:`_ticks_in_view`) measured by
+    :func:`text_extent`; an axis whose labels are aligned with other axes' is left to matplotlib."""
+    if not axis._autolabelpos:
+        return
+    ax, name = axis.axes, axis._get_axis_name()
+    groups = ax.get_figure(root=False)._align_label_groups
+    if name not in groups or list(groups[name].get_siblings(ax)) != [ax] or name not in ("x", "y"):
+        axis._update_label_position(renderer)
+        return
+    first = axis.label_position in ("bottom", "left")  # the side of label1 (else label2)
+    side = axis.label_position
+    boxes = [text_extent(lab, renderer) for t in ticks if (lab := t.label1 if first else t.label2).get_visible()]
+    bbox = Bbox.union([*boxes, ax.spines.get(side, ax).get_window_extent()])
+    pad = axis.labelpad * axis.get_figure(root=True).dpi / 72
+    x, y = axis.label.get_position()
+    if name == "x":
+        axis.label.set_position((x, bbox.y0 - pad if first else bbox.y1 + pad))
+    else:
+        axis.label.set_position((bbox.x0 - pad if first else bbox.x1 + pad, y))
+
+
 def axes_texts(ax: Axes, renderer: RendererBase | None = None) -> list[Text]:
     """Every visible, non-empty text an axes draws: tick labels in view, axis labels, titles, labels.
 
@@ -144,10 +167,11 @@ def axes_texts(ax: Axes, renderer: RendererBase | None = None) -> list[Text]:
         return out
     renderer = renderer or ax.get_figure(root=True).canvas.get_renderer()
     for axis in (ax.xaxis, ax.yaxis):
-        for tick in _ticks_in_view(axis):
+        ticks = _ticks_in_view(axis)
+        for tick in ticks:
             out += [lab for lab in (tick.label1, tick.label2) if lab.get_visible() and lab.get_text().strip()]
         if axis.label.get_visible() and axis.label.get_text().strip():
-            axis._update_label_position(renderer)  # measures every tick label: only when there is a label
+            _place_axis_label(axis, ticks, renderer)  # measures every tick label: only when there is a label
             out.append(axis.label)
     out += [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_visible() and t.get_text().strip()]
     out += [t for t in ax.texts if t.get_visible() and t.get_text().strip()]

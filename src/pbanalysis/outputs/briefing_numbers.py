@@ -34,12 +34,6 @@ def councils() -> pd.DataFrame:
     return _tables()[1]
 
 
-def prepare() -> None:
-    """Compute what every council's numbers share, once: a process that then forks workers
-    (:func:`pbanalysis.outputs.packs.build_all`) hands it to all of them."""
-    _shared()
-
-
 @functools.lru_cache(maxsize=1)
 def _shared() -> dict:
     """What every council's numbers share, computed once per process: the years, England, each
