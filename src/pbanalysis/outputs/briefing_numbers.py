@@ -289,13 +289,13 @@ def _council_flags(trend: dict, gss_code: str) -> pd.DataFrame:
     return f[f["gss_code"].isin(_gss_codes(trend, gss_code))]
 
 
-@functools.lru_cache(maxsize=2)
 def _jumps(group: str) -> pd.DataFrame:
     """Every council's year-on-year ASCOF changes (:func:`pbanalysis.analysis.what_next.jumps`), computed
-    once per process: it walks all 152 councils' years, and was four-fifths of one council's numbers."""
+    once per process: it walks all 152 councils' years, and was four-fifths of one council's numbers.
+    The frame :func:`pbanalysis.analysis.what_next.council_trend` keeps (read-only), not a second copy."""
     from pbanalysis.analysis import what_next
 
-    return what_next.jumps(group)
+    return what_next._default_jumps(group, what_next.JUMP_POINTS)
 
 
 @functools.lru_cache(maxsize=1)
