@@ -17,6 +17,8 @@ proportional set size (PSS), which counts a page shared by several processes onc
 in all (forked workers share their parent's pages; every process shares the
 libraries). The largest single resident set (what GNU time reports) and the summed
 resident sets (which count shared pages once per process) are printed on a detail line.
+The briefings steps also print their processor seconds (user and system, over the whole process tree),
+which other work on a shared machine hardly changes, with the load average.
 This is a benchmark, not a test: nothing here fails on a time. The last lines are the summary
 (targets: cold report at most 2.5x the one-process script, briefings batch at least 25x the naive
 loop, the pool faster than one process, the report's peak at most 350 MiB and the briefings' at
