@@ -17,6 +17,8 @@ proportional set size (PSS), which counts a page shared by several processes onc
 in all (forked workers share their parent's pages; every process shares the
 libraries). The largest single resident set (what GNU time reports) and the summed
 resident sets (which count shared pages once per process) are printed on a detail line.
+The briefings steps also print their processor seconds (user and system, over the whole process tree),
+which other work on a shared machine hardly changes, with the load average.
 This is a benchmark, not a test: nothing here fails on a time. The last lines are the summary
 (targets: cold report at most 2.5x the one-process script, briefings batch at least 25x the naive
 loop, the pool faster than one process, the report's peak at most 350 MiB and the briefings' at
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -104,11 +107,20 @@ def tree_memory_mib(root: int) -> tuple[float, float, float]:
 
 #: Per measured command (label): largest single resident set and largest summed resident sets (MiB).
 DETAIL: dict[str, tuple[float, float]] = {}
+#: Per measured command (label): processor seconds (user and system) of its whole process tree, summed
+#: over the runs measured under that label. Other work on the machine stretches a step's wall time, but
+#: hardly its processor time, so these say what a change gained when the machine is busy.
+CPU: dict[str, float] = {}
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def measure(cmd, env=None, cwd=ROOT, sample=True, label=None):
     """(seconds, peak MiB of the process tree as summed PSS) of one command; exits if the command fails."""
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = [0.0, 0.0, 0.0]
     stop = threading.Event()
@@ -129,6 +141,7 @@ def measure(cmd, env=None, cwd=ROOT, sample=True, label=None):
     if proc.returncode != 0:
         raise SystemExit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()[-2000:]}")
     if label:
+        CPU[label] = CPU.get(label, 0.0) + _children_cpu() - cpu
         old = DETAIL.get(label, (0.0, 0.0))
         DETAIL[label] = (max(old[0], peak[1]), max(old[1], peak[2]))
     return secs, peak[0]
@@ -237,7 +250,7 @@ def main():
             str(ROOT / "notebooks" / "council_briefing.ipynb"),
             str(scratch / f"naive-{briefing.slugify(c)}.ipynb"),
         ]
-        s, m = measure(cmd, env)
+        s, m = measure(cmd, env, label="naive")
         naive_secs, naive_mib = naive_secs + s, max(naive_mib, m)
     naive_all = naive_secs * len(councils) / len(sample)
     row(f"naive: papermill per council ({len(sample)} councils)", naive_secs, naive_mib)
@@ -271,7 +284,12 @@ def main():
         == json.loads((scratch / "batch" / "briefings" / briefing.slugify(c) / "numbers.json").read_text())
         for c in sample
     )
-    print(f"  identical numbers on the sample: {same}\n")
+    print(f"  identical numbers on the sample: {same}")
+    print(
+        f"  processor seconds (user + system, whole tree): naive {CPU['naive'] * len(councils) / len(sample):.0f} "
+        f"scaled to {len(councils)} councils, batch {CPU['briefings']:.1f}, one process "
+        f"{CPU['briefings in one process']:.1f}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores\n"
+    )
     if args.briefings_only:
         print(detail_line())
         print(f"ratio naive-briefings/batch: {naive_all / batch_secs:.1f}")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.collections import LineCollection, PathCollection
@@ -60,10 +61,59 @@ def inside(inner: Bbox, outer: Bbox, pad: float = 0.5) -> bool:
 
 
 def text_box(t: Text, renderer: RendererBase) -> Bbox:
-    """The window extent of a text's own box (an annotation's arrow excluded), in pixels."""
+    """The window extent of a text's own box (an annotation's arrow excluded), in pixels.
+
+    An annotation's text is put where its offset puts it (the first step of ``update_positions``);
+    its leader line is placed only where it is measured or drawn (:func:`leader_paths`, drawing)."""
     if isinstance(t, Annotation):
-        t.update_positions(renderer)
-    return Text.get_window_extent(t, renderer)
+        t.set_transform(t._get_xy_transform(renderer, t.anncoords))
+    return text_extent(t, renderer)
+
+
+#: Each text's box at the origin, by what it depends on (:func:`_extent_key`), for every figure of
+#: the process: a figure's layout measures each text many times (the margins, then each candidate
+#: place of every label), and a batch of packs draws the same tick labels and words again and again.
+_EXTENTS: dict[tuple, Bbox] = {}
+_EXTENTS_MAX = 50_000
+
+
+def _extent_key(t: Text, renderer: RendererBase) -> tuple | None:
+    """What a text's box at the origin (``Text._get_layout``) depends on, or None where it is not kept
+    (text that wraps itself, TeX or mathtext, a renderer other than Agg)."""
+    text = t.get_text()
+    if not isinstance(renderer, RendererAgg) or t.get_wrap() or t.get_usetex() or "$" in text:
+        return None
+    p = t.get_fontproperties()
+    font = (tuple(p.get_family()), p.get_slant(), p.get_variant(), p.get_weight(), p.get_stretch(), p.get_size())
+    return (
+        text,
+        font + (p.get_file(), p.get_math_fontfamily()),
+        t.get_figure(root=True).dpi,
+        renderer.dpi,
+        t._linespacing,
+        t.get_rotation(),
+        t.get_rotation_mode(),
+        t._multialignment,
+        t.get_horizontalalignment(),
+        t.get_verticalalignment(),
+        matplotlib.rcParams["text.hinting"],
+        matplotlib.rcParams["text.hinting_factor"],
+    )
+
+
+def text_extent(t: Text, renderer: RendererBase) -> Bbox:
+    """``Text.get_window_extent(t, renderer)``, with the text's box at the origin kept (:data:`_EXTENTS`):
+    the same numbers, measured once per string, font, alignment and resolution."""
+    if not t.get_visible() or not t.get_text() or (key := _extent_key(t, renderer)) is None:
+        return Text.get_window_extent(t, renderer)
+    box = _EXTENTS.get(key)
+    if box is None:
+        if len(_EXTENTS) >= _EXTENTS_MAX:
+            _EXTENTS.clear()
+        box = _EXTENTS[key] = t._get_layout(renderer)[0]
+    t._renderer = renderer  # as Text.get_window_extent leaves it
+    x, y = t.get_transform().transform(t.get_unitless_position())
+    return box.translated(x, y)
 
 
 def label_box(t: Text, renderer: RendererBase) -> Bbox:
@@ -85,6 +135,29 @@ def _ticks_in_view(axis) -> list:
         return [t for t in axis.get_major_ticks() if lo <= t.get_loc() <= hi]
 
 
+def _place_axis_label(axis, ticks: list, renderer: RendererBase) -> None:
+    """Put an axis label where drawing puts it (``Axis._update_label_position`` of matplotlib 3.10: beyond
+    the tick labels and the spine, by the label pad), from ``ticks`` (:func:`_ticks_in_view`) measured by
+    :func:`text_extent`; an axis whose labels are aligned with other axes' is left to matplotlib."""
+    if not axis._autolabelpos:
+        return
+    ax, name = axis.axes, axis._get_axis_name()
+    groups = ax.get_figure(root=False)._align_label_groups
+    if name not in groups or list(groups[name].get_siblings(ax)) != [ax] or name not in ("x", "y"):
+        axis._update_label_position(renderer)
+        return
+    first = axis.label_position in ("bottom", "left")  # the side of label1 (else label2)
+    side = axis.label_position
+    boxes = [text_extent(lab, renderer) for t in ticks if (lab := t.label1 if first else t.label2).get_visible()]
+    bbox = Bbox.union([*boxes, ax.spines.get(side, ax).get_window_extent()])
+    pad = axis.labelpad * axis.get_figure(root=True).dpi / 72
+    x, y = axis.label.get_position()
+    if name == "x":
+        axis.label.set_position((x, bbox.y0 - pad if first else bbox.y1 + pad))
+    else:
+        axis.label.set_position((bbox.x0 - pad if first else bbox.x1 + pad, y))
+
+
 def axes_texts(ax: Axes, renderer: RendererBase | None = None) -> list[Text]:
     """Every visible, non-empty text an axes draws: tick labels in view, axis labels, titles, labels.
 
@@ -94,10 +167,11 @@ def axes_texts(ax: Axes, renderer: RendererBase | None = None) -> list[Text]:
         return out
     renderer = renderer or ax.get_figure(root=True).canvas.get_renderer()
     for axis in (ax.xaxis, ax.yaxis):
-        for tick in _ticks_in_view(axis):
+        ticks = _ticks_in_view(axis)
+        for tick in ticks:
             out += [lab for lab in (tick.label1, tick.label2) if lab.get_visible() and lab.get_text().strip()]
         if axis.label.get_visible() and axis.label.get_text().strip():
-            axis._update_label_position(renderer)  # measures every tick label: only when there is a label
+            _place_axis_label(axis, ticks, renderer)  # measures every tick label: only when there is a label
             out.append(axis.label)
     out += [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_visible() and t.get_text().strip()]
     out += [t for t in ax.texts if t.get_visible() and t.get_text().strip()]
@@ -131,7 +205,7 @@ def _wrap_to(t: Text, max_px: float, renderer) -> None:
     space = _word_width("a a", prop, dpi) - 2 * _word_width("a", prop, dpi)
     limit = max_px
     for _ in range(5):
-        if t.get_window_extent(renderer).width <= max_px:
+        if text_extent(t, renderer).width <= max_px:
             return
         lines = []
         for para in raw.split("\n"):
@@ -380,7 +454,8 @@ def _place(fig, ax, movable: list, order: list, renderer) -> list:
         leader_line(ann, ann._pb_leader or bool(best and abs(ndy - dy) > 3))
         placed.append(text_box(ann, renderer))
         placed_full.append(label_box(ann, renderer))
-        leaders += [path for a, path in leader_paths(ax, renderer) if a is ann]
+        if (path := leader_path(ann, renderer)) is not None:
+            leaders.append(path)
         if column is not None:
             columns.setdefault(column, []).append((anchor[1], placed[-1]))
     return failed
@@ -434,14 +509,17 @@ def data_marks(ax: Axes) -> list[tuple[str, Bbox, object]]:
 
 def leader_paths(ax: Axes, renderer: RendererBase) -> list[tuple[Annotation, Path]]:
     """Each drawn leader line (an annotation's arrow) of an axes, as (annotation, path in pixels)."""
-    out = []
-    for t in ax.texts:
-        if isinstance(t, Annotation) and t.arrow_patch is not None and t.get_visible() and t.get_text().strip():
-            t.update_positions(renderer)
-            arrow = t.arrow_patch
-            arrow._dpi_cor = renderer.points_to_pixels(1.0)  # as drawing sets it
-            out.append((t, arrow.get_transform().transform_path(arrow.get_path())))
-    return out
+    return [(t, path) for t in ax.texts if (path := leader_path(t, renderer)) is not None]
+
+
+def leader_path(t: Text, renderer: RendererBase) -> Path | None:
+    """The leader line (arrow) a text draws, as a path in pixels; None where it draws none."""
+    if not (isinstance(t, Annotation) and t.arrow_patch is not None and t.get_visible() and t.get_text().strip()):
+        return None
+    t.update_positions(renderer)
+    arrow = t.arrow_patch
+    arrow._dpi_cor = renderer.points_to_pixels(1.0)  # as drawing sets it
+    return arrow.get_transform().transform_path(arrow.get_path())
 
 
 def _shrunk(b: Bbox, by: float) -> Bbox:

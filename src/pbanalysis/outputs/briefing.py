@@ -21,7 +21,7 @@ from pbanalysis.core import format as fmt
 from pbanalysis.core.atomic import write_text
 from pbanalysis.dataset import data, datapackage
 from pbanalysis.outputs import pages, sentences
-from pbanalysis.outputs.briefing_numbers import Briefing, council_numbers, slugify
+from pbanalysis.outputs.briefing_numbers import Briefing, council_numbers, england_ascof, slugify
 from pbanalysis.outputs.tables import Column, Table
 
 __all__ = ["PACK_CHARTS", "PACK_SIZE", "Briefing", "build_pack", "council_numbers", "slugify", "trend_chart"]
@@ -268,13 +268,13 @@ def _later_series(b: Briefing) -> dict | None:
         return None
     from pbanalysis.analysis import what_next
 
-    eng = what_next.england_series(what_next.SDS).set_index("year")["value"]
+    eng = england_ascof()
     years = [y["year"] for y in b.ascof["years"]]
     gone = [y for y in b.ascof["years"] if y["status"] == "boundary_changed"]
     return {
         "years": years,
         "council": [y["sds_pct"] if y["status"] == "published" else None for y in b.ascof["years"]],
-        "england": [float(eng[y]) for y in years],
+        "england": [eng[y]["sds"] for y in years],
         "measure": LATER_MEASURE,
         "break_year": what_next.BREAK_YEAR,
         "gone_from": gone[0]["year"] if gone else None,

@@ -34,12 +34,6 @@ def councils() -> pd.DataFrame:
     return _tables()[1]
 
 
-def prepare() -> None:
-    """Compute what every council's numbers share, once: a process that then forks workers
-    (:func:`pbanalysis.outputs.packs.build_all`) hands it to all of them."""
-    _shared()
-
-
 @functools.lru_cache(maxsize=1)
 def _shared() -> dict:
     """What every council's numbers share, computed once per process: the years, England, each
@@ -295,13 +289,27 @@ def _council_flags(trend: dict, gss_code: str) -> pd.DataFrame:
     return f[f["gss_code"].isin(_gss_codes(trend, gss_code))]
 
 
-@functools.lru_cache(maxsize=2)
 def _jumps(group: str) -> pd.DataFrame:
     """Every council's year-on-year ASCOF changes (:func:`pbanalysis.analysis.what_next.jumps`), computed
-    once per process: it walks all 152 councils' years, and was four-fifths of one council's numbers."""
+    once per process: it walks all 152 councils' years, and was four-fifths of one council's numbers.
+    The frame :func:`pbanalysis.analysis.what_next.council_trend` keeps (read-only), not a second copy."""
     from pbanalysis.analysis import what_next
 
-    return what_next.jumps(group)
+    return what_next._default_jumps(group, what_next.JUMP_POINTS)
+
+
+@functools.lru_cache(maxsize=1)
+def _england_ascof() -> tuple[tuple[str, float, float], ...]:
+    from pbanalysis.analysis import what_next
+
+    sds, dp = what_next.england_series(what_next.SDS), what_next.england_series(what_next.DP)
+    return tuple((y, float(s), float(d)) for y, s, d in zip(sds["year"], sds["value"], dp["value"]))
+
+
+def england_ascof() -> dict[str, dict[str, float]]:
+    """England's ASCOF self-directed support and direct payments shares (%) by year,
+    ``{year: {"sds": ..., "dp": ...}}`` (a new dict each call; read from the series once per process)."""
+    return {y: {"sds": s, "dp": d} for y, s, d in _england_ascof()}
 
 
 def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
@@ -315,14 +323,7 @@ def ascof_series(council_code: str, gss_code: str = "", name: str = "") -> dict:
     t = what_next.council_trend(council_code)
     out = {**t, "jumps": [{k: _plain(v) for k, v in j.items()} for j in t["jumps"]]}
     out["council_name"] = name or t["council_name"]
-    out["england"] = {
-        y: {"sds": float(s), "dp": float(d)}
-        for y, s, d in zip(
-            what_next.england_series(what_next.SDS)["year"],
-            what_next.england_series(what_next.SDS)["value"],
-            what_next.england_series(what_next.DP)["value"],
-        )
-    }
+    out["england"] = england_ascof()
     f = _council_flags(t, gss_code) if gss_code else pd.DataFrame(columns=["year", "measure", "rule"])
     ascof_flags = f[f["measure"].isin(["sds", "dp"])]
     flagged: dict[str, list[str]] = {}

@@ -1,9 +1,9 @@
 """Every council's briefing pack, and the index page that lists them (``make briefings``).
 
 :func:`build_all` builds each council's pack with :func:`pbanalysis.outputs.briefing.build_pack`,
-in this process or in a standard process pool (:class:`concurrent.futures.ProcessPoolExecutor`),
-then writes the index. A pack depends only on its council, so the order the workers take them
-in changes no byte of any pack.
+in this process or (the first pack here, the rest) in a standard process pool of forked workers
+(:class:`concurrent.futures.ProcessPoolExecutor`), then writes the index. A pack depends only on
+its council, so the order the workers take them in changes no byte of any pack.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ from pbanalysis.core.atomic import write_text
 from pbanalysis.outputs import briefing_numbers, index_page, pages
 from pbanalysis.outputs.briefing import build_pack
 
-#: Councils a worker takes at a time: enough to keep the pool's hand-offs rare, few enough that
-#: both workers stay busy to the end of the batch.
-CHUNK = 4
+#: Councils a worker takes at a time. One: a hand-off costs well under a millisecond against about
+#: half a second a pack, and the workers then finish within one pack of each other (four a time
+#: left one worker idle for up to two seconds at the end).
+CHUNK = 1
+#: A batch of at most this many councils is built in this process (a pool would not pay for itself).
+MIN_POOLED = 4
 #: Workers by default: at most two. Each holds the tables, matplotlib and one pack's figures
 #: (about 150 MiB), and the machines this runs on have two cores.
 MAX_PROCESSES = 2
@@ -76,13 +79,16 @@ def build_all(
     rows = []
     with tqdm(total=len(jobs), desc="briefings", disable=not progress, unit="council") as bar, ExitStack() as stack:
         results = map(_one, jobs)
-        if processes > 1 and len(jobs) > CHUNK:
-            # Computed once here, what every council shares is inherited by the forked workers.
-            briefing_numbers.prepare()
+        if processes > 1 and len(jobs) > MIN_POOLED:
+            # The first pack is built here, before the workers fork: what every pack shares (the tables,
+            # the ASCOF ranks and data-quality flags, matplotlib and its fonts, the first drawing, the
+            # Word template compiled) is then made once and inherited by both workers, not made in each.
+            rows.append(_one(jobs[0]))
+            bar.update()
             gc.freeze()  # keeps the inherited objects out of the workers' collections, and their pages shared
             stack.callback(gc.unfreeze)
             pool = stack.enter_context(ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")))
-            results = pool.map(_one, jobs, chunksize=CHUNK)
+            results = pool.map(_one, jobs[1:], chunksize=CHUNK)
         for row in results:
             rows.append(row)
             bar.update()
