@@ -143,6 +143,20 @@ def test_noop_report_does_nothing_and_one_run_reruns_only_itself_with_identical_
 
 
 @pytest.mark.slow
+def processes_of(reports: Path) -> list[str]:
+    """The pid and command of every process whose environment names this reports folder."""
+    mark = f"PBANALYSIS_REPORTS={reports}".encode()
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if mark in proc.joinpath("environ").read_bytes().split(b"\0"):
+                command = proc.joinpath("cmdline").read_bytes().replace(b"\0", b" ").decode()
+                found.append(f"{proc.name}: {command}")
+        except OSError:
+            continue
+    return found
+
+
 def test_killing_make_report_leaves_earlier_outputs_intact_and_a_rerun_completes(built):
     reports = built
     before = digest(reports)
@@ -163,6 +177,13 @@ def test_killing_make_report_leaves_earlier_outputs_intact_and_a_rerun_completes
     time.sleep(4)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    # No kernel outlives the killed run (each polls its parent, the template, once a second).
+    for _ in range(30):
+        left = processes_of(reports)
+        if not left:
+            break
+        time.sleep(0.5)
+    assert not left, f"processes left running by the killed run: {left}"
     after = digest(reports)
     for name, sha in before.items():
         if name not in STAMPED:

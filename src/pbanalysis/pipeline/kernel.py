@@ -50,7 +50,7 @@ def _kernel(request: dict) -> None:
         os.setsid()  # its own session and process group, as jupyter_client starts a kernel
         os.chdir(request["cwd"])
         os.environ.clear()
-        os.environ.update(request["env"], JPY_PARENT_PID=str(os.getppid()))  # it ends if the template does
+        os.environ.update(request["env"])
         null = os.open(os.devnull, os.O_RDONLY)
         log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(null, 0)
@@ -62,7 +62,9 @@ def _kernel(request: dict) -> None:
 
         sys.argv = [sys.argv[0], *request["argv"]]
         app = IPKernelApp.instance()
-        app.initialize(request["argv"])
+        # It ends if the template ends (a killed run): the kernel's parent poller, which the
+        # JPY_PARENT_PID default cannot start here (read when the template imported ipykernel).
+        app.initialize([*request["argv"], f"--IPKernelApp.parent_handle={os.getppid()}"])
         app.shell.events.register("post_run_cell", _tidy)
         app.start()
         code = 0
